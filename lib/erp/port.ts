@@ -1,0 +1,313 @@
+/**
+ * The ERP port: what the sync needs from any ERP, and nothing else.
+ * Adapters (lib/erp/tryton, lib/erp/journal, later NetSuite/QuickBooks/Odoo)
+ * implement it; the syncer and coa-push only ever see this interface.
+ *
+ * Remote ids (ARCHITECTURE.md) are `<company key>:<ERP id>`: stable, and unique
+ * across the companies of one tenant, because one Ramp business may map several.
+ */
+import type { Money } from "../money/index.js";
+import type { ErrorCategory, Kind } from "../sync/kinds.js";
+
+export type RemoteId = string;
+
+export interface ErpCompany {
+  /** The tenant's key for this company (entity map); prefix of every remote id it owns. */
+  key: string;
+  /** The ERP's own id of the company. */
+  erpId: string;
+  name: string;
+  /** ISO-4217 functional currency. */
+  currency: string;
+}
+
+export type GlClassification =
+  | "ASSET"
+  | "LIABILITY"
+  | "EQUITY"
+  | "REVENUE"
+  | "EXPENSE"
+  | "CREDCARD"
+  | "UNKNOWN";
+
+export interface ErpGlAccount {
+  remoteId: RemoteId;
+  companyKey: string;
+  code: string | null;
+  name: string;
+  classification: GlClassification;
+  active: boolean;
+}
+
+export interface ErpFieldOption {
+  remoteId: RemoteId;
+  companyKey: string;
+  value: string;
+  code: string | null;
+  active: boolean;
+}
+
+/**
+ * A custom coding dimension (Department, Cost Center…). Its remote id is not
+ * company-scoped (e.g. `field:DEPT`): one Ramp field spans the companies, its
+ * options are scoped to entities.
+ */
+export interface ErpField {
+  remoteId: string;
+  name: string;
+  options: ErpFieldOption[];
+}
+
+export interface ErpVendor {
+  remoteId: RemoteId;
+  companyKey: string;
+  name: string;
+  code: string | null;
+  active: boolean;
+}
+
+export interface ErpTaxRate {
+  remoteId: RemoteId;
+  companyKey: string;
+  name: string;
+  /** Decimal fraction as a string, "0.10" = 10 %. */
+  rate: string;
+  /** GL account the tax posts to (Ramp requires one for API connections). */
+  glAccountRemoteId: RemoteId | null;
+  active: boolean;
+}
+
+export interface ErpTaxCode {
+  remoteId: RemoteId;
+  companyKey: string;
+  name: string;
+  taxRateRemoteIds: RemoteId[];
+  active: boolean;
+}
+
+/** Everything Ramp users code against, read from the ERP (ERP → Ramp direction). */
+export interface CodingSurface {
+  companies: ErpCompany[];
+  glAccounts: ErpGlAccount[];
+  fields: ErpField[];
+  vendors: ErpVendor[];
+  taxRates: ErpTaxRate[];
+  taxCodes: ErpTaxCode[];
+}
+
+// ---------------------------------------------------------------- postings
+
+export interface Dimension {
+  fieldRemoteId: string;
+  optionRemoteId: RemoteId;
+}
+
+/** One expense line. Amounts are in the posting's currency and signed like the object (negative = refund). */
+export interface ExpenseLine {
+  accountRemoteId: RemoteId;
+  /** Net amount (tax excluded when `tax` is set). */
+  amount: Money;
+  /** Tax part of the line; amount + tax.amount is what Ramp shows for the line. */
+  tax: { taxCodeRemoteId: RemoteId; amount: Money } | null;
+  dimensions: Dimension[];
+  memo: string | null;
+}
+
+interface PostingBase {
+  /** Deterministic external reference `ramp:<kind>:<ramp id>` (lib/sync/kinds externalRef). */
+  ref: string;
+  rampId: string;
+  companyKey: string;
+  /** Accounting date, YYYY-MM-DD. */
+  date: string;
+  /** Document currency. When it is not the company's currency the ERP converts at its own rate, or refuses. */
+  currency: string;
+  memo: string | null;
+  /** Link back to the object in Ramp, where the ERP has room for it. */
+  link: string | null;
+}
+
+export interface CardTransactionPosting extends PostingBase {
+  kind: "transaction";
+  lines: ExpenseLine[];
+  /** Card liability (clearing) account credited. */
+  creditAccountRemoteId: RemoteId;
+  vendorRemoteId: RemoteId | null;
+  merchantName: string | null;
+  /** Merchant-currency amount kept as information / second currency where the ERP has one. */
+  originalAmount: Money | null;
+}
+
+export interface BillPosting extends PostingBase {
+  kind: "bill";
+  vendorRemoteId: RemoteId;
+  invoiceNumber: string | null;
+  dueDate: string | null;
+  lines: ExpenseLine[];
+  payableAccountRemoteId: RemoteId;
+}
+
+export interface BillPaymentPosting extends PostingBase {
+  kind: "bill_payment";
+  /** The bill's external ref and ERP id (the payment phase needs the bill in the ERP). */
+  billRef: string;
+  billErpId: string;
+  vendorRemoteId: RemoteId;
+  amount: Money;
+  payableAccountRemoteId: RemoteId;
+  /** Bank account, or the card liability for card-paid bills (no second AP payment from the bank). */
+  creditAccountRemoteId: RemoteId;
+  method: "bank" | "card";
+}
+
+export interface ReimbursementPosting extends PostingBase {
+  kind: "reimbursement";
+  employeeName: string;
+  employeeRemoteId: RemoteId | null;
+  lines: ExpenseLine[];
+  payableAccountRemoteId: RemoteId;
+  /** Present when Ramp already paid the employee: payable is cleared to this bank account. */
+  payment: { date: string; bankAccountRemoteId: RemoteId } | null;
+}
+
+/** Statement payment: card liability ← bank. */
+export interface TransferPosting extends PostingBase {
+  kind: "transfer";
+  amount: Money;
+  debitAccountRemoteId: RemoteId;
+  creditAccountRemoteId: RemoteId;
+}
+
+/** Cashback: card liability ← cashback income. */
+export interface CashbackPosting extends PostingBase {
+  kind: "cashback";
+  amount: Money;
+  debitAccountRemoteId: RemoteId;
+  creditAccountRemoteId: RemoteId;
+}
+
+/** Supplier credit note: AP (vendor) debited, expense lines credited. */
+export interface VendorCreditPosting extends PostingBase {
+  kind: "vendor_credit";
+  vendorRemoteId: RemoteId;
+  lines: ExpenseLine[];
+  payableAccountRemoteId: RemoteId;
+}
+
+export type Posting =
+  | CardTransactionPosting
+  | BillPosting
+  | BillPaymentPosting
+  | ReimbursementPosting
+  | TransferPosting
+  | CashbackPosting
+  | VendorCreditPosting;
+
+export type PostingOf<K extends Kind> = Extract<Posting, { kind: K }>;
+
+export interface PostResult {
+  /** The ERP's reference id, what Ramp gets as `reference_id`. */
+  erpId: string;
+  /** false when the reference already existed (look-before-create found it). */
+  created: boolean;
+}
+
+export type PostOutcome = { ok: true; result: PostResult } | { ok: false; error: ErpError };
+
+// ---------------------------------------------------------------- errors
+
+export type ErpErrorCode =
+  | "CLOSED_PERIOD"
+  | "INACTIVE_ACCOUNT"
+  | "UNKNOWN_ACCOUNT"
+  | "UNKNOWN_OPTION"
+  | "UNKNOWN_VENDOR"
+  | "UNKNOWN_TAX"
+  | "UNBALANCED"
+  | "MISSING_MAPPING"
+  | "UNSUPPORTED_CURRENCY"
+  | "MISSING_BILL"
+  | "UNAVAILABLE"
+  | "TIMEOUT"
+  | "RATE_LIMITED"
+  | "UNEXPECTED";
+
+/**
+ * A failure with what Ramp's Export Errors need: its category, a short title and,
+ * for user-actionable ones, how to fix it. The sync layer formats the final message.
+ */
+export class ErpError extends Error {
+  override name = "ErpError";
+  readonly category: ErrorCategory;
+  readonly code: ErpErrorCode;
+  readonly title: string;
+  readonly howToFix: string | null;
+  /** Technical detail for logs and support, never shown to the finance user. */
+  readonly detail: string | null;
+
+  constructor(
+    category: ErrorCategory,
+    code: ErpErrorCode,
+    title: string,
+    opts: { howToFix?: string; detail?: string; cause?: unknown } = {},
+  ) {
+    super(opts.howToFix ? `${title}. ${opts.howToFix}` : title, { cause: opts.cause });
+    this.category = category;
+    this.code = code;
+    this.title = title;
+    this.howToFix = opts.howToFix ?? null;
+    this.detail = opts.detail ?? null;
+  }
+}
+
+export const userError = (code: ErpErrorCode, title: string, howToFix: string, detail?: string) =>
+  new ErpError("user_actionable", code, title, { howToFix, ...(detail ? { detail } : {}) });
+
+export const transientError = (code: ErpErrorCode, title: string, detail?: string, cause?: unknown) =>
+  new ErpError("transient", code, title, { ...(detail ? { detail } : {}), cause });
+
+export const integratorError = (title: string, detail?: string, cause?: unknown) =>
+  new ErpError("needs_integrator", "UNEXPECTED", title, { ...(detail ? { detail } : {}), cause });
+
+// ---------------------------------------------------------------- the port
+
+export interface ErpCapabilities {
+  /** postBatch does real batching (fewer round trips), not just a loop. */
+  batchPosting: boolean;
+  maxBatchSize: number;
+  /** How documents in a currency other than the company's are handled. */
+  foreignCurrency: "convert_at_erp_rate" | "refuse";
+  supplierInvoices: boolean;
+  creditNotes: boolean;
+  dimensions: boolean;
+  taxes: boolean;
+  vendorCreation: boolean;
+  /** Concurrent posting calls the ERP tolerates per tenant. */
+  maxConcurrency: number;
+}
+
+export interface ErpPort {
+  /** "tryton", "journal", … */
+  readonly type: string;
+  readonly capabilities: ErpCapabilities;
+
+  /** The coding surface of every configured company. */
+  readSurface(): Promise<CodingSurface>;
+
+  /** Look a reference up (idempotent look-before-create). */
+  find(ref: string, companyKey: string): Promise<PostResult | null>;
+
+  /** Posts unless the reference exists; throws ErpError. */
+  post(posting: Posting): Promise<PostResult>;
+
+  /** Posts several, each independently; outcome order follows input order. */
+  postBatch(postings: readonly Posting[]): Promise<PostOutcome[]>;
+
+  /** For PAID_IN_ERP bills: the payment the ERP already holds for the bill, if any. */
+  findBillPayment(billErpId: string, companyKey: string): Promise<string | null>;
+
+  /** Creates (or finds by exact name) a vendor from a merchant; idempotent. */
+  createVendor(input: { companyKey: string; name: string }): Promise<ErpVendor>;
+
+  close(): Promise<void>;
+}

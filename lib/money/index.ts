@@ -1,0 +1,2 @@
+export { currencyExponent } from "./currencies.js";
+export * from "./money.js";
