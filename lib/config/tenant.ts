@@ -1,0 +1,160 @@
+/**
+ * Per-tenant configuration: one Ramp business, one ERP. Stored in DynamoDB as a
+ * zod-validated document (lib/store tenant repository); edited by ops tooling.
+ */
+import { z } from "zod";
+
+const remoteId = z
+  .string()
+  .min(3)
+  .regex(/^[a-z0-9][a-z0-9-]*:.+$/, "must be <company key>:<ERP id>");
+const companyKey = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "lowercase letters, digits and dashes");
+
+/** The accounts a posting needs that Ramp's coding does not name (ARCHITECTURE posting rules), per ERP company. */
+export const CompanyDefaultsSchema = z.object({
+  cardLiability: remoteId,
+  accountsPayable: remoteId,
+  bank: remoteId,
+  reimbursementsPayable: remoteId,
+  cashbackIncome: remoteId,
+  /** Used when a line has no GL account selection. */
+  defaultExpense: remoteId,
+  /** Vendor for bills/credits whose vendor is not mapped, when vendor creation is off. */
+  fallbackVendor: remoteId.nullable().default(null),
+});
+export type CompanyDefaults = z.infer<typeof CompanyDefaultsSchema>;
+
+export const CompanySchema = z.object({
+  key: companyKey,
+  /** The ERP's id of the company (Tryton company id, journal file company name…). */
+  erpCompanyId: z.string().min(1),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  defaults: CompanyDefaultsSchema,
+});
+export type CompanyConfig = z.infer<typeof CompanySchema>;
+
+export const ErpConfigSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("tryton"),
+    url: z.url(),
+    database: z.string().min(1),
+    username: z.string().min(1),
+    /** Secrets Manager id of `{ "password": "…" }`. */
+    passwordSecretId: z.string().min(1),
+    timeoutMs: z.number().int().positive().default(20_000),
+  }),
+  z.object({
+    kind: z.literal("journal"),
+    /** Path of the tenant's hledger journal file. */
+    path: z.string().min(1),
+  }),
+]);
+export type ErpConfig = z.infer<typeof ErpConfigSchema>;
+
+export const ObjectTypesSchema = z.object({
+  transactions: z.boolean().default(true),
+  bills: z.boolean().default(true),
+  reimbursements: z.boolean().default(true),
+  transfers: z.boolean().default(true),
+  cashbacks: z.boolean().default(true),
+  vendorCredits: z.boolean().default(false),
+});
+
+export const CadenceSchema = z.object({
+  /** Weekday polling interval, hours (the guide: 1–4). */
+  weekdayHours: z.number().min(1).max(4).default(2),
+  /** Weekend polling interval, hours (the guide: 12). */
+  weekendHours: z.number().min(1).max(24).default(12),
+});
+
+export const TenantConfigSchema = z.object({
+  tenantId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  displayName: z.string().min(1),
+  /** Bumped on every write (optimistic concurrency in the tenant repository). */
+  version: z.number().int().nonnegative().default(0),
+  enabled: z.boolean().default(true),
+  ramp: z.object({
+    baseUrl: z.url().default("https://api.ramp.com"),
+    /** Secrets Manager id of `{ "client_id": "…", "client_secret": "…" }`. */
+    credentialsSecretId: z.string().min(1),
+    /** Secrets Manager id of the webhook signing secret(s), when webhooks are used. */
+    webhookSecretId: z.string().min(1).nullable().default(null),
+    scopes: z
+      .array(z.string())
+      .default([
+        "accounting:read",
+        "accounting:write",
+        "transactions:read",
+        "reimbursements:read",
+        "bills:read",
+        "transfers:read",
+        "cashbacks:read",
+        "entities:read",
+        "vendors:read",
+        "vendors:write",
+      ]),
+    /** The Developer-API accounting connection, once created. */
+    connectionId: z.string().nullable().default(null),
+    remoteProviderName: z.string().min(1),
+    settings: z
+      .object({
+        transactionSyncButton: z.boolean().default(false),
+        reimbursementSyncButton: z.boolean().default(false),
+        vendorCreationOnSync: z.boolean().default(false),
+        vendorCredits: z.boolean().default(false),
+      })
+      .prefault({}),
+  }),
+  erp: ErpConfigSchema,
+  /** ERP companies; the first is the default when an object has no entity. */
+  companies: z.array(CompanySchema).min(1),
+  /** Ramp entity id → company key (Ramp's UI links entities to subsidiaries). Unmapped entity = user-actionable failure. */
+  entities: z.array(z.object({ rampEntityId: z.string().min(1), companyKey })).default([]),
+  objectTypes: ObjectTypesSchema.prefault({}),
+  cadence: CadenceSchema.prefault({}),
+  coa: z
+    .object({
+      /** Options that disappear from the ERP are hidden (keeps history syncable) unless set to delete. */
+      optionRemoval: z.enum(["hide", "delete"]).default("hide"),
+      pushVendors: z.boolean().default(true),
+      pushTax: z.boolean().default(true),
+    })
+    .prefault({}),
+  sync: z
+    .object({
+      /** Transient failures are retried this many times before Ramp is told. */
+      transientAttemptsBeforeReport: z.number().int().min(1).max(10).default(3),
+      supportContact: z.string().default("support@example.com"),
+      /** Maximum concurrent ERP postings for this tenant. */
+      erpConcurrency: z.number().int().min(1).max(32).default(4),
+    })
+    .prefault({}),
+});
+export type TenantConfig = z.infer<typeof TenantConfigSchema>;
+export type TenantConfigInput = z.input<typeof TenantConfigSchema>;
+
+/** Cross-field rules zod's shape cannot express. Returns problems; empty means valid. */
+export function tenantConfigProblems(cfg: TenantConfig): string[] {
+  const problems: string[] = [];
+  const keys = new Set(cfg.companies.map((c) => c.key));
+  if (keys.size !== cfg.companies.length) problems.push("companies: duplicate company key");
+  for (const e of cfg.entities) {
+    if (!keys.has(e.companyKey))
+      problems.push(`entities: ${e.rampEntityId} maps to unknown company "${e.companyKey}"`);
+  }
+  for (const c of cfg.companies) {
+    for (const [name, id] of Object.entries(c.defaults)) {
+      if (id && !id.startsWith(`${c.key}:`)) {
+        problems.push(`companies.${c.key}.defaults.${name}: ${id} belongs to another company`);
+      }
+    }
+  }
+  return problems;
+}
+
+export function parseTenantConfig(input: unknown): TenantConfig {
+  const cfg = TenantConfigSchema.parse(input);
+  const problems = tenantConfigProblems(cfg);
+  if (problems.length) throw new Error(`invalid tenant config ${cfg.tenantId}: ${problems.join("; ")}`);
+  return cfg;
+}
