@@ -1,0 +1,257 @@
+/**
+ * The pure diff planner of coa-push: desired surface (ERP) vs current surface
+ * (Ramp) → the operations that make Ramp match, in a safe order. Recomputed from
+ * Ramp's lists on every run, so a push cut off half-way simply resumes: what
+ * already landed is no longer a difference. A push with no change plans nothing.
+ */
+import type {
+  CoaList,
+  CoaOperation,
+  DesiredField,
+  DesiredSurface,
+  PlanOptions,
+  PushSnapshot,
+  RampCoaItem,
+  RampSurface,
+} from "./types.js";
+
+export interface PlanInput {
+  desired: DesiredSurface;
+  current: RampSurface;
+  /** What the previous push uploaded (null on the first push). */
+  snapshot: PushSnapshot | null;
+  /** Remote-id prefixes of this tenant's companies (`<company key>:`): items carrying one are ours to remove. */
+  ownedPrefixes: string[];
+  options: PlanOptions;
+}
+
+type Phase = "revive" | "create" | "update" | "link" | "remove";
+
+export function planCoaPush(input: PlanInput): CoaOperation[] {
+  const { desired, current, options } = input;
+  const out: Record<Phase, CoaOperation[]> = { revive: [], create: [], update: [], link: [], remove: [] };
+  const owned = (remoteId: string, pushed: readonly string[] | undefined) =>
+    (pushed?.includes(remoteId) ?? false) || input.ownedPrefixes.some((p) => remoteId.startsWith(p));
+
+  // GL accounts
+  diffList({
+    list: "gl_accounts",
+    desired: desired.glAccounts.map((d) => ({ ...d, patch: { name: d.name, code: d.code ?? "" } })),
+    current: current.glAccounts,
+    isOwned: (id) => owned(id, input.snapshot?.glAccounts),
+    removal: "delete",
+    out,
+    create: (items) =>
+      chunk(items, options.chunkSize).map((c) => ({ op: "create_gl_accounts", items: c.map(strip) })),
+  });
+
+  // Custom fields and their options
+  for (const field of desired.fields) planField(field, input, out, owned);
+
+  // Accounting vendors
+  diffList({
+    list: "vendors",
+    desired: desired.vendors.map((d) => ({ ...d, patch: { name: d.name, code: d.code ?? "" } })),
+    current: current.vendors,
+    isOwned: (id) => owned(id, input.snapshot?.vendors),
+    removal: "delete",
+    out,
+    create: (items) =>
+      chunk(items, options.chunkSize).map((c) => ({ op: "create_vendors", items: c.map(strip) })),
+  });
+
+  // Tax: rates, then the tax-code field, then options — strictly in that order (the guide).
+  const tax: Record<Phase, CoaOperation[]> = { revive: [], create: [], update: [], link: [], remove: [] };
+  diffList({
+    list: "tax_rates",
+    desired: desired.taxRates.map((d) => ({ ...d, patch: { name: d.name, rate: d.rate } })),
+    current: current.taxRates,
+    currentPatch: (c) => ({ name: c.name, rate: c.rate ?? null }),
+    isOwned: (id) => owned(id, input.snapshot?.taxRates),
+    removal: "delete",
+    out: tax,
+    create: (items) =>
+      chunk(items, options.chunkSize).map((c) => ({ op: "create_tax_rates", items: c.map(strip) })),
+  });
+  const taxRateOps = [...tax.revive, ...tax.create, ...tax.update];
+  const taxCodes: Record<Phase, CoaOperation[]> = {
+    revive: [],
+    create: [],
+    update: [],
+    link: [],
+    remove: [],
+  };
+  diffList({
+    list: "tax_code_options",
+    desired: desired.taxCodes.map((d) => ({
+      ...d,
+      patch: { name: d.name, tax_rate_ids: [...d.taxRateRemoteIds].sort() },
+    })),
+    current: current.taxCodeOptions,
+    currentPatch: (c) => ({ name: c.name, tax_rate_ids: [...(c.taxRateRemoteIds ?? [])].sort() }),
+    isOwned: (id) => owned(id, input.snapshot?.taxCodes),
+    removal: "delete",
+    out: taxCodes,
+    create: (items) =>
+      chunk(items, options.chunkSize).map((c) => ({ op: "create_tax_code_options", items: c.map(strip) })),
+  });
+  const needsTaxField = desired.taxCodes.length > 0 && current.taxCodeField === null;
+  const taxFieldOps: CoaOperation[] = needsTaxField
+    ? [{ op: "create_tax_code_field", name: desired.taxCodeFieldName }]
+    : [];
+
+  // Ramp vendors without an accounting vendor: link by exact (case- and space-insensitive) name, when unambiguous.
+  const byName = new Map<string, string[]>();
+  for (const v of desired.vendors)
+    byName.set(norm(v.name), [...(byName.get(norm(v.name)) ?? []), v.remoteId]);
+  for (const rv of current.rampVendors) {
+    if (rv.accountingVendorRemoteId) continue;
+    const matches = byName.get(norm(rv.name));
+    if (matches?.length === 1)
+      out.link.push({ op: "link_vendor", rampVendorId: rv.id, accountingVendorRemoteId: matches[0]! });
+  }
+
+  return [
+    ...out.revive,
+    ...out.create,
+    ...out.update,
+    ...taxRateOps,
+    ...taxFieldOps,
+    ...taxCodes.revive,
+    ...taxCodes.create,
+    ...taxCodes.update,
+    ...out.link,
+    // Removals last, and GL accounts after the tax rates that may point at them.
+    ...taxCodes.remove,
+    ...tax.remove,
+    ...out.remove,
+  ];
+}
+
+function planField(
+  field: DesiredField,
+  input: PlanInput,
+  out: Record<Phase, CoaOperation[]>,
+  owned: (remoteId: string, pushed: readonly string[] | undefined) => boolean,
+): void {
+  const cur = input.current.fields.find((f) => f.remoteId === field.remoteId);
+  // POST /fields is idempotent on id and reactivates an inactive field (the guide's "POST the same field ID").
+  if (!cur || !cur.isActive)
+    out.create.push({ op: "create_field", field: { remoteId: field.remoteId, name: field.name } });
+  else if (cur.name !== field.name) {
+    out.update.push({
+      op: "update",
+      list: "fields",
+      rampId: cur.rampId,
+      remoteId: cur.remoteId,
+      patch: { name: field.name },
+    });
+  }
+  const currentOptions = cur?.options ?? [];
+  diffList({
+    list: "field_options",
+    desired: field.options.map((o) => ({
+      ...o,
+      name: o.value,
+      patch: { value: o.value, code: o.code ?? "" },
+    })),
+    current: currentOptions,
+    currentPatch: (c) => ({ value: c.name, code: c.code ?? "" }),
+    isOwned: (id) => owned(id, input.snapshot?.fieldOptions[field.remoteId]),
+    removal: input.options.optionRemoval,
+    out,
+    create: (items) =>
+      chunk(items, input.options.chunkSize).map((c) => ({
+        op: "create_field_options",
+        fieldRemoteId: field.remoteId,
+        items: c.map(({ remoteId, value, code, entityRemoteIds }) => ({
+          remoteId,
+          value,
+          code,
+          entityRemoteIds,
+        })),
+      })),
+  });
+}
+
+interface DiffArgs<D extends { remoteId: string; patch: Record<string, unknown> }> {
+  list: CoaList;
+  desired: D[];
+  current: RampCoaItem[];
+  /** The comparable fields of a current item, in the same shape as `patch`. */
+  currentPatch?: (c: RampCoaItem) => Record<string, unknown>;
+  isOwned: (remoteId: string) => boolean;
+  removal: "hide" | "delete";
+  out: Record<Phase, CoaOperation[]>;
+  create: (items: D[]) => CoaOperation[];
+}
+
+function diffList<D extends { remoteId: string; patch: Record<string, unknown> }>(a: DiffArgs<D>): void {
+  const currentById = new Map(a.current.map((c) => [c.remoteId, c]));
+  const toCreate: D[] = [];
+  const desiredIds = new Set<string>();
+  for (const d of a.desired) {
+    desiredIds.add(d.remoteId);
+    const cur = currentById.get(d.remoteId);
+    if (!cur) {
+      toCreate.push(d);
+      continue;
+    }
+    if (!cur.isActive)
+      a.out.revive.push({ op: "reactivate", list: a.list, rampId: cur.rampId, remoteId: cur.remoteId });
+    if (cur.visibility === "HIDDEN") {
+      a.out.revive.push({
+        op: "set_visibility",
+        rampId: cur.rampId,
+        remoteId: cur.remoteId,
+        visibility: "VISIBLE",
+      });
+    }
+    const have = a.currentPatch ? a.currentPatch(cur) : { name: cur.name, code: cur.code ?? "" };
+    const patch = changed(d.patch, have);
+    if (patch)
+      a.out.update.push({ op: "update", list: a.list, rampId: cur.rampId, remoteId: cur.remoteId, patch });
+  }
+  a.out.create.push(...a.create(toCreate));
+  for (const cur of a.current) {
+    if (desiredIds.has(cur.remoteId) || !cur.isActive || !a.isOwned(cur.remoteId)) continue;
+    if (a.removal === "hide") {
+      if (cur.visibility !== "HIDDEN") {
+        a.out.remove.push({
+          op: "set_visibility",
+          rampId: cur.rampId,
+          remoteId: cur.remoteId,
+          visibility: "HIDDEN",
+        });
+      }
+    } else {
+      a.out.remove.push({ op: "delete", list: a.list, rampId: cur.rampId, remoteId: cur.remoteId });
+    }
+  }
+}
+
+/** The keys of `want` whose values differ from `have`, or null when nothing changed. */
+function changed(
+  want: Record<string, unknown>,
+  have: Record<string, unknown>,
+): Record<string, unknown> | null {
+  const diff: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(want)) {
+    if (JSON.stringify(v) !== JSON.stringify(have[k])) diff[k] = v;
+  }
+  return Object.keys(diff).length ? diff : null;
+}
+
+function strip<T extends { patch: unknown }>(d: T): Omit<T, "patch"> {
+  const { patch: _patch, ...rest } = d;
+  return rest;
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (size < 1) throw new Error("chunk size must be ≥ 1");
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const norm = (s: string) => s.trim().replace(/\s+/g, " ").toLowerCase();
