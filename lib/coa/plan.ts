@@ -136,7 +136,7 @@ function planField(
 ): void {
   const cur = input.current.fields.find((f) => f.remoteId === field.remoteId);
   // POST /fields is idempotent on id and reactivates an inactive field (the guide's "POST the same field ID").
-  if (!cur || !cur.isActive)
+  if (!cur?.isActive)
     out.create.push({ op: "create_field", field: { remoteId: field.remoteId, name: field.name } });
   else if (cur.name !== field.name) {
     out.update.push({
