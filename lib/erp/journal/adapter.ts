@@ -1,0 +1,301 @@
+/**
+ * The embedded journal ERP: the port over a plain-text hledger journal, one file
+ * per tenant. Reads re-parse the file only when it changed on disk (size/mtime),
+ * so hand edits in an editor are picked up; posts append whole transactions with
+ * one write + fsync under a per-file lock.
+ */
+import { open, readFile, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import {
+  type CodingSurface,
+  type ErpCapabilities,
+  ErpError,
+  type ErpPort,
+  type ErpVendor,
+  type GlClassification,
+  integratorError,
+  type Posting,
+  type PostOutcome,
+  type PostResult,
+  transientError,
+  userError,
+} from "../port.js";
+import { withFileLock } from "./mutex.js";
+import { indexLine, type JournalAccount, type JournalIndex, parseJournal } from "./parse.js";
+import { renderPosting } from "./render.js";
+import {
+  cleanText,
+  fieldRemoteId,
+  optionRemoteId,
+  splitRemoteId,
+  taxCodeRemoteId,
+  taxRateRemoteId,
+  vendorRemoteId,
+} from "./syntax.js";
+
+export const JOURNAL_CAPABILITIES: ErpCapabilities = {
+  batchPosting: true,
+  maxBatchSize: 500,
+  foreignCurrency: "convert_at_erp_rate",
+  supplierInvoices: false,
+  creditNotes: false,
+  dimensions: true,
+  taxes: true,
+  vendorCreation: true,
+  maxConcurrency: 1,
+};
+
+const TYPE_CLASS: Record<string, GlClassification> = {
+  A: "ASSET",
+  C: "ASSET",
+  L: "LIABILITY",
+  E: "EQUITY",
+  V: "EQUITY",
+  R: "REVENUE",
+  X: "EXPENSE",
+};
+
+export function classify(acc: JournalAccount): GlClassification {
+  if (acc.rampClass === "CREDCARD") return "CREDCARD";
+  const byType = acc.type ? TYPE_CLASS[acc.type] : undefined;
+  if (byType) return byType;
+  // hledger's own fallback: the top-level name inside the company tree
+  const top = (splitRemoteId(acc.name)?.local ?? "").split(":")[0]?.toLowerCase() ?? "";
+  if (top.startsWith("asset")) return "ASSET";
+  if (top.startsWith("liabilit")) return "LIABILITY";
+  if (top.startsWith("equity")) return "EQUITY";
+  if (top.startsWith("revenue") || top.startsWith("income")) return "REVENUE";
+  if (top.startsWith("expense")) return "EXPENSE";
+  return "UNKNOWN";
+}
+
+interface Snapshot {
+  index: JournalIndex;
+  size: number;
+  mtimeMs: number;
+  endsWithNewline: boolean;
+}
+
+export class JournalErp implements ErpPort {
+  readonly type = "journal";
+  readonly capabilities = JOURNAL_CAPABILITIES;
+  readonly path: string;
+  private snapshot: Snapshot | null = null;
+
+  constructor(path: string) {
+    this.path = resolve(path);
+  }
+
+  async readSurface(): Promise<CodingSurface> {
+    const ix = await this.locked(() => this.current());
+    const companies = [...ix.companies.values()];
+    const surface: CodingSurface = {
+      companies: companies.map((c) => ({ key: c.key, erpId: c.key, name: c.name, currency: c.currency })),
+      glAccounts: [...ix.accounts.values()]
+        .filter((a) => ix.companies.has(a.companyKey))
+        .map((a) => ({
+          remoteId: a.name,
+          companyKey: a.companyKey,
+          code: a.code,
+          name: a.name.slice(a.companyKey.length + 1),
+          classification: classify(a),
+          active: !a.inactive,
+        })),
+      fields: [...ix.fields.entries()].map(([key, name]) => ({
+        remoteId: fieldRemoteId(key),
+        name,
+        options: [...ix.options.values()]
+          .filter((o) => o.fieldKey === key && ix.companies.has(o.companyKey))
+          .map((o) => ({
+            remoteId: optionRemoteId(o.companyKey, key, o.value),
+            companyKey: o.companyKey,
+            value: o.value,
+            code: o.code,
+            active: !o.inactive,
+          })),
+      })),
+      vendors: [...ix.payees.values()]
+        .filter((p) => !p.internal)
+        .flatMap((p) =>
+          companies
+            .filter((c) => p.companyKey === null || p.companyKey === c.key)
+            .map((c) => ({
+              remoteId: vendorRemoteId(c.key, p.name),
+              companyKey: c.key,
+              name: p.name,
+              code: null,
+              active: true,
+            })),
+        ),
+      taxRates: [...ix.taxes.values()].map((t) => ({
+        remoteId: taxRateRemoteId(t.companyKey, t.code),
+        companyKey: t.companyKey,
+        name: t.name,
+        rate: t.rate,
+        glAccountRemoteId: t.account,
+        active: true,
+      })),
+      taxCodes: [...ix.taxes.values()].map((t) => ({
+        remoteId: taxCodeRemoteId(t.companyKey, t.code),
+        companyKey: t.companyKey,
+        name: t.name,
+        taxRateRemoteIds: [taxRateRemoteId(t.companyKey, t.code)],
+        active: true,
+      })),
+    };
+    return surface;
+  }
+
+  async find(ref: string, companyKey: string): Promise<PostResult | null> {
+    const ix = await this.locked(() => this.current());
+    const hit = ix.refs.get(ref);
+    return hit && hit.companyKey === companyKey ? { erpId: hit.erpId, created: false } : null;
+  }
+
+  async post(posting: Posting): Promise<PostResult> {
+    const [outcome] = await this.postBatch([posting]);
+    if (!outcome) throw integratorError("Journal returned no outcome", posting.ref);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
+  }
+
+  /** Renders every posting against one index under one lock, then appends all new entries in one write. */
+  async postBatch(postings: readonly Posting[]): Promise<PostOutcome[]> {
+    return this.locked(async () => {
+      const ix = await this.current();
+      const outcomes: PostOutcome[] = [];
+      const texts: string[] = [];
+      const created: number[] = [];
+      for (const p of postings) {
+        const existing = ix.refs.get(p.ref);
+        if (existing) {
+          outcomes.push({ ok: true, result: { erpId: existing.erpId, created: false } });
+          continue;
+        }
+        try {
+          const entry = renderPosting(ix, p, ix.lastSeq + 1);
+          for (const line of entry.text.split("\n")) indexLine(ix, line);
+          texts.push(entry.text);
+          created.push(outcomes.length);
+          outcomes.push({ ok: true, result: { erpId: entry.erpId, created: true } });
+        } catch (e) {
+          outcomes.push({ ok: false, error: asErpError(e, p.ref) });
+        }
+      }
+      if (texts.length === 0) return outcomes;
+      try {
+        await this.append(texts.map((t) => `\n${t}`).join(""));
+      } catch (e) {
+        // the index already holds entries that never reached the disk: forget it
+        this.snapshot = null;
+        const error = transientError("UNAVAILABLE", "Journal file could not be written", String(e), e);
+        for (const i of created) outcomes[i] = { ok: false, error };
+      }
+      return outcomes;
+    });
+  }
+
+  async findBillPayment(billErpId: string, _companyKey: string): Promise<string | null> {
+    const ix = await this.locked(() => this.current());
+    return ix.billPayments.get(billErpId) ?? null;
+  }
+
+  /** Payees are one namespace per file; a new one is declared for the asking company only. */
+  async createVendor(input: { companyKey: string; name: string }): Promise<ErpVendor> {
+    const name = cleanText(input.name).replace(/\|/g, " ");
+    if (!name)
+      throw userError(
+        "UNKNOWN_VENDOR",
+        "Vendor name is empty",
+        "Give the merchant a name in Ramp and retry.",
+      );
+    return this.locked(async () => {
+      const ix = await this.current();
+      if (!ix.companies.has(input.companyKey)) {
+        throw userError(
+          "MISSING_MAPPING",
+          `Company "${input.companyKey}" is not in the journal`,
+          "Link the Ramp entity to a company of the journal and retry.",
+        );
+      }
+      const existing = ix.payees.get(name);
+      if (existing && existing.companyKey !== null && existing.companyKey !== input.companyKey) {
+        throw userError(
+          "UNKNOWN_VENDOR",
+          `Vendor "${name}" belongs to company ${existing.companyKey}`,
+          `Remove its company tag in the journal to share it with ${input.companyKey}, and retry.`,
+        );
+      }
+      if (!existing) {
+        const line = `payee ${name}  ; company: ${input.companyKey}`;
+        await this.append(`\n${line}\n`);
+        indexLine(ix, line);
+      }
+      return {
+        remoteId: vendorRemoteId(input.companyKey, name),
+        companyKey: input.companyKey,
+        name,
+        code: null,
+        active: true,
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.snapshot = null;
+  }
+
+  // ------------------------------------------------------------ file state
+
+  private locked<T>(fn: () => Promise<T>): Promise<T> {
+    return withFileLock(this.path, fn);
+  }
+
+  /** The index, re-parsed when the file changed behind our back. Call under the lock. */
+  private async current(): Promise<JournalIndex> {
+    let st: Awaited<ReturnType<typeof stat>>;
+    try {
+      st = await stat(this.path);
+    } catch (e) {
+      throw integratorError("Journal file not found", this.path, e);
+    }
+    const snap = this.snapshot;
+    if (snap && snap.size === st.size && snap.mtimeMs === st.mtimeMs) return snap.index;
+    const text = await readFile(this.path, "utf8");
+    this.snapshot = {
+      index: parseJournal(text),
+      size: Buffer.byteLength(text),
+      mtimeMs: st.mtimeMs,
+      endsWithNewline: text.length === 0 || text.endsWith("\n"),
+    };
+    return this.snapshot.index;
+  }
+
+  /** One write + fsync: a crash leaves either the whole batch or a torn tail hledger reports, never reordered entries. */
+  private async append(text: string): Promise<void> {
+    const snap = this.snapshot;
+    const body = snap && !snap.endsWithNewline ? `\n${text}` : text;
+    const fh = await open(this.path, "a");
+    try {
+      await fh.write(body);
+      await fh.sync();
+      const st = await fh.stat();
+      if (snap) {
+        snap.size = st.size;
+        snap.mtimeMs = st.mtimeMs;
+        snap.endsWithNewline = true;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+function asErpError(e: unknown, ref: string): ErpError {
+  if (e instanceof ErpError) return e;
+  return integratorError("Unexpected journal error", `${ref}: ${String(e)}`, e);
+}
+
+export function createJournalErp(path: string): JournalErp {
+  return new JournalErp(path);
+}
