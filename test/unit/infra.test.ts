@@ -10,7 +10,7 @@ import { IDEMPOTENCY_TABLE, MAIN_TABLE } from "../../lib/store/table.js";
 
 const newApp = () => new App({ outdir: mkdtempSync(join(tmpdir(), "cdk-")) });
 
-describe("CDK stack", () => {
+describe("CDK stack", { timeout: 60_000 }, () => {
   it("synthesizes with cdk-nag's AWS Solutions checks and no finding", () => {
     const { app } = buildApp(newApp());
     expect(() => app.synth()).not.toThrow();
