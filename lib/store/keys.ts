@@ -1,0 +1,57 @@
+/**
+ * Key builders for every item this package writes to the main table. One file,
+ * so the whole key space can be read at a glance and prefixes never collide:
+ *
+ * | item                | PK                 | SK                                        |
+ * |---------------------|--------------------|-------------------------------------------|
+ * | tenant config       | TENANT#<t>         | CONFIG                                    |
+ * | ledger item         | TENANT#<t>         | LEDGER#<kind>#<rampId>                    |
+ * | report intent       | TENANT#<t>         | INTENT#<reportId>                         |
+ * | intent chunk        | TENANT#<t>         | INTENT#<reportId>#C#<nnnn>                |
+ * | report lock         | TENANT#<t>         | REPORTLOCK#<syncType>#<syncRequestId|->   |
+ * | settles-link        | TENANT#<t>         | SETTLES#<transactionId>                   |
+ * | poll cursor         | TENANT#<t>         | CURSOR#<entityId|->#<kind>                |
+ * | CoA snapshot        | TENANT#<t>         | COA#<scope> (+ COA#<scope>#G#<gen>#<nnnn>)|
+ * | webhook event seen  | TENANT#<t>         | EVENT#<eventId>                           |
+ * | parked event        | TENANT#<t>         | PARKED#<receivedAt ISO>#<eventId>         |
+ * (tokens.ts: TOKEN#RAMP, rate-limit.ts: RATELIMIT#RAMP — owned elsewhere.)
+ *
+ * GSI1 holds ledger items by tenant × state bucket × sync type (see ledger-item.ts)
+ * and enabled tenants (GSI1PK=TENANTS#ENABLED).
+ */
+import type { Kind } from "../sync/kinds.js";
+
+export const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
+
+export const TENANT_CONFIG_SK = "CONFIG";
+export const ENABLED_TENANTS_GSI1PK = "TENANTS#ENABLED";
+
+export const ledgerSk = (kind: Kind, rampId: string) => `LEDGER#${kind}#${rampId}`;
+export const LEDGER_SK_PREFIX = "LEDGER#";
+
+/** Zero-padded so chunks sort in write order. */
+const seq = (n: number) => String(n).padStart(4, "0");
+
+export const intentSk = (reportId: string) => `INTENT#${reportId}`;
+export const intentChunkPrefix = (reportId: string) => `INTENT#${reportId}#C#`;
+export const intentChunkSk = (reportId: string, n: number) => `${intentChunkPrefix(reportId)}${seq(n)}`;
+export const INTENT_SK_PREFIX = "INTENT#";
+
+/** `-` stands for "no sync_request_id" (scheduled/webhook work). */
+export const requestSegment = (syncRequestId: string | null | undefined) => syncRequestId ?? "-";
+
+export const reportLockSk = (syncType: string, syncRequestId: string | null) =>
+  `REPORTLOCK#${syncType}#${requestSegment(syncRequestId)}`;
+
+export const settlesSk = (transactionId: string) => `SETTLES#${transactionId}`;
+
+export const cursorSk = (entityId: string | null, kind: Kind) => `CURSOR#${entityId ?? "-"}#${kind}`;
+
+export const coaHeaderSk = (scope: string) => `COA#${scope}`;
+export const coaChunkSk = (scope: string, generation: string, n: number) =>
+  `COA#${scope}#G#${generation}#${seq(n)}`;
+export const coaGenerationPrefix = (scope: string, generation: string) => `COA#${scope}#G#${generation}#`;
+
+export const eventSeenSk = (eventId: string) => `EVENT#${eventId}`;
+export const parkedSk = (receivedAtIso: string, eventId: string) => `PARKED#${receivedAtIso}#${eventId}`;
+export const PARKED_SK_PREFIX = "PARKED#";

@@ -1,0 +1,229 @@
+/**
+ * The ledger's state machine as pure functions: each takes the item as read
+ * and returns the next item (or why not). ledger.ts writes the result with a
+ * condition on the `rev` it was computed from, so the rules here are the only
+ * place where transitions are decided and they are unit-tested without a table.
+ *
+ *   (none) ─claim→ CLAIMED ─recordPosted→ POSTED ─flip→ REPORTING ─close→ MARKED
+ *                    │  ▲                                   │
+ *        recordFailed│  │claim (changed / cool-down over)   └─close(failed)→ FAILED told
+ *                    ▼  │
+ *                   FAILED ─flip (reportable, untold)→ REPORTING
+ *   CLAIMED with an expired lease ─claim→ CLAIMED (takeover: re-check the ERP first)
+ */
+import type { ErrorCategory, Kind } from "../sync/kinds.js";
+import type { LedgerItem } from "./ledger-item.js";
+
+export interface ClaimInput {
+  tenantId: string;
+  kind: Kind;
+  rampId: string;
+  /** Who holds the lease (e.g. the Lambda request id + message id); compared on every later write. */
+  owner: string;
+  leaseMs: number;
+  /** fingerprintOf(the object as listed). */
+  fingerprint: string;
+  entityId?: string | null;
+  /** Set when a Sync Button request asked for this object. */
+  syncRequestId?: string | null;
+  now: number;
+}
+
+export type SkipReason = "marked" | "in-flight" | "posted" | "reporting" | "failed-unchanged";
+
+export type ClaimDecision =
+  | { action: "create"; next: LedgerItem }
+  /** `takeover`: the previous holder's lease expired — the caller must look the reference up in the ERP first. */
+  | { action: "update"; next: LedgerItem; outcome: "takeover" | "retry" }
+  | { action: "skip"; reason: SkipReason };
+
+/** Fields that only mean something in one state; cleared when leaving it. */
+function withoutTransient(item: LedgerItem): LedgerItem {
+  const {
+    leaseOwner: _o,
+    leaseUntil: _u,
+    category: _c,
+    message: _m,
+    reportable: _r,
+    retryAt: _a,
+    preReportState: _p,
+    reportId: _i,
+    ...rest
+  } = item;
+  return { ...rest, told: false };
+}
+
+export function decideClaim(existing: LedgerItem | undefined, input: ClaimInput): ClaimDecision {
+  const { now } = input;
+  const lease = { leaseOwner: input.owner, leaseUntil: now + input.leaseMs };
+  const request = input.syncRequestId ? { syncRequestId: input.syncRequestId } : {};
+  const entity = input.entityId ? { entityId: input.entityId } : {};
+  if (!existing) {
+    return {
+      action: "create",
+      next: {
+        tenantId: input.tenantId,
+        kind: input.kind,
+        rampId: input.rampId,
+        state: "CLAIMED",
+        rev: 0,
+        ...lease,
+        attempts: 0,
+        told: false,
+        fingerprint: input.fingerprint,
+        ...request,
+        ...entity,
+        createdAt: now,
+        updatedAt: now,
+      },
+    };
+  }
+  switch (existing.state) {
+    case "MARKED":
+      return { action: "skip", reason: "marked" };
+    case "POSTED":
+      return { action: "skip", reason: "posted" };
+    case "REPORTING":
+      return { action: "skip", reason: "reporting" };
+    case "CLAIMED": {
+      if ((existing.leaseUntil ?? 0) > now) return { action: "skip", reason: "in-flight" };
+      const next: LedgerItem = {
+        ...existing,
+        ...lease,
+        ...request,
+        ...entity,
+        fingerprint: input.fingerprint,
+        rev: existing.rev + 1,
+        updatedAt: now,
+      };
+      return { action: "update", next, outcome: "takeover" };
+    }
+    case "FAILED": {
+      const changed = existing.fingerprint !== input.fingerprint;
+      if (!changed && existing.retryAt !== undefined && now < existing.retryAt) {
+        return { action: "skip", reason: "failed-unchanged" };
+      }
+      const next: LedgerItem = {
+        ...withoutTransient(existing),
+        state: "CLAIMED",
+        ...lease,
+        ...request,
+        ...entity,
+        // A changed object is a new story: its earlier failures do not count towards N.
+        attempts: changed ? 0 : existing.attempts,
+        fingerprint: input.fingerprint,
+        rev: existing.rev + 1,
+        updatedAt: now,
+      };
+      return { action: "update", next, outcome: "retry" };
+    }
+  }
+}
+
+export type LeaseCheck = { ok: true } | { ok: false; reason: "lost-lease" };
+
+/**
+ * The holder keeps the lease while nobody has taken it over, even past
+ * `leaseUntil`: the ERP write already happened, and recording it is correct as
+ * long as no one else started on the object.
+ */
+export function holdsLease(item: LedgerItem | undefined, owner: string): item is LedgerItem {
+  return !!item && item.state === "CLAIMED" && item.leaseOwner === owner;
+}
+
+export function renewed(item: LedgerItem, leaseMs: number, now: number): LedgerItem {
+  return { ...item, leaseUntil: now + leaseMs, rev: item.rev + 1, updatedAt: now };
+}
+
+export function posted(item: LedgerItem, erpRef: string, now: number): LedgerItem {
+  return { ...withoutTransient(item), state: "POSTED", erpRef, rev: item.rev + 1, updatedAt: now };
+}
+
+/** Gives the object back without a result (e.g. held until a related object is posted): next claim is a takeover. */
+export function released(item: LedgerItem, now: number): LedgerItem {
+  return { ...item, leaseUntil: now, rev: item.rev + 1, updatedAt: now };
+}
+
+export interface FailureInput {
+  category: ErrorCategory;
+  message: string;
+  /** N: transient failures are told to Ramp only from this many attempts (tenant sync.transientAttemptsBeforeReport). */
+  transientAttemptsBeforeReport: number;
+  /** User-actionable: not retried with an unchanged object before this long (ms). */
+  coolDownMs: number;
+}
+
+/** ARCHITECTURE: reportable at once when user-actionable or needs-integrator; transient only once attempts ≥ N. */
+export function isReportableFailure(
+  category: ErrorCategory,
+  attempts: number,
+  transientAttemptsBeforeReport: number,
+) {
+  return category !== "transient" || attempts >= transientAttemptsBeforeReport;
+}
+
+export function failed(item: LedgerItem, f: FailureInput, now: number): LedgerItem {
+  const attempts = item.attempts + 1;
+  return {
+    ...withoutTransient(item),
+    state: "FAILED",
+    attempts,
+    category: f.category,
+    message: f.message,
+    reportable: isReportableFailure(f.category, attempts, f.transientAttemptsBeforeReport),
+    ...(f.category === "user_actionable" ? { retryAt: now + f.coolDownMs } : {}),
+    rev: item.rev + 1,
+    updatedAt: now,
+  };
+}
+
+/** States a Sync Button request may attach itself to: the row will still be reported, under that request. */
+export function canAttach(item: LedgerItem): boolean {
+  return item.state === "CLAIMED" || item.state === "POSTED" || (item.state === "FAILED" && !item.told);
+}
+
+export function attached(item: LedgerItem, syncRequestId: string, now: number): LedgerItem {
+  return { ...item, syncRequestId, rev: item.rev + 1, updatedAt: now };
+}
+
+/** POSTED, or FAILED reportable and untold: what a report may contain. */
+export function isReportable(item: LedgerItem): boolean {
+  return item.state === "POSTED" || (item.state === "FAILED" && item.reportable === true && !item.told);
+}
+
+export function toReporting(item: LedgerItem, reportId: string, now: number): LedgerItem {
+  if (!isReportable(item))
+    throw new Error(`ledger ${item.kind}/${item.rampId} is ${item.state}, not reportable`);
+  return {
+    ...item,
+    state: "REPORTING",
+    reportId,
+    preReportState: item.state as "POSTED" | "FAILED",
+    rev: item.rev + 1,
+    updatedAt: now,
+  };
+}
+
+/**
+ * How a report ended for one row: `synced`/`failed` as reported; `synced-elsewhere`
+ * when Ramp answered ALREADY_SYNCED; `re-report` hands the row back to be reported
+ * again in a new intent (the rest of a 422-split report).
+ */
+export type CloseDisposition = "synced" | "failed" | "synced-elsewhere" | "re-report";
+
+export function closed(item: LedgerItem, disposition: CloseDisposition, now: number): LedgerItem {
+  const base = { rev: item.rev + 1, updatedAt: now };
+  const { preReportState, ...rest } = item;
+  switch (disposition) {
+    case "synced":
+      return { ...rest, ...base, state: "MARKED", told: true };
+    case "synced-elsewhere":
+      return { ...rest, ...base, state: "MARKED", told: true, syncedElsewhere: true };
+    case "failed":
+      return { ...rest, ...base, state: "FAILED", told: true };
+    case "re-report": {
+      const { reportId: _r, ...back } = rest;
+      return { ...back, ...base, state: preReportState ?? "POSTED" };
+    }
+  }
+}

@@ -1,0 +1,361 @@
+/**
+ * The sync ledger repository: the exactly-once protocol's claim / record /
+ * report bookkeeping over one DynamoDB table (ARCHITECTURE.md). Every write is
+ * a put conditional on the `rev` the transition was computed from (or on the
+ * item's absence), so concurrent workers cannot both win; expected races come
+ * back as typed outcomes, never as exceptions. Transitions themselves are the
+ * pure functions in ledger-rules.ts.
+ */
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { Kind } from "../sync/kinds.js";
+import { type Clock, systemClock } from "./clock.js";
+import { isConditionalCheckFailed } from "./conditional.js";
+import { ledgerSk, tenantPk } from "./keys.js";
+import {
+  fromLedgerRecord,
+  type LedgerBucket,
+  type LedgerItem,
+  ledgerGsi1Pk,
+  ledgerGsi1Prefix,
+  toLedgerRecord,
+} from "./ledger-item.js";
+import {
+  attached,
+  type ClaimInput,
+  canAttach,
+  decideClaim,
+  type FailureInput,
+  failed,
+  holdsLease,
+  posted,
+  released,
+  renewed,
+  type SkipReason,
+} from "./ledger-rules.js";
+import { TABLE_KEYS } from "./table.js";
+
+export interface StoreDeps {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  clock?: Clock;
+}
+
+export type ClaimResult =
+  /** New row: the caller owns it and posts. */
+  | { outcome: "claimed"; item: LedgerItem }
+  /** A FAILED row claimed again (object changed, cool-down over, or not user-actionable). */
+  | { outcome: "retry"; item: LedgerItem }
+  /** An expired lease taken over: look the reference up in the ERP (after a short grace) before creating anything. */
+  | { outcome: "takeover"; item: LedgerItem; previousOwner: string | undefined }
+  | { outcome: "skip"; reason: SkipReason; item: LedgerItem };
+
+export type HolderResult =
+  | { ok: true; item: LedgerItem }
+  | { ok: false; reason: "lost-lease"; item: LedgerItem | undefined };
+
+export type AttachResult =
+  | { attached: true; item: LedgerItem }
+  | { attached: false; reason: "not-found" | "not-attachable"; item: LedgerItem | undefined };
+
+export interface ReportableQuery {
+  tenantId: string;
+  syncType: string;
+  /** `null`: rows no Sync Button asked for. */
+  syncRequestId: string | null;
+  limit: number;
+}
+
+export interface ReportableRows {
+  /** Oldest first (by last update). */
+  items: LedgerItem[];
+  /** bill_payment rows left out because their bill is not MARKED yet. */
+  heldForBill: string[];
+}
+
+/** How many times a transition re-reads and recomputes after losing a race before giving up. */
+const MAX_RACES = 8;
+
+export type Ledger = ReturnType<typeof createLedger>;
+
+const ledgerKey = (tenantId: string, kind: Kind, rampId: string) => ({
+  PK: tenantPk(tenantId),
+  SK: ledgerSk(kind, rampId),
+});
+
+/** A strongly consistent read of one row. */
+export async function readLedgerItem(
+  deps: StoreDeps,
+  tenantId: string,
+  kind: Kind,
+  rampId: string,
+): Promise<LedgerItem | undefined> {
+  const res = await deps.doc.send(
+    new GetCommand({
+      TableName: deps.tableName,
+      Key: ledgerKey(tenantId, kind, rampId),
+      ConsistentRead: true,
+    }),
+  );
+  return res.Item ? fromLedgerRecord(res.Item) : undefined;
+}
+
+/**
+ * Writes `next` if the row is still as it was read (`prev`, or absent when
+ * `prev` is undefined); false when someone else wrote first.
+ */
+export async function putLedgerItem(
+  deps: StoreDeps,
+  prev: LedgerItem | undefined,
+  next: LedgerItem,
+): Promise<boolean> {
+  try {
+    await deps.doc.send(
+      new PutCommand({ TableName: deps.tableName, Item: toLedgerRecord(next), ...revCondition(prev) }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) return false;
+    throw err;
+  }
+}
+
+/** The condition every ledger write carries: the row is still at the revision the transition was computed from. */
+export function revCondition(prev: LedgerItem | undefined) {
+  return prev
+    ? {
+        ConditionExpression: "#rev = :rev",
+        ExpressionAttributeNames: { "#rev": "rev" },
+        ExpressionAttributeValues: { ":rev": prev.rev },
+      }
+    : { ConditionExpression: "attribute_not_exists(PK)" };
+}
+
+export function createLedger(deps: StoreDeps) {
+  const clock = deps.clock ?? systemClock;
+  const { doc, tableName } = deps;
+  const key = ledgerKey;
+
+  const get = (tenantId: string, kind: Kind, rampId: string) => readLedgerItem(deps, tenantId, kind, rampId);
+  const write = (prev: LedgerItem | undefined, next: LedgerItem) => putLedgerItem(deps, prev, next);
+
+  /**
+   * Read → decide → conditional write, again on a lost race: `decide` sees the
+   * row as it now is, so a race ends in the outcome the winner left behind.
+   */
+  async function transition<R>(
+    tenantId: string,
+    kind: Kind,
+    rampId: string,
+    decide: (
+      item: LedgerItem | undefined,
+    ) => { next: LedgerItem; result: (written: LedgerItem) => R } | { result: R },
+  ): Promise<R> {
+    for (let i = 0; i < MAX_RACES; i++) {
+      const current = await get(tenantId, kind, rampId);
+      const d = decide(current);
+      if (!("next" in d)) return d.result;
+      if (await write(current, d.next)) return d.result(d.next);
+    }
+    throw new Error(`ledger ${tenantId}/${kind}/${rampId}: lost ${MAX_RACES} races in a row`);
+  }
+
+  function whileHolding(
+    tenantId: string,
+    kind: Kind,
+    rampId: string,
+    owner: string,
+    next: (item: LedgerItem, now: number) => LedgerItem,
+  ): Promise<HolderResult> {
+    return transition<HolderResult>(tenantId, kind, rampId, (item) => {
+      if (!holdsLease(item, owner)) return { result: { ok: false, reason: "lost-lease", item } };
+      return { next: next(item, clock()), result: (written) => ({ ok: true, item: written }) };
+    });
+  }
+
+  return {
+    get,
+
+    claim(input: Omit<ClaimInput, "now">): Promise<ClaimResult> {
+      return transition<ClaimResult>(input.tenantId, input.kind, input.rampId, (item) => {
+        const d = decideClaim(item, { ...input, now: clock() });
+        if (d.action === "skip")
+          return { result: { outcome: "skip", reason: d.reason, item: item as LedgerItem } };
+        if (d.action === "create") return { next: d.next, result: (w) => ({ outcome: "claimed", item: w }) };
+        if (d.outcome === "retry") return { next: d.next, result: (w) => ({ outcome: "retry", item: w }) };
+        const previousOwner = item?.leaseOwner;
+        return { next: d.next, result: (w) => ({ outcome: "takeover", item: w, previousOwner }) };
+      });
+    },
+
+    /** Extends the lease of a long post. Fails only if someone took the row over. */
+    renewLease(tenantId: string, kind: Kind, rampId: string, owner: string, leaseMs: number) {
+      return whileHolding(tenantId, kind, rampId, owner, (item, now) => renewed(item, leaseMs, now));
+    },
+
+    /** CLAIMED → POSTED with the ERP's id, while still holding the lease. */
+    recordPosted(tenantId: string, kind: Kind, rampId: string, owner: string, erpRef: string) {
+      return whileHolding(tenantId, kind, rampId, owner, (item, now) => posted(item, erpRef, now));
+    },
+
+    /** CLAIMED → FAILED: attempts + 1; reportable per the category rules (ledger-rules.isReportableFailure). */
+    recordFailed(tenantId: string, kind: Kind, rampId: string, owner: string, failure: FailureInput) {
+      return whileHolding(tenantId, kind, rampId, owner, (item, now) => failed(item, failure, now));
+    },
+
+    /** Gives a claimed row back without a result; the next claim is a takeover (which re-checks the ERP). */
+    release(tenantId: string, kind: Kind, rampId: string, owner: string) {
+      return whileHolding(tenantId, kind, rampId, owner, (item, now) => released(item, now));
+    },
+
+    /**
+     * A Sync Button request attaches itself to a row still CLAIMED/POSTED (or
+     * FAILED and not yet told), so the row is answered under that request.
+     */
+    attachSyncRequest(
+      tenantId: string,
+      kind: Kind,
+      rampId: string,
+      syncRequestId: string,
+    ): Promise<AttachResult> {
+      return transition<AttachResult>(tenantId, kind, rampId, (item) => {
+        if (!item) return { result: { attached: false, reason: "not-found", item } };
+        if (!canAttach(item)) return { result: { attached: false, reason: "not-attachable", item } };
+        if (item.syncRequestId === syncRequestId) return { result: { attached: true, item } };
+        return { next: attached(item, syncRequestId, clock()), result: (w) => ({ attached: true, item: w }) };
+      });
+    },
+
+    /**
+     * Rows one report may carry (POSTED, or FAILED reportable and untold) for
+     * tenant × sync type × request, oldest first, via GSI1. The index is
+     * eventually consistent: a row read here may have moved on, which the
+     * intent's conditional flip catches. bill_payment rows wait for their bill
+     * to be MARKED (Ramp refuses BILL_PAYMENT_SYNC before BILL_SYNC).
+     */
+    async listReportable(q: ReportableQuery): Promise<ReportableRows> {
+      const gate = q.syncType === "BILL_PAYMENT_SYNC";
+      const heldForBill: string[] = [];
+      const perBucket = async (bucket: LedgerBucket) => {
+        const out: LedgerItem[] = [];
+        let cursor: Record<string, unknown> | undefined;
+        do {
+          const page = await queryBucket(
+            q.tenantId,
+            bucket,
+            q.syncType,
+            q.syncRequestId,
+            Math.min(q.limit, 1000),
+            cursor,
+          );
+          cursor = page.cursor;
+          let rows = page.items;
+          if (gate && rows.length) {
+            const marked = await markedBills(
+              q.tenantId,
+              rows.map((r) => r.rampId),
+            );
+            heldForBill.push(...rows.filter((r) => !marked.has(r.rampId)).map((r) => r.rampId));
+            rows = rows.filter((r) => marked.has(r.rampId));
+          }
+          out.push(...rows);
+        } while (cursor && out.length < q.limit);
+        return out;
+      };
+      const [postedRows, failedRows] = await Promise.all([
+        perBucket("POSTED"),
+        perBucket("FAILED_REPORTABLE"),
+      ]);
+      const items = [...postedRows, ...failedRows]
+        .sort((a, b) => a.updatedAt - b.updatedAt)
+        .slice(0, q.limit);
+      return { items, heldForBill };
+    },
+
+    /**
+     * Any bucket, for sweeps and operators: e.g. CLAIMED rows with stale leases,
+     * or every request with rows waiting (omit `syncRequestId`). Pass the returned
+     * cursor back for the next page.
+     */
+    async listBucket(q: {
+      tenantId: string;
+      bucket: LedgerBucket;
+      /** Sync type, or the kind for kinds without one (vendor_credit). */
+      stream: string;
+      syncRequestId?: string | null;
+      limit: number;
+      cursor?: Record<string, unknown>;
+    }) {
+      return queryBucket(q.tenantId, q.bucket, q.stream, q.syncRequestId, q.limit, q.cursor);
+    },
+
+    markedBills,
+  };
+
+  async function queryBucket(
+    tenantId: string,
+    bucket: LedgerBucket,
+    stream: string,
+    syncRequestId: string | null | undefined,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<{ items: LedgerItem[]; cursor?: Record<string, unknown> }> {
+    const { gsi1 } = TABLE_KEYS;
+    const byRequest = syncRequestId !== undefined;
+    const res = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: gsi1.name,
+        KeyConditionExpression: byRequest ? "#pk = :pk AND begins_with(#sk, :prefix)" : "#pk = :pk",
+        ExpressionAttributeNames: byRequest
+          ? { "#pk": gsi1.partitionKey, "#sk": gsi1.sortKey }
+          : { "#pk": gsi1.partitionKey },
+        ExpressionAttributeValues: {
+          ":pk": ledgerGsi1Pk(tenantId, bucket, stream),
+          ...(byRequest ? { ":prefix": ledgerGsi1Prefix(syncRequestId) } : {}),
+        },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+      }),
+    );
+    return {
+      items: (res.Items ?? []).map(fromLedgerRecord),
+      ...(res.LastEvaluatedKey ? { cursor: res.LastEvaluatedKey } : {}),
+    };
+  }
+
+  /** Which of these bills (Ramp ids) have their `bill` phase MARKED — the gate for reporting their payments. */
+  async function markedBills(tenantId: string, billIds: readonly string[]): Promise<Set<string>> {
+    const marked = new Set<string>();
+    const unique = [...new Set(billIds)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => key(tenantId, "bill", id));
+      for (let round = 0; keys.length; round++) {
+        if (round > 10) throw new Error("markedBills: DynamoDB kept keys unprocessed");
+        const res = await doc.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: keys,
+                ConsistentRead: true,
+                ProjectionExpression: "rampId, #state",
+                ExpressionAttributeNames: { "#state": "state" },
+              },
+            },
+          }),
+        );
+        for (const row of res.Responses?.[tableName] ?? []) {
+          if (row.state === "MARKED") marked.add(String(row.rampId));
+        }
+        keys = (res.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+        if (keys.length) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
+      }
+    }
+    return marked;
+  }
+}
