@@ -45,6 +45,8 @@ export interface RateLimiter {
 /** Raised by a limiter when the wait for a slot (or a lockout) would exceed the caller's budget. */
 export class RateLimitWaitError extends Error {
   override name = "RateLimitWaitError";
+  /** Nothing was sent; trying later (e.g. the next SQS delivery) is safe. */
+  readonly retryable = true;
   constructor(
     readonly waitMs: number,
     readonly blockedUntil: number | null,
