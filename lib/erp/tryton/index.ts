@@ -1,0 +1,7 @@
+/** Tryton 6.0 ERP adapter: `new TrytonErp(config)` implements the ERP port. */
+export { TrytonErp } from "./adapter.js";
+export { type TrytonConfig, TrytonConfigSchema } from "./config.js";
+export { toErpError } from "./errors.js";
+export { convertMinor } from "./fx.js";
+export { type Context, TrytonRpc, TrytonRpcError, TrytonTransportError } from "./rpc.js";
+export { TrytonSession } from "./session.js";
