@@ -283,7 +283,9 @@ export function createRampHttp(deps: RampHttpDeps): RampHttp {
     _item: z.ZodType<T>,
     pageSchema: z.ZodType<PageOf<T>>,
   ): AsyncGenerator<T> {
-    let next: string | null = urlOf(path, { page_size: 100, ...query }).toString();
+    // Ramp accepts 2–100 per page; default to the largest to spend the fewest requests.
+    const size = typeof query.page_size === "number" ? Math.min(100, Math.max(2, query.page_size)) : 100;
+    let next: string | null = urlOf(path, { ...query, page_size: size }).toString();
     const seen = new Set<string>();
     while (next) {
       // `page.next` is a full URL on Ramp's host; only its path and query are used, so the
