@@ -61,7 +61,12 @@ describe("rate window", () => {
 
   it("honours a lockout and a caller's wait budget", async () => {
     let now = 0;
-    const limiter = createMemoryRateLimiter({ clock: () => now, sleep: async (ms) => void (now += ms) });
+    const limiter = createMemoryRateLimiter({
+      clock: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
     await limiter.recordLockout(60_000);
     await limiter.recordLockout(10_000);
     await expect(limiter.acquire({ maxWaitMs: 1_000 })).rejects.toMatchObject({
