@@ -1,0 +1,102 @@
+/**
+ * The Lambda environment, parsed with zod once per cold start. Each handler
+ * declares the subset it needs (below), so a missing variable fails that
+ * handler at start-up with a message naming the variable — not later, deep in
+ * a request, as `undefined`.
+ */
+import { z } from "zod";
+
+const nonEmpty = z.string().trim().min(1, "must not be empty");
+
+/** Emulators (DynamoDB Local, fauxqs…) are reached through the SDK's standard per-service endpoint variables. */
+const LocalEndpointsEnv = z.object({
+  AWS_ENDPOINT_URL: z.url().optional(),
+  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+  AWS_ENDPOINT_URL_SQS: z.url().optional(),
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: z.url().optional(),
+});
+
+export const BaseEnvSchema = z.object({
+  ...LocalEndpointsEnv.shape,
+  AWS_REGION: nonEmpty.default("us-east-1"),
+  LOG_LEVEL: z
+    .string()
+    .transform((s) => s.toUpperCase())
+    .pipe(z.enum(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "SILENT", "CRITICAL"]))
+    .default("INFO"),
+  POWERTOOLS_SERVICE_NAME: nonEmpty.default("ramp-erp-sync"),
+  POWERTOOLS_METRICS_NAMESPACE: nonEmpty.default("RampErpSync"),
+});
+
+export const StoreEnvSchema = z.object({
+  TABLE_NAME: nonEmpty,
+  IDEMPOTENCY_TABLE_NAME: nonEmpty,
+});
+
+const queueUrl = z.url("must be a queue URL");
+
+export const WebhookEnvSchema = BaseEnvSchema.extend({
+  ...StoreEnvSchema.shape,
+  WORK_QUEUE_URL: queueUrl,
+  PRIORITY_QUEUE_URL: queueUrl,
+});
+
+export const PollerEnvSchema = BaseEnvSchema.extend({
+  ...StoreEnvSchema.shape,
+  WORK_QUEUE_URL: queueUrl,
+});
+
+export const SyncerEnvSchema = BaseEnvSchema.extend({
+  ...StoreEnvSchema.shape,
+  SUPPORT_CONTACT: nonEmpty.default("support@example.com"),
+  /** Ledger lease: longer than the ERP adapter's timeout plus a margin (ARCHITECTURE step 1). */
+  LEASE_MS: z.coerce.number().int().min(1_000).default(120_000),
+});
+
+export const CoaPushEnvSchema = BaseEnvSchema.extend({ ...StoreEnvSchema.shape });
+
+export type WebhookEnv = z.infer<typeof WebhookEnvSchema>;
+export type PollerEnv = z.infer<typeof PollerEnvSchema>;
+export type SyncerEnv = z.infer<typeof SyncerEnvSchema>;
+export type CoaPushEnv = z.infer<typeof CoaPushEnvSchema>;
+
+/** Thrown by loadEnv; `variables` names every missing or malformed variable. */
+export class EnvError extends Error {
+  constructor(readonly problems: ReadonlyArray<{ variable: string; problem: string }>) {
+    super(`invalid environment: ${problems.map((p) => `${p.variable} ${p.problem}`).join("; ")}`);
+    this.name = "EnvError";
+  }
+  get variables(): string[] {
+    return this.problems.map((p) => p.variable);
+  }
+}
+
+/**
+ * Parses `env` against `schema`. Values are never echoed in the message: an
+ * environment can hold secrets by mistake, and this error goes to the logs.
+ */
+export function loadEnv<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? "(environment)");
+    const missing = issue.code === "invalid_type" && env[variable] === undefined;
+    return { variable, problem: missing ? "is missing" : `is malformed (${issue.message})` };
+  });
+  throw new EnvError(problems);
+}
+
+/** A memoised accessor: the first call parses process.env (cold start), later calls return the same object. */
+export function envOnce<S extends z.ZodType>(
+  schema: S,
+  env: () => Record<string, string | undefined> = () => process.env,
+): () => z.infer<S> {
+  let cached: { value: z.infer<S> } | undefined;
+  return () => {
+    if (!cached) cached = { value: loadEnv(schema, env()) };
+    return cached.value;
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Settles-links (ARCHITECTURE posting rules, card-paid bills): card transaction
+ * id → the bill whose payment settles it. The poller lists bills before
+ * transactions and records a link per `payment.details.transaction_ids`; the
+ * syncer then holds such a transaction (it is not expensed — the expense is in
+ * the bill) until the bill's payment is POSTED, and reports it with the
+ * payment's ERP id.
+ */
+import { BatchGetCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { systemClock } from "./clock.js";
+import { isConditionalCheckFailed } from "./conditional.js";
+import { settlesSk, tenantPk } from "./keys.js";
+import type { StoreDeps } from "./ledger.js";
+
+const LinkSchema = z.object({ transactionId: z.string(), billId: z.string(), createdAt: z.number().int() });
+export type SettlesLink = z.infer<typeof LinkSchema>;
+
+export type SettlesLinks = ReturnType<typeof createSettlesLinks>;
+
+export function createSettlesLinks(deps: StoreDeps) {
+  const clock = deps.clock ?? systemClock;
+  const { doc, tableName } = deps;
+  const keyOf = (tenantId: string, transactionId: string) => ({
+    PK: tenantPk(tenantId),
+    SK: settlesSk(transactionId),
+  });
+
+  return {
+    /**
+     * Links each transaction to `billId`. Idempotent; a transaction already
+     * linked to a *different* bill is not overwritten and is returned as a
+     * conflict (it would otherwise be settled twice).
+     */
+    async link(
+      tenantId: string,
+      billId: string,
+      transactionIds: readonly string[],
+    ): Promise<{ conflicts: SettlesLink[] }> {
+      const conflicts: SettlesLink[] = [];
+      for (const transactionId of new Set(transactionIds)) {
+        try {
+          await doc.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: {
+                ...keyOf(tenantId, transactionId),
+                type: "settles",
+                transactionId,
+                billId,
+                createdAt: clock(),
+              },
+              ConditionExpression: "attribute_not_exists(PK) OR billId = :bill",
+              ExpressionAttributeValues: { ":bill": billId },
+            }),
+          );
+        } catch (err) {
+          if (!isConditionalCheckFailed(err)) throw err;
+          const existing = await this.get(tenantId, transactionId);
+          if (existing) conflicts.push(existing);
+        }
+      }
+      return { conflicts };
+    },
+
+    async get(tenantId: string, transactionId: string): Promise<SettlesLink | undefined> {
+      const res = await doc.send(
+        new GetCommand({ TableName: tableName, Key: keyOf(tenantId, transactionId), ConsistentRead: true }),
+      );
+      return res.Item ? LinkSchema.parse(res.Item) : undefined;
+    },
+
+    /** Links for many transactions at once (a page of listed transactions): transaction id → link. */
+    async getMany(tenantId: string, transactionIds: readonly string[]): Promise<Map<string, SettlesLink>> {
+      const out = new Map<string, SettlesLink>();
+      const unique = [...new Set(transactionIds)];
+      for (let i = 0; i < unique.length; i += 100) {
+        let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => keyOf(tenantId, id));
+        for (let round = 0; keys.length; round++) {
+          if (round > 10) throw new Error("settles-links: DynamoDB kept keys unprocessed");
+          const res = await doc.send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+          );
+          for (const row of res.Responses?.[tableName] ?? []) {
+            const link = LinkSchema.parse(row);
+            out.set(link.transactionId, link);
+          }
+          keys = (res.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+          if (keys.length) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
+        }
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Tenant configuration documents (lib/config/tenant.ts), one per tenant at
+ * `PK=TENANT#<t> SK=CONFIG`, with optimistic concurrency on `version`: a write
+ * names the version it was based on and stores version + 1, so two operators
+ * editing at once cannot silently overwrite each other. Enabled tenants are
+ * also indexed on GSI1 (`TENANTS#ENABLED`, sorted by id) for the poll fan-out.
+ */
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { parseTenantConfig, type TenantConfig, type TenantConfigInput } from "../config/tenant.js";
+import { systemClock } from "./clock.js";
+import { isConditionalCheckFailed } from "./conditional.js";
+import { ENABLED_TENANTS_GSI1PK, TENANT_CONFIG_SK, tenantPk } from "./keys.js";
+import type { StoreDeps } from "./ledger.js";
+import { TABLE_KEYS } from "./table.js";
+
+export type PutTenantResult =
+  | { ok: true; config: TenantConfig }
+  | { ok: false; reason: "version-conflict"; currentVersion: number | null };
+
+export interface EnabledTenantsPage {
+  tenants: TenantConfig[];
+  /** Stored documents that no longer parse: reported, not silently skipped, and never fatal for the others. */
+  invalid: Array<{ tenantId: string; error: string }>;
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  cursor?: string;
+}
+
+export type Tenants = ReturnType<typeof createTenants>;
+
+export function createTenants(deps: StoreDeps) {
+  const clock = deps.clock ?? systemClock;
+  const { doc, tableName } = deps;
+  const keyOf = (tenantId: string) => ({ PK: tenantPk(tenantId), SK: TENANT_CONFIG_SK });
+
+  const fromRecord = (record: Record<string, unknown>): TenantConfig =>
+    parseTenantConfig({ ...(record.config as object), version: record.version });
+
+  return {
+    async get(tenantId: string): Promise<TenantConfig | undefined> {
+      const res = await doc.send(
+        new GetCommand({ TableName: tableName, Key: keyOf(tenantId), ConsistentRead: true }),
+      );
+      return res.Item ? fromRecord(res.Item) : undefined;
+    },
+
+    /**
+     * Validates and stores `input`, based on `input.version` (0 = a new tenant).
+     * Stores and returns version + 1; a stale version is a typed conflict.
+     */
+    async put(input: TenantConfigInput): Promise<PutTenantResult> {
+      const parsed = parseTenantConfig(input);
+      const expected = parsed.version;
+      const config: TenantConfig = { ...parsed, version: expected + 1 };
+      const { version: _v, ...document } = config;
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...keyOf(config.tenantId),
+              type: "tenant",
+              tenantId: config.tenantId,
+              version: config.version,
+              enabled: config.enabled,
+              config: document,
+              updatedAt: clock(),
+              ...(config.enabled ? { GSI1PK: ENABLED_TENANTS_GSI1PK, GSI1SK: config.tenantId } : {}),
+            },
+            ...(expected === 0
+              ? { ConditionExpression: "attribute_not_exists(PK)" }
+              : { ConditionExpression: "version = :v", ExpressionAttributeValues: { ":v": expected } }),
+          }),
+        );
+        return { ok: true, config };
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err;
+        const current = await doc.send(
+          new GetCommand({ TableName: tableName, Key: keyOf(config.tenantId), ConsistentRead: true }),
+        );
+        return {
+          ok: false,
+          reason: "version-conflict",
+          currentVersion: typeof current.Item?.version === "number" ? current.Item.version : null,
+        };
+      }
+    },
+
+    async listEnabled(opts: { limit?: number; cursor?: string } = {}): Promise<EnabledTenantsPage> {
+      const { gsi1 } = TABLE_KEYS;
+      const res = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: gsi1.name,
+          KeyConditionExpression: "#pk = :pk",
+          ExpressionAttributeNames: { "#pk": gsi1.partitionKey },
+          ExpressionAttributeValues: { ":pk": ENABLED_TENANTS_GSI1PK },
+          Limit: opts.limit ?? 100,
+          ...(opts.cursor ? { ExclusiveStartKey: decodeCursor(opts.cursor) } : {}),
+        }),
+      );
+      const page: EnabledTenantsPage = { tenants: [], invalid: [] };
+      for (const row of res.Items ?? []) {
+        try {
+          page.tenants.push(fromRecord(row));
+        } catch (err) {
+          page.invalid.push({
+            tenantId: String(row.tenantId),
+            error: err instanceof Error ? err.message : String(err),
+          });
+        }
+      }
+      if (res.LastEvaluatedKey) page.cursor = encodeCursor(res.LastEvaluatedKey);
+      return page;
+    },
+  };
+}
+
+const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString("base64url");
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!value || typeof value !== "object") throw new Error("invalid tenant list cursor");
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,122 @@
+/**
+ * Webhook bookkeeping. Ramp's signatures carry no timestamp, so replays are
+ * caught by remembering event ids for a while (TTL). Events whose signature is
+ * valid but whose body does not parse are *parked* for inspection rather than
+ * dropped: Ramp sent them, so something changed that we must look at.
+ */
+import { randomUUID } from "node:crypto";
+import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { systemClock, ttlSeconds } from "./clock.js";
+import { isConditionalCheckFailed } from "./conditional.js";
+import { eventSeenSk, PARKED_SK_PREFIX, parkedSk, tenantPk } from "./keys.js";
+import type { StoreDeps } from "./ledger.js";
+
+/** How long an event id is remembered (Ramp retries deliveries for a few days). */
+export const EVENT_SEEN_TTL_MS = 7 * 24 * 3600_000;
+const PARKED_TTL_MS = 30 * 24 * 3600_000;
+/** Parked bodies are cut to stay far below the 400 KB item limit. */
+export const PARKED_BODY_MAX_CHARS = 100_000;
+
+export const ParkedEventSchema = z.object({
+  eventId: z.string(),
+  reason: z.string(),
+  body: z.string(),
+  truncated: z.boolean(),
+  receivedAt: z.string(),
+});
+export type ParkedEvent = z.infer<typeof ParkedEventSchema>;
+
+export type WebhookEvents = ReturnType<typeof createWebhookEvents>;
+
+export function createWebhookEvents(deps: StoreDeps) {
+  const clock = deps.clock ?? systemClock;
+  const { doc, tableName } = deps;
+
+  return {
+    /**
+     * Records the event id; "duplicate" if it was seen within the TTL. DynamoDB
+     * deletes expired items lazily, so an expired record counts as unseen.
+     */
+    async markSeen(
+      tenantId: string,
+      eventId: string,
+      ttlMs = EVENT_SEEN_TTL_MS,
+    ): Promise<"new" | "duplicate"> {
+      const now = clock();
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              PK: tenantPk(tenantId),
+              SK: eventSeenSk(eventId),
+              type: "event",
+              seenAt: now,
+              ttl: ttlSeconds(now + ttlMs),
+            },
+            ConditionExpression: "attribute_not_exists(PK) OR #ttl <= :nowSec",
+            ExpressionAttributeNames: { "#ttl": "ttl" },
+            ExpressionAttributeValues: { ":nowSec": Math.floor(now / 1000) },
+          }),
+        );
+        return "new";
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return "duplicate";
+        throw err;
+      }
+    },
+
+    /** Undoes markSeen when the event could not be handed on (enqueue failed), so Ramp's retry is accepted. */
+    async forget(tenantId: string, eventId: string): Promise<void> {
+      await doc.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: { PK: tenantPk(tenantId), SK: eventSeenSk(eventId) },
+        }),
+      );
+    },
+
+    /** Keeps a signed-but-unparseable event for inspection (30 days). */
+    async park(
+      tenantId: string,
+      e: { eventId?: string | null; reason: string; body: string },
+    ): Promise<ParkedEvent> {
+      const now = clock();
+      const parked: ParkedEvent = {
+        eventId: e.eventId || `unknown-${randomUUID()}`,
+        reason: e.reason.slice(0, 2_000),
+        body: e.body.slice(0, PARKED_BODY_MAX_CHARS),
+        truncated: e.body.length > PARKED_BODY_MAX_CHARS,
+        receivedAt: new Date(now).toISOString(),
+      };
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            PK: tenantPk(tenantId),
+            SK: parkedSk(parked.receivedAt, parked.eventId),
+            type: "parked-event",
+            ...parked,
+            ttl: ttlSeconds(now + PARKED_TTL_MS),
+          },
+        }),
+      );
+      return parked;
+    },
+
+    /** Newest first. */
+    async listParked(tenantId: string, limit = 50): Promise<ParkedEvent[]> {
+      const res = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
+          ExpressionAttributeValues: { ":pk": tenantPk(tenantId), ":prefix": PARKED_SK_PREFIX },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return (res.Items ?? []).map((row) => ParkedEventSchema.parse(row));
+    },
+  };
+}
