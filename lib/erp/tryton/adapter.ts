@@ -249,8 +249,8 @@ export class TrytonErp implements ErpPort {
       const ctx = this.session.ctx(company.id);
       const [inv] = await rpc.searchRead<{
         move: number | null;
-        reconciliation_lines: number[];
-        payment_lines: number[];
+        reconciliation_lines: number[] | null;
+        payment_lines: number[] | null;
       }>(
         "account.invoice",
         [
@@ -261,7 +261,7 @@ export class TrytonErp implements ErpPort {
         ctx,
       );
       if (!inv) return null;
-      const lineIds = [...inv.reconciliation_lines, ...inv.payment_lines];
+      const lineIds = [...(inv.reconciliation_lines ?? []), ...(inv.payment_lines ?? [])];
       if (!lineIds.length) return null;
       const lines = await rpc.read<{ move: number }>("account.move.line", lineIds, ["move"], ctx);
       const moves = lines.map((l) => l.move).filter((m) => m !== inv.move);
