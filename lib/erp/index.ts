@@ -1,0 +1,55 @@
+/**
+ * Picks the ERP adapter a tenant is configured for. The Tryton password lives in
+ * Secrets Manager; the caller hands in how to read it, so this module stays free
+ * of AWS clients and tests can pass a stub.
+ */
+import type { TenantConfig } from "../config/tenant.js";
+import { createJournalErp } from "./journal/adapter.js";
+import type { ErpPort } from "./port.js";
+import { TrytonErp } from "./tryton/index.js";
+
+export interface ErpFactoryDeps {
+  /** Reads `{ "password": "…" }` (or a plain string) from the secret id; needed for Tryton only. */
+  readSecret?: (secretId: string) => Promise<string>;
+  fetch?: typeof fetch;
+}
+
+export async function createErp(tenant: TenantConfig, deps: ErpFactoryDeps = {}): Promise<ErpPort> {
+  const erp = tenant.erp;
+  switch (erp.kind) {
+    case "journal":
+      return createJournalErp(erp.path);
+    case "tryton": {
+      if (!deps.readSecret)
+        throw new Error(`tenant ${tenant.tenantId}: a secret reader is needed for Tryton`);
+      const raw = await deps.readSecret(erp.passwordSecretId);
+      return new TrytonErp(
+        {
+          url: erp.url,
+          database: erp.database,
+          username: erp.username,
+          password: passwordOf(raw),
+          timeoutMs: erp.timeoutMs,
+          companies: tenant.companies.map((c) => ({ key: c.key, erpCompanyId: c.erpCompanyId })),
+        },
+        deps.fetch ? { fetch: deps.fetch } : {},
+      );
+    }
+  }
+}
+
+/** Secrets hold `{ "password": "…" }`; a bare string is accepted for local setups. */
+function passwordOf(secret: string): string {
+  try {
+    const parsed: unknown = JSON.parse(secret);
+    if (parsed && typeof parsed === "object" && "password" in parsed && typeof parsed.password === "string") {
+      return parsed.password;
+    }
+  } catch {
+    // not JSON: the secret is the password itself
+  }
+  return secret;
+}
+
+export { createJournalErp, JournalErp } from "./journal/adapter.js";
+export { createDemoJournal, demoCompanies, demoJournalText } from "./journal/demo.js";

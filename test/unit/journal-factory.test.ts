@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { parseTenantConfig, type TenantConfigInput } from "../../lib/config/tenant.js";
+import { createErp, demoCompanies, JournalErp } from "../../lib/erp/index.js";
+
+const base: Omit<TenantConfigInput, "erp"> = {
+  tenantId: "demo",
+  displayName: "Demo",
+  ramp: { credentialsSecretId: "ramp/demo", remoteProviderName: "ERP" },
+  companies: demoCompanies(),
+};
+
+describe("createErp", () => {
+  it("builds the journal adapter for a journal tenant", async () => {
+    const erp = await createErp(
+      parseTenantConfig({ ...base, erp: { kind: "journal", path: "/tmp/x.journal" } }),
+    );
+    expect(erp).toBeInstanceOf(JournalErp);
+    expect(erp.type).toBe("journal");
+  });
+
+  it("reads the Tryton password from the secret and refuses without a secret reader", async () => {
+    const cfg = parseTenantConfig({
+      ...base,
+      companies: demoCompanies().map((c, i) => ({ ...c, erpCompanyId: String(i + 1) })),
+      erp: {
+        kind: "tryton",
+        url: "http://127.0.0.1:8000",
+        database: "tryton",
+        username: "admin",
+        passwordSecretId: "erp/pw",
+      },
+    });
+    await expect(createErp(cfg)).rejects.toThrow(/secret reader/);
+    const asked: string[] = [];
+    const erp = await createErp(cfg, {
+      readSecret: async (id) => {
+        asked.push(id);
+        return JSON.stringify({ password: "admin" });
+      },
+    });
+    expect(erp.type).toBe("tryton");
+    expect(asked).toEqual(["erp/pw"]);
+  });
+});
