@@ -115,11 +115,16 @@ export function createReportIntents(deps: StoreDeps) {
      * none of the rows could still be taken (all moved on since listing).
      */
     async writeIntent(input: WriteIntentInput): Promise<ReportIntent | null> {
+      if (!input.items.length) return null;
       const now = clock();
       const entries = input.items.map((item) => {
-        if (streamOf(item.kind) !== input.syncType || item.tenantId !== input.tenantId) {
+        if (
+          streamOf(item.kind) !== input.syncType ||
+          item.tenantId !== input.tenantId ||
+          (item.syncRequestId ?? null) !== input.syncRequestId
+        ) {
           throw new Error(
-            `ledger ${item.kind}/${item.rampId} does not belong to ${input.tenantId} ${input.syncType}`,
+            `ledger ${item.kind}/${item.rampId} does not belong to ${input.tenantId} ${input.syncType} request ${input.syncRequestId ?? "-"}`,
           );
         }
         if (!isReportable(item))

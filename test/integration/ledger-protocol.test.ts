@@ -526,6 +526,24 @@ describe("report intents", () => {
       items: rows.items,
     });
     expect(intent?.outcomes.map((o) => o.rampId)).toEqual([a]);
+    // Handing a row to the wrong request's report is a programming error, not a race.
+    const moved = await l.get(t, "transaction", b);
+    await expect(
+      intents().writeIntent({
+        tenantId: t,
+        syncType: "TRANSACTION_SYNC",
+        syncRequestId: null,
+        items: [moved!],
+      }),
+    ).rejects.toThrow(/does not belong/);
+    expect(
+      await intents().writeIntent({
+        tenantId: t,
+        syncType: "TRANSACTION_SYNC",
+        syncRequestId: null,
+        items: [],
+      }),
+    ).toBeNull();
     expect((await l.get(t, "transaction", b))?.state).toBe("POSTED");
   });
 
