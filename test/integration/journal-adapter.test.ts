@@ -80,6 +80,15 @@ describe("concurrent writers in one process", () => {
 });
 
 describe("hand edits of the journal", () => {
+  it("the strict hledger check really rejects what we must never write (undeclared payee)", async () => {
+    await hledgerCheck(path);
+    await appendFile(
+      path,
+      "\n2026-04-03 Nobody Declared Me\n    demo:Expenses:Meals  1.00 USD\n    demo:Assets:Bank:Operating  -1.00 USD\n",
+    );
+    await expect(hledgerCheck(path)).rejects.toThrow(/payee/i);
+  });
+
   it("an entry added by hand with a ramp-ref is found and not posted again", async () => {
     await erp.post(tx("first", 100));
     await appendFile(

@@ -15,6 +15,15 @@
  *   payee Office Depot  ; company: acme              (no company tag = every company)
  *   P 2026-01-01 EUR 1.0850 USD                       the journal's exchange rate
  *
+ * Companies are separate top-level account trees in one file (not one file per
+ * company), so one tenant = one journal and hledger reports can still span them.
+ * Entries: `DATE * (J000123) Payee | description  ; ramp-ref:ramp:<kind>:<id>, ramp-company:<key>`;
+ * the transaction code `J000123` is the erpId Ramp gets (stable, sequential per file).
+ * Dimensions are posting tags (`department:Sales`), taxes separate postings tagged `tax:CODE`.
+ * Foreign documents are converted at the latest `P` rate on or before the posting
+ * date and recorded with an `@@` total cost in the company currency (balances at
+ * cost are exact); without a rate they are refused as UNSUPPORTED_CURRENCY.
+ *
  * Remote ids: an account's remote id is its full hledger name (`acme:Expenses:Meals`,
  * the company key is its first component); vendor `acme:<payee>`; field `field:<key>`;
  * option `acme:<field key>/<value>`; tax code `acme:tax/<CODE>`, tax rate `acme:taxrate/<CODE>`.
