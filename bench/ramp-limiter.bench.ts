@@ -1,0 +1,71 @@
+/**
+ * The shared DynamoDB rate limiter under load: 8 independent instances (own
+ * DynamoDB clients, as 8 Lambdas) asking for 400 grants as fast as they can on
+ * DynamoDB Local. Reports grant latency, DynamoDB calls per grant (contention),
+ * and the most grants in any rolling 10 s window (should sit just under the
+ * 190 budget: the limiter uses Ramp's allowance rather than crawling).
+ */
+import { performance } from "node:perf_hooks";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createTable } from "../lib/store/create-tables.js";
+import { createDocumentClient } from "../lib/store/dynamo.js";
+import { createDynamoRateLimiter } from "../lib/store/rate-limit.js";
+import { MAIN_TABLE } from "../lib/store/table.js";
+import { startDynamoLocal } from "../test/support/dynamo-local.js";
+
+const INSTANCES = 8;
+const GRANTS = 400;
+const AWS = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
+
+export default async function bench() {
+  const dynamo = await startDynamoLocal();
+  try {
+    const raw = new DynamoDBClient({ ...AWS, endpoint: dynamo.endpoint });
+    await createTable(raw, "bench", MAIN_TABLE);
+    raw.destroy();
+    let calls = 0;
+    const grantedAt: number[] = [];
+    const latencies: number[] = [];
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: INSTANCES }, async (_, i) => {
+        const doc = createDocumentClient({ ...AWS, endpoint: dynamo.endpoint });
+        const send = doc.send.bind(doc);
+        doc.send = ((cmd: Parameters<typeof send>[0]) => {
+          calls++;
+          return send(cmd);
+        }) as typeof doc.send;
+        const limiter = createDynamoRateLimiter({ doc, tableName: "bench", tenantId: "bench" });
+        for (let n = i; n < GRANTS; n += INSTANCES) {
+          const t0 = performance.now();
+          await limiter.acquire();
+          latencies.push(performance.now() - t0);
+          grantedAt.push(Date.now());
+        }
+        doc.destroy();
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    grantedAt.sort((a, b) => a - b);
+    let maxIn10s = 0;
+    for (let lo = 0, hi = 0; hi < grantedAt.length; hi++) {
+      while (grantedAt[lo]! <= grantedAt[hi]! - 10_000) lo++;
+      maxIn10s = Math.max(maxIn10s, hi - lo + 1);
+    }
+    latencies.sort((a, b) => a - b);
+    const q = (p: number) =>
+      Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! * 10) / 10;
+    return {
+      instances: INSTANCES,
+      grants: GRANTS,
+      seconds: Math.round(seconds * 10) / 10,
+      grantsPer10s: Math.round((GRANTS / seconds) * 10),
+      maxGrantsInAnyRolling10s: maxIn10s,
+      dynamoCallsPerGrant: Math.round((calls / GRANTS) * 100) / 100,
+      // Latency includes deliberate waits for the next slot once the budget is spent.
+      grantLatencyMs: { p50: q(0.5), p95: q(0.95), p99: q(0.99) },
+    };
+  } finally {
+    await dynamo.stop();
+  }
+}
