@@ -1,0 +1,75 @@
+/**
+ * Run-time knobs, all settable through `PUT /sandbox/config` (and `startSandbox` options).
+ * Defaults follow REFERENCE.md's header: 200 requests per rolling 10 s per client app, a 60 s
+ * lockout that calls during it restart, 10-day tokens, a 5-minute sync-request window.
+ */
+export interface FaultRule {
+  /** Share of calls answered with `status` (0..1), drawn from the seeded PRNG. */
+  errorRate?: number;
+  /** The next N calls fail (deterministic, for tests). */
+  failNext?: number;
+  status?: number;
+  latencyMs?: number;
+  /** Share of calls that hang for `timeoutMs` and then lose their socket. */
+  timeoutRate?: number;
+  timeoutNext?: number;
+  timeoutMs?: number;
+}
+
+export interface WebhookConfig {
+  signatureHeader: string;
+  encoding: "hex" | "base64";
+  timeoutMs: number;
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Deliver every business event twice (same event id). */
+  duplicate: boolean;
+  /** Deliver the events produced by one action in reverse order. */
+  outOfOrder: boolean;
+}
+
+export interface SandboxConfig {
+  tokenTtlSeconds: number;
+  rateLimit: { enabled: boolean; limit: number; windowMs: number; lockoutMs: number };
+  /** Keyed by route ("GET /developer/v1/transactions") or "*" for every developer route. */
+  faults: Record<string, FaultRule>;
+  syncRequestTimeoutMs: number;
+  webhooks: WebhookConfig;
+}
+
+export function defaultConfig(): SandboxConfig {
+  return {
+    tokenTtlSeconds: 864_000,
+    rateLimit: { enabled: true, limit: 200, windowMs: 10_000, lockoutMs: 60_000 },
+    faults: {},
+    syncRequestTimeoutMs: 300_000,
+    webhooks: {
+      signatureHeader: "X-Ramp-Signature",
+      encoding: "hex",
+      timeoutMs: 10_000,
+      maxAttempts: 10,
+      baseDelayMs: 1_000,
+      maxDelayMs: 60_000,
+      duplicate: false,
+      outOfOrder: false,
+    },
+  };
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type ConfigPatch = DeepPartial<SandboxConfig>;
+
+/** Merges a patch; `faults` entries replace per route (null removes one). */
+export function applyConfigPatch(cfg: SandboxConfig, patch: ConfigPatch): void {
+  if (patch.tokenTtlSeconds !== undefined) cfg.tokenTtlSeconds = patch.tokenTtlSeconds;
+  if (patch.syncRequestTimeoutMs !== undefined) cfg.syncRequestTimeoutMs = patch.syncRequestTimeoutMs;
+  if (patch.rateLimit) Object.assign(cfg.rateLimit, patch.rateLimit);
+  if (patch.webhooks) Object.assign(cfg.webhooks, patch.webhooks);
+  if (patch.faults) {
+    for (const [route, rule] of Object.entries(patch.faults)) {
+      if (rule === null || rule === undefined) delete cfg.faults[route];
+      else cfg.faults[route] = { ...rule } as FaultRule;
+    }
+  }
+}
