@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  applyRate,
   codingContextFromSurface,
   effectiveSelections,
   expenseLines,
@@ -22,6 +23,18 @@ describe("includedTax (tax inside a gross amount)", () => {
     expect(includedTax(2_625, "0.05")).toBe(125);
     expect(includedTax(-11_000, "0.10")).toBe(-1_000);
     expect(includedTax(1_000, "0")).toBe(0);
+  });
+});
+
+describe("applyRate (exchange rates between currencies of different exponents)", () => {
+  it("converts exactly with half-even rounding", () => {
+    expect(applyRate(10_000, "1.0850")).toBe(10_850);
+    // 500 JPY at 0.0067 USD → 3.35 USD = 335 cents
+    expect(applyRate(500, "0.0067", 2)).toBe(335);
+    // 123.45 USD at 150.5 → 18579.225 JPY → 18579
+    expect(applyRate(12_345, "150.5", -2)).toBe(18_579);
+    // 0.5 cent ties go to even: 25 · 0.1 = 2.5 → 2, 35 · 0.1 = 3.5 → 4
+    expect([applyRate(25, "0.1"), applyRate(35, "0.1"), applyRate(-35, "0.1")]).toEqual([2, 4, -4]);
   });
 });
 
