@@ -200,6 +200,28 @@ export function createRampClient(deps: RampClientDeps) {
     return out;
   }
 
+  async function postSync(call: z.input<typeof SyncRequestSchema>): Promise<SyncPostResult> {
+    const body = SyncRequestSchema.parse(call);
+    try {
+      const res = await send("POST", `${V1}/accounting/syncs`, body, SyncResponseSchema);
+      return { outcome: "accepted", syncId: res.sync_id ?? null, idempotencyKey: body.idempotency_key };
+    } catch (err) {
+      if (!(err instanceof RampApiError) || !err.isValidation) throw err;
+      if (err.code === IDEMPOTENCY_KEY_REUSED) {
+        return { outcome: "already_applied", idempotencyKey: body.idempotency_key, traceId: err.traceId };
+      }
+      const refused = parseSyncRefusals(err);
+      if (!refused) throw err;
+      return {
+        outcome: "refused",
+        refused,
+        idempotencyKey: body.idempotency_key,
+        traceId: err.traceId,
+        code: err.code,
+      };
+    }
+  }
+
   return {
     tenantId: deps.tenantId,
     http,
@@ -470,31 +492,11 @@ export function createRampClient(deps: RampClientDeps) {
      * One `POST /accounting/syncs` call (build it with splitSyncReport). Refusals and a
      * reused key come back as results, not errors; anything else Ramp refuses throws.
      */
-    async postSync(call: z.input<typeof SyncRequestSchema>): Promise<SyncPostResult> {
-      const body = SyncRequestSchema.parse(call);
-      try {
-        const res = await send("POST", `${V1}/accounting/syncs`, body, SyncResponseSchema);
-        return { outcome: "accepted", syncId: res.sync_id ?? null, idempotencyKey: body.idempotency_key };
-      } catch (err) {
-        if (!(err instanceof RampApiError) || !err.isValidation) throw err;
-        if (err.code === IDEMPOTENCY_KEY_REUSED) {
-          return { outcome: "already_applied", idempotencyKey: body.idempotency_key, traceId: err.traceId };
-        }
-        const refused = parseSyncRefusals(err);
-        if (!refused) throw err;
-        return {
-          outcome: "refused",
-          refused,
-          idempotencyKey: body.idempotency_key,
-          traceId: err.traceId,
-          code: err.code,
-        };
-      }
-    },
+    postSync,
     /** Splits a whole report (≤5,000 per list per call, content-derived keys) and posts every call in order. */
     async reportSyncs(report: SyncReport): Promise<SyncPostResult[]> {
       const results: SyncPostResult[] = [];
-      for (const call of splitSyncReport(report)) results.push(await this.postSync(call));
+      for (const call of splitSyncReport(report)) results.push(await postSync(call));
       return results;
     },
     /** Writes coding onto a transaction (e.g. the accounting vendor it needs before TRANSACTION_SYNC). */

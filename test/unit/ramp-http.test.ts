@@ -433,6 +433,25 @@ describe("sync reports", () => {
     expect(ramp.calls("POST /developer/v1/accounting/syncs")).toHaveLength(4);
   });
 
+  it("reports a large result in calls of at most 5,000 per list, even when destructured", async () => {
+    const ramp = await fakeRamp({
+      [TOKEN]: mintToken,
+      "POST /developer/v1/accounting/syncs": (_r, res) => json(res, 201, { sync_id: "s" }),
+    });
+    const { reportSyncs } = setup(ramp.baseUrl).client;
+    const successful = Array.from({ length: 5_001 }, (_, i) => ({ id: `t${i}`, reference_id: `JE-${i}` }));
+    const results = await reportSyncs({
+      tenantId: "t1",
+      syncType: "TRANSACTION_SYNC",
+      successful,
+      failed: [],
+    });
+    expect(results.map((r) => r.outcome)).toEqual(["accepted", "accepted"]);
+    const bodies = ramp.calls("POST /developer/v1/accounting/syncs").map((c) => JSON.parse(c.body));
+    expect(bodies.map((b) => b.successful_syncs.length)).toEqual([5000, 1]);
+    expect(bodies.every((b) => !("failed_syncs" in b))).toBe(true);
+  });
+
   it("codes a transaction with accounting_field_selections", async () => {
     const ramp = await fakeRamp({
       [TOKEN]: mintToken,
