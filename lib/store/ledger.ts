@@ -181,7 +181,11 @@ export function createLedger(deps: StoreDeps) {
   return {
     get,
 
-    claim(input: Omit<ClaimInput, "now">): Promise<ClaimResult> {
+    async claim(input: Omit<ClaimInput, "now">): Promise<ClaimResult> {
+      // Most claims are of objects never seen: try the create first and read only if the row exists.
+      const fresh = decideClaim(undefined, { ...input, now: clock() });
+      if (fresh.action === "create" && (await write(undefined, fresh.next)))
+        return { outcome: "claimed", item: fresh.next };
       return transition<ClaimResult>(input.tenantId, input.kind, input.rampId, (item) => {
         const d = decideClaim(item, { ...input, now: clock() });
         if (d.action === "skip")

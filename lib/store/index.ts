@@ -1,0 +1,50 @@
+/**
+ * The store's public surface: one factory wiring every repository of the main
+ * table to the same client, table name and clock. (Ramp tokens and rate-limit
+ * buckets live in tokens.ts and rate-limit.ts.)
+ */
+import { createCoaSnapshots } from "./coa-snapshots.js";
+import { createLedger, type StoreDeps } from "./ledger.js";
+import { createPollCursors } from "./poll-cursors.js";
+import { createReportIntents } from "./report-intents.js";
+import { createReportLock } from "./report-lock.js";
+import { createSettlesLinks } from "./settles-links.js";
+import { createTenants } from "./tenants.js";
+import { createWebhookEvents } from "./webhook-events.js";
+
+export function createStore(deps: StoreDeps) {
+  return {
+    ledger: createLedger(deps),
+    reportIntents: createReportIntents(deps),
+    reportLock: createReportLock(deps),
+    tenants: createTenants(deps),
+    settlesLinks: createSettlesLinks(deps),
+    pollCursors: createPollCursors(deps),
+    coaSnapshots: createCoaSnapshots(deps),
+    webhookEvents: createWebhookEvents(deps),
+  };
+}
+export type Store = ReturnType<typeof createStore>;
+
+export type { Clock } from "./clock.js";
+export { systemClock } from "./clock.js";
+export { fingerprintOf } from "./fingerprint.js";
+export type {
+  AttachResult,
+  ClaimResult,
+  HolderResult,
+  ReportableQuery,
+  ReportableRows,
+  StoreDeps,
+} from "./ledger.js";
+export type { LedgerBucket, LedgerItem, LedgerState } from "./ledger-item.js";
+export type { CloseDisposition, FailureInput, SkipReason } from "./ledger-rules.js";
+export { isReportableFailure } from "./ledger-rules.js";
+export type { PollCursor } from "./poll-cursors.js";
+export type { ReportOutcome } from "./report-content.js";
+export { idempotencyKeyOf, MAX_PER_LIST, outcomeOf } from "./report-content.js";
+export type { CloseOptions, CloseSummary, ReportIntent, WriteIntentInput } from "./report-intents.js";
+export type { ReportLockKey } from "./report-lock.js";
+export type { SettlesLink } from "./settles-links.js";
+export type { EnabledTenantsPage, PutTenantResult } from "./tenants.js";
+export type { ParkedEvent } from "./webhook-events.js";
