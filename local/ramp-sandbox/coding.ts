@@ -33,11 +33,12 @@ export function codeObject(
   const gl = forEntity(chart.gl, opts.entityRemoteId);
   const vendors = forEntity(chart.vendors, opts.entityRemoteId);
   obj.header = [];
-  if (!opts.vendorless) {
+  // A chart without accounting vendors leaves objects vendor-less (the integration creates them).
+  if (!opts.vendorless && vendors.length > 0) {
     const byName = opts.merchantName
       ? vendors.find((v) => v.selection.name === opts.merchantName)
       : undefined;
-    obj.header.push(byName ? byName.selection : pick(rng, vendors, "accounting vendor"));
+    obj.header.push(byName ? byName.selection : rng.pick(vendors).selection);
   }
   const lineCoding = (): Selection[] => {
     const sel: Selection[] = [pick(rng, gl, "GL account")];
