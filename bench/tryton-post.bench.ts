@@ -6,11 +6,13 @@
  *
  * Env: TRYTON_URL (http://127.0.0.1:8000), TRYTON_DB, TRYTON_USER, TRYTON_PASSWORD,
  * BENCH_TRYTON_N (postings per mode, default 100). Skips when Tryton is not reachable.
+ * The admin login only provisions the integration user the adapter logs in as
+ * (TRYTON_SYNC_USER / TRYTON_SYNC_PASSWORD), so admin's preferences stay as they are.
  * Every run uses fresh Ramp ids, so it is safe against a persistent database.
  */
 import { randomUUID } from "node:crypto";
 import type { CardTransactionPosting } from "../lib/erp/port.js";
-import { TrytonErp, TrytonRpc } from "../lib/erp/tryton/index.js";
+import { ensureIntegrationUser, TrytonErp, TrytonRpc } from "../lib/erp/tryton/index.js";
 import { money } from "../lib/money/index.js";
 import { externalRef } from "../lib/sync/kinds.js";
 
@@ -19,6 +21,10 @@ const database = process.env.TRYTON_DB ?? "tryton";
 const username = process.env.TRYTON_USER ?? "admin";
 const password = process.env.TRYTON_PASSWORD ?? "admin";
 const n = Number(process.env.BENCH_TRYTON_N ?? 100);
+const sync = {
+  username: process.env.TRYTON_SYNC_USER ?? "ramp-sync-test",
+  password: process.env.TRYTON_SYNC_PASSWORD ?? "Rs7!kQ2@pL9#xW4$",
+};
 
 export default async function bench() {
   const probe = new TrytonRpc({ url, database, username, password, timeoutMs: 3_000 });
@@ -28,11 +34,13 @@ export default async function bench() {
     return { skipped: `Tryton not reachable at ${url}: ${(err as Error).message}` };
   }
 
+  await probe.login();
+  await ensureIntegrationUser(probe, { login: sync.username, password: sync.password, companyIds: [1] });
+  await probe.logout();
   const erp = new TrytonErp({
     url,
     database,
-    username,
-    password,
+    ...sync,
     companies: [{ key: "bench", erpCompanyId: "1" }],
     timeoutMs: 60_000,
   });

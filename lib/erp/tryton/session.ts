@@ -7,16 +7,20 @@
  * (defaults, sequences, per-company configuration) and in every domain
  * (otherwise a search sees both companies). This is stateless per call, so one
  * login can post for several companies without switching back and forth.
- * Caveat (pitfall 18): the filter is a property of the login, so production
- * should use a dedicated integration user; if someone resets the filter we
- * notice the record-rule refusal and set it again once.
+ * Caveat (pitfall 18): the filter is a property of the login, so use a
+ * dedicated integration user (provision.ts), never a person's login. If someone
+ * resets the filter we notice the record-rule refusal and set it again once.
  */
 import { type Context, type TrytonRpc, TrytonRpcError } from "./rpc.js";
 
 export class TrytonSession {
   private ready: Promise<void> | null = null;
 
-  constructor(readonly rpc: TrytonRpc) {}
+  /** `companyIds`: the Tryton companies this session posts for. */
+  constructor(
+    readonly rpc: TrytonRpc,
+    private readonly companyIds: number[] = [],
+  ) {}
 
   /** Logs in and makes the login see all its companies. */
   connect(): Promise<void> {
@@ -30,8 +34,14 @@ export class TrytonSession {
     return this.ready;
   }
 
+  /**
+   * Leaves the login alone when it already sees what we need: filter "all", or
+   * filter "one" on the only company we serve. Otherwise sets the filter "all".
+   */
   private async ensureAllCompanies(): Promise<void> {
-    if (this.rpc.context.company_filter === "all") return;
+    const ctx = this.rpc.context;
+    if (ctx.company_filter === "all") return;
+    if (this.companyIds.length === 1 && ctx.company === this.companyIds[0]) return;
     await this.rpc.call("model.res.user.set_preferences", [{ company_filter: "all" }, this.rpc.context]);
     this.rpc.context = (await this.rpc.call("model.res.user.get_preferences", [true, {}])) as Context;
   }

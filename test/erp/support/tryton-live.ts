@@ -4,7 +4,7 @@
  * The database is persistent: every test uses fresh Ramp ids.
  */
 import { randomUUID } from "node:crypto";
-import { TrytonErp } from "../../../lib/erp/tryton/index.js";
+import { ensureIntegrationUser, TrytonErp } from "../../../lib/erp/tryton/index.js";
 import { TrytonRpc } from "../../../lib/erp/tryton/rpc.js";
 import { TrytonSession } from "../../../lib/erp/tryton/session.js";
 import { fromMajor } from "../../../lib/money/index.js";
@@ -14,6 +14,16 @@ export const LIVE = {
   database: process.env.TRYTON_DB ?? "tryton",
   username: process.env.TRYTON_USER ?? "admin",
   password: process.env.TRYTON_PASSWORD ?? "admin",
+};
+
+/**
+ * The adapter logs in as its own integration user, never as admin: the company
+ * filter it needs belongs to the login (README pitfall 18), and admin is shared
+ * with the smoke test and people. Admin only provisions that user.
+ */
+export const SYNC_LOGIN = {
+  username: process.env.TRYTON_SYNC_USER ?? "ramp-sync-test",
+  password: process.env.TRYTON_SYNC_PASSWORD ?? "Rs7!kQ2@pL9#xW4$",
 };
 
 export const US = "acme-us";
@@ -86,7 +96,16 @@ async function companyFacts(session: TrytonSession, key: string, name: string): 
 }
 
 export async function connectLive(): Promise<Live> {
-  const session = new TrytonSession(new TrytonRpc({ ...LIVE, timeoutMs: 30_000 }));
+  const admin = new TrytonRpc({ ...LIVE, timeoutMs: 30_000 });
+  await admin.login();
+  const companyIds = await admin.search("company.company", [], undefined, [["id", "ASC"]]);
+  await ensureIntegrationUser(admin, {
+    login: SYNC_LOGIN.username,
+    password: SYNC_LOGIN.password,
+    companyIds,
+  });
+  await admin.logout();
+  const session = new TrytonSession(new TrytonRpc({ ...LIVE, ...SYNC_LOGIN, timeoutMs: 30_000 }), companyIds);
   await session.connect();
   const us = await companyFacts(session, US, "Acme Corp");
   const eu = await companyFacts(session, EU, "Acme Europe");
@@ -99,7 +118,7 @@ export async function connectLive(): Promise<Live> {
     us,
     eu,
     companies,
-    adapter: (extra) => new TrytonErp({ ...LIVE, companies, timeoutMs: 30_000, ...extra }),
+    adapter: (extra) => new TrytonErp({ ...LIVE, ...SYNC_LOGIN, companies, timeoutMs: 30_000, ...extra }),
     async balance(company, accountId) {
       const [row] = await session.rpc.read<{ balance: string }>(
         "account.account",
