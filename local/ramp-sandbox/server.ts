@@ -24,7 +24,8 @@ import { type SeedOptions, seedBusiness } from "./seed.js";
 import { emptyCounters, registerBusiness, type SandboxState } from "./state.js";
 import { WebhookDispatcher } from "./webhooks.js";
 
-const ROUTES = sortRoutes([
+/** Every developer route the sandbox serves (the contract test checks coverage against the spec). */
+export const ROUTES = sortRoutes([
   ...connectionRoutes,
   ...coaRoutes,
   ...spendRoutes,
