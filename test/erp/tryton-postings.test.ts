@@ -154,4 +154,52 @@ describe("idempotency", () => {
       expect((await erp.find(p.ref, c.key))?.erpId).toBe(o?.ok ? o.result.erpId : "");
     }
   });
+
+  it("a draft left by an attempt that died between create and post is posted, not duplicated", async () => {
+    const c = live.us;
+    const p = P.transfer(c, "4.00");
+    const rpc = live.session.rpc;
+    const ctx = live.session.ctx(c.id);
+    const [journal] = await rpc.search("account.journal", [["code", "=", "CASH"]], ctx);
+    const [period] = await rpc.search(
+      "account.period",
+      [
+        ["company", "=", c.id],
+        ["type", "=", "standard"],
+        ["start_date", "<=", p.date],
+        ["end_date", ">=", p.date],
+      ],
+      ctx,
+    );
+    const amount = { __class__: "Decimal", decimal: "4.00" };
+    const zero = { __class__: "Decimal", decimal: "0" };
+    const [draftId] = await rpc.create(
+      "account.move",
+      [
+        {
+          company: c.id,
+          journal,
+          period,
+          date: {
+            __class__: "date",
+            ...Object.fromEntries(["year", "month", "day"].map((k, i) => [k, Number(p.date.split("-")[i])])),
+          },
+          description: p.ref,
+          lines: [
+            [
+              "create",
+              [
+                { account: c.accountId("2100"), debit: amount, credit: zero },
+                { account: c.accountId("1000"), debit: zero, credit: amount },
+              ],
+            ],
+          ],
+        },
+      ],
+      ctx,
+    );
+    expect(await erp.post(p)).toEqual({ erpId: `account.move,${draftId}`, created: false });
+    expect((await readMove(live, c, draftId as number))?.state).toBe("posted");
+    expect(await countRef(live, c, p.ref)).toBe(1);
+  });
 });
