@@ -3,6 +3,7 @@
  * zod-validated document (lib/store tenant repository); edited by ops tooling.
  */
 import { z } from "zod";
+import { DEFAULT_SCOPES } from "../ramp/http.js";
 
 const remoteId = z
   .string()
@@ -79,20 +80,7 @@ export const TenantConfigSchema = z.object({
     credentialsSecretId: z.string().min(1),
     /** Secrets Manager id of the webhook signing secret(s), when webhooks are used. */
     webhookSecretId: z.string().min(1).nullable().default(null),
-    scopes: z
-      .array(z.string())
-      .default([
-        "accounting:read",
-        "accounting:write",
-        "transactions:read",
-        "reimbursements:read",
-        "bills:read",
-        "transfers:read",
-        "cashbacks:read",
-        "entities:read",
-        "vendors:read",
-        "vendors:write",
-      ]),
+    scopes: z.array(z.string()).default([...DEFAULT_SCOPES]),
     /** The Developer-API accounting connection, once created. */
     connectionId: z.string().nullable().default(null),
     remoteProviderName: z.string().min(1),
