@@ -64,9 +64,13 @@ export function planCoaPush(input: PlanInput): CoaOperation[] {
   const tax: Record<Phase, CoaOperation[]> = { revive: [], create: [], update: [], link: [], remove: [] };
   diffList({
     list: "tax_rates",
-    desired: desired.taxRates.map((d) => ({ ...d, patch: { name: d.name, rate: d.rate } })),
+    desired: desired.taxRates.map((d) => ({ ...d, patch: { name: d.name, rate: canonicalDecimal(d.rate) } })),
     current: current.taxRates,
-    currentPatch: (c) => ({ name: c.name, rate: c.rate ?? null }),
+    // Ramp may echo "0.1" for "0.10" (or a number): compare the decimal, not its spelling.
+    currentPatch: (c) => ({
+      name: c.name,
+      rate: c.rate === null || c.rate === undefined ? null : canonicalDecimal(c.rate),
+    }),
     isOwned: (id) => owned(id, input.snapshot?.taxRates),
     removal: "delete",
     out: tax,
@@ -252,6 +256,16 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** "0.100" → "0.1", "5.0" → "5", "007" → "7": one spelling per decimal value. */
+export function canonicalDecimal(s: string): string {
+  const t = s.trim();
+  if (!/^\d+(\.\d+)?$/.test(t)) return t;
+  const [int = "0", frac = ""] = t.split(".");
+  const i = int.replace(/^0+(?=\d)/, "");
+  const f = frac.replace(/0+$/, "");
+  return f ? `${i}.${f}` : i;
 }
 
 const norm = (s: string) => s.trim().replace(/\s+/g, " ").toLowerCase();
