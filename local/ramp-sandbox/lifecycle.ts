@@ -165,7 +165,9 @@ export function sweepSyncRequests(sb: SandboxState, biz: Business): void {
       req.rows.set(id, "FAILED");
       const o = store.get(id);
       if (!o) continue;
-      o.sync.lastError = SYNC_REQUEST_TIMEOUT_MESSAGE;
+      // The row fails in the request's progress even if the object was reported without the
+      // sync_request_id (a client bug this makes visible); only an unsynced object gets the error.
+      if (o.status !== "SYNCED") o.sync.lastError = SYNC_REQUEST_TIMEOUT_MESSAGE;
       o.sync.requestedToSync = false;
       addHistory(o, now, "sync_request_timed_out", { sync_request_id: req.id });
     }

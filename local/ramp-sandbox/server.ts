@@ -233,6 +233,7 @@ export async function startSandbox(opts: StartOptions = {}): Promise<RunningSand
         if (url.pathname.startsWith("/sandbox/")) {
           const raw = await readBody(req);
           const body = raw.trim() ? (JSON.parse(raw) as Record<string, unknown>) : {};
+          for (const b of sb.businesses.values()) sweepSyncRequests(sb, b);
           const r = handleControl(
             sb,
             {

@@ -311,6 +311,25 @@ describe("sandbox POST /accounting/syncs and /accounting/codings", () => {
     ).toBe(422);
   });
 
+  it("fails a requested row reported without its sync_request_id in the request's progress, not on the object", async () => {
+    const click = await h.control<J>("POST", "/sync-all", { kind: "transactions" });
+    const t = (await first(h, "/transactions?requested_to_sync=true")) as J;
+    expect(
+      (
+        await sync(h, {
+          idempotency_key: "nosr",
+          sync_type: "TRANSACTION_SYNC",
+          successful_syncs: [{ id: t.id, reference_id: "x" }],
+        })
+      ).status,
+    ).toBe(201);
+    h.sb.control.advanceClock(5 * 60_000 + 1);
+    const after = await h.control<J>("GET", `/sync-requests/${click.body.sync_request_id}`);
+    expect(after.body.rows[t.id]).toBe("FAILED");
+    const view = await h.control<J>("GET", `/objects/${t.id}`);
+    expect(view.body.sync).toMatchObject({ status: "SYNCED", last_error: null });
+  });
+
   it("marks transactions ready via POST /accounting/ready-to-sync", async () => {
     const t = await first(h, "/transactions?sync_status=NOT_SYNC_READY");
     const r = await h.api<J>("POST", "/accounting/ready-to-sync", {

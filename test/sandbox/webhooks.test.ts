@@ -229,6 +229,29 @@ describe("sandbox webhooks", () => {
     }
   });
 
+  it("delivers a mock event to matching active subscriptions, signed like any other", async () => {
+    const rx = await receiver();
+    try {
+      const sub = await subscribe(rx.url, ["bills.paid"]);
+      await h.api("POST", `/webhooks/${sub.id}/verify`, { body: { challenge: rx.got[0]?.body.challenge } });
+      const objectId = "5a2cca40-ef8c-4031-a1c3-48ba7c3622b0";
+      const r = await h.api<J>("POST", "/webhooks/mock-webhook-event", {
+        body: { event_type: "bills.paid", object_id: objectId },
+      });
+      expect(r.status).toBe(201);
+      await h.sb.control.webhooksIdle();
+      const ev = rx.got[1] as Received;
+      expect(ev.body).toMatchObject({ id: r.body.id, type: "bills.paid", object: { id: objectId } });
+      expect(ev.headers["x-ramp-signature"]).toBe(hmac(sub.secret, ev.raw));
+      const bad = await h.api("POST", "/webhooks/mock-webhook-event", {
+        body: { event_type: "bills.paid", object_id: "nope" },
+      });
+      expect(bad.status).toBe(422);
+    } finally {
+      await rx.close();
+    }
+  });
+
   it("needs the resource's read scope to subscribe to its events", async () => {
     const token = await h.token("transactions:read");
     const r = await h.api<J>("POST", "/webhooks", {

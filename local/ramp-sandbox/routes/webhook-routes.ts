@@ -111,6 +111,21 @@ export const webhookRoutes: Route[] = [
     return ok(toApi(sub, true), 201);
   }),
   route("GET", P, [], (ctx) => ok(ctx.biz.webhooks.map((s) => toApi(s, false)))),
+  // Delivered, really signed and without a test marker, to every matching active subscription.
+  route("POST", `${P}/mock-webhook-event`, [], (ctx) => {
+    const body = asObject(ctx.body);
+    const type = reqString(body, "event_type");
+    if (!EVENT_TYPES.includes(type)) throw validation("event_type: unknown event type", "event_type");
+    const objectId = reqString(body, "object_id");
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(objectId)) {
+      throw validation("object_id: must be a valid uuid", "object_id");
+    }
+    const metadata =
+      body.object_metadata === undefined ? {} : asObject(body.object_metadata, "object_metadata");
+    const object = { ...metadata, id: objectId };
+    const [id] = ctx.sb.webhooks.emit(ctx.biz.id, ctx.biz.webhooks, [{ type, object }]);
+    return ok({ id, type, business_id: ctx.biz.id, object }, 201);
+  }),
   route("GET", `${P}/{webhook_id}`, [], (ctx) => ok(toApi(find(ctx), false))),
   route("DELETE", `${P}/{webhook_id}`, [], (ctx) => {
     const s = find(ctx);
