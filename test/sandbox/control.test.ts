@@ -165,6 +165,44 @@ describe("sandbox control API", () => {
     expect(requested.every((x) => x.sync_status === "SYNC_READY")).toBe(true);
   });
 
+  it("seeds a business from options: entities, currencies, merchants, departments, counts", async () => {
+    const biz = await h.control<J>("POST", "/businesses", {
+      seed: 42,
+      transactions: 30,
+      bills: 0,
+      reimbursements: 2,
+      transfers: 1,
+      cashbacks: 1,
+      entities: [
+        { name: "Nord GmbH", currency: "EUR" },
+        { name: "Tokyo KK", currency: "JPY" },
+      ],
+      merchants: ["Alpha", "Beta"],
+      departments: ["Research", "Ops"],
+    });
+    const token = await h.token(undefined, {
+      clientId: biz.body.client_id,
+      clientSecret: biz.body.client_secret,
+    });
+    const txns = (await h.api<{ data: J[] }>("GET", "/transactions?page_size=100", { token })).body.data;
+    expect(txns).toHaveLength(30);
+    expect(new Set(txns.map((t) => t.merchant_name))).toEqual(new Set(["Alpha", "Beta"]));
+    expect(new Set(txns.map((t) => t.currency_code))).toEqual(new Set(["EUR", "JPY"]));
+    const jpy = txns.find((t) => t.currency_code === "JPY") as J;
+    expect(jpy.minor_unit_conversion_rate).toBe(1);
+    expect(jpy.amount).toBe(jpy.entity_amount.value);
+    const depts = new Set(
+      txns.flatMap((t) =>
+        selections(t)
+          .filter((s) => s.category_info.name === "Department")
+          .map((s) => s.name),
+      ),
+    );
+    expect([...depts].every((d) => ["Research", "Ops"].includes(d))).toBe(true);
+    const entities = (await h.api<{ data: J[] }>("GET", "/entities?is_primary=true", { token })).body.data;
+    expect(entities.map((e) => e.entity_name)).toEqual(["Nord GmbH"]);
+  });
+
   it("counts API calls per endpoint (benchmarks read these) and resets the business", async () => {
     await h.control("POST", "/stats/reset");
     await h.api("GET", "/transactions");
