@@ -27,7 +27,10 @@ export async function sendBodies(
   client: SQSClient,
   queueUrl: string,
   bodies: readonly string[],
-  extra: (body: string, i: number) => { MessageGroupId?: string } = () => ({}),
+  extra: (
+    body: string,
+    i: number,
+  ) => { MessageGroupId?: string; MessageDeduplicationId?: string } = () => ({}),
 ): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (let i = 0; i < bodies.length; i += 10) {
