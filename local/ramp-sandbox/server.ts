@@ -107,6 +107,24 @@ function faultFor(
   return rule.latencyMs ? { rule, kind: "latency" } : null;
 }
 
+/** Applies an injected fault: latency, an error (thrown) or a timeout (true = socket dropped). */
+async function applyFault(sb: SandboxState, res: ServerResponse, routeKey: string): Promise<boolean> {
+  const fault = faultFor(sb, routeKey);
+  if (!fault) return false;
+  if (fault.rule.latencyMs) await sleep(fault.rule.latencyMs);
+  if (fault.kind === "timeout") {
+    sb.counters.faults++;
+    await sleep(fault.rule.timeoutMs ?? 1_000);
+    res.destroy();
+    return true;
+  }
+  if (fault.kind === "error") {
+    sb.counters.faults++;
+    throw new ApiError(fault.rule.status ?? 500, CODES.fault, "Injected server error");
+  }
+  return false;
+}
+
 function parseJson(text: string): unknown {
   if (text.trim() === "") return undefined;
   try {
@@ -127,8 +145,10 @@ async function handleDeveloper(
   const raw = await readBody(req);
 
   if (path === "/developer/v1/token" || path === "/developer/v1/token/revoke") {
-    bump(sb.counters.byRoute, `${method} ${path}`);
+    const key = `${method} ${path}`;
+    bump(sb.counters.byRoute, key);
     if (method !== "POST") return send(sb, res, { status: 405, body: "Method Not Allowed" });
+    if (await applyFault(sb, res, key)) return;
     const ctype = req.headers["content-type"] ?? "";
     const form: Record<string, string> = ctype.includes("json")
       ? Object.fromEntries(
@@ -171,20 +191,7 @@ async function handleDeveloper(
   }
   requireScopes(sb, token, route.scopes);
 
-  const fault = faultFor(sb, routeKey);
-  if (fault) {
-    if (fault.rule.latencyMs) await sleep(fault.rule.latencyMs);
-    if (fault.kind === "timeout") {
-      sb.counters.faults++;
-      await sleep(fault.rule.timeoutMs ?? 1_000);
-      res.destroy();
-      return;
-    }
-    if (fault.kind === "error") {
-      sb.counters.faults++;
-      throw new ApiError(fault.rule.status ?? 500, CODES.fault, "Injected server error");
-    }
-  }
+  if (await applyFault(sb, res, routeKey)) return;
 
   const biz = sb.businesses.get(token.businessId);
   if (!biz) throw new ApiError(401, CODES.unauthorized, "Business no longer exists");

@@ -46,6 +46,7 @@ export function sign(secret: string, rawBody: string, encoding: "hex" | "base64"
 export class WebhookDispatcher {
   readonly attempts: DeliveryAttempt[] = [];
   private inflight = new Set<Promise<void>>();
+  private chains = new Map<string, Promise<void>>();
   private timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
@@ -115,10 +116,14 @@ export class WebhookDispatcher {
     delayMs: number,
   ): void {
     if (this.closed) return;
+    // Attempts to one subscription go one after another, so events arrive in the order they
+    // happened unless a retry or the out-of-order mode reorders them (as Ramp's may).
     const run = () => {
-      const p = this.attempt(sub, eventId, type, raw, business, attempt).finally(() =>
-        this.inflight.delete(p),
-      );
+      const prev = this.chains.get(sub.id) ?? Promise.resolve();
+      const p: Promise<void> = prev
+        .then(() => this.attempt(sub, eventId, type, raw, business, attempt))
+        .finally(() => this.inflight.delete(p));
+      this.chains.set(sub.id, p);
       this.inflight.add(p);
     };
     if (delayMs <= 0) {

@@ -115,6 +115,28 @@ describe("sandbox pagination, error envelope, rate limit and faults", () => {
     expect((await h.api("GET", "/transfers")).status).toBe(200);
   });
 
+  it("injects faults on the token endpoint and latency without failing", async () => {
+    await h.control("PUT", "/config", {
+      faults: {
+        "POST /developer/v1/token": { failNext: 1, status: 502 },
+        "GET /developer/v1/entities": { latencyMs: 30 },
+      },
+    });
+    const res = await fetch(`${h.sb.url}/developer/v1/token`, {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${h.sb.clientId}:${h.sb.clientSecret}`).toString("base64")}`,
+      },
+      body: "grant_type=client_credentials&scope=entities:read",
+    });
+    expect(res.status).toBe(502);
+    const token = await h.token("entities:read");
+    expect((await h.api("GET", "/entities", { token })).status).toBe(200);
+    await h.control("PUT", "/config", {
+      faults: { "POST /developer/v1/token": null, "GET /developer/v1/entities": null },
+    });
+  });
+
   it("injects a rate of errors and timeouts that drop the connection", async () => {
     await h.control("PUT", "/config", {
       faults: { "GET /developer/v1/cashbacks": { errorRate: 1, status: 500 } },
