@@ -1,0 +1,22 @@
+/**
+ * Named points of the exactly-once protocol where tests inject a crash (a hook
+ * that throws): after the ERP post, after recording POSTED, after the report
+ * intent is written, after the sync call, after the close. Production passes
+ * no hook. Keeping the points explicit is what makes "crash after each step,
+ * then redeliver" tests short to write.
+ */
+export const CRASH_POINTS = ["post", "record", "intent", "report-call", "close"] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+export type CrashHook = (
+  point: CrashPoint,
+  info: { tenantId: string; ids: string[] },
+) => void | Promise<void>;
+
+/** A crash a hook simulates: the worker stops here, like a Lambda killed mid-flight. */
+export class InjectedCrash extends Error {
+  override name = "InjectedCrash";
+  constructor(readonly point: CrashPoint) {
+    super(`injected crash after ${point}`);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * What the sync records as metrics, behind a tiny port so lib/ stays free of
+ * Powertools: the handler adapts it to EMF (functions/syncer/observability.ts),
+ * tests use the in-memory recorder.
+ */
+export type MetricUnit = "Count" | "Milliseconds";
+
+export interface SyncMetrics {
+  add(name: string, unit: MetricUnit, value: number, dimensions?: Record<string, string>): void;
+}
+
+export const METRIC = {
+  /** Objects recorded POSTED (ERP has them), by kind. */
+  posted: "SyncPosted",
+  /** Objects recorded FAILED, by kind and category. */
+  failed: "SyncFailed",
+  /** Objects told to Ramp as synced / failed / synced elsewhere, by sync type. */
+  reportedSynced: "SyncReportedSynced",
+  reportedFailed: "SyncReportedFailed",
+  syncedElsewhere: "SyncSyncedElsewhere",
+  /** Ids Ramp refused for another reason than ALREADY_SYNCED: someone must look. */
+  refused: "SyncRefused",
+  erpPostLatency: "ErpPostLatency",
+  rampCalls: "RampCalls",
+  poison: "PoisonMessages",
+} as const;
+
+export const noMetrics: SyncMetrics = { add() {} };
+
+export interface RecordedMetric {
+  name: string;
+  unit: MetricUnit;
+  value: number;
+  dimensions: Record<string, string>;
+}
+
+/** Keeps every data point; `total(name, dims?)` sums those matching. */
+export function memoryMetrics(): SyncMetrics & {
+  points: RecordedMetric[];
+  total(name: string, dims?: Record<string, string>): number;
+} {
+  const points: RecordedMetric[] = [];
+  return {
+    points,
+    add(name, unit, value, dimensions = {}) {
+      points.push({ name, unit, value, dimensions });
+    },
+    total(name, dims = {}) {
+      return points
+        .filter((p) => p.name === name && Object.entries(dims).every(([k, v]) => p.dimensions[k] === v))
+        .reduce((a, p) => a + p.value, 0);
+    },
+  };
+}

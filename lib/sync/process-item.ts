@@ -1,0 +1,312 @@
+/**
+ * One work item through the exactly-once protocol (ARCHITECTURE steps 1–3):
+ * load the object, check the phase is still owed, claim the ledger row, decide
+ * what the ERP must get, and — after the (possibly batched) post — record
+ * POSTED with the ERP's id or FAILED with the customer-facing message.
+ *
+ * prepareItem() stops before the ERP write so the syncer can batch the writes
+ * of many items (postBatch); finishItem() records each result. Anything that
+ * fails after the claim is recorded in the ledger, so a redelivery never finds
+ * a row stuck CLAIMED; only failures before the claim ask SQS to redeliver.
+ */
+import type { TenantConfig } from "../config/tenant.js";
+import { type CodingContext, resolveCompany } from "../erp/mapping/index.js";
+import type { ErpPort, Posting, PostResult } from "../erp/port.js";
+import type { RampClient } from "../ramp/client.js";
+import { RampApiError } from "../ramp/errors.js";
+import type { RampBill } from "../ramp/model.js";
+import type { RampLogger } from "../ramp/ports.js";
+import type { Store } from "../store/index.js";
+import type { LedgerItem } from "../store/ledger-item.js";
+import { paymentMode, settlingTransactionIds } from "./bill-phases.js";
+import { type CrashHook, InjectedCrash } from "./crash-points.js";
+import { classifyFailure, failureMessage } from "./failure.js";
+import type { ErrorCategory, Kind } from "./kinds.js";
+import { METRIC, type SyncMetrics } from "./metrics.js";
+import {
+  billErpIdOf,
+  entityOf,
+  fingerprintFor,
+  ledgerReference,
+  owedPhase,
+  postedRef,
+  postingFor,
+  type SyncObject,
+  syncObjectOf,
+} from "./sync-object.js";
+import type { VendorResolver } from "./vendor-creation.js";
+
+export interface WorkItem {
+  tenantId: string;
+  kind: Kind;
+  rampId: string;
+  entityId: string | null;
+  syncRequestId: string | null;
+  /** The object as listed (normalised); absent → fetched by id. */
+  snapshot?: unknown;
+}
+
+export type ItemOutcome =
+  /** POSTED in the ledger: `via` says how the ERP id was obtained. */
+  | { status: "posted"; erpRef: string; via: "created" | "found" | "settled" | "paid-in-erp" }
+  | { status: "skipped"; reason: string }
+  /** Not claimed: waits for a related object (bill, card-paid bill payment). */
+  | { status: "held"; reason: string }
+  | { status: "failed"; category: ErrorCategory; message: string; reportable: boolean }
+  /** Failed before anything was claimed: SQS should redeliver. */
+  | { status: "retry"; reason: string };
+
+export type SyncRamp = Pick<
+  RampClient,
+  | "getTransaction"
+  | "getBill"
+  | "getReimbursement"
+  | "getTransfer"
+  | "getCashback"
+  | "getVendorCredit"
+  | "postSync"
+  | "listAccountingVendors"
+  | "uploadAccountingVendors"
+  | "setTransactionCoding"
+>;
+
+/** Everything one tenant's items need during one batch. */
+export interface TenantRuntime {
+  tenant: TenantConfig;
+  ramp: SyncRamp;
+  erp: ErpPort;
+  coding: CodingContext;
+}
+
+export interface ItemSettings {
+  leaseMs: number;
+  /** A takeover waits this long before looking the reference up (lets the old holder's write land). */
+  takeoverGraceMs: number;
+  /** A user-actionable failure is not retried with an unchanged object before this long. */
+  userCoolDownMs: number;
+}
+
+export interface ItemDeps {
+  store: Pick<Store, "ledger" | "settlesLinks">;
+  rt: TenantRuntime;
+  vendors: VendorResolver;
+  owner: string;
+  clock: () => number;
+  sleep: (ms: number) => Promise<void>;
+  logger: RampLogger;
+  metrics: SyncMetrics;
+  settings: ItemSettings;
+  /** Every ERP call of this tenant goes through it (bounded concurrency). */
+  erpSlot: <T>(fn: () => Promise<T>) => Promise<T>;
+  crash?: CrashHook;
+}
+
+export type Prepared =
+  | { done: ItemOutcome }
+  | { record: string; via: "found" | "settled" | "paid-in-erp"; claimed: LedgerItem; object: SyncObject }
+  | { post: Posting; claimed: LedgerItem; object: SyncObject; claimedAt: number };
+
+/** Follow-up work an item unlocks once POSTED (payment after bill, settled card transactions after payment). */
+export function followUpsOf(object: SyncObject, base: Pick<WorkItem, "tenantId">): WorkItem[] {
+  if (object.kind === "bill") {
+    const next = syncObjectOf("bill_payment", object.object);
+    return owedPhase(next).owed
+      ? [
+          {
+            ...base,
+            kind: "bill_payment",
+            rampId: object.object.id,
+            entityId: entityOf(object),
+            syncRequestId: null,
+            snapshot: object.object,
+          },
+        ]
+      : [];
+  }
+  if (object.kind === "bill_payment") {
+    return settlingTransactionIds(object.object).map((id) => ({
+      ...base,
+      kind: "transaction" as const,
+      rampId: id,
+      entityId: entityOf(object),
+      syncRequestId: null,
+    }));
+  }
+  return [];
+}
+
+async function loadObject(ramp: SyncRamp, item: WorkItem): Promise<SyncObject> {
+  if (item.snapshot && typeof item.snapshot === "object") return syncObjectOf(item.kind, item.snapshot);
+  switch (item.kind) {
+    case "transaction":
+      return { kind: "transaction", object: await ramp.getTransaction(item.rampId) };
+    case "bill":
+    case "bill_payment":
+      return { kind: item.kind, object: await ramp.getBill(item.rampId) };
+    case "reimbursement":
+      return { kind: "reimbursement", object: await ramp.getReimbursement(item.rampId) };
+    case "transfer":
+      return { kind: "transfer", object: await ramp.getTransfer(item.rampId) };
+    case "cashback":
+      return { kind: "cashback", object: await ramp.getCashback(item.rampId) };
+    case "vendor_credit":
+      return { kind: "vendor_credit", object: await ramp.getVendorCredit(item.rampId) };
+  }
+}
+
+export async function prepareItem(deps: ItemDeps, item: WorkItem): Promise<Prepared> {
+  const { store, rt, logger } = deps;
+  const { tenantId } = item;
+  let object: SyncObject;
+  try {
+    deps.metrics.add(METRIC.rampCalls, "Count", item.snapshot ? 0 : 1, { route: `GET ${item.kind}` });
+    object = await loadObject(rt.ramp, item);
+  } catch (err) {
+    if (err instanceof RampApiError && err.status === 404)
+      return { done: { status: "skipped", reason: "not-found" } };
+    return {
+      done: {
+        status: "retry",
+        reason: `could not read the object from Ramp: ${classifyFailure(err).detail}`,
+      },
+    };
+  }
+  const owed = owedPhase(object);
+  if (!owed.owed) return { done: { status: "skipped", reason: owed.reason } };
+
+  // Gates that need no claim: a payment waits for its bill, a card-settled transaction for the payment.
+  let billErpId: string | undefined;
+  let settledRef: string | null = null;
+  if (object.kind === "bill_payment") {
+    const bill: RampBill = object.object;
+    billErpId = billErpIdOf(await store.ledger.get(tenantId, "bill", bill.id), bill) ?? undefined;
+    if (!billErpId) {
+      // The bill phase comes first; its completion chains this payment (followUpsOf).
+      if (owedPhase(syncObjectOf("bill", bill)).owed) {
+        return prepareItem(deps, { ...item, kind: "bill", snapshot: bill });
+      }
+      return { done: { status: "held", reason: "the bill is not in the ERP yet" } };
+    }
+    const settled = settlingTransactionIds(bill);
+    if (settled.length) await store.settlesLinks.link(tenantId, bill.id, settled);
+  }
+  if (object.kind === "transaction") {
+    const link = await store.settlesLinks.get(tenantId, object.object.id);
+    if (link) {
+      settledRef = postedRef(await store.ledger.get(tenantId, "bill_payment", link.billId));
+      if (!settledRef) {
+        return {
+          done: {
+            status: "held",
+            reason: `paid a card-paid bill (${link.billId}) whose payment is not posted yet`,
+          },
+        };
+      }
+    }
+  }
+
+  const claim = await store.ledger.claim({
+    tenantId,
+    kind: object.kind,
+    rampId: object.object.id,
+    owner: deps.owner,
+    leaseMs: deps.settings.leaseMs,
+    fingerprint: fingerprintFor(object),
+    entityId: entityOf(object) ?? item.entityId,
+    syncRequestId: item.syncRequestId,
+  });
+  if (claim.outcome === "skip") {
+    if (item.syncRequestId) {
+      // A Sync Button request answers rows already on their way under its own id.
+      await store.ledger.attachSyncRequest(tenantId, object.kind, object.object.id, item.syncRequestId);
+    }
+    return { done: { status: "skipped", reason: claim.reason } };
+  }
+  const claimedAt = deps.clock();
+  const claimed = claim.item;
+  try {
+    if (settledRef) return { record: settledRef, via: "settled", claimed, object };
+    if (object.kind === "bill_payment" && billErpId && paymentMode(object.object) === "paid_in_erp") {
+      // Paid in the ERP already: post nothing, report the ERP's payment (else the bill itself).
+      const company = resolveCompany(rt.tenant, entityOf(object));
+      const id = billErpId;
+      const found = await deps.erpSlot(() => rt.erp.findBillPayment(id, company.key));
+      return { record: found ?? billErpId, via: "paid-in-erp", claimed, object };
+    }
+    let toMap = object;
+    let vendorRemoteId: string | null = null;
+    if (object.kind === "transaction" && object.object.requiresAccountingVendorCreation) {
+      const r = await deps.erpSlot(() => deps.vendors.ensureVendor(object.object as never));
+      toMap = { kind: "transaction", object: r.transaction };
+      vendorRemoteId = r.vendor.remoteId;
+      logger.info("accounting vendor set on transaction", {
+        tenantId,
+        transactionId: object.object.id,
+        vendor: r.vendor.remoteId,
+        how: r.vendor.how,
+      });
+    }
+    const posting = postingFor(toMap, rt.tenant, rt.coding, {
+      ...(billErpId ? { billErpId } : {}),
+      vendorRemoteId,
+    });
+    if (claim.outcome === "takeover") {
+      // The previous holder may have written to the ERP before dying: look before anything else.
+      if (deps.settings.takeoverGraceMs > 0) await deps.sleep(deps.settings.takeoverGraceMs);
+      const found = await deps.erpSlot(() => rt.erp.find(posting.ref, posting.companyKey));
+      if (found) return { record: found.erpId, via: "found", claimed, object: toMap };
+    }
+    return { post: posting, claimed, object: toMap, claimedAt };
+  } catch (err) {
+    if (err instanceof InjectedCrash) throw err;
+    return { done: await recordFailure(deps, claimed, err) };
+  }
+}
+
+/** Records the ERP's answer for one item (POSTED or FAILED). */
+export async function finishItem(
+  deps: ItemDeps,
+  claimed: LedgerItem,
+  result:
+    | { ok: true; erpRef: string; via: "created" | "found" | "settled" | "paid-in-erp" }
+    | { ok: false; error: unknown },
+): Promise<ItemOutcome> {
+  if (!result.ok) return recordFailure(deps, claimed, result.error);
+  const { tenantId, kind, rampId } = claimed;
+  await deps.crash?.("post", { tenantId, ids: [rampId] });
+  const rec = await deps.store.ledger.recordPosted(tenantId, kind, rampId, deps.owner, result.erpRef);
+  if (!rec.ok) {
+    // Someone took the row over (we were stalled past the lease): they find our record by reference.
+    deps.logger.warn("lease lost before recording; the new holder finds the ERP record by reference", {
+      tenantId,
+      kind,
+      rampId,
+    });
+    return { status: "skipped", reason: "lost-lease" };
+  }
+  await deps.crash?.("record", { tenantId, ids: [rampId] });
+  deps.metrics.add(METRIC.posted, "Count", 1, { kind, via: result.via });
+  return { status: "posted", erpRef: result.erpRef, via: result.via };
+}
+
+export async function recordFailure(deps: ItemDeps, claimed: LedgerItem, err: unknown): Promise<ItemOutcome> {
+  const { tenantId, kind, rampId } = claimed;
+  const { tenant } = deps.rt;
+  const f = classifyFailure(err);
+  const referenceId = ledgerReference(tenantId, kind, rampId);
+  const message = failureMessage(f, { supportContact: tenant.sync.supportContact, referenceId });
+  const rec = await deps.store.ledger.recordFailed(tenantId, kind, rampId, deps.owner, {
+    category: f.category,
+    message,
+    transientAttemptsBeforeReport: tenant.sync.transientAttemptsBeforeReport,
+    coolDownMs: deps.settings.userCoolDownMs,
+  });
+  if (!rec.ok) return { status: "skipped", reason: "lost-lease" };
+  deps.metrics.add(METRIC.failed, "Count", 1, { kind, category: f.category });
+  const data = { tenantId, kind, rampId, category: f.category, detail: f.detail, referenceId };
+  if (f.category === "needs_integrator") deps.logger.error("sync failed", data);
+  else deps.logger.warn("sync failed", data);
+  return { status: "failed", category: f.category, message, reportable: rec.item.reportable === true };
+}
+
+export type { PostResult };
