@@ -1,0 +1,92 @@
+/**
+ * What both poller handlers build once per cold start: validated environment,
+ * DynamoDB store, SQS client, Powertools logger/metrics, and a Ramp client per
+ * tenant (credentials from Secrets Manager, token and rate-limit state shared
+ * through DynamoDB). Endpoints come from AWS_ENDPOINT_URL_* when set (emulators).
+ */
+
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { createSecretsCredentialsProvider } from "../../lib/aws/secrets.js";
+import { type OutgoingMessage, sendAllOrThrow } from "../../lib/aws/sqs.js";
+import { envOnce } from "../../lib/config/env.js";
+import { PollerRuntimeEnvSchema } from "../../lib/config/poller-env.js";
+import type { TenantConfig } from "../../lib/config/tenant.js";
+import type { Backlog } from "../../lib/poll/work.js";
+import { createRampClient, type RampClient } from "../../lib/ramp/client.js";
+import type { RampLogger } from "../../lib/ramp/ports.js";
+import { createLogger, createMetrics } from "../../lib/runtime/observability.js";
+import { createDocumentClient } from "../../lib/store/dynamo.js";
+import { createStore } from "../../lib/store/index.js";
+import { createDynamoRateLimiter } from "../../lib/store/rate-limit.js";
+import { createDynamoTokenStore } from "../../lib/store/tokens.js";
+
+export const pollerEnv = envOnce(PollerRuntimeEnvSchema);
+
+export function createPollerRuntime(functionName: string) {
+  const env = pollerEnv();
+  const doc = createDocumentClient({ region: env.AWS_REGION });
+  const tableName = env.TABLE_NAME;
+  const store = createStore({ doc, tableName });
+  // Queue URLs are used as given; the endpoint is the regional one (or AWS_ENDPOINT_URL_SQS locally).
+  const sqs = new SQSClient({ region: env.AWS_REGION, useQueueUrlAsEndpoint: false });
+  const powertools = createLogger(functionName, env.LOG_LEVEL);
+  // lib/ code takes the small RampLogger interface; Powertools' signature is wider.
+  const logger: RampLogger & { raw: typeof powertools } = {
+    raw: powertools,
+    debug: (m, d) => powertools.debug(m, d ?? {}),
+    info: (m, d) => powertools.info(m, d ?? {}),
+    warn: (m, d) => powertools.warn(m, d ?? {}),
+    error: (m, d) => powertools.error(m, d ?? {}),
+  };
+  const metrics = createMetrics(functionName);
+  const secretIds = new Map<string, string>();
+  const credentials = createSecretsCredentialsProvider({
+    client: new SecretsManagerClient({ region: env.AWS_REGION }),
+    secretIdFor: (tenantId) => {
+      const id = secretIds.get(tenantId);
+      if (!id) throw new Error(`no credentials secret known for tenant ${tenantId}`);
+      return id;
+    },
+  });
+  const tokens = createDynamoTokenStore({ doc, tableName });
+
+  const send = (queueUrl: string) => async (messages: OutgoingMessage[]) => {
+    await sendAllOrThrow(sqs, queueUrl, messages);
+  };
+
+  return {
+    env,
+    store,
+    sqs,
+    logger,
+    metrics,
+    sendWork: (queue: "work" | "priority", messages: OutgoingMessage[]) =>
+      send(queue === "work" ? env.WORK_QUEUE_URL : env.PRIORITY_QUEUE_URL)(messages),
+    sendPollJobs: send(env.POLL_JOBS_QUEUE_URL),
+
+    rampClientFor(tenant: TenantConfig): RampClient {
+      secretIds.set(tenant.tenantId, tenant.ramp.credentialsSecretId);
+      return createRampClient({
+        tenantId: tenant.tenantId,
+        baseUrl: tenant.ramp.baseUrl,
+        credentials,
+        tokens,
+        limiter: createDynamoRateLimiter({ doc, tableName, tenantId: tenant.tenantId }),
+        logger,
+        scopes: tenant.ramp.scopes,
+      });
+    },
+
+    /** One EMF metric per tenant × kind: `SyncReadyBacklog`. */
+    emitBacklog(tenantId: string, backlog: Backlog) {
+      for (const [kind, count] of Object.entries(backlog)) {
+        const single = metrics.singleMetric();
+        single.addDimensions({ tenantId, kind });
+        single.addMetric("SyncReadyBacklog", MetricUnit.Count, count ?? 0);
+      }
+    },
+  };
+}
+export type PollerRuntime = ReturnType<typeof createPollerRuntime>;

@@ -1,0 +1,167 @@
+/**
+ * SQS sending adapter: `SendMessageBatch` in chunks SQS accepts (≤ 10 entries
+ * and ≤ 256 KiB per call), entries that failed on SQS's side retried with
+ * backoff, entries SQS refused as malformed (sender fault) reported rather
+ * than retried forever. Per-entry outcomes come back; `sendAllOrThrow` turns
+ * any failure into an error so a caller that must not lose messages (a poll
+ * job) fails its own delivery and is retried by SQS.
+ * The endpoint comes from AWS_ENDPOINT_URL_SQS when set (fauxqs locally).
+ */
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandOutput,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+
+/** SQS's limits (a standard queue's default maximum message size; also the batch total). */
+export const SQS_MAX_BATCH_ENTRIES = 10;
+export const SQS_MAX_BYTES = 256 * 1024;
+
+export interface OutgoingMessage {
+  /** Unique within one call (SendMessageBatch entry id: letters, digits, - and _; ≤ 80). */
+  id: string;
+  body: string;
+  /** 0–900; spreads work in time (poll-job jitter). */
+  delaySeconds?: number;
+}
+
+export interface FailedEntry {
+  id: string;
+  code: string;
+  message: string;
+  /** SQS blamed the request (retrying the same entry will not help). */
+  senderFault: boolean;
+}
+
+export interface BatchSendResult {
+  sent: string[];
+  failed: FailedEntry[];
+}
+
+export interface SendBatchOptions {
+  /** Rounds of retrying entries SQS failed on its side (default 3). */
+  maxAttempts?: number;
+  /** Per-call byte budget (default SQS_MAX_BYTES). */
+  maxBatchBytes?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Bytes SQS counts for an entry: the body (we send no message attributes). */
+export const entryBytes = (m: OutgoingMessage) => Buffer.byteLength(m.body, "utf8");
+
+/**
+ * Splits messages into SendMessageBatch calls: at most 10 entries and at most
+ * `maxBytes` in total each, order kept. Messages alone over `maxBytes` are
+ * returned apart: no call could carry them. Pure.
+ */
+export function chunkForBatch(
+  messages: readonly OutgoingMessage[],
+  maxBytes = SQS_MAX_BYTES,
+): { chunks: OutgoingMessage[][]; oversized: OutgoingMessage[] } {
+  const chunks: OutgoingMessage[][] = [];
+  const oversized: OutgoingMessage[] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = entryBytes(m);
+    if (size > maxBytes) {
+      oversized.push(m);
+      continue;
+    }
+    if (current.length === SQS_MAX_BATCH_ENTRIES || bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length) chunks.push(current);
+  return { chunks, oversized };
+}
+
+const toEntry = (m: OutgoingMessage): SendMessageBatchRequestEntry => ({
+  Id: m.id,
+  MessageBody: m.body,
+  ...(m.delaySeconds ? { DelaySeconds: Math.min(900, Math.max(0, Math.floor(m.delaySeconds))) } : {}),
+});
+
+/** Sends every message; the result says, per entry id, what was sent and what failed for good. */
+export async function sendMessageBatch(
+  client: Pick<SQSClient, "send">,
+  queueUrl: string,
+  messages: readonly OutgoingMessage[],
+  opts: SendBatchOptions = {},
+): Promise<BatchSendResult> {
+  const ids = new Set<string>();
+  for (const m of messages) {
+    if (ids.has(m.id)) throw new Error(`duplicate batch entry id ${m.id}`);
+    ids.add(m.id);
+  }
+  const maxAttempts = opts.maxAttempts ?? 3;
+  const sleep = opts.sleep ?? realSleep;
+  const { chunks, oversized } = chunkForBatch(messages, opts.maxBatchBytes);
+  const result: BatchSendResult = {
+    sent: [],
+    failed: oversized.map((m) => ({
+      id: m.id,
+      code: "MessageTooLarge",
+      message: `${entryBytes(m)} bytes exceed the ${opts.maxBatchBytes ?? SQS_MAX_BYTES}-byte limit`,
+      senderFault: true,
+    })),
+  };
+  for (const chunk of chunks) {
+    let pending = chunk;
+    for (let attempt = 1; pending.length; attempt++) {
+      const res: SendMessageBatchCommandOutput = await client.send(
+        new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending.map(toEntry) }),
+      );
+      for (const ok of res.Successful ?? []) if (ok.Id) result.sent.push(ok.Id);
+      const retry: OutgoingMessage[] = [];
+      for (const f of res.Failed ?? []) {
+        const m = pending.find((p) => p.id === f.Id);
+        const failure = {
+          id: f.Id ?? "?",
+          code: f.Code ?? "Unknown",
+          message: f.Message ?? "",
+          senderFault: f.SenderFault === true,
+        };
+        if (m && !failure.senderFault && attempt < maxAttempts) retry.push(m);
+        else result.failed.push(failure);
+      }
+      pending = retry;
+      if (pending.length) await sleep(50 * 2 ** (attempt - 1));
+    }
+  }
+  return result;
+}
+
+export class SqsSendError extends Error {
+  override name = "SqsSendError";
+  constructor(
+    readonly queueUrl: string,
+    readonly failed: FailedEntry[],
+  ) {
+    super(
+      `${failed.length} message(s) not sent: ${failed
+        .slice(0, 3)
+        .map((f) => `${f.id} ${f.code}`)
+        .join(", ")}`,
+    );
+  }
+}
+
+/** Like sendMessageBatch, but any entry that did not go out is an error. */
+export async function sendAllOrThrow(
+  client: Pick<SQSClient, "send">,
+  queueUrl: string,
+  messages: readonly OutgoingMessage[],
+  opts?: SendBatchOptions,
+): Promise<string[]> {
+  const r = await sendMessageBatch(client, queueUrl, messages, opts);
+  if (r.failed.length) throw new SqsSendError(queueUrl, r.failed);
+  return r.sent;
+}

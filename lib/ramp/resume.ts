@@ -1,0 +1,146 @@
+/**
+ * Page-at-a-time listing of what is ready to sync, for walks that must stop
+ * before a Lambda times out and resume later from Ramp's `page.next` URL.
+ * The client's list methods are item iterators that hide page boundaries; a
+ * poller needs the boundary (the cursor it saves), so this file reads one page
+ * per call through the same HTTP road (auth, rate limit, retry).
+ */
+import { z } from "zod";
+import type { Query, RampHttp } from "./http.js";
+import type {
+  RampBill,
+  RampCashback,
+  RampReimbursement,
+  RampTransaction,
+  RampTransfer,
+  RampVendorCredit,
+} from "./model.js";
+import {
+  toBill,
+  toCashback,
+  toReimbursement,
+  toTransaction,
+  toTransfer,
+  toVendorCredit,
+} from "./normalise.js";
+import { pageSchema } from "./schemas/common.js";
+import {
+  BillSchema,
+  CashbackSchema,
+  ReimbursementSchema,
+  TransactionSchema,
+  TransferSchema,
+  VendorCreditSchema,
+} from "./schemas/objects.js";
+
+const V1 = "/developer/v1";
+
+/** One listing per Ramp object type; a bill listing feeds two kinds (bill, bill_payment). */
+export type ReadySource =
+  | "transaction"
+  | "reimbursement"
+  | "transfer"
+  | "cashback"
+  | "bill"
+  | "vendor_credit";
+
+export interface ReadyObjectBySource {
+  transaction: RampTransaction;
+  reimbursement: RampReimbursement;
+  transfer: RampTransfer;
+  cashback: RampCashback;
+  bill: RampBill;
+  vendor_credit: RampVendorCredit;
+}
+export type ReadyObject = ReadyObjectBySource[ReadySource];
+
+export interface ReadyListOptions {
+  /** Ramp entity id; null/undefined = the whole business. */
+  entityId?: string | null;
+  /** Sync Button: rows the customer asked to sync (transactions, reimbursements). */
+  requestedToSync?: boolean;
+  /** 2–100 (Ramp's bounds); default 100, the fewest requests. */
+  pageSize?: number;
+}
+
+interface Spec {
+  path: string;
+  item: z.ZodType;
+  map: (wire: never) => ReadyObject;
+}
+
+const SPECS: Record<ReadySource, Spec> = {
+  transaction: { path: `${V1}/transactions`, item: TransactionSchema, map: toTransaction },
+  reimbursement: { path: `${V1}/reimbursements`, item: ReimbursementSchema, map: toReimbursement },
+  transfer: { path: `${V1}/transfers`, item: TransferSchema, map: toTransfer },
+  cashback: { path: `${V1}/cashbacks`, item: CashbackSchema, map: toCashback },
+  bill: { path: `${V1}/bills`, item: BillSchema, map: toBill },
+  vendor_credit: { path: `${V1}/vendors/credits`, item: VendorCreditSchema, map: toVendorCredit },
+};
+
+/**
+ * The relative URL of a listing's first page. The filters are the guide's:
+ * `sync_status=SYNC_READY` for transactions, reimbursements, transfers and
+ * cashbacks; `sync_ready=true` for bills (Ramp applies the decision table);
+ * vendor credits have no sync filter (the ledger is their record).
+ */
+export function readyListStart(source: ReadySource, opts: ReadyListOptions = {}): string {
+  const size = Math.min(100, Math.max(2, opts.pageSize ?? 100));
+  const query: Query = { entity_id: opts.entityId ?? undefined, page_size: size };
+  if (source === "bill") query.sync_ready = true;
+  else if (source === "vendor_credit") {
+    // no sync filter known
+  } else if (opts.requestedToSync) query.requested_to_sync = true;
+  else query.sync_status = "SYNC_READY";
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) params.set(k, String(v));
+  return `${SPECS[source].path}?${params.toString()}`;
+}
+
+/**
+ * A stored cursor as a path on the API host. `page.next` is a full URL on Ramp's
+ * host; only its path and query are kept, so a tampered cursor can never send
+ * the bearer token elsewhere, and it must stay on the listing it belongs to.
+ */
+export function cursorPath(source: ReadySource, next: string): string {
+  const url = new URL(next, "https://api.invalid");
+  if (url.pathname !== SPECS[source].path) {
+    throw new Error(`cursor for ${url.pathname} does not belong to the ${source} listing`);
+  }
+  return url.pathname + url.search;
+}
+
+export interface ReadyPage<S extends ReadySource> {
+  items: ReadyObjectBySource[S][];
+  /** Relative URL of the next page; null on the last page. */
+  next: string | null;
+}
+
+/** Reads one page: from the start (`from` = null) or from a saved cursor. Items come back normalised. */
+export async function fetchReadyPage<S extends ReadySource>(
+  http: RampHttp,
+  source: S,
+  from: string | null,
+  opts: ReadyListOptions = {},
+): Promise<ReadyPage<S>> {
+  const spec = SPECS[source];
+  const path = from === null ? readyListStart(source, opts) : cursorPath(source, from);
+  const schema = pageSchema(spec.item) as unknown as z.ZodType<{
+    data: unknown[];
+    page?: { next?: string | null } | null;
+  }>;
+  const page = await http.request({ method: "GET", path, schema });
+  const map = spec.map as (wire: unknown) => ReadyObjectBySource[S];
+  const next = page.page?.next ? cursorPath(source, page.page.next) : null;
+  return { items: page.data.map(map), next };
+}
+
+export const READY_SOURCES = Object.keys(SPECS) as ReadySource[];
+export const ReadySourceSchema = z.enum([
+  "transaction",
+  "reimbursement",
+  "transfer",
+  "cashback",
+  "bill",
+  "vendor_credit",
+]);

@@ -1,0 +1,102 @@
+import type { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { describe, expect, it } from "vitest";
+import {
+  chunkForBatch,
+  type OutgoingMessage,
+  SQS_MAX_BYTES,
+  SqsSendError,
+  sendAllOrThrow,
+  sendMessageBatch,
+} from "../../lib/aws/sqs.js";
+
+const msg = (id: string, bytes = 10): OutgoingMessage => ({ id, body: "x".repeat(bytes) });
+
+/** A stand-in SQS that fails the listed entry ids a number of times, then accepts them. */
+function fakeSqs(failures: Record<string, { times: number; senderFault?: boolean }> = {}) {
+  const calls: string[][] = [];
+  const left = new Map(Object.entries(failures).map(([id, f]) => [id, f.times]));
+  return {
+    calls,
+    async send(cmd: SendMessageBatchCommand) {
+      const entries = cmd.input.Entries ?? [];
+      calls.push(entries.map((e) => e.Id as string));
+      const Successful: { Id: string }[] = [];
+      const Failed: { Id: string; Code: string; SenderFault: boolean }[] = [];
+      for (const e of entries) {
+        const n = left.get(e.Id as string) ?? 0;
+        if (n > 0) {
+          left.set(e.Id as string, n - 1);
+          const senderFault = failures[e.Id as string]?.senderFault ?? false;
+          Failed.push({
+            Id: e.Id as string,
+            Code: senderFault ? "InvalidParameterValue" : "InternalError",
+            SenderFault: senderFault,
+          });
+        } else Successful.push({ Id: e.Id as string });
+      }
+      return { Successful, Failed, $metadata: {} };
+    },
+  };
+}
+
+const noSleep = async () => {};
+
+describe("SendMessageBatch chunking", () => {
+  it("at most 10 entries per call, order kept", () => {
+    const { chunks, oversized } = chunkForBatch(Array.from({ length: 23 }, (_, i) => msg(`m${i}`)));
+    expect(chunks.map((c) => c.length)).toEqual([10, 10, 3]);
+    expect(chunks.flat().map((m) => m.id)).toEqual(Array.from({ length: 23 }, (_, i) => `m${i}`));
+    expect(oversized).toEqual([]);
+  });
+
+  it("a call never exceeds the byte limit; a message alone over it is set apart", () => {
+    const big = 100 * 1024;
+    const { chunks, oversized } = chunkForBatch([
+      msg("a", big),
+      msg("b", big),
+      msg("c", big),
+      msg("huge", SQS_MAX_BYTES + 1),
+      msg("d", 5),
+    ]);
+    expect(chunks.map((c) => c.map((m) => m.id))).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+    ]);
+    for (const c of chunks)
+      expect(c.reduce((n, m) => n + Buffer.byteLength(m.body), 0)).toBeLessThanOrEqual(SQS_MAX_BYTES);
+    expect(oversized.map((m) => m.id)).toEqual(["huge"]);
+  });
+});
+
+describe("sendMessageBatch", () => {
+  it("retries only the entries SQS failed on its side, and only those", async () => {
+    const sqs = fakeSqs({ m3: { times: 2 } });
+    const r = await sendMessageBatch(sqs, "q", [msg("m1"), msg("m2"), msg("m3")], { sleep: noSleep });
+    expect(r.failed).toEqual([]);
+    expect(r.sent.sort()).toEqual(["m1", "m2", "m3"]);
+    expect(sqs.calls).toEqual([["m1", "m2", "m3"], ["m3"], ["m3"]]);
+  });
+
+  it("gives up after maxAttempts and never retries sender faults", async () => {
+    const sqs = fakeSqs({ a: { times: 9 }, b: { times: 1, senderFault: true } });
+    const r = await sendMessageBatch(sqs, "q", [msg("a"), msg("b"), msg("c")], {
+      sleep: noSleep,
+      maxAttempts: 3,
+    });
+    expect(r.sent).toEqual(["c"]);
+    expect(r.failed.map((f) => [f.id, f.code, f.senderFault])).toEqual([
+      ["b", "InvalidParameterValue", true],
+      ["a", "InternalError", false],
+    ]);
+    expect(sqs.calls).toEqual([["a", "b", "c"], ["a"], ["a"]]);
+    await expect(
+      sendAllOrThrow(fakeSqs({ a: { times: 9 } }), "q", [msg("a")], { sleep: noSleep }),
+    ).rejects.toBeInstanceOf(SqsSendError);
+  });
+
+  it("refuses duplicate entry ids before calling SQS", async () => {
+    const sqs = fakeSqs();
+    await expect(sendMessageBatch(sqs, "q", [msg("a"), msg("a")])).rejects.toThrow(/duplicate/);
+    expect(sqs.calls).toEqual([]);
+  });
+});
