@@ -9,7 +9,7 @@
 import { activeApiConnection, addHistory, billSyncReady } from "./business.js";
 import { chartFromConnection } from "./chart.js";
 import { codeObject } from "./coding.js";
-import type { Business, Connection, Entity, Line, SpendObject } from "./model.js";
+import type { Bill, Business, Connection, Entity, Line, SpendObject } from "./model.js";
 import { childRng, type Rng } from "./prng.js";
 
 export interface CodeReadyOptions {
@@ -74,26 +74,6 @@ export function codeReadyObjects(biz: Business, now: number, opts: CodeReadyOpti
     coded: { transactions: 0, reimbursements: 0, bills: 0, vendor_credits: 0, vendors_linked: 0 },
   };
 
-  for (const t of biz.transactions.all()) {
-    if (t.status !== "SYNC_READY") continue;
-    const e = entityFor(t);
-    if (t.entityId !== e.id && t.merchantCurrency === t.currency) t.merchantCurrency = e.currency;
-    moveEntity(t, e);
-    if (!inYear(t.userTime)) {
-      t.userTime = newDate();
-      t.accountingDate = Math.min(now, t.userTime + DAY);
-      t.settlementDate = t.accountingDate;
-      t.createdAt = t.userTime;
-    }
-    codeObject(rng, chart, t, {
-      vendorless: rng.chance(vendorless),
-      entityRemoteId: e.remoteId,
-      merchantName: t.merchant.name,
-      withTax: true,
-    });
-    addHistory(t, now, "coded_against_active_chart", { connection_id: conn.id });
-    result.coded.transactions++;
-  }
   for (const r of biz.reimbursements.all()) {
     if (r.status !== "SYNC_READY") continue;
     const e = entityFor(r);
@@ -145,6 +125,38 @@ export function codeReadyObjects(biz: Business, now: number, opts: CodeReadyOpti
     codeObject(rng, chart, b, { vendorless: true, entityRemoteId: e.remoteId, withTax: false });
     addHistory(b, now, "coded_against_active_chart", { connection_id: conn.id });
     result.coded.bills++;
+  }
+  // Card charges that paid a bill follow their bill: same entity, currency and payment date.
+  const payerOf = new Map<string, Bill>();
+  for (const b of biz.bills.all()) {
+    if (b.payment?.kind === "CARD") for (const id of b.payment.transactionIds ?? []) payerOf.set(id, b);
+  }
+  for (const t of biz.transactions.all()) {
+    if (t.status !== "SYNC_READY") continue;
+    const bill = payerOf.get(t.id);
+    const e = bill ? (biz.entities.find((x) => x.id === bill.entityId) ?? entityFor(t)) : entityFor(t);
+    if (t.entityId !== e.id && t.merchantCurrency === t.currency) t.merchantCurrency = e.currency;
+    moveEntity(t, e);
+    if (bill?.payment) {
+      t.merchantMinor = t.merchantCurrency === t.currency ? t.minor : t.merchantMinor;
+      t.userTime = bill.payment.paymentDate;
+      t.accountingDate = bill.payment.paymentDate;
+      t.settlementDate = bill.payment.paymentDate;
+      t.createdAt = bill.payment.paymentDate;
+    } else if (!inYear(t.userTime)) {
+      t.userTime = newDate();
+      t.accountingDate = Math.min(now, t.userTime + DAY);
+      t.settlementDate = t.accountingDate;
+      t.createdAt = t.userTime;
+    }
+    codeObject(rng, chart, t, {
+      vendorless: rng.chance(vendorless),
+      entityRemoteId: e.remoteId,
+      merchantName: t.merchant.name,
+      withTax: true,
+    });
+    addHistory(t, now, "coded_against_active_chart", { connection_id: conn.id });
+    result.coded.transactions++;
   }
   for (const c of biz.vendorCredits.all()) {
     const e = biz.entities.find((x) => x.id === c.entityId) ?? null;

@@ -83,6 +83,16 @@ describe("sandbox control API", () => {
       for (const s of selections(t)) if (s.type === "GL_ACCOUNT") set.add(s.external_id);
       byEntity.set(t.entity_id, set);
     }
+    const cardBills = (await list(h, "/bills")).filter((b) => b.payment?.payment_method === "CARD");
+    expect(cardBills.length).toBeGreaterThan(0);
+    for (const b of cardBills) {
+      const t = (await h.api<J>("GET", `/transactions/${b.payment.details.transaction_ids[0]}`)).body;
+      expect([t.entity_id, t.currency_code, t.entity_amount.value]).toEqual([
+        b.entity_id,
+        b.amount.currency_code,
+        b.amount.amount,
+      ]);
+    }
     expect([...(byEntity.get(e1.id) ?? [])]).toEqual(["A:6100"]);
     expect([...(byEntity.get(e2.id) ?? [])]).toEqual(["B:6100"]);
     expect((await h.control<J[]>("GET", "/entities")).body.map((e) => e.remote_id)).toEqual(["A", "B"]);
