@@ -220,10 +220,10 @@ export async function startSandbox(opts: StartOptions = {}): Promise<RunningSand
     limiter: new RateLimiter(),
     counters: emptyCounters(),
     baseUrl: "",
-    webhooks: undefined as unknown as WebhookDispatcher,
+    // The config object is patched in place, never replaced, so the dispatcher reads live values.
+    webhooks: new WebhookDispatcher(() => config.webhooks, createRng(seed ^ 0x3b00c), clock.now, log),
     log,
   };
-  sb.webhooks = new WebhookDispatcher(() => sb.config.webhooks, createRng(seed ^ 0x3b00c), clock.now, log);
   const biz = seedBusiness({ ...opts, seed }, clock.now());
   registerBusiness(sb, biz);
   sb.defaultBusinessId = biz.id;
