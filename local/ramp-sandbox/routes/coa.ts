@@ -1,21 +1,26 @@
 /**
- * Chart-of-accounts endpoints. GL accounts, accounting vendors, field options, tax rates and tax
- * code options share one shape of behaviour: batches of 1–500 validated all-or-nothing (the 422
- * names the first bad item), remote ids unique per connection (re-uploading one is refused: use
- * PATCH), DELETE = `is_active: false`, `PATCH {reactivate: true}` restores, path ids are `ramp_id`.
+ * Chart-of-accounts endpoints: GL accounts, accounting vendors, custom fields and their options
+ * (tax lives in tax.ts; the shared batch/soft-delete behaviour in coa-collection.ts).
  */
-
-import { asObject, batch, type Obj, optBool, optString, optStringArray, reqString } from "../body.js";
+import { asObject, optBool, optString, optStringArray, reqString } from "../body.js";
 import { targetConnection } from "../business.js";
 import { isoTime } from "../clock.js";
-import { ApiError, notFound, refused, validation } from "../errors.js";
+import { notFound, validation } from "../errors.js";
 import { boolParam, type Ctx, enumParam, noContent, ok, paginate, type Route, route } from "../http.js";
-import type { Coa, CoaField, CoaItem, CoaRow, Connection, FieldRow } from "../model.js";
-import type { SortedStore } from "../sorted-store.js";
+import type { CoaField, CoaRow, Connection, FieldRow } from "../model.js";
+import {
+  type CollectionSpec,
+  collectionRoutes,
+  common,
+  connectionIdFrom,
+  P,
+  parseBase,
+  patchCodeNameReactivate,
+  R,
+  W,
+} from "./coa-collection.js";
+import { taxRoutes } from "./tax.js";
 
-const R = ["accounting:read"];
-const W = ["accounting:write"];
-const P = "/developer/v1/accounting";
 const CLASSIFICATIONS = [
   "ANY",
   "ASSET",
@@ -26,67 +31,6 @@ const CLASSIFICATIONS = [
   "REVENUE",
   "UNKNOWN",
 ] as const;
-
-interface Parsed {
-  id: string;
-  name: string;
-  code: string | null;
-  entityRemoteIds: string[] | null;
-  extra: Record<string, unknown>;
-}
-
-interface CollectionSpec {
-  what: string;
-  base: string;
-  param: string;
-  /** Body list name on upload, and the list name in the upload response. */
-  listKey: string;
-  store: (coa: Coa) => SortedStore<CoaRow>;
-  /** Checks done once per upload (e.g. the parent field exists); returns extra fields for every item. */
-  prepare?: (body: Obj, conn: Connection) => Record<string, unknown>;
-  parse: (raw: Obj, where: string, conn: Connection) => Parsed;
-  toApi: (item: CoaItem, conn: Connection) => Record<string, unknown>;
-  /** Extra list filters beyond remote_id / is_active / code. */
-  listFilter?: (ctx: Ctx, conn: Connection) => (item: CoaItem) => boolean;
-  patch: (item: CoaItem, body: Obj, conn: Connection) => void;
-}
-
-function common(item: CoaItem, conn: Connection): Record<string, unknown> {
-  return {
-    ramp_id: item.ramp_id,
-    id: item.id,
-    is_active: item.isActive,
-    created_at: isoTime(item.createdAt),
-    updated_at: isoTime(item.updatedAt),
-    accounting_connection_id: conn.id,
-    provider_name: conn.name,
-    entity_remote_ids: item.entityRemoteIds,
-  };
-}
-
-function parseBase(raw: Obj, where: string, nameKey = "name"): Parsed {
-  return {
-    id: reqString(raw, "id", `${where}.id`),
-    name: reqString(raw, nameKey, `${where}.${nameKey}`),
-    code: optString(raw, "code", `${where}.code`) ?? null,
-    entityRemoteIds: optStringArray(raw, "entity_remote_ids", `${where}.entity_remote_ids`) ?? null,
-    extra: {},
-  };
-}
-
-function patchCodeNameReactivate(item: CoaItem, body: Obj, nameKey = "name"): void {
-  const code = optString(body, "code");
-  if (code !== undefined) item.code = code === "" ? null : code;
-  const name = optString(body, nameKey);
-  if (name) item.name = name;
-  if (body.reactivate !== undefined) {
-    if (body.reactivate !== true)
-      throw validation("reactivate: only true is accepted", "reactivate", ["Must be equal to True."]);
-    item.isActive = true;
-  }
-  const ents = optStringArray(body, "entity_remote_ids");
-  if (ents) item.entityRemoteIds = ents;
-}
 
 const glSpec: CollectionSpec = {
   what: "GL account",
@@ -191,224 +135,6 @@ const optionSpec: CollectionSpec = {
     patchCodeNameReactivate(item, body, "value");
   },
 };
-
-function parseRate(raw: unknown, where: string): string {
-  const text = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : "";
-  if (!/^\d+(\.\d+)?$/.test(text)) throw validation(`${where}.rate: must be a decimal >= 0`, `${where}.rate`);
-  return text;
-}
-
-const taxRateSpec: CollectionSpec = {
-  what: "tax rate",
-  base: `${P}/tax/rates`,
-  param: "tax_rate_id",
-  listKey: "tax_rates",
-  store: (c) => c.taxRates,
-  parse: (raw, where, conn) => {
-    const p = parseBase(raw, where);
-    p.extra.rate = parseRate(raw.rate, where);
-    const gl = optString(raw, "accounting_gl_account_id", `${where}.accounting_gl_account_id`);
-    // Required for API-based connections (REFERENCE.md §7.5).
-    if (!gl)
-      throw validation(
-        `${where}.accounting_gl_account_id: required for API-based connections`,
-        `${where}.accounting_gl_account_id`,
-      );
-    if (!conn.coa.glAccounts.get(gl))
-      throw validation(
-        `${where}.accounting_gl_account_id: unknown GL account ${gl}`,
-        `${where}.accounting_gl_account_id`,
-      );
-    p.extra.accounting_gl_account_id = gl;
-    return p;
-  },
-  toApi: (item, conn) => ({
-    ...common(item, conn),
-    name: item.name,
-    rate: item.extra.rate,
-    accounting_gl_account_id: item.extra.accounting_gl_account_id,
-  }),
-  patch: (item, body, conn) => {
-    const name = optString(body, "name");
-    if (name) item.name = name;
-    if (body.rate !== undefined) item.extra.rate = parseRate(body.rate, "body");
-    const gl = optString(body, "accounting_gl_account_id");
-    if (gl) {
-      if (!conn.coa.glAccounts.get(gl))
-        throw validation(`accounting_gl_account_id: unknown GL account ${gl}`, "accounting_gl_account_id");
-      item.extra.accounting_gl_account_id = gl;
-    }
-    if (body.reactivate === true) item.isActive = true;
-  },
-};
-
-function checkTaxRates(conn: Connection, ids: string[], where: string): void {
-  for (const rid of ids) {
-    if (!conn.coa.taxRates.all().some((r) => r.item.id === rid)) {
-      throw validation(`${where}.tax_rate_ids: unknown tax rate remote id ${rid}`, `${where}.tax_rate_ids`);
-    }
-  }
-}
-
-const taxOptionSpec: CollectionSpec = {
-  what: "tax code option",
-  base: `${P}/tax/code/options`,
-  param: "option_id",
-  listKey: "options",
-  store: (c) => c.taxCodeOptions,
-  prepare: (_body, conn) => {
-    if (!conn.coa.taxCodeField?.isActive)
-      throw refused("Create the tax code field (POST /accounting/tax/code) before its options");
-    return {};
-  },
-  parse: (raw, where, conn) => {
-    const p = parseBase(raw, where);
-    const ids = optStringArray(raw, "tax_rate_ids", `${where}.tax_rate_ids`) ?? [];
-    checkTaxRates(conn, ids, where);
-    p.extra.tax_rate_ids = ids;
-    return p;
-  },
-  toApi: (item, conn) => ({
-    ...common(item, conn),
-    name: item.name,
-    ...(item.code !== null ? { code: item.code } : {}),
-    tax_rate_ids: item.extra.tax_rate_ids,
-    is_synced: item.isSynced,
-  }),
-  patch: (item, body, conn) => {
-    const name = optString(body, "name");
-    if (name) item.name = name;
-    const ids = optStringArray(body, "tax_rate_ids");
-    if (ids) {
-      checkTaxRates(conn, ids, "body");
-      item.extra.tax_rate_ids = ids;
-    }
-    if (body.reactivate === true) item.isActive = true;
-  },
-};
-
-function connectionIdFrom(ctx: Ctx): string | undefined {
-  const fromQuery = ctx.query.get("accounting_connection_id");
-  if (fromQuery) return fromQuery;
-  const b = ctx.body;
-  if (b && typeof b === "object" && !Array.isArray(b)) {
-    const v = (b as Obj).accounting_connection_id;
-    if (typeof v === "string" && v) return v;
-  }
-  return undefined;
-}
-
-/** Finds a row by ramp id on the addressed connection, falling back to any API connection. */
-function findRow(ctx: Ctx, spec: CollectionSpec, write: boolean): { row: CoaRow; conn: Connection } {
-  const id = ctx.params[spec.param] as string;
-  const explicit = connectionIdFrom(ctx);
-  const candidates = explicit ? [targetConnection(ctx.biz, explicit, write)] : ctx.biz.connections;
-  for (const conn of candidates) {
-    const row = spec.store(conn.coa).get(id);
-    if (row) {
-      if (write && conn.isActive && conn.type === "DIRECT") targetConnection(ctx.biz, undefined, true);
-      return { row, conn };
-    }
-  }
-  throw notFound(spec.what, id);
-}
-
-function collectionRoutes(spec: CollectionSpec): Route[] {
-  return [
-    route("GET", spec.base, R, (ctx) => {
-      const conn = targetConnection(ctx.biz, ctx.query.get("accounting_connection_id"), false);
-      const remoteId = ctx.query.get("remote_id");
-      const code = ctx.query.get("code");
-      const active = boolParam(ctx.query, "is_active");
-      const extra = spec.listFilter?.(ctx, conn) ?? (() => true);
-      return paginate(
-        ctx,
-        spec.store(conn.coa),
-        (r) =>
-          (remoteId === null || r.item.id === remoteId) &&
-          (code === null || r.item.code === code) &&
-          (active === undefined || r.item.isActive === active) &&
-          extra(r.item),
-        (r) => spec.toApi(r.item, conn),
-      );
-    }),
-
-    route("POST", spec.base, W, (ctx) => {
-      const body = asObject(ctx.body);
-      const conn = targetConnection(ctx.biz, optString(body, "accounting_connection_id"), true);
-      const shared = spec.prepare?.(body, conn) ?? {};
-      const list = batch(body, spec.listKey, 1, 500);
-      const store = spec.store(conn.coa);
-      const existing = new Set(store.all().map((r) => r.item.id));
-      const seen = new Set<string>();
-      const parsed: Parsed[] = list.map((raw, i) => {
-        const where = `${spec.listKey}[${i}]`;
-        const p = spec.parse(asObject(raw, where), where, conn);
-        if (existing.has(p.id)) {
-          throw validation(
-            `${where}: ${spec.what} with remote id "${p.id}" already exists; use PATCH to change it`,
-            `${where}.id`,
-            ["Duplicate remote id."],
-          );
-        }
-        if (seen.has(p.id)) {
-          throw validation(
-            `${where}: remote id "${p.id}" appears more than once in this batch`,
-            `${where}.id`,
-            ["Duplicate remote id."],
-          );
-        }
-        seen.add(p.id);
-        return p;
-      });
-      const now = ctx.sb.clock.now();
-      const rows: CoaRow[] = parsed.map((p) => {
-        const item: CoaItem = {
-          ramp_id: ctx.sb.rng.uuid(),
-          id: p.id,
-          name: p.name,
-          code: p.code,
-          isActive: true,
-          isSynced: true,
-          visibility: "VISIBLE",
-          entityRemoteIds: p.entityRemoteIds,
-          createdAt: now,
-          updatedAt: now,
-          extra: { ...shared, ...p.extra },
-        };
-        return { id: item.ramp_id, item };
-      });
-      for (const r of rows) store.insert(r);
-      return ok(
-        {
-          [spec.listKey]: rows.map((r) => spec.toApi(r.item, conn)),
-          uploaded: rows.map((r) => r.item.ramp_id),
-          accounting_connection_id: conn.id,
-        },
-        201,
-      );
-    }),
-
-    route("GET", `${spec.base}/{${spec.param}}`, R, (ctx) => {
-      const { row, conn } = findRow(ctx, spec, false);
-      return ok(spec.toApi(row.item, conn));
-    }),
-
-    route("PATCH", `${spec.base}/{${spec.param}}`, W, (ctx) => {
-      const { row, conn } = findRow(ctx, spec, true);
-      spec.patch(row.item, asObject(ctx.body), conn);
-      row.item.updatedAt = ctx.sb.clock.now();
-      return ok(spec.toApi(row.item, conn));
-    }),
-
-    route("DELETE", `${spec.base}/{${spec.param}}`, W, (ctx) => {
-      const { row } = findRow(ctx, spec, true);
-      row.item.isActive = false;
-      row.item.updatedAt = ctx.sb.clock.now();
-      return noContent();
-    }),
-  ];
-}
 
 // ---- custom fields (single-item POST, idempotent on remote id) --------------------------
 
@@ -527,68 +253,14 @@ const fieldRoutes: Route[] = [
   }),
 ];
 
-// ---- the tax code field (one per connection; creating replaces) -------------------------
-
-function taxFieldToApi(conn: Connection): Record<string, unknown> {
-  const f = conn.coa.taxCodeField;
-  if (!f?.isActive) throw new ApiError(404, "NOT_FOUND", "No tax code field on this connection");
-  return {
-    ramp_id: f.ramp_id,
-    name: f.name,
-    is_active: f.isActive,
-    created_at: isoTime(f.createdAt),
-    updated_at: isoTime(f.updatedAt),
-    accounting_connection_id: conn.id,
-  };
-}
-
-const taxFieldRoutes: Route[] = [
-  route("POST", `${P}/tax/code`, W, (ctx) => {
-    const body = asObject(ctx.body);
-    const conn = targetConnection(ctx.biz, optString(body, "accounting_connection_id"), true);
-    const now = ctx.sb.clock.now();
-    conn.coa.taxCodeField = {
-      ramp_id: ctx.sb.rng.uuid(),
-      name: reqString(body, "name"),
-      isActive: true,
-      createdAt: now,
-      updatedAt: now,
-    };
-    return ok(taxFieldToApi(conn), 201);
-  }),
-  route("GET", `${P}/tax/code`, R, (ctx) =>
-    ok(taxFieldToApi(targetConnection(ctx.biz, ctx.query.get("accounting_connection_id"), false))),
-  ),
-  route("PATCH", `${P}/tax/code`, W, (ctx) => {
-    const body = asObject(ctx.body);
-    const conn = targetConnection(ctx.biz, connectionIdFrom(ctx), true);
-    taxFieldToApi(conn);
-    const f = conn.coa.taxCodeField;
-    if (f) {
-      f.name = reqString(body, "name");
-      f.updatedAt = ctx.sb.clock.now();
-    }
-    return ok(taxFieldToApi(conn));
-  }),
-  route("DELETE", `${P}/tax/code`, W, (ctx) => {
-    const conn = targetConnection(ctx.biz, connectionIdFrom(ctx), true);
-    taxFieldToApi(conn);
-    if (conn.coa.taxCodeField) conn.coa.taxCodeField.isActive = false;
-    return noContent();
-  }),
-];
-
 export const coaRoutes: Route[] = [
   ...collectionRoutes(glSpec),
   ...collectionRoutes(vendorSpec),
   ...collectionRoutes(optionSpec),
-  ...collectionRoutes(taxRateSpec),
-  ...collectionRoutes(taxOptionSpec),
   ...fieldRoutes,
-  ...taxFieldRoutes,
+  ...taxRoutes,
 ];
 
-/** Every selectable CoA row of a connection by ramp id (used by `/accounting/codings`). */
 export function findOptionAnywhere(
   conn: Connection,
   rampId: string,
