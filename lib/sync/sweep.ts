@@ -1,0 +1,58 @@
+/**
+ * The scheduled sweep (ARCHITECTURE step 4 "and on a scheduled sweep"): for one
+ * tenant, every report stream that has rows waiting or an intent left open by a
+ * crash is flushed now, whatever the flush policy says. Open intents are found
+ * through their REPORTING rows (a chunk exists iff its rows are REPORTING), so
+ * the sweep never touches an intent without holding its report lock.
+ */
+import type { LedgerBucket, Store } from "../store/index.js";
+import { SYNC_TYPES } from "./kinds.js";
+import type { TenantRuntime } from "./process-item.js";
+import type { FlushResult, ReportKey } from "./reporter.js";
+
+const BUCKETS: LedgerBucket[] = ["REPORTING", "POSTED", "FAILED_REPORTABLE"];
+
+/** Report keys (sync type × request) with rows waiting or in flight, bills before their payments. */
+export async function waitingReportKeys(
+  ledger: Store["ledger"],
+  tenantId: string,
+  opts: { pageSize?: number; maxPages?: number } = {},
+): Promise<ReportKey[]> {
+  const keys: ReportKey[] = [];
+  for (const syncType of SYNC_TYPES) {
+    const requests = new Set<string | null>();
+    for (const bucket of BUCKETS) {
+      let cursor: Record<string, unknown> | undefined;
+      let pages = 0;
+      do {
+        const page = await ledger.listBucket({
+          tenantId,
+          bucket,
+          stream: syncType,
+          limit: opts.pageSize ?? 1000,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const row of page.items) requests.add(row.syncRequestId ?? null);
+        cursor = page.cursor;
+      } while (cursor && ++pages < (opts.maxPages ?? 20));
+    }
+    // Button rows first: their 5-minute window is the tighter one.
+    const ordered = [...requests].sort((a, b) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : 1));
+    for (const syncRequestId of ordered) keys.push({ tenantId, syncType, syncRequestId });
+  }
+  return keys;
+}
+
+export async function sweepTenant(
+  deps: {
+    ledger: Store["ledger"];
+    flush: (rt: TenantRuntime, key: ReportKey, force: boolean) => Promise<FlushResult>;
+  },
+  rt: TenantRuntime,
+): Promise<FlushResult[]> {
+  const out: FlushResult[] = [];
+  for (const key of await waitingReportKeys(deps.ledger, rt.tenant.tenantId)) {
+    out.push(await deps.flush(rt, key, true));
+  }
+  return out;
+}

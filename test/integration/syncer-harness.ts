@@ -1,0 +1,216 @@
+/**
+ * Set-up shared by the syncer integration tests: the Ramp sandbox over HTTP, a
+ * fresh DynamoDB Local table, a demo journal ERP in a temp dir, a tenant whose
+ * two Ramp entities map to the journal's two companies, the chart pushed from
+ * the journal (coa-push) and the ready objects coded against it. `ready()`
+ * lists what a poller would enqueue (every kind, bills per the decision table),
+ * recording settles-links like the poller does; `syncer()` builds the core with
+ * an injected clock and crash hook.
+ */
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pushCoa } from "../../lib/coa/push.js";
+import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
+import { createDemoJournal, createJournalErp, demoCompanies } from "../../lib/erp/index.js";
+import { codingContextFromSurface } from "../../lib/erp/mapping/index.js";
+import type { ErpPort } from "../../lib/erp/port.js";
+import type { RampClient } from "../../lib/ramp/client.js";
+import { createStore, type Store } from "../../lib/store/index.js";
+import { billPhases, settlingTransactionIds } from "../../lib/sync/bill-phases.js";
+import type { CrashHook } from "../../lib/sync/crash-points.js";
+import { memoryMetrics } from "../../lib/sync/metrics.js";
+import type { TenantRuntime, WorkItem } from "../../lib/sync/process-item.js";
+import { createSyncer, type SyncerSettings } from "../../lib/sync/syncer.js";
+import { freshTable } from "../support/dynamo-client.js";
+import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
+
+export const TENANT = "acme";
+
+export interface Harness {
+  r: SandboxRamp;
+  store: Store;
+  tenant: TenantConfig;
+  journalPath: string;
+  erp: ErpPort;
+  rt: () => Promise<TenantRuntime>;
+  clock: { now: number };
+  entities: Array<{ id: string; currency: string }>;
+  metrics: ReturnType<typeof memoryMetrics>;
+  logs: Array<{ level: string; message: string; data?: Record<string, unknown> }>;
+  syncer(opts?: {
+    owner?: string;
+    crash?: CrashHook;
+    settings?: Partial<SyncerSettings>;
+    erp?: ErpPort;
+    ramp?: RampClient;
+  }): ReturnType<typeof createSyncer>;
+  ready(): Promise<WorkItem[]>;
+  journalRefs(): Promise<Map<string, number>>;
+  object(
+    id: string,
+  ): Promise<{
+    kind: string;
+    object: Record<string, unknown>;
+    sync: { status: string; reference_id: string | null; last_error: string | null };
+  }>;
+  syncCalls(): Promise<Array<{ syncType: string; successful: string[]; failed: string[] }>>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  seed?: number;
+  transactions?: number;
+  reimbursements?: number;
+  bills?: number;
+  transfers?: number;
+  cashbacks?: number;
+  /** Entities in the sandbox; entities beyond the first two stay unmapped. */
+  entities?: number;
+  vendorlessShare?: number;
+  vendorCreation?: boolean;
+  currencies?: string[];
+}
+
+export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
+  const r = await sandboxRamp({
+    seed: o.seed ?? 7,
+    transactions: o.transactions ?? 6,
+    reimbursements: o.reimbursements ?? 2,
+    bills: o.bills ?? 0,
+    transfers: o.transfers ?? 1,
+    cashbacks: o.cashbacks ?? 1,
+    entities: o.entities ?? 2,
+    currencies: o.currencies ?? ["USD", "EUR"],
+  });
+  const { doc, tableName } = await freshTable("syncer");
+  const clock = { now: Date.UTC(2026, 5, 15, 12) };
+  const store = createStore({ doc, tableName, clock: () => clock.now });
+  const dir = await mkdtemp(join(tmpdir(), "syncer-"));
+  const journalPath = join(dir, "books.journal");
+  await createDemoJournal(journalPath);
+  const entities = await r.control<Array<{ id: string; currency: string }>>("GET", "/entities");
+  // The first USD entity → demo, the first EUR entity → demo-eu; any other entity stays unmapped.
+  const usd = entities.find((e) => e.currency === "USD");
+  const eur = entities.find((e) => e.currency === "EUR");
+  const links = [
+    ...(usd ? [{ rampEntityId: usd.id, companyKey: "demo" }] : []),
+    ...(eur ? [{ rampEntityId: eur.id, companyKey: "demo-eu" }] : []),
+  ];
+  const tenant = parseTenantConfig({
+    tenantId: TENANT,
+    displayName: "Acme",
+    ramp: {
+      credentialsSecretId: "unused",
+      remoteProviderName: "Journal ERP",
+      settings: { vendorCreationOnSync: o.vendorCreation ?? true },
+    },
+    erp: { kind: "journal", path: journalPath },
+    companies: demoCompanies(),
+    entities: links,
+    // Tax codes are not entity-scoped in the sandbox coding; the tests keep to GL, vendors and dimensions.
+    coa: { pushTax: false },
+    sync: { supportContact: "support@acme.test", erpConcurrency: 4 },
+  });
+  const erp = createJournalErp(journalPath);
+  await pushCoa({ client: r.client, erp }, { tenant });
+  await r.control("POST", "/code", {
+    seed: 5,
+    vendorless_share: o.vendorlessShare ?? 0.3,
+    entity_remote_ids: Object.fromEntries(links.map((l) => [l.rampEntityId, l.companyKey])),
+  });
+  const coding = codingContextFromSurface(await erp.readSurface());
+  const rtOf = (e: ErpPort = erp, ramp: RampClient = r.client): TenantRuntime => ({
+    tenant,
+    ramp,
+    erp: e,
+    coding,
+  });
+  const metrics = memoryMetrics();
+  const logs: Harness["logs"] = [];
+  const logger = Object.fromEntries(
+    (["debug", "info", "warn", "error"] as const).map((level) => [
+      level,
+      (message: string, data?: Record<string, unknown>) =>
+        logs.push({ level, message, ...(data ? { data } : {}) }),
+    ]),
+  ) as unknown as Parameters<typeof createSyncer>[0]["logger"];
+  let owners = 0;
+
+  return {
+    r,
+    store,
+    tenant,
+    journalPath,
+    erp,
+    rt: async () => rtOf(),
+    clock,
+    entities,
+    metrics,
+    logs,
+    syncer(opts = {}) {
+      return createSyncer({
+        store,
+        runtimeFor: async (id) => (id === TENANT ? rtOf(opts.erp, opts.ramp) : null),
+        owner: opts.owner ?? `worker-${++owners}`,
+        clock: () => clock.now,
+        sleep: async (ms) => {
+          clock.now += ms;
+        },
+        logger,
+        metrics,
+        settings: { takeoverGraceMs: 0, ...opts.settings },
+        ...(opts.crash ? { crash: opts.crash } : {}),
+      });
+    },
+    async ready() {
+      const items: WorkItem[] = [];
+      const c = r.client;
+      const base = { tenantId: TENANT, syncRequestId: null };
+      for await (const b of c.listBills({ syncReady: true })) {
+        const settled = settlingTransactionIds(b);
+        if (settled.length) await store.settlesLinks.link(TENANT, b.id, settled);
+        for (const phase of billPhases(b))
+          items.push({ ...base, kind: phase, rampId: b.id, entityId: b.entityId, snapshot: b });
+      }
+      for await (const t of c.listTransactions({ syncStatus: "SYNC_READY" }))
+        items.push({ ...base, kind: "transaction", rampId: t.id, entityId: t.entityId, snapshot: t });
+      for await (const x of c.listReimbursements({ syncStatus: "SYNC_READY" }))
+        items.push({ ...base, kind: "reimbursement", rampId: x.id, entityId: x.entityId, snapshot: x });
+      for await (const x of c.listTransfers({ syncStatus: "SYNC_READY" }))
+        items.push({ ...base, kind: "transfer", rampId: x.id, entityId: x.entityId, snapshot: x });
+      for await (const x of c.listCashbacks({ syncStatus: "SYNC_READY" }))
+        items.push({ ...base, kind: "cashback", rampId: x.id, entityId: x.entityId, snapshot: x });
+      return items;
+    },
+    async journalRefs() {
+      const text = await readFile(journalPath, "utf8");
+      const counts = new Map<string, number>();
+      for (const m of text.matchAll(/ramp-ref:(ramp:[a-z_]+:[^,\s]+)/g)) {
+        const ref = m[1] as string;
+        counts.set(ref, (counts.get(ref) ?? 0) + 1);
+      }
+      return counts;
+    },
+    object: (id) => r.control("GET", `/objects/${id}`),
+    syncCalls: () => r.control("GET", "/syncs"),
+    close: () => r.close(),
+  };
+}
+
+/** Work items → SQS-shaped records (the real message body). */
+export function asRecords(items: readonly WorkItem[], at = "2026-06-15T12:00:00.000Z") {
+  return items.map((it, i) => ({
+    messageId: `m-${i}-${it.kind}-${it.rampId}`,
+    body: JSON.stringify({
+      v: 1,
+      tenantId: it.tenantId,
+      entityId: it.entityId,
+      kind: it.kind,
+      rampId: it.rampId,
+      ...(it.snapshot ? { snapshot: it.snapshot } : {}),
+      source: "poll",
+      enqueuedAt: at,
+    }),
+  }));
+}
