@@ -25,6 +25,9 @@ import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 export interface PollerWorld {
   r: SandboxRamp;
   store: Store;
+  tableName: string;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
   sqs: SQSClient;
   queues: { work: string; priority: string; jobs: string };
   tenant: TenantConfig;
@@ -58,7 +61,7 @@ export async function pollerWorld(counts: Record<string, number> = {}): Promise<
     entities: 2,
     ...counts,
   });
-  const { doc, tableName } = await freshTable("poll");
+  const { doc, tableName, endpoint } = await freshTable("poll");
   const store = createStore({ doc, tableName });
   const fauxqs = await startFauxqs({ port: 0, logger: false });
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: fauxqs.address, useQueueUrlAsEndpoint: false });
@@ -106,6 +109,9 @@ export async function pollerWorld(counts: Record<string, number> = {}): Promise<
   return {
     r,
     store,
+    tableName,
+    dynamoEndpoint: endpoint,
+    sqsEndpoint: fauxqs.address,
     sqs,
     queues,
     tenant,
