@@ -1,0 +1,128 @@
+/**
+ * The coa-push Lambda handler with real parts: tenants and snapshots in DynamoDB
+ * Local, two Ramp businesses in one sandbox over HTTP, journal ERPs. A schedule
+ * pushes every enabled tenant; SQS messages push one each, failing only the bad.
+ */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configureCoaPush, handler } from "../../functions/coa-push/handler.js";
+import type { TenantPushDeps } from "../../lib/coa/run.js";
+import { createDemoJournal, createJournalErp, demoCompanies } from "../../lib/erp/index.js";
+import {
+  createMemoryRateLimiter,
+  createMemoryTokenStore,
+  createRampClient,
+  type RampClient,
+} from "../../lib/ramp/index.js";
+import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
+import { createTenants } from "../../lib/store/tenants.js";
+import { scheduledEvent } from "../../local/runtime/scheduled-event.js";
+import { freshTable } from "../support/dynamo-client.js";
+import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
+
+const context = { getRemainingTimeInMillis: () => 600_000 };
+
+describe("coa-push handler", () => {
+  let r: SandboxRamp;
+  let deps: TenantPushDeps;
+  const creds = new Map<string, { clientId: string; clientSecret: string }>();
+  const clients = new Map<string, RampClient>();
+
+  beforeAll(async () => {
+    r = await sandboxRamp();
+    const second = await r.control<{ client_id: string; client_secret: string }>("POST", "/businesses", {
+      seed: 99,
+      transactions: 0,
+    });
+    creds.set("alpha", { clientId: r.sb.clientId, clientSecret: r.sb.clientSecret });
+    creds.set("beta", { clientId: second.client_id, clientSecret: second.client_secret });
+    const table = await freshTable("coah");
+    const tenants = createTenants({ doc: table.doc, tableName: table.tableName });
+    for (const id of ["alpha", "beta", "gamma"]) {
+      const path = join(await mkdtemp(join(tmpdir(), `coah-${id}-`)), "books.journal");
+      await createDemoJournal(path);
+      const res = await tenants.put({
+        tenantId: id,
+        displayName: id,
+        enabled: id !== "gamma",
+        ramp: { baseUrl: r.sb.url, credentialsSecretId: `secret/${id}`, remoteProviderName: `Journal ${id}` },
+        erp: { kind: "journal", path },
+        companies: demoCompanies(),
+      });
+      expect(res.ok).toBe(true);
+    }
+    deps = {
+      tenants,
+      snapshots: createCoaSnapshots({ doc: table.doc, tableName: table.tableName }),
+      rampFor: (t) => {
+        let c = clients.get(t.tenantId);
+        if (!c) {
+          const cr = creds.get(t.tenantId);
+          c = createRampClient({
+            tenantId: t.tenantId,
+            baseUrl: t.ramp.baseUrl,
+            credentials: {
+              get: async () => {
+                if (!cr) throw new Error(`no credentials for ${t.tenantId}`);
+                return cr;
+              },
+            },
+            tokens: createMemoryTokenStore(),
+            limiter: createMemoryRateLimiter(),
+          });
+          clients.set(t.tenantId, c);
+        }
+        return c;
+      },
+      erpFor: async (t) => createJournalErp(t.erp.kind === "journal" ? t.erp.path : ""),
+    };
+    configureCoaPush(deps, { windowMs: 50 });
+  });
+  afterAll(async () => {
+    configureCoaPush(undefined);
+    await r.close();
+  });
+
+  it("a schedule pushes every enabled tenant into its own business and stores each connection id", async () => {
+    const res = await handler(scheduledEvent({ rule: "coa-push-daily", time: new Date() }), context);
+    expect(res).toEqual({ pushed: 2, failed: 0, skipped: 0 });
+    for (const id of ["alpha", "beta"]) {
+      const t = await deps.tenants.get(id);
+      expect(t?.ramp.connectionId).toBeTruthy();
+      const client = clients.get(id) as RampClient;
+      const conns = await client.allConnections();
+      expect(conns.map((c) => [c.id, c.remote_provider_name])).toEqual([
+        [t?.ramp.connectionId, `Journal ${id}`],
+      ]);
+      let n = 0;
+      for await (const _ of client.listGlAccounts()) n++;
+      expect(n).toBe(22);
+    }
+    expect((await deps.tenants.get("gamma"))?.ramp.connectionId).toBeNull();
+  });
+
+  it("SQS messages push one tenant each; only the failed message is retried", async () => {
+    await r.resetCounters();
+    const res = await handler(
+      {
+        Records: [
+          { messageId: "m1", body: JSON.stringify({ tenantId: "alpha" }), eventSource: "aws:sqs" },
+          { messageId: "m2", body: JSON.stringify({ tenantId: "nobody" }), eventSource: "aws:sqs" },
+          { messageId: "m3", body: "not json", eventSource: "aws:sqs" },
+        ],
+      },
+      context,
+    );
+    expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] });
+    // alpha had nothing new: list calls only.
+    expect(await r.writeCalls()).toEqual({});
+  });
+
+  it("a direct { tenantId } invoke reports write calls and refused items", async () => {
+    const res = await handler({ tenantId: "beta" }, context);
+    expect(res).toEqual({ tenantId: "beta", writeCalls: 0, failures: [] });
+    await expect(handler({ nope: 1 }, context)).rejects.toThrow(/unrecognised event/);
+  });
+});
