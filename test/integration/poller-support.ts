@@ -22,6 +22,9 @@ import { parseWorkMessage, type WorkMessage } from "../../lib/sync/work-message.
 import { freshTable, LOCAL_AWS } from "../support/dynamo-client.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 
+// The SDK's Node 20 notice would otherwise be printed once per test file.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
 export interface PollerWorld {
   r: SandboxRamp;
   store: Store;
