@@ -1,0 +1,127 @@
+/**
+ * The operator commands, separated from process wiring so tests can run them
+ * with their own dependencies:
+ *
+ *   coa-push   --tenant T [--delete-removed-options]
+ *   migrate    --tenant T [--force] [--backup FILE]
+ *   disconnect --tenant T --confirm
+ *
+ * Exit codes: 0 done, 1 failed, 2 refused (a precondition or a missing flag;
+ * the message says what to do), 64 usage error.
+ */
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { loadTenant, pushTenant, storeConnectionId, type TenantPushDeps } from "../../lib/coa/run.js";
+import { ConnectionError, disconnect } from "../../lib/connection/index.js";
+import { MigrationRefusedError, runMigration } from "../../lib/migration/index.js";
+
+export interface OpsIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  now?: () => Date;
+}
+
+export const USAGE = `usage:
+  ops coa-push   --tenant <id> [--delete-removed-options]
+  ops migrate    --tenant <id> [--force] [--backup <file>]
+  ops disconnect --tenant <id> --confirm`;
+
+export async function runOpsCommand(
+  argv: readonly string[],
+  deps: TenantPushDeps,
+  io: OpsIo,
+): Promise<number> {
+  const [command, ...rest] = argv;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...rest],
+      options: {
+        tenant: { type: "string" },
+        force: { type: "boolean", default: false },
+        backup: { type: "string" },
+        confirm: { type: "boolean", default: false },
+        "delete-removed-options": { type: "boolean", default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    io.err(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    return 64;
+  }
+  const tenantId = typeof values.tenant === "string" ? values.tenant : undefined;
+  if (!command || !tenantId) {
+    io.err(USAGE);
+    return 64;
+  }
+  try {
+    switch (command) {
+      case "coa-push": {
+        const r = await pushTenant(deps, tenantId, {
+          optionRemoval: values["delete-removed-options"] ? "delete" : undefined,
+        });
+        io.out(
+          `coa-push ${tenantId}: connection ${r.connectionId}, ${r.operations.length} operations, ` +
+            `${r.report.writeCalls} write calls${r.report.complete ? "" : " (stopped early; run again)"}`,
+        );
+        for (const f of r.report.failures) io.out(`  refused ${f.list} ${f.remoteId}: ${f.reason}`);
+        return 0;
+      }
+      case "migrate": {
+        const tenant = await loadTenant(deps, tenantId);
+        const erp = await deps.erpFor(tenant);
+        try {
+          const now = (io.now ?? (() => new Date()))();
+          const file =
+            typeof values.backup === "string"
+              ? values.backup
+              : `backup-${tenantId}-${now.toISOString().replace(/[:.]/g, "-")}.json`;
+          const res = await runMigration(
+            {
+              client: await deps.rampFor(tenant),
+              erp,
+              snapshots: deps.snapshots,
+              logger: deps.logger,
+              saveBackup: async (b) => {
+                await writeFile(file, `${JSON.stringify(b, null, 2)}\n`);
+                return file;
+              },
+            },
+            { tenant, force: values.force === true },
+          );
+          for (const s of res.steps) io.out(`  ${s.step}: ${s.outcome}`);
+          io.out(`migration ${tenantId}: connection ${res.connectionId} is ready to migrate.`);
+          io.out(res.nextStep);
+          return 0;
+        } finally {
+          await erp.close();
+        }
+      }
+      case "disconnect": {
+        const tenant = await loadTenant(deps, tenantId);
+        const res = await disconnect(await deps.rampFor(tenant), {
+          confirm: values.confirm === true,
+          expectedConnectionId: tenant.ramp.connectionId,
+        });
+        await storeConnectionId(deps.tenants, tenantId, null);
+        io.out(`disconnected ${tenantId}: connection ${res.disconnected.id} is now inactive.`);
+        return 0;
+      }
+      default:
+        io.err(`unknown command ${command}\n${USAGE}`);
+        return 64;
+    }
+  } catch (e) {
+    if (e instanceof MigrationRefusedError) {
+      io.err(`migration refused at ${e.step}:`);
+      for (const p of e.problems) io.err(`  - ${p}`);
+      return 2;
+    }
+    if (e instanceof ConnectionError) {
+      io.err(e.message);
+      return 2;
+    }
+    io.err(`${command} ${tenantId} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
