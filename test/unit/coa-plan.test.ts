@@ -244,3 +244,16 @@ describe("planCoaPush", () => {
     ]);
   });
 });
+
+describe("planCoaPush: tax rate spelling", () => {
+  it("treats 0.10 and 0.1 as the same rate, and PATCHes a real change in canonical form", () => {
+    const desired = desiredFromSurface(erp(), { scopeToEntities: false });
+    const current = mirror(desired);
+    current.taxRates = current.taxRates.map((t) => ({ ...t, rate: "0.1000" }));
+    expect(plan(desired, current)).toEqual([]);
+    current.taxRates = current.taxRates.map((t) => ({ ...t, rate: "0.2" }));
+    expect(plan(desired, current)).toEqual([
+      { op: "update", list: "tax_rates", rampId: "r-us:t1", remoteId: "us:t1", patch: { rate: "0.1" } },
+    ]);
+  });
+});
