@@ -73,7 +73,10 @@ export interface DrainOptions {
 }
 
 export interface EventSourceMapping {
-  /** Resolves the queue's ARN (for the records' eventSourceARN) and starts the pollers. */
+  /**
+   * Resolves the queue's ARN (for the records' eventSourceARN), refuses a visibility timeout shorter than
+   * the function timeout (as CreateEventSourceMapping does), and starts the pollers.
+   */
   start(): Promise<void>;
   /** Stops receiving and waits for the pollers' current receive and invocation to finish. */
   stop(): Promise<void>;
@@ -212,10 +215,21 @@ export function eventSourceMapping(options: EventSourceMappingOptions): EventSou
   async function resolveSource() {
     if (source) return source;
     const out = await client.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ["QueueArn", "VisibilityTimeout"],
+      }),
     );
     const arn = out.Attributes?.QueueArn;
     if (!arn) throw new Error(`no QueueArn for ${queueUrl}`);
+    // Lambda refuses this mapping too: a batch still running when its messages reappear gets processed twice.
+    const visibilityS = Number(out.Attributes?.VisibilityTimeout ?? "30");
+    if (visibilityS * 1000 < options.functionTimeoutMs) {
+      throw new Error(
+        `queue visibility timeout (${visibilityS} s) is less than the function timeout ` +
+          `(${options.functionTimeoutMs / 1000} s): ${queueUrl}`,
+      );
+    }
     source = { arn, region: regionOfArn(arn) };
     return source;
   }

@@ -69,7 +69,7 @@ describe("local Lambda harness end to end (DynamoDB Local + SQS emulator)", () =
   it("lands every message exactly once while the handler fails some records, with nothing in the DLQ", async () => {
     const { doc, tableName } = await freshTable("harness");
     const queue = await sqs.createQueue("harness-work", {
-      visibilityTimeoutS: 1,
+      visibilityTimeoutS: 3,
       dlq: { maxReceiveCount: 5 },
     });
     const client = sqs.client();
@@ -101,7 +101,9 @@ describe("local Lambda harness end to end (DynamoDB Local + SQS emulator)", () =
       handler,
       batchSize: 10,
       concurrency: 4,
-      functionTimeoutMs: 5_000,
+      // No longer than the visibility timeout (the mapping refuses otherwise): a slow batch would reappear
+      // while still running and be processed twice.
+      functionTimeoutMs: 3_000,
       reportBatchItemFailures: true,
       function: { functionName: "harness-writer" },
     });

@@ -296,6 +296,22 @@ describe.concurrent("event source mapping over the SQS emulator", () => {
     expect(batches).toEqual([["w1", "w2"]]);
   });
 
+  it("refuses to start when the queue's visibility timeout is shorter than the function timeout", async ({
+    expect,
+  }) => {
+    const q = await sqs().createQueue(queueName(), { visibilityTimeoutS: 1 });
+    const mapping = eventSourceMapping({
+      client: sqs().client(),
+      queueUrl: q.url,
+      functionTimeoutMs: 1_500,
+      reportBatchItemFailures: true,
+      handler: () => undefined,
+    });
+    await expect(mapping.start()).rejects.toThrow(
+      /visibility timeout \(1 s\) is less than the function timeout/,
+    );
+  });
+
   it("refuses a batch size SQS cannot deliver", () => {
     const client = sqs().client();
     const make = (batchSize: number) => () =>
