@@ -35,7 +35,7 @@ export interface SeedOptions {
   cashbacks?: number;
   vendorCredits?: number;
   /** Number of entities, or their names and currencies. */
-  entities?: number | { name: string; currency: string; remoteId?: string }[];
+  entities?: number | { name: string; currency: string; remoteId?: string; remote_id?: string }[];
   /** Currencies used for entities (cycled) and foreign card charges. */
   currencies?: string[];
   merchants?: string[];
@@ -90,7 +90,7 @@ function entitiesFrom(rng: Rng, o: SeedOptions): Entity[] {
     name: e.name,
     currency: e.currency,
     isPrimary: i === 0,
-    remoteId: e.remoteId ?? null,
+    remoteId: e.remoteId ?? ("remote_id" in e ? (e.remote_id ?? null) : null),
   }));
 }
 

@@ -184,7 +184,7 @@ describe("sandbox control API", () => {
       transfers: 1,
       cashbacks: 1,
       entities: [
-        { name: "Nord GmbH", currency: "EUR" },
+        { name: "Nord GmbH", currency: "EUR", remote_id: "NORD" },
         { name: "Tokyo KK", currency: "JPY" },
       ],
       merchants: ["Alpha", "Beta"],
@@ -211,6 +211,8 @@ describe("sandbox control API", () => {
     expect([...depts].every((d) => ["Research", "Ops"].includes(d))).toBe(true);
     const entities = (await h.api<{ data: J[] }>("GET", "/entities?is_primary=true", { token })).body.data;
     expect(entities.map((e) => e.entity_name)).toEqual(["Nord GmbH"]);
+    const linked = await h.control<J[]>(`GET`, `/entities?business_id=${biz.body.business_id}`);
+    expect(linked.body.map((e) => e.remote_id)).toEqual(["NORD", null]);
   });
 
   it("counts API calls per endpoint (benchmarks read these) and resets the business", async () => {
