@@ -34,6 +34,7 @@ import type { LedgerItem } from "../../lib/store/ledger-item.js";
 import { settlingTransactionIds } from "../../lib/sync/bill-phases.js";
 import type { Kind } from "../../lib/sync/kinds.js";
 import { batchEntryId, workMessageBody } from "../../lib/sync/work-message.js";
+import type { LedgerBatchReader } from "./ledger-reads.js";
 
 export interface PollJobDeps {
   ramp: Pick<RampClient, "http" | "listEntities">;
@@ -50,7 +51,9 @@ export interface PollJobDeps {
   /** Stop and continue in a new invocation when less than this is left. */
   reserveMs: number;
   pageSize?: number;
-  /** Parallel ledger reads per page (default 16). */
+  /** Reads a page's ledger rows in one go (ledger-reads.ts); without it, one read per object, 16 at a time. */
+  readLedgerMany?: LedgerBatchReader;
+  /** Parallel ledger reads per page when there is no batch reader (default 16). */
   ledgerConcurrency?: number;
   log?: RampLogger;
 }
@@ -217,6 +220,7 @@ async function readLedger(
     if (c.kind === "bill_payment")
       keys.set(ledgerKeyOf({ kind: "bill", rampId: c.rampId }), { kind: "bill", rampId: c.rampId });
   }
+  if (deps.readLedgerMany) return deps.readLedgerMany(tenantId, [...keys.values()]);
   const out = new Map<string, LedgerItem | undefined>();
   const queue = [...keys.entries()];
   const worker = async () => {

@@ -21,6 +21,7 @@ import { createDocumentClient } from "../../lib/store/dynamo.js";
 import { createStore } from "../../lib/store/index.js";
 import { createDynamoRateLimiter } from "../../lib/store/rate-limit.js";
 import { createDynamoTokenStore } from "../../lib/store/tokens.js";
+import { createLedgerBatchReader } from "./ledger-reads.js";
 
 export const pollerEnv = envOnce(PollerRuntimeEnvSchema);
 
@@ -51,6 +52,7 @@ export function createPollerRuntime(functionName: string) {
     },
   });
   const tokens = createDynamoTokenStore({ doc, tableName });
+  const readLedgerMany = createLedgerBatchReader({ doc, tableName });
 
   const send = (queueUrl: string) => async (messages: OutgoingMessage[]) => {
     await sendAllOrThrow(sqs, queueUrl, messages);
@@ -60,6 +62,7 @@ export function createPollerRuntime(functionName: string) {
     env,
     store,
     sqs,
+    readLedgerMany,
     logger,
     metrics,
     sendWork: (queue: "work" | "priority", messages: OutgoingMessage[]) =>

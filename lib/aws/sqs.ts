@@ -44,6 +44,8 @@ export interface SendBatchOptions {
   maxAttempts?: number;
   /** Per-call byte budget (default SQS_MAX_BYTES). */
   maxBatchBytes?: number;
+  /** SendMessageBatch calls in flight at once (default 4; a standard queue does not keep order anyway). */
+  concurrency?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -113,7 +115,7 @@ export async function sendMessageBatch(
       senderFault: true,
     })),
   };
-  for (const chunk of chunks) {
+  const sendChunk = async (chunk: OutgoingMessage[]) => {
     let pending = chunk;
     for (let attempt = 1; pending.length; attempt++) {
       const res: SendMessageBatchCommandOutput = await client.send(
@@ -135,7 +137,12 @@ export async function sendMessageBatch(
       pending = retry;
       if (pending.length) await sleep(50 * 2 ** (attempt - 1));
     }
-  }
+  };
+  const queue = [...chunks];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) await sendChunk(c);
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, worker));
   return result;
 }
 

@@ -11,6 +11,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { startFauxqs } from "fauxqs";
+import { createLedgerBatchReader } from "../../functions/poller/ledger-reads.js";
 import type { PollJobDeps } from "../../functions/poller/run-job.js";
 import { sendAllOrThrow } from "../../lib/aws/sqs.js";
 import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
@@ -123,6 +124,8 @@ export async function pollerWorld(counts: Record<string, number> = {}): Promise<
     deps: (over = {}) => ({
       ramp: r.client,
       store,
+      // The production path: one BatchGetItem per page of listed objects.
+      readLedgerMany: createLedgerBatchReader({ doc, tableName }),
       sendWork: async (q, messages) => {
         await sendAllOrThrow(sqs, q === "work" ? queues.work : queues.priority, messages);
       },
