@@ -8,7 +8,9 @@ import { describe, expect, it } from "vitest";
 import { buildApp } from "../../infra/app.js";
 import { IDEMPOTENCY_TABLE, MAIN_TABLE } from "../../lib/store/table.js";
 
-const newApp = () => new App({ outdir: mkdtempSync(join(tmpdir(), "cdk-")) });
+// Bundling is skipped here (fast); CI's `npm run synth` bundles every function for real.
+const newApp = () =>
+  new App({ outdir: mkdtempSync(join(tmpdir(), "cdk-")), context: { "aws:cdk:bundling-stacks": [] } });
 
 describe("CDK stack", { timeout: 60_000 }, () => {
   it("synthesizes with cdk-nag's AWS Solutions checks and no finding", () => {
@@ -49,16 +51,55 @@ describe("CDK stack", { timeout: 60_000 }, () => {
     });
   });
 
-  it("gives both work queues a DLQ and an alarm on it", () => {
+  it("gives every queue a DLQ and an alarm on it", () => {
     const { stack } = buildApp(newApp());
     const t = Template.fromStack(stack);
     const redriven = t.findResources("AWS::SQS::Queue", {
-      Properties: { RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }) },
+      Properties: { RedrivePolicy: Match.objectLike({ deadLetterTargetArn: Match.anyValue() }) },
     });
-    expect(Object.keys(redriven)).toHaveLength(2);
+    expect(Object.keys(redriven)).toHaveLength(4);
     const alarms = t.findResources("AWS::CloudWatch::Alarm", {
       Properties: { MetricName: "ApproximateNumberOfMessagesVisible", Threshold: 0 },
     });
-    expect(Object.keys(alarms)).toHaveLength(2);
+    expect(Object.keys(alarms)).toHaveLength(4);
+  });
+
+  it("alarms on the SYNC_READY backlog and on failed syncs per minute (the guide's monitoring)", () => {
+    const t = Template.fromStack(buildApp(newApp()).stack);
+    const insights = (expr: string) =>
+      t.findResources("AWS::CloudWatch::Alarm", {
+        Properties: {
+          Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp(expr) })]),
+        },
+      });
+    expect(Object.keys(insights("MAX\\(SyncReadyBacklog\\)"))).toHaveLength(1);
+    expect(Object.keys(insights("SUM\\(SyncReportedFailed\\)"))).toHaveLength(1);
+  });
+
+  it("runs every function on Node.js 24 with partial batch responses on every queue", () => {
+    const t = Template.fromStack(buildApp(newApp()).stack);
+    const fns = t.findResources("AWS::Lambda::Function", { Properties: { Runtime: "nodejs24.x" } });
+    expect(Object.keys(fns)).toHaveLength(5);
+    const mappings = t.findResources("AWS::Lambda::EventSourceMapping");
+    expect(Object.keys(mappings)).toHaveLength(4);
+    for (const m of Object.values(mappings)) {
+      expect(m.Properties.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
+    }
+    t.resourceCountIs("AWS::Events::Rule", 3);
+  });
+
+  it("grants secrets only under the tenant prefix, and none to the poll schedule", () => {
+    const t = Template.fromStack(buildApp(newApp()).stack);
+    const policies = t.findResources("AWS::IAM::Policy");
+    const withSecrets = Object.entries(policies).filter(([, p]) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes("secretsmanager:GetSecretValue"),
+    );
+    expect(withSecrets).toHaveLength(4);
+    for (const [id, p] of withSecrets) {
+      expect(id).not.toMatch(/PollSchedule/);
+      expect(JSON.stringify(p.Properties.PolicyDocument)).toContain(":secret:ramp-erp-sync/*");
+    }
+    // No AWS managed policy: each function's own role writes to its own log group only.
+    expect(JSON.stringify(t.findResources("AWS::IAM::Role"))).not.toContain("AWSLambdaBasicExecutionRole");
   });
 });
