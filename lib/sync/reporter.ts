@@ -99,6 +99,7 @@ export async function flushReports(
   const excluded = new Set<string>();
   const lock = await store.reportLock.acquire(key, deps.owner, leaseMs);
   if (!lock.held) return { ...result, status: "busy" };
+  let crashed = false;
   try {
     // Crash recovery first: an open intent is replayed as it is, with its own key.
     const open = await store.reportIntents.findOpenIntents(key.tenantId, {
@@ -130,8 +131,12 @@ export async function flushReports(
       if (listed.items.length < MAX_PER_LIST && sent !== "split") break;
     }
     return result;
+  } catch (err) {
+    // A simulated crash is a dead worker: it releases nothing, its lock expires on its own.
+    if (err instanceof InjectedCrash) crashed = true;
+    throw err;
   } finally {
-    await store.reportLock.release(key, deps.owner).catch(() => false);
+    if (!crashed) await store.reportLock.release(key, deps.owner).catch(() => false);
   }
 
   /** One sync call for one intent, then its close. false = Ramp failed (intent stays open). */

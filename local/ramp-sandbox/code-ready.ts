@@ -7,7 +7,7 @@
  * accounts only, dates moved inside the current year.
  */
 import { activeApiConnection, addHistory, billSyncReady } from "./business.js";
-import { chartFromConnection } from "./chart.js";
+import { chartFromConnection, forEntity } from "./chart.js";
 import { codeObject } from "./coding.js";
 import type { Bill, Business, Connection, Entity, Line, SpendObject } from "./model.js";
 import { childRng, type Rng } from "./prng.js";
@@ -95,11 +95,25 @@ export function codeReadyObjects(biz: Business, now: number, opts: CodeReadyOpti
     result.coded.reimbursements++;
   }
   // Ramp vendors get linked to accounting vendors of the active chart (by name, else by pick),
-  // so bills' `vendor.remote_id` names a vendor the ERP has.
+  // so bills' `vendor.remote_id` names a vendor the ERP has. The link is per entity, chosen among
+  // the vendors scoped to that entity's remote id: a multi-company chart holds one vendor of the
+  // same name per company, and a bill must name its own company's.
   if (chart.vendors.length > 0) {
+    // Its own stream, so linking leaves the coding draws below unchanged.
+    const linkRng = childRng(seed, "code-ready-vendor-links");
     for (const v of biz.vendors.all()) {
-      const byName = chart.vendors.find((c) => c.selection.name === v.name);
-      v.accountingVendorRemoteId = (byName ?? rng.pick(chart.vendors)).selection.external_id;
+      const linkIn = (choices: typeof chart.vendors) => {
+        const byName = choices.find((c) => c.selection.name === v.name);
+        return (byName ?? linkRng.pick(choices)).selection.external_id;
+      };
+      const byEntity: Record<string, string> = {};
+      for (const e of biz.entities) {
+        const scoped = forEntity(chart.vendors, e.remoteId);
+        if (scoped.length > 0) byEntity[e.id] = linkIn(scoped);
+      }
+      const primary = biz.entities[0];
+      v.accountingVendorRemoteId = (primary ? byEntity[primary.id] : undefined) ?? linkIn(chart.vendors);
+      v.accountingVendorRemoteIdByEntity = byEntity;
       result.coded.vendors_linked++;
     }
   }

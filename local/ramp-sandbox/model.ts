@@ -189,6 +189,11 @@ export interface RampVendor {
   id: string;
   name: string;
   accountingVendorRemoteId: string | null;
+  /**
+   * Links per entity (multi-entity Ramp: a vendor is linked to the ERP vendor of each
+   * entity's company/subsidiary). A bill uses its entity's link; absent → the single link.
+   */
+  accountingVendorRemoteIdByEntity?: Record<string, string>;
   country: string;
   createdAt: number;
   isActive: boolean;

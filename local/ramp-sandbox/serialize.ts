@@ -260,7 +260,9 @@ function paymentToApi(b: Bill): Record<string, unknown> | null {
 
 export function billToApi(b: Bill, sc: SerializeContext): Record<string, unknown> {
   const vendor = sc.vendors(b.vendorId);
-  const remoteId = vendor?.accountingVendorRemoteId ?? null;
+  // The bill's vendor link is its entity's (an ERP vendor of the entity's company), as in multi-entity Ramp.
+  const remoteId =
+    vendor?.accountingVendorRemoteIdByEntity?.[b.entityId] ?? vendor?.accountingVendorRemoteId ?? null;
   const apiVendor: Record<string, unknown> = {
     id: b.vendorId,
     name: vendor?.name ?? "Unknown vendor",

@@ -256,6 +256,8 @@ export const spendRoutes: Route[] = [
     if ("accounting_vendor_remote_id" in body) {
       const r = body.accounting_vendor_remote_id;
       v.accountingVendorRemoteId = typeof r === "string" && r ? r : null;
+      // An explicit link replaces the per-entity ones the sandbox set up.
+      delete v.accountingVendorRemoteIdByEntity;
     }
     if (typeof body.is_active === "boolean") v.isActive = body.is_active;
     return ok(vendorToApi(v));
