@@ -10,7 +10,7 @@
 import { appendFile, readFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RampBill } from "../../lib/ramp/model.js";
-import { billPhases, paymentMode } from "../../lib/sync/bill-phases.js";
+import { billPhases, paymentMode, settlingTransactionIds } from "../../lib/sync/bill-phases.js";
 import { InjectedCrash } from "../../lib/sync/crash-points.js";
 import { externalRef } from "../../lib/sync/kinds.js";
 import type { WorkItem } from "../../lib/sync/process-item.js";
@@ -74,9 +74,7 @@ describe("bills through the syncer", () => {
     // The only ready transactions are the card charges that paid bills.
     const cardTx = new Set(
       [...rowsOf(all).values()].flatMap(({ bill }) =>
-        paymentMode(bill) === "card"
-          ? (bill.payment?.details as { transactionIds: string[] }).transactionIds
-          : [],
+        paymentMode(bill) === "card" ? settlingTransactionIds(bill) : [],
       ),
     );
     expect(items.filter((i) => i.kind === "transaction").every((i) => cardTx.has(i.rampId))).toBe(true);
@@ -139,7 +137,7 @@ describe("bills through the syncer", () => {
         expect(refs.get(externalRef("bill_payment", bill.id)), what).toBe(1);
       }
       if (row === "card") {
-        for (const tx of (bill.payment?.details as { transactionIds: string[] }).transactionIds) {
+        for (const tx of settlingTransactionIds(bill)) {
           const t = await h.object(tx);
           const txRow = await h.store.ledger.get(TENANT, "transaction", tx);
           // Never expensed: no record of its own, reported with the payment's ERP id.
