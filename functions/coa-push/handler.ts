@@ -8,18 +8,12 @@ import type { Context } from "aws-lambda";
 import { pushEnabledTenants, pushTenant, type TenantPushDeps } from "../../lib/coa/run.js";
 import { CoaPushEnvSchema, envOnce } from "../../lib/config/env.js";
 import type { RampLogger } from "../../lib/ramp/ports.js";
-import { createLogger, createMetrics } from "../../lib/runtime/observability.js";
+import { createLogger, createMetrics, rampLoggerOf } from "../../lib/runtime/observability.js";
 import { buildCoaDeps } from "./deps.js";
 import { parseCoaPushEvent } from "./events.js";
 
 const powertools = createLogger("coa-push");
-// lib/ code takes the small RampLogger interface; Powertools' signature is wider.
-const logger: RampLogger = {
-  debug: (m, d) => powertools.debug(m, d ?? {}),
-  info: (m, d) => powertools.info(m, d ?? {}),
-  warn: (m, d) => powertools.warn(m, d ?? {}),
-  error: (m, d) => powertools.error(m, d ?? {}),
-};
+const logger: RampLogger = rampLoggerOf(powertools);
 const metrics = createMetrics("coa-push");
 const env = envOnce(CoaPushEnvSchema);
 let deps: TenantPushDeps | undefined;

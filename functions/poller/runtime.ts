@@ -16,7 +16,7 @@ import type { TenantConfig } from "../../lib/config/tenant.js";
 import type { Backlog } from "../../lib/poll/work.js";
 import { createRampClient, type RampClient } from "../../lib/ramp/client.js";
 import type { RampLogger } from "../../lib/ramp/ports.js";
-import { createLogger, createMetrics } from "../../lib/runtime/observability.js";
+import { createLogger, createMetrics, rampLoggerOf } from "../../lib/runtime/observability.js";
 import { createDocumentClient } from "../../lib/store/dynamo.js";
 import { createStore } from "../../lib/store/index.js";
 import { createDynamoRateLimiter } from "../../lib/store/rate-limit.js";
@@ -33,14 +33,7 @@ export function createPollerRuntime(functionName: string) {
   // Queue URLs are used as given; the endpoint is the regional one (or AWS_ENDPOINT_URL_SQS locally).
   const sqs = new SQSClient({ region: env.AWS_REGION, useQueueUrlAsEndpoint: false });
   const powertools = createLogger(functionName, env.LOG_LEVEL);
-  // lib/ code takes the small RampLogger interface; Powertools' signature is wider.
-  const logger: RampLogger & { raw: typeof powertools } = {
-    raw: powertools,
-    debug: (m, d) => powertools.debug(m, d ?? {}),
-    info: (m, d) => powertools.info(m, d ?? {}),
-    warn: (m, d) => powertools.warn(m, d ?? {}),
-    error: (m, d) => powertools.error(m, d ?? {}),
-  };
+  const logger: RampLogger & { raw: typeof powertools } = { ...rampLoggerOf(powertools), raw: powertools };
   const metrics = createMetrics(functionName);
   const secretIds = new Map<string, string>();
   const credentials = createSecretsCredentialsProvider({

@@ -5,6 +5,7 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import type { RampLogger } from "../ramp/ports.js";
 import { redactingReplacer } from "./redact.js";
 
 export const SERVICE_NAME = "ramp-erp-sync";
@@ -25,4 +26,14 @@ export function createMetrics(functionName: string): Metrics {
     serviceName: SERVICE_NAME,
     defaultDimensions: { function: functionName },
   });
+}
+
+/** lib/ code takes the small RampLogger interface; Powertools' signature is wider (extra data must be an object). */
+export function rampLoggerOf(p: Logger): RampLogger {
+  return {
+    debug: (m, d) => p.debug(m, d ?? {}),
+    info: (m, d) => p.info(m, d ?? {}),
+    warn: (m, d) => p.warn(m, d ?? {}),
+    error: (m, d) => p.error(m, d ?? {}),
+  };
 }
