@@ -23,13 +23,17 @@ const logger = rampLoggerOf(powertools);
 const metrics = createMetrics("syncer");
 const env = envOnce(SyncerEnvSchema);
 let deps: SyncerRuntimeDeps | undefined;
-let overrides: { settings?: Partial<SyncerSettings>; crash?: CrashHook } = {};
+/** What tests and the local runtime may set besides the dependencies. */
+export interface SyncerOverrides {
+  settings?: Partial<SyncerSettings>;
+  crash?: CrashHook;
+  /** The clock leases and flush ages are measured with (the store's, in tests that move time). */
+  clock?: () => number;
+}
+let overrides: SyncerOverrides = {};
 
-/** Tests and the local runtime hand in their own dependencies (and settings / crash hook). */
-export function configureSyncer(
-  d: SyncerRuntimeDeps | undefined,
-  o: { settings?: Partial<SyncerSettings>; crash?: CrashHook } = {},
-): void {
+/** Tests and the local runtime hand in their own dependencies (and settings / crash hook / clock). */
+export function configureSyncer(d: SyncerRuntimeDeps | undefined, o: SyncerOverrides = {}): void {
   deps = d;
   overrides = o;
 }
@@ -51,6 +55,7 @@ async function run(event: SQSEvent, context: Pick<Context, "awsRequestId">) {
     metrics: syncMetricsOf(metrics),
     settings: { ...(leaseMs ? { leaseMs } : {}), ...overrides.settings },
     ...(overrides.crash ? { crash: overrides.crash } : {}),
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
   const { results } = await syncer.processMessages(
     event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),

@@ -13,6 +13,7 @@ import { createLogger, createMetrics } from "../../lib/runtime/observability.js"
 import { sweepTenant } from "../../lib/sync/sweep.js";
 import { createSyncer } from "../../lib/sync/syncer.js";
 import { buildSyncerDeps, type SyncerRuntimeDeps } from "./deps.js";
+import type { SyncerOverrides } from "./handler.js";
 import { rampLoggerOf, syncMetricsOf } from "./observability.js";
 
 const powertools = createLogger("sync-sweep");
@@ -20,10 +21,13 @@ const logger = rampLoggerOf(powertools);
 const metrics = createMetrics("sync-sweep");
 const env = envOnce(SyncerEnvSchema);
 let deps: SyncerRuntimeDeps | undefined;
+let overrides: SyncerOverrides = {};
 const SAFETY_MS = 20_000;
 
-export function configureSweep(d: SyncerRuntimeDeps | undefined): void {
+/** Tests and the local runtime hand in their own dependencies (and crash hook / clock). */
+export function configureSweep(d: SyncerRuntimeDeps | undefined, o: SyncerOverrides = {}): void {
   deps = d;
+  overrides = o;
 }
 
 async function run(_event: unknown, context: Pick<Context, "awsRequestId" | "getRemainingTimeInMillis">) {
@@ -35,6 +39,9 @@ async function run(_event: unknown, context: Pick<Context, "awsRequestId" | "get
     owner: d.newOwner(context.awsRequestId),
     logger,
     metrics: syncMetricsOf(metrics),
+    ...(overrides.settings ? { settings: overrides.settings } : {}),
+    ...(overrides.crash ? { crash: overrides.crash } : {}),
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
   let tenants = 0;
   let calls = 0;

@@ -47,9 +47,7 @@ export interface Harness {
   }): ReturnType<typeof createSyncer>;
   ready(): Promise<WorkItem[]>;
   journalRefs(): Promise<Map<string, number>>;
-  object(
-    id: string,
-  ): Promise<{
+  object(id: string): Promise<{
     kind: string;
     object: Record<string, unknown>;
     sync: { status: string; reference_id: string | null; last_error: string | null };
@@ -70,6 +68,10 @@ export interface HarnessOptions {
   vendorlessShare?: number;
   vendorCreation?: boolean;
   currencies?: string[];
+  /** Books of both journal companies closed through this date (the demo default: 2025-12-31). */
+  closedThrough?: string;
+  /** Turns the transaction Sync Button on for the connection. */
+  syncButton?: boolean;
 }
 
 export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -88,7 +90,7 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
   const store = createStore({ doc, tableName, clock: () => clock.now });
   const dir = await mkdtemp(join(tmpdir(), "syncer-"));
   const journalPath = join(dir, "books.journal");
-  await createDemoJournal(journalPath);
+  await createDemoJournal(journalPath, o.closedThrough ? { closedThrough: o.closedThrough } : {});
   const entities = await r.control<Array<{ id: string; currency: string }>>("GET", "/entities");
   // The first USD entity → demo, the first EUR entity → demo-eu; any other entity stays unmapped.
   const usd = entities.find((e) => e.currency === "USD");
@@ -103,7 +105,10 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
     ramp: {
       credentialsSecretId: "unused",
       remoteProviderName: "Journal ERP",
-      settings: { vendorCreationOnSync: o.vendorCreation ?? true },
+      settings: {
+        vendorCreationOnSync: o.vendorCreation ?? true,
+        transactionSyncButton: o.syncButton ?? false,
+      },
     },
     erp: { kind: "journal", path: journalPath },
     companies: demoCompanies(),
