@@ -11,7 +11,12 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pushCoa } from "../../lib/coa/push.js";
-import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
+import {
+  type CompanyConfig,
+  type ErpConfig,
+  parseTenantConfig,
+  type TenantConfig,
+} from "../../lib/config/tenant.js";
 import { createDemoJournal, createJournalErp, demoCompanies } from "../../lib/erp/index.js";
 import { codingContextFromSurface } from "../../lib/erp/mapping/index.js";
 import type { ErpPort } from "../../lib/erp/port.js";
@@ -72,6 +77,11 @@ export interface HarnessOptions {
   closedThrough?: string;
   /** Turns the transaction Sync Button on for the connection. */
   syncButton?: boolean;
+  /**
+   * Another ERP than the demo journal (e.g. the live Tryton): its adapter, tenant config and two
+   * companies — the USD entity links to the first, the EUR entity to the second.
+   */
+  erp?: { port: ErpPort; config: ErpConfig; companies: [CompanyConfig, CompanyConfig] };
 }
 
 export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -95,9 +105,11 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
   // The first USD entity → demo, the first EUR entity → demo-eu; any other entity stays unmapped.
   const usd = entities.find((e) => e.currency === "USD");
   const eur = entities.find((e) => e.currency === "EUR");
+  const companies = o.erp?.companies ?? demoCompanies();
+  const [usdKey, eurKey] = o.erp ? [o.erp.companies[0].key, o.erp.companies[1].key] : ["demo", "demo-eu"];
   const links = [
-    ...(usd ? [{ rampEntityId: usd.id, companyKey: "demo" }] : []),
-    ...(eur ? [{ rampEntityId: eur.id, companyKey: "demo-eu" }] : []),
+    ...(usd ? [{ rampEntityId: usd.id, companyKey: usdKey }] : []),
+    ...(eur ? [{ rampEntityId: eur.id, companyKey: eurKey }] : []),
   ];
   const tenant = parseTenantConfig({
     tenantId: TENANT,
@@ -110,14 +122,14 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
         transactionSyncButton: o.syncButton ?? false,
       },
     },
-    erp: { kind: "journal", path: journalPath },
-    companies: demoCompanies(),
+    erp: o.erp?.config ?? { kind: "journal", path: journalPath },
+    companies,
     entities: links,
     // Tax codes are not entity-scoped in the sandbox coding; the tests keep to GL, vendors and dimensions.
     coa: { pushTax: false },
     sync: { supportContact: "support@acme.test", erpConcurrency: 4 },
   });
-  const erp = createJournalErp(journalPath);
+  const erp = o.erp?.port ?? createJournalErp(journalPath);
   await pushCoa({ client: r.client, erp }, { tenant });
   await r.control("POST", "/code", {
     seed: 5,

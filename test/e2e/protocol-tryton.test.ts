@@ -1,0 +1,113 @@
+/**
+ * The exactly-once protocol on the live Tryton (no unique constraint on
+ * references there: the lease and the look-before-create are all that prevent
+ * a duplicate): a crash right after the ERP write, then redelivery after the
+ * lease, through the syncer and sweep Lambdas on fauxqs + DynamoDB Local +
+ * the sandbox over HTTP. The adapter logs in as the dedicated integration user.
+ * The database is persistent; every run has fresh Ramp ids (a fresh sandbox seed).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { externalRef } from "../../lib/sync/kinds.js";
+import { type LocalSqs, startLocalSqs } from "../../local/runtime/local-sqs.js";
+import { countRef } from "../erp/support/inspect.js";
+import { connectLive, type Live } from "../erp/support/tryton-live.js";
+import { type Harness, syncerHarness } from "../integration/syncer-harness.js";
+import {
+  bodiesOf,
+  crashOnce,
+  expectExactlyOnce,
+  type Lambdas,
+  loadLambdas,
+  sweepOnce,
+  wire,
+  workQueue,
+} from "./protocol-support.js";
+
+let sqs: LocalSqs;
+let l: Lambdas;
+let live: Live;
+let h: Harness;
+
+beforeAll(async () => {
+  sqs = await startLocalSqs();
+  l = await loadLambdas();
+  live = await connectLive();
+});
+afterAll(async () => {
+  l.syncer.configureSyncer(undefined);
+  l.sweep.configureSweep(undefined);
+  await sqs?.stop();
+});
+afterEach(async () => h?.close());
+
+const defaults = (c: Live["us"]) => ({
+  cardLiability: c.account("2100"),
+  accountsPayable: c.account("2000"),
+  bank: c.account("1000"),
+  reimbursementsPayable: c.account("2300"),
+  cashbackIncome: c.account("4900"),
+  defaultExpense: c.account("6000"),
+  fallbackVendor: null,
+});
+
+describe("exactly once on the live Tryton", () => {
+  it("a crash right after the ERP write, then redelivery after the lease: one Tryton record per object, Ramp told once", async () => {
+    const port = live.adapter();
+    h = await syncerHarness({
+      // A seed of its own per run: the database keeps earlier runs' records.
+      seed: Date.now() % 1_000_000,
+      transactions: 4,
+      reimbursements: 1,
+      transfers: 0,
+      cashbacks: 0,
+      vendorlessShare: 0,
+      erp: {
+        port,
+        config: {
+          kind: "tryton",
+          url: "http://127.0.0.1:8000",
+          database: "tryton",
+          username: "ramp-sync-test",
+          passwordSecretId: "unused-here",
+          timeoutMs: 30_000,
+        },
+        companies: [
+          {
+            key: live.us.key,
+            erpCompanyId: String(live.us.id),
+            currency: live.us.currency,
+            defaults: defaults(live.us),
+          },
+          {
+            key: live.eu.key,
+            erpCompanyId: String(live.eu.id),
+            currency: live.eu.currency,
+            defaults: defaults(live.eu),
+          },
+        ],
+      },
+    });
+    const crash = crashOnce("post");
+    await wire(l, h, { crash });
+    const items = await h.ready();
+    expect(items.length).toBeGreaterThan(2);
+    const companyOf = (entityId: string | null) =>
+      h.tenant.entities.find((e) => e.rampEntityId === entityId)?.companyKey === live.eu.key
+        ? live.eu
+        : live.us;
+    const count = async (kind: string, rampId: string) => {
+      const it = items.find((i) => i.rampId === rampId && i.kind === kind);
+      return countRef(live, companyOf(it?.entityId ?? null), externalRef(kind as never, rampId));
+    };
+    const queue = await workQueue(sqs, l, "tryton-crash");
+
+    await queue.deliver(bodiesOf(items));
+    expect(crash.fired).toBe(1);
+    // The writes landed before the crash; nothing was recorded.
+    for (const it of items) expect(await count(it.kind, it.rampId), it.rampId).toBe(1);
+    h.clock.now += 121_000;
+    await queue.deliver(bodiesOf(items));
+    await sweepOnce(l);
+    await expectExactlyOnce(h, items, expect, count);
+  });
+});
