@@ -15,6 +15,7 @@ import type { TenantConfig } from "../config/tenant.js";
 import { resolveCompany } from "../erp/mapping/index.js";
 import { type ErpPort, userError } from "../erp/port.js";
 import type { RampClient } from "../ramp/client.js";
+import { RampApiError } from "../ramp/errors.js";
 import type { RampTransaction } from "../ramp/model.js";
 
 export type VendorRamp = Pick<
@@ -68,14 +69,23 @@ export function createVendorResolver(deps: {
     const existing = (await listErp()).find((v) => v.companyKey === companyKey && sameName(v.name, name));
     const vendor = existing ?? (await erp.createVendor({ companyKey, name }));
     deps.onRampCall?.("POST /accounting/vendors");
-    const up = await ramp.uploadAccountingVendors([
-      {
-        id: vendor.remoteId,
-        name: vendor.name,
-        ...(multiCompany ? { entity_remote_ids: [companyKey] } : {}),
-      },
-    ]);
-    let rampId = up.items.find((v) => v.id === vendor.remoteId)?.ramp_id;
+    let rampId: string | undefined;
+    let refused: unknown = null;
+    try {
+      const up = await ramp.uploadAccountingVendors([
+        {
+          id: vendor.remoteId,
+          name: vendor.name,
+          ...(multiCompany ? { entity_remote_ids: [companyKey] } : {}),
+        },
+      ]);
+      rampId = up.items.find((v) => v.id === vendor.remoteId)?.ramp_id;
+    } catch (err) {
+      // Another syncer invocation (concurrent SQS batches) may have uploaded the same vendor between our
+      // lookup and this upload: Ramp refuses a second upload of a remote id. Read back what Ramp holds.
+      if (!(err instanceof RampApiError && err.isValidation)) throw err;
+      refused = err;
+    }
     if (!rampId) {
       // Upload answers may omit the created rows: read it back by remote id.
       deps.onRampCall?.("GET /accounting/vendors");
@@ -84,6 +94,7 @@ export function createVendorResolver(deps: {
         break;
       }
     }
+    if (!rampId && refused) throw refused;
     if (!rampId) throw new Error(`accounting vendor ${vendor.remoteId} not found in Ramp after upload`);
     return { remoteId: vendor.remoteId, rampId, how: existing ? "erp-match" : "created" };
   }
