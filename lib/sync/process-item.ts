@@ -225,7 +225,20 @@ export async function prepareItem(deps: ItemDeps, item: WorkItem): Promise<Prepa
   const claimedAt = deps.clock();
   const claimed = claim.item;
   try {
-    if (settledRef) return { record: settledRef, via: "settled", claimed, object };
+    if (settledRef) {
+      // Posts nothing of its own, but Ramp still refuses to mark a transaction that needs an
+      // accounting vendor (VENDOR_CODING_REQUIRED): give it one first, like any other transaction.
+      if (object.kind === "transaction" && object.object.requiresAccountingVendorCreation) {
+        const r = await deps.erpSlot(() => deps.vendors.ensureVendor(object.object as never));
+        return {
+          record: settledRef,
+          via: "settled",
+          claimed,
+          object: { kind: "transaction", object: r.transaction },
+        };
+      }
+      return { record: settledRef, via: "settled", claimed, object };
+    }
     if (object.kind === "bill_payment" && billErpId && paymentMode(object.object) === "paid_in_erp") {
       // Paid in the ERP already: post nothing, report the ERP's payment (else the bill itself).
       const company = resolveCompany(rt.tenant, entityOf(object));
