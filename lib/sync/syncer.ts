@@ -176,8 +176,8 @@ export function createSyncer(deps: SyncerDeps) {
   /**
    * The ERP writes of one wave: through postBatch in chunks where the adapter
    * batches, else one post per item — both bounded by the tenant's ERP slots.
-   * Leases of items that waited long are renewed first; an item whose lease was
-   * taken over is dropped (its new holder will find or post it).
+   * Before each write the wave's aging claims are renewed; an item whose lease
+   * was taken over is dropped (its new holder will find or post it).
    */
   async function postAll(
     d: ItemDeps,
@@ -188,23 +188,24 @@ export function createSyncer(deps: SyncerDeps) {
     const out = new Map<number, PostOutcome>();
     if (!jobs.length) return out;
     const { erp } = d.rt;
+    // Every claim of the wave stays alive until its result is recorded: whenever a write is about
+    // to start, claims older than a third of the lease are renewed — the ones still waiting for an
+    // ERP slot and the ones already written but not yet recorded — so a slow ERP never lets a
+    // redelivery take over work this worker is doing. A claim that was taken over is dropped (its
+    // new holder finds or posts it).
+    const open = new Set(jobs);
+    const renewStale = async () => {
+      const stale = [...open].filter((j) => clock() - j.p.claimedAt >= settings.leaseMs / 3);
+      await mapLimit(stale, 8, async (j) => {
+        const { tenantId, kind, rampId } = j.p.claimed;
+        const r = await deps.store.ledger.renewLease(tenantId, kind, rampId, deps.owner, settings.leaseMs);
+        if (r.ok) j.p.claimedAt = clock();
+        else open.delete(j);
+      });
+    };
     const keepLease = async (group: typeof jobs) => {
-      const live: typeof jobs = [];
-      for (const j of group) {
-        if (clock() - j.p.claimedAt < settings.leaseMs / 3) {
-          live.push(j);
-          continue;
-        }
-        const r = await deps.store.ledger.renewLease(
-          j.p.claimed.tenantId,
-          j.p.claimed.kind,
-          j.p.claimed.rampId,
-          deps.owner,
-          settings.leaseMs,
-        );
-        if (r.ok) live.push(j);
-      }
-      return live;
+      await renewStale();
+      return group.filter((j) => open.has(j));
     };
     const timed = async <T>(n: number, fn: () => Promise<T>) => {
       const t0 = clock();
@@ -221,32 +222,37 @@ export function createSyncer(deps: SyncerDeps) {
       const size = Math.max(1, erp.capabilities.maxBatchSize);
       const chunks: (typeof jobs)[] = [];
       for (let k = 0; k < jobs.length; k += size) chunks.push(jobs.slice(k, k + size));
-      await mapLimit(chunks, erpLimit, async (chunk) => {
-        const live = await keepLease(chunk);
-        if (!live.length) return;
-        let results: PostOutcome[];
-        try {
-          results = await d.erpSlot(() => timed(live.length, () => erp.postBatch(live.map((j) => j.p.post))));
-        } catch (error) {
-          results = live.map(() => ({ ok: false, error }) as PostOutcome);
-        }
-        live.forEach((j, k) => {
-          out.set(
-            j.i,
-            results[k] ?? ({ ok: false, error: new Error("ERP returned no outcome") } as PostOutcome),
-          );
-        });
-      });
+      await mapLimit(chunks, erpLimit, (chunk) =>
+        // The lease check runs once the slot is ours: waiting for a slot can take long too.
+        d.erpSlot(async () => {
+          const live = await keepLease(chunk);
+          if (!live.length) return;
+          let results: PostOutcome[];
+          try {
+            results = await timed(live.length, () => erp.postBatch(live.map((j) => j.p.post)));
+          } catch (error) {
+            results = live.map(() => ({ ok: false, error }) as PostOutcome);
+          }
+          live.forEach((j, k) => {
+            out.set(
+              j.i,
+              results[k] ?? ({ ok: false, error: new Error("ERP returned no outcome") } as PostOutcome),
+            );
+          });
+        }),
+      );
     } else {
-      await mapLimit(jobs, erpLimit, async (j) => {
-        const [live] = await keepLease([j]);
-        if (!live) return;
-        try {
-          out.set(j.i, { ok: true, result: await d.erpSlot(() => timed(1, () => erp.post(j.p.post))) });
-        } catch (error) {
-          out.set(j.i, { ok: false, error } as PostOutcome);
-        }
-      });
+      await mapLimit(jobs, erpLimit, (j) =>
+        d.erpSlot(async () => {
+          const [live] = await keepLease([j]);
+          if (!live) return;
+          try {
+            out.set(j.i, { ok: true, result: await timed(1, () => erp.post(j.p.post)) });
+          } catch (error) {
+            out.set(j.i, { ok: false, error } as PostOutcome);
+          }
+        }),
+      );
     }
     return out;
   }

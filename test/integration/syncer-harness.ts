@@ -226,7 +226,8 @@ export function asRecords(items: readonly WorkItem[], at = "2026-06-15T12:00:00.
       kind: it.kind,
       rampId: it.rampId,
       ...(it.snapshot ? { snapshot: it.snapshot } : {}),
-      source: "poll",
+      ...(it.syncRequestId ? { syncRequestId: it.syncRequestId } : {}),
+      source: it.syncRequestId ? "button" : "poll",
       enqueuedAt: at,
     }),
   }));
