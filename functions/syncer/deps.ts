@@ -47,7 +47,7 @@ export function buildSyncerDeps(env: SyncerEnv, logger?: RampLogger): SyncerRunt
 
   async function build(tenantId: string): Promise<TenantRuntime | null> {
     const tenant = await store.tenants.get(tenantId);
-    if (!tenant || !tenant.enabled) return null;
+    if (!tenant?.enabled) return null;
     secretIds.set(tenant.tenantId, tenant.ramp.credentialsSecretId);
     const ramp = createRampClient({
       tenantId,
