@@ -227,3 +227,51 @@ export function closed(item: LedgerItem, disposition: CloseDisposition, now: num
     }
   }
 }
+
+export interface AdoptInput {
+  tenantId: string;
+  kind: LedgerItem["kind"];
+  rampId: string;
+  /** The ERP id Ramp holds for it (e.g. a bill's `remote_id`), when it holds one. */
+  erpRef: string | null;
+  entityId?: string | undefined;
+}
+
+/**
+ * A phase Ramp already shows as synced that we never reported — exported before
+ * this integration existed, by a previous one, or through Ramp's UI. Recording it
+ * MARKED (synced elsewhere, with Ramp's ERP id) lets what depends on it proceed:
+ * a bill's payment is only reported once its bill is MARKED. Null when there is
+ * nothing to adopt: already MARKED, or our own attempt is in flight and will close
+ * itself (Ramp then refuses it as ALREADY_SYNCED and it is closed as synced elsewhere).
+ */
+export function adopted(existing: LedgerItem | undefined, input: AdoptInput, now: number): LedgerItem | null {
+  if (!existing) {
+    return {
+      tenantId: input.tenantId,
+      kind: input.kind,
+      rampId: input.rampId,
+      state: "MARKED",
+      rev: 0,
+      attempts: 0,
+      told: true,
+      syncedElsewhere: true,
+      ...(input.erpRef ? { erpRef: input.erpRef } : {}),
+      fingerprint: "adopted",
+      ...(input.entityId ? { entityId: input.entityId } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+  if (existing.state !== "FAILED") return null;
+  const { reportable: _r, retryAt: _t, leaseOwner: _o, leaseUntil: _u, ...rest } = existing;
+  return {
+    ...rest,
+    rev: existing.rev + 1,
+    state: "MARKED",
+    told: true,
+    syncedElsewhere: true,
+    ...(input.erpRef ? { erpRef: input.erpRef } : {}),
+    updatedAt: now,
+  };
+}

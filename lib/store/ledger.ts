@@ -26,6 +26,8 @@ import {
   toLedgerRecord,
 } from "./ledger-item.js";
 import {
+  type AdoptInput,
+  adopted,
   attached,
   type ClaimInput,
   canAttach,
@@ -299,6 +301,21 @@ export function createLedger(deps: StoreDeps) {
     },
 
     markedBills,
+
+    /**
+     * Records a phase Ramp already shows as synced (see `adopted` in ledger-rules.ts).
+     * "adopted" when written, "already" when MARKED before, "in-flight" when our own
+     * attempt holds the row (it will close itself).
+     */
+    async adoptSyncedElsewhere(input: AdoptInput): Promise<"adopted" | "already" | "in-flight"> {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const prev = await readLedgerItem(deps, input.tenantId, input.kind, input.rampId);
+        const next = adopted(prev, input, clock());
+        if (!next) return prev?.state === "MARKED" ? "already" : "in-flight";
+        if (await putLedgerItem(deps, prev, next)) return "adopted";
+      }
+      return "in-flight";
+    },
   };
 
   async function queryBucket(

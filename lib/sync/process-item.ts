@@ -11,7 +11,7 @@
  */
 import type { TenantConfig } from "../config/tenant.js";
 import { type CodingContext, resolveCompany } from "../erp/mapping/index.js";
-import type { ErpPort, Posting, PostResult } from "../erp/port.js";
+import { type ErpPort, type Posting, type PostResult, userError } from "../erp/port.js";
 import type { RampClient } from "../ramp/client.js";
 import { RampApiError } from "../ramp/errors.js";
 import type { RampBill } from "../ramp/model.js";
@@ -176,16 +176,35 @@ export async function prepareItem(deps: ItemDeps, item: WorkItem): Promise<Prepa
 
   // Gates that need no claim: a payment waits for its bill, a card-settled transaction for the payment.
   let billErpId: string | undefined;
+  let billUnknown = false;
   let settledRef: string | null = null;
   if (object.kind === "bill_payment") {
     const bill: RampBill = object.object;
-    billErpId = billErpIdOf(await store.ledger.get(tenantId, "bill", bill.id), bill) ?? undefined;
+    const billRow = await store.ledger.get(tenantId, "bill", bill.id);
+    billErpId = billErpIdOf(billRow, bill) ?? undefined;
     if (!billErpId) {
       // The bill phase comes first; its completion chains this payment (followUpsOf).
       if (owedPhase(syncObjectOf("bill", bill)).owed) {
         return prepareItem(deps, { ...item, kind: "bill", snapshot: bill });
       }
-      return { done: { status: "held", reason: "the bill is not in the ERP yet" } };
+      if (bill.syncStatus === "NOT_SYNCED") {
+        return { done: { status: "held", reason: "the bill is not in the ERP yet" } };
+      }
+      // Ramp shows the bill synced but holds no ERP id for it: claim the payment so the
+      // customer is told why it cannot be posted (below), instead of holding it forever.
+      billUnknown = true;
+    }
+    if (bill.syncStatus !== "NOT_SYNCED" && billRow?.state !== "MARKED") {
+      // Exported before us (or elsewhere): mirror Ramp and adopt the bill as MARKED, so
+      // this payment's report (success or failure) is not held for a bill we will never
+      // report ourselves.
+      await store.ledger.adoptSyncedElsewhere({
+        tenantId,
+        kind: "bill",
+        rampId: bill.id,
+        erpRef: billErpId ?? null,
+        entityId: entityOf(object) ?? undefined,
+      });
     }
     const settled = settlingTransactionIds(bill);
     if (settled.length) await store.settlesLinks.link(tenantId, bill.id, settled);
@@ -225,6 +244,13 @@ export async function prepareItem(deps: ItemDeps, item: WorkItem): Promise<Prepa
   const claimedAt = deps.clock();
   const claimed = claim.item;
   try {
+    if (billUnknown) {
+      throw userError(
+        "MISSING_BILL",
+        "Bill not found in the ERP",
+        "Ramp shows this bill as synced, but it was exported outside this integration and Ramp holds no ERP id for it. Record the payment in the ERP by hand and mark it synced in Ramp, or contact support to link the bill.",
+      );
+    }
     if (settledRef) {
       // Posts nothing of its own, but Ramp still refuses to mark a transaction that needs an
       // accounting vendor (VENDOR_CODING_REQUIRED): give it one first, like any other transaction.
