@@ -12,11 +12,11 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { envOnce, SyncerEnvSchema } from "../../lib/config/env.js";
-import { createLogger, createMetrics } from "../../lib/runtime/observability.js";
+import { createLogger, createMetrics, rampLoggerOf } from "../../lib/runtime/observability.js";
 import type { CrashHook } from "../../lib/sync/crash-points.js";
 import { createSyncer, type MessageResult, type SyncerSettings } from "../../lib/sync/syncer.js";
 import { buildSyncerDeps, type SyncerRuntimeDeps } from "./deps.js";
-import { rampLoggerOf, syncMetricsOf } from "./observability.js";
+import { syncMetricsOf } from "./observability.js";
 
 const powertools = createLogger("syncer");
 const logger = rampLoggerOf(powertools);

@@ -9,12 +9,12 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { envOnce, SyncerEnvSchema } from "../../lib/config/env.js";
-import { createLogger, createMetrics } from "../../lib/runtime/observability.js";
+import { createLogger, createMetrics, rampLoggerOf } from "../../lib/runtime/observability.js";
 import { sweepTenant } from "../../lib/sync/sweep.js";
 import { createSyncer } from "../../lib/sync/syncer.js";
 import { buildSyncerDeps, type SyncerRuntimeDeps } from "./deps.js";
 import type { SyncerOverrides } from "./handler.js";
-import { rampLoggerOf, syncMetricsOf } from "./observability.js";
+import { syncMetricsOf } from "./observability.js";
 
 const powertools = createLogger("sync-sweep");
 const logger = rampLoggerOf(powertools);
