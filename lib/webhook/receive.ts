@@ -1,0 +1,222 @@
+/**
+ * One webhook delivery, start to finish, as the API Gateway handler hands it
+ * over: which tenant (path `/webhooks/{tenantId}`), the raw body bytes and the
+ * headers. Decides the HTTP status Ramp sees:
+ *
+ * - 404 no such tenant (nobody to authenticate against);
+ * - 401 unsigned, or signed with no live secret of the tenant (forged);
+ * - 503 a set-up is in progress and the new secret is not stored yet, or the
+ *   hand-off failed (Ramp retries 5xx; the event id is forgotten so the retry
+ *   is accepted);
+ * - 200 otherwise — including signed events we cannot act on, which are
+ *   parked for inspection (a 4xx would make Ramp drop them).
+ *
+ * Nothing slow happens inline (Ramp allows 10 s): `*.ready_to_sync` becomes a
+ * coalesced poll job and `*.sync_requested` a Sync Button job on the poll-jobs
+ * queue; the poller does the listing and the work (see functions/webhook/README.md
+ * for why a poll job rather than work messages). Duplicates are dropped by
+ * event id, marked seen only once the job is on the queue.
+ */
+import type { TenantConfig } from "../config/tenant.js";
+import { buttonJob, type PollJob, pollJob } from "../poll/job.js";
+import { type RampLogger, silentLogger } from "../ramp/ports.js";
+import type { WebhookEvents } from "../store/webhook-events.js";
+import type { ChallengeStore } from "./challenges.js";
+import { coalescePlan } from "./coalesce.js";
+import { type Classified, classifyDelivery } from "./event.js";
+import { settingUp, type WebhookSecretDoc } from "./secret-doc.js";
+import type { WebhookSecretSource } from "./secret-source.js";
+import { verifySignature } from "./signature.js";
+
+export interface Delivery {
+  /** The `{tenantId}` path parameter (undefined when the route has none). */
+  tenantId: string | undefined;
+  rawBody: Buffer;
+  /** Header names lower-cased (API Gateway v2). */
+  headers: Readonly<Record<string, string | undefined>>;
+}
+
+export type Outcome =
+  | "unknown-tenant"
+  | "unauthorized"
+  | "setup-pending"
+  | "challenge-recorded"
+  | "enqueued"
+  | "coalesced"
+  | "duplicate"
+  | "acknowledged"
+  | "parked"
+  | "enqueue-failed";
+
+export interface Receipt {
+  status: 200 | 401 | 404 | 503;
+  outcome: Outcome;
+  eventId?: string;
+}
+
+export interface ReceiverDeps {
+  tenants: { get(tenantId: string): Promise<TenantConfig | undefined> };
+  secrets: WebhookSecretSource;
+  events: Pick<WebhookEvents, "markSeen" | "forget" | "park">;
+  challenges: Pick<ChallengeStore, "put">;
+  /** Puts one job on the poll-jobs queue; must throw unless it was sent. */
+  sendPollJob(job: PollJob, delaySeconds: number): Promise<void>;
+  clock?: () => number;
+  /** `*.ready_to_sync` events within one window of this many seconds share one poll job (0 = one job each). */
+  coalesceSeconds?: number;
+  log?: RampLogger;
+}
+
+const TENANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export async function receiveDelivery(deps: ReceiverDeps, d: Delivery): Promise<Receipt> {
+  const log = deps.log ?? silentLogger;
+  const clock = deps.clock ?? Date.now;
+  const tenantId = d.tenantId;
+  if (!tenantId || !TENANT_ID.test(tenantId)) return { status: 404, outcome: "unknown-tenant" };
+  const tenant = await deps.tenants.get(tenantId);
+  if (!tenant) {
+    log.warn("webhook for an unknown tenant", { tenantId });
+    return { status: 404, outcome: "unknown-tenant" };
+  }
+
+  // Authenticate before reading anything from the body.
+  const secretId = tenant.ramp.webhookSecretId;
+  let doc = secretId ? await deps.secrets.get(secretId) : undefined;
+  let check = verifySignature(d.rawBody, d.headers, liveSecrets(doc));
+  if (!check.ok && secretId && (check.reason === "mismatch" || check.reason === "no-secret")) {
+    // Just rotated or just set up? Re-read once (rate-limited by the source).
+    doc = await deps.secrets.get(secretId, { fresh: true });
+    check = verifySignature(d.rawBody, d.headers, liveSecrets(doc));
+  }
+  if (!check.ok) {
+    if (check.reason !== "unsigned" && check.reason !== "undecodable" && doc && settingUp(doc, clock())) {
+      log.info("webhook signed with a secret not stored yet; set-up in progress, asking Ramp to retry", {
+        tenantId,
+      });
+      return { status: 503, outcome: "setup-pending" };
+    }
+    log.warn("webhook refused: signature", { tenantId, reason: check.reason });
+    return { status: 401, outcome: "unauthorized" };
+  }
+
+  const raw = d.rawBody.toString("utf8");
+  const event = classifyDelivery(raw);
+  const entry = doc?.secrets[check.secretIndex];
+
+  if (event.kind === "verification") {
+    if (!entry?.subscriptionId) {
+      return park(deps, log, tenantId, null, "verification for a secret with no subscription id", raw);
+    }
+    await deps.challenges.put(tenantId, entry.subscriptionId, event.challenge);
+    log.info("webhook verification challenge recorded", { tenantId, subscriptionId: entry.subscriptionId });
+    return { status: 200, outcome: "challenge-recorded" };
+  }
+  if (event.kind === "park") return park(deps, log, tenantId, event.eventId, event.reason, raw);
+  if (wrongBusiness(doc, event)) {
+    return park(deps, log, tenantId, event.eventId, "business_id is not this tenant's Ramp business", raw);
+  }
+  if (!tenant.enabled) return park(deps, log, tenantId, event.eventId, "tenant disabled", raw);
+  if (event.kind === "acknowledged") {
+    log.info("webhook acknowledged", { tenantId, eventId: event.eventId, type: event.type });
+    return { status: 200, outcome: "acknowledged", eventId: event.eventId };
+  }
+
+  if ((await deps.events.markSeen(tenantId, event.eventId)) === "duplicate") {
+    log.info("webhook duplicate dropped", { tenantId, eventId: event.eventId });
+    return { status: 200, outcome: "duplicate", eventId: event.eventId };
+  }
+  const now = clock();
+  let marker: string | null = null;
+  try {
+    if (event.kind === "sync_requested") {
+      const job = buttonJob({ tenantId, kind: event.button, syncRequestId: event.syncRequestId }, now);
+      await deps.sendPollJob(job, 0);
+      log.info("sync button job enqueued", {
+        tenantId,
+        eventId: event.eventId,
+        kind: event.button,
+        syncRequestId: event.syncRequestId,
+      });
+      return { status: 200, outcome: "enqueued", eventId: event.eventId };
+    }
+    const plan = coalescePlan(now, deps.coalesceSeconds ?? 0);
+    if (plan) {
+      if ((await deps.events.markSeen(tenantId, plan.markerId, plan.ttlMs)) === "duplicate") {
+        log.info("ready_to_sync joins the poll already queued", { tenantId, eventId: event.eventId });
+        return { status: 200, outcome: "coalesced", eventId: event.eventId };
+      }
+      marker = plan.markerId;
+    }
+    await deps.sendPollJob(pollJob(tenantId, now), plan?.delaySeconds ?? 0);
+    log.info("poll job enqueued for ready_to_sync", {
+      tenantId,
+      eventId: event.eventId,
+      source: event.source,
+      delaySeconds: plan?.delaySeconds ?? 0,
+    });
+    return { status: 200, outcome: "enqueued", eventId: event.eventId };
+  } catch (err) {
+    // Not handed on: forget the ids so Ramp's retry (we answer 5xx) is accepted, not dropped as a duplicate.
+    log.error("webhook hand-off failed; Ramp will retry", {
+      tenantId,
+      eventId: event.eventId,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    await forgetQuietly(deps, log, tenantId, [marker, event.eventId]);
+    return { status: 503, outcome: "enqueue-failed", eventId: event.eventId };
+  }
+}
+
+function liveSecrets(doc: WebhookSecretDoc | undefined): string[] {
+  return doc?.secrets.map((s) => s.secret) ?? [];
+}
+
+function wrongBusiness(doc: WebhookSecretDoc | undefined, event: Classified): boolean {
+  if (!doc?.businessId || !("businessId" in event) || !event.businessId) return false;
+  return event.businessId !== doc.businessId;
+}
+
+async function park(
+  deps: ReceiverDeps,
+  log: RampLogger,
+  tenantId: string,
+  eventId: string | null,
+  reason: string,
+  body: string,
+): Promise<Receipt> {
+  // A redelivery of an event already parked is not parked twice.
+  if (eventId && (await deps.events.markSeen(tenantId, eventId)) === "duplicate") {
+    return { status: 200, outcome: "duplicate", eventId };
+  }
+  let parked: Awaited<ReturnType<ReceiverDeps["events"]["park"]>>;
+  try {
+    parked = await deps.events.park(tenantId, { eventId, reason, body });
+  } catch (err) {
+    // Not kept: let Ramp's retry (the handler answers 5xx) try again.
+    await forgetQuietly(deps, log, tenantId, [eventId]);
+    throw err;
+  }
+  log.warn("webhook parked for inspection", { tenantId, eventId: parked.eventId, reason });
+  return { status: 200, outcome: "parked", eventId: parked.eventId };
+}
+
+async function forgetQuietly(
+  deps: ReceiverDeps,
+  log: RampLogger,
+  tenantId: string,
+  ids: ReadonlyArray<string | null>,
+): Promise<void> {
+  for (const id of ids) {
+    if (!id) continue;
+    try {
+      await deps.events.forget(tenantId, id);
+    } catch (err) {
+      log.error("could not forget a webhook id after a failed hand-off", {
+        tenantId,
+        id,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+}
