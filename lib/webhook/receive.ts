@@ -5,7 +5,8 @@
  *
  * - 404 no such tenant (nobody to authenticate against);
  * - 401 unsigned, or signed with no live secret of the tenant (forged);
- * - 503 a set-up is in progress and the new secret is not stored yet, or the
+ * - 503 a verification delivery signed with a secret not stored yet while a
+ *   set-up is in progress (it raced the set-up storing the secret), or the
  *   hand-off failed (Ramp retries 5xx; the event id is forgotten so the retry
  *   is accepted);
  * - 200 otherwise — including signed events we cannot act on, which are
@@ -90,7 +91,14 @@ export async function receiveDelivery(deps: ReceiverDeps, d: Delivery): Promise<
     check = verifySignature(d.rawBody, d.headers, liveSecrets(doc));
   }
   if (!check.ok) {
-    if (check.reason !== "unsigned" && check.reason !== "undecodable" && doc && settingUp(doc, clock())) {
+    // Only a verification can race ahead of its secret (Ramp sends no business event before it is verified).
+    if (
+      check.reason !== "unsigned" &&
+      check.reason !== "undecodable" &&
+      doc &&
+      settingUp(doc, clock()) &&
+      claimsVerification(d.rawBody)
+    ) {
       log.info("webhook signed with a secret not stored yet; set-up in progress, asking Ramp to retry", {
         tenantId,
       });
@@ -165,6 +173,16 @@ export async function receiveDelivery(deps: ReceiverDeps, d: Delivery): Promise<
     });
     await forgetQuietly(deps, log, tenantId, [marker, event.eventId]);
     return { status: 503, outcome: "enqueue-failed", eventId: event.eventId };
+  }
+}
+
+/** Peeks at the `type` of a body not yet authenticated; only used to pick 503 over 401. */
+function claimsVerification(rawBody: Buffer): boolean {
+  try {
+    const json: unknown = JSON.parse(rawBody.toString("utf8"));
+    return (json as { type?: unknown } | null)?.type === "webhooks.verification";
+  } catch {
+    return false;
   }
 }
 

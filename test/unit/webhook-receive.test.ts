@@ -261,6 +261,12 @@ describe("receiving a delivery", () => {
       status: 503,
       outcome: "setup-pending",
     });
+    // A business event is never sent before verification: signed with an unknown secret it is forged.
+    const forged = event("e9", "transactions.ready_to_sync", { id: "t" });
+    expect(await receiveDelivery(w.deps, signed(forged, "s-new"))).toEqual({
+      status: 401,
+      outcome: "unauthorized",
+    });
     w.setDoc({
       v: 1,
       businessId: "biz-1",

@@ -1,0 +1,224 @@
+/**
+ * Sets up (or repairs, or changes) a tenant's Ramp webhook subscription, and
+ * can be rerun at will: a subscription that already matches — same endpoint,
+ * same event types, active, its secret on file — is left alone.
+ *
+ * The handshake (REFERENCE §12.1–12.2): `POST /webhooks` answers
+ * `pending_verification` and the signing `secret`, which goes straight into
+ * Secrets Manager (never logged, never returned); Ramp then sends a signed
+ * `webhooks.verification` delivery to our endpoint, the receiver records its
+ * `challenge` (challenges.ts), and this function answers it with
+ * `POST /webhooks/{id}/verify`. While that runs, the secret document is marked
+ * `setupUntil` so a verification that races ahead of the secret being stored
+ * is answered 503 (Ramp retries) instead of 401.
+ *
+ * Changing the event types (a Sync Button switched on) or a lost secret means a
+ * new subscription: it is created and verified first, then the superseded ones
+ * are deleted and their secrets dropped — so deliveries never stop, and events
+ * delivered by both during the overlap are deduplicated by event id.
+ */
+import type { TenantConfig } from "../config/tenant.js";
+import type { RampClient } from "../ramp/client.js";
+import { type RampLogger, silentLogger } from "../ramp/ports.js";
+import type { WebhookSubscription } from "../ramp/schemas/webhooks.js";
+import type { Tenants } from "../store/tenants.js";
+import type { ChallengeStore } from "./challenges.js";
+import { emptySecretDoc, parseSecretDoc, serializeSecretDoc, type WebhookSecretDoc } from "./secret-doc.js";
+import type { SecretStore } from "./secret-source.js";
+
+export interface SubscribeDeps {
+  ramp: Pick<RampClient, "listWebhooks" | "createWebhook" | "verifyWebhook" | "deleteWebhook">;
+  secrets: SecretStore;
+  challenges: Pick<ChallengeStore, "get" | "delete">;
+  tenants: Pick<Tenants, "get" | "put">;
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  log?: RampLogger;
+}
+
+export interface SubscribeOptions {
+  /** The public base URL of the webhook API (API Gateway stage URL or custom domain). */
+  endpointBaseUrl: string;
+  /** Secrets Manager id used when the tenant has no `ramp.webhookSecretId` yet. */
+  secretId?: string;
+  /** Subscribe to `*.ready_to_sync` for the enabled object types (default true). */
+  readyToSync?: boolean;
+  /** How long to wait for the verification delivery (default 60 s). */
+  challengeTimeoutMs?: number;
+  /** How often to look for it (default 500 ms). */
+  pollIntervalMs?: number;
+}
+
+export interface SubscribeResult {
+  status: "unchanged" | "created" | "verified";
+  subscriptionId: string;
+  endpointUrl: string;
+  eventTypes: string[];
+  secretId: string;
+  /** Superseded subscriptions deleted. */
+  removed: string[];
+}
+
+export class WebhookSetupError extends Error {
+  override name = "WebhookSetupError";
+}
+
+export const defaultWebhookSecretId = (tenantId: string) => `ramp-erp-sync/${tenantId}/webhook`;
+
+export function webhookEndpointUrl(baseUrl: string, tenantId: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/webhooks/${encodeURIComponent(tenantId)}`;
+}
+
+/** The events this tenant needs, sorted: ready_to_sync per enabled type, sync_requested per enabled button. */
+export function desiredEventTypes(tenant: TenantConfig, opts: { readyToSync?: boolean } = {}): string[] {
+  const out: string[] = [];
+  if (opts.readyToSync !== false) {
+    if (tenant.objectTypes.transactions) out.push("transactions.ready_to_sync");
+    if (tenant.objectTypes.reimbursements) out.push("reimbursements.ready_to_sync");
+    if (tenant.objectTypes.bills) out.push("bills.ready_to_sync");
+  }
+  if (tenant.ramp.settings.transactionSyncButton) out.push("transactions.sync_requested");
+  if (tenant.ramp.settings.reimbursementSyncButton) out.push("reimbursements.sync_requested");
+  return out.sort();
+}
+
+const sameTypes = (s: WebhookSubscription, want: readonly string[]) =>
+  [...s.event_types].sort().join(",") === want.join(",");
+
+export async function subscribeTenant(
+  deps: SubscribeDeps,
+  tenantId: string,
+  opts: SubscribeOptions,
+): Promise<SubscribeResult> {
+  const log = deps.log ?? silentLogger;
+  const clock = deps.clock ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const timeoutMs = opts.challengeTimeoutMs ?? 60_000;
+
+  const tenant = await deps.tenants.get(tenantId);
+  if (!tenant) throw new WebhookSetupError(`tenant ${tenantId} is not configured`);
+  const eventTypes = desiredEventTypes(tenant, opts);
+  if (eventTypes.length === 0) {
+    throw new WebhookSetupError(`tenant ${tenantId} needs no webhook events (nothing enabled)`);
+  }
+  const endpointUrl = webhookEndpointUrl(opts.endpointBaseUrl, tenantId);
+  // The receiver must know where the secret lives before the first delivery arrives.
+  const secretId = await ensureSecretId(
+    deps.tenants,
+    tenant,
+    opts.secretId ?? defaultWebhookSecretId(tenantId),
+  );
+
+  const readDoc = async () => {
+    const raw = await deps.secrets.read(secretId);
+    return raw === undefined ? emptySecretDoc() : parseSecretDoc(raw);
+  };
+  const writeDoc = (d: WebhookSecretDoc) => deps.secrets.write(secretId, serializeSecretDoc(d));
+
+  let doc = await readDoc();
+  const mine = (await deps.ramp.listWebhooks()).filter((s) => s.endpoint_url === endpointUrl);
+  const known = (s: WebhookSubscription) => doc.secrets.some((e) => e.subscriptionId === s.id);
+  const usable = mine.filter((s) => sameTypes(s, eventTypes) && known(s));
+  const active = usable.find((s) => s.status === "active");
+
+  let target: WebhookSubscription;
+  let status: SubscribeResult["status"];
+  if (active) {
+    target = active;
+    status = "unchanged";
+  } else {
+    doc = { ...doc, setupUntil: new Date(clock() + timeoutMs + 60_000).toISOString() };
+    await writeDoc(doc);
+    // A pending subscription is finished only if its challenge already reached us; Ramp does not resend it.
+    let pending: WebhookSubscription | undefined;
+    for (const s of usable.filter((u) => u.status === "pending_verification")) {
+      if (await deps.challenges.get(tenantId, s.id)) pending = s;
+    }
+    if (pending) {
+      target = pending;
+      log.info("webhook subscription pending verification; waiting for its challenge", {
+        tenantId,
+        subscriptionId: pending.id,
+      });
+    } else {
+      const created = await deps.ramp.createWebhook({ endpoint_url: endpointUrl, event_types: eventTypes });
+      const { secret, ...sub } = created;
+      doc = {
+        ...doc,
+        businessId: sub.business_id ?? doc.businessId,
+        secrets: [
+          { secret, subscriptionId: sub.id, addedAt: new Date(clock()).toISOString() },
+          ...doc.secrets.filter((e) => e.subscriptionId !== sub.id),
+        ],
+      };
+      await writeDoc(doc);
+      log.info("webhook subscription created", { tenantId, subscriptionId: sub.id, eventTypes });
+      target = sub;
+    }
+    try {
+      const challenge = await waitForChallenge(deps, sleep, clock, tenantId, target.id, timeoutMs, opts);
+      await deps.ramp.verifyWebhook(target.id, challenge);
+      await deps.challenges.delete(tenantId, target.id);
+    } finally {
+      doc = { ...(await readDoc()), setupUntil: null };
+      await writeDoc(doc);
+    }
+    status = pending ? "verified" : "created";
+    log.info("webhook subscription verified", { tenantId, subscriptionId: target.id });
+  }
+
+  // Superseded subscriptions of this endpoint go, with their secrets, once the target is active.
+  const removed: string[] = [];
+  for (const s of mine) {
+    if (s.id === target.id) continue;
+    await deps.ramp.deleteWebhook(s.id);
+    removed.push(s.id);
+  }
+  if (removed.length) {
+    doc = await readDoc();
+    await writeDoc({
+      ...doc,
+      secrets: doc.secrets.filter((e) => !e.subscriptionId || !removed.includes(e.subscriptionId)),
+    });
+    log.info("superseded webhook subscriptions deleted", { tenantId, removed });
+  }
+  return { status, subscriptionId: target.id, endpointUrl, eventTypes, secretId, removed };
+}
+
+async function waitForChallenge(
+  deps: SubscribeDeps,
+  sleep: (ms: number) => Promise<void>,
+  clock: () => number,
+  tenantId: string,
+  subscriptionId: string,
+  timeoutMs: number,
+  opts: SubscribeOptions,
+): Promise<string> {
+  const deadline = clock() + timeoutMs;
+  for (;;) {
+    const challenge = await deps.challenges.get(tenantId, subscriptionId);
+    if (challenge) return challenge;
+    if (clock() >= deadline) {
+      throw new WebhookSetupError(
+        `no verification delivery for subscription ${subscriptionId} within ${timeoutMs} ms: is ` +
+          "the endpoint reachable from Ramp, and the webhook Lambda deployed? A rerun starts a new subscription.",
+      );
+    }
+    await sleep(opts.pollIntervalMs ?? 500);
+  }
+}
+
+async function ensureSecretId(
+  tenants: SubscribeDeps["tenants"],
+  tenant: TenantConfig,
+  fallback: string,
+): Promise<string> {
+  let current: TenantConfig | undefined = tenant;
+  for (let attempt = 0; attempt < 3 && current; attempt++) {
+    if (current.ramp.webhookSecretId) return current.ramp.webhookSecretId;
+    const res = await tenants.put({ ...current, ramp: { ...current.ramp, webhookSecretId: fallback } });
+    if (res.ok) return fallback;
+    current = await tenants.get(tenant.tenantId);
+  }
+  throw new WebhookSetupError(`tenant ${tenant.tenantId}: could not store the webhook secret id`);
+}
