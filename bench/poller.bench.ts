@@ -22,7 +22,7 @@ import { MAIN_TABLE } from "../lib/store/table.js";
 import type { Kind } from "../lib/sync/kinds.js";
 import { parseWorkMessage } from "../lib/sync/work-message.js";
 import { startSandbox } from "../local/ramp-sandbox/server.js";
-import { startDynamoLocal } from "../test/support/dynamo-local.js";
+import { startDynamoLocal } from "../local/runtime/dynamo-local.js";
 
 const AWS = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
 const COUNTS = {

@@ -11,7 +11,7 @@ import { createTable } from "../lib/store/create-tables.js";
 import { createDocumentClient } from "../lib/store/dynamo.js";
 import { createDynamoRateLimiter } from "../lib/store/rate-limit.js";
 import { MAIN_TABLE } from "../lib/store/table.js";
-import { startDynamoLocal } from "../test/support/dynamo-local.js";
+import { startDynamoLocal } from "../local/runtime/dynamo-local.js";
 
 const INSTANCES = 8;
 const GRANTS = 400;

@@ -25,6 +25,9 @@ export function createMetrics(functionName: string): Metrics {
     namespace: METRICS_NAMESPACE,
     serviceName: SERVICE_NAME,
     defaultDimensions: { function: functionName },
+    // Its own warnings (e.g. an invocation that recorded no metric) as structured logs that honour
+    // LOG_LEVEL, not raw console lines; the metrics themselves still go to stdout as EMF.
+    logger: createLogger(functionName),
   });
 }
 

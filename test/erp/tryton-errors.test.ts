@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErpError } from "../../lib/erp/port.js";
 import { TrytonErp, TrytonRpcError, toErpError } from "../../lib/erp/tryton/index.js";
-import { freePort } from "../support/free-port.js";
+import { freePort } from "../../local/runtime/free-port.js";
 import * as P from "./support/postings.js";
 import { closePastPeriod, connectLive, LIVE, type Live, newRampId } from "./support/tryton-live.js";
 

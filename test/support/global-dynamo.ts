@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { startDynamoLocal } from "./dynamo-local.js";
+import { startDynamoLocal } from "../../local/runtime/dynamo-local.js";
 
 /** vitest globalSetup: one DynamoDB Local per run; tests read its URL with inject("dynamoEndpoint"). */
 export default async function setup(project: TestProject) {
