@@ -40,7 +40,7 @@ import { createAndPostInvoice, invoiceDraft } from "./invoices.js";
 import { type MoveDraft, moveValues, transactionDraft, twoLineDraft } from "./moves.js";
 import { payInvoice, readInvoice, settle } from "./payments.js";
 import { type CompanyInfo, Needs, Refs } from "./refs.js";
-import { TrytonRpc } from "./rpc.js";
+import { TrytonRpc, TrytonRpcError } from "./rpc.js";
 import { TrytonSession } from "./session.js";
 import { readCompanySurface } from "./surface.js";
 
@@ -295,12 +295,28 @@ export class TrytonErp implements ErpPort {
     const ctx = this.session.ctx(company.id);
     type Row = { id: number; name: string; code: string | null; addresses: number[] };
     const fields = ["name", "code", "addresses"];
-    const [hit] = await rpc.searchRead<Row>("party.party", [["name", "=", name]], fields, ctx, {
-      order: [["id", "ASC"]],
-      limit: 1,
-    });
+    const find = async () =>
+      (
+        await rpc.searchRead<Row>("party.party", [["name", "=", name]], fields, ctx, {
+          order: [["id", "ASC"]],
+          limit: 1,
+        })
+      )[0];
+    const hit = await find();
     if (hit || !create) return hit ?? null;
-    const [id] = await rpc.create("party.party", [{ name, addresses: [["create", [{}]]] }], ctx);
+    const make = () => rpc.create("party.party", [{ name, addresses: [["create", [{}]]] }], ctx);
+    let id: number | undefined;
+    try {
+      [id] = await make();
+    } catch (err) {
+      // Another worker (concurrent syncer invocations) may have created a party in the same moment:
+      // the same name, or a party code drawn from the same sequence value ("The code on party must be
+      // unique"). Look again, then create once more.
+      if (!(err instanceof TrytonRpcError)) throw err;
+      const again = await find();
+      if (again) return again;
+      [id] = await make();
+    }
     const [row] = await rpc.read<Row>("party.party", [id as number], fields, ctx);
     if (!row) throw new Error("created party not readable");
     return row;
