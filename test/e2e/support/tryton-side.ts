@@ -21,7 +21,8 @@ const defaults = (c: LiveCompany) => ({
   reimbursementsPayable: c.account("2300"),
   cashbackIncome: c.account("4900"),
   defaultExpense: c.account("6000"),
-  fallbackVendor: null,
+  // Vendor credits carry no accounting vendor in the sandbox's coding: they post to the seed vendor.
+  fallbackVendor: c.vendor,
 });
 
 const addDays = (date: string, days: number) =>
@@ -138,15 +139,10 @@ export async function trytonSide(): Promise<ErpSide> {
       `The accounting period "${period.name}" of Acme Corp is closed in Tryton. ` +
       `Reopen period "${period.name}" in Tryton (and its journal-periods), or change the date in Ramp to an open period, then retry the sync.`,
     retiredAccount: us.account("6999"),
-    activateRetired: () =>
-      admin.write("account.account", [retiredId], { active: true, end_date: null }, ctx(us.id)),
+    // Tryton 6.0 derives an account's `active` from its start/end dates.
+    activateRetired: () => admin.write("account.account", [retiredId], { end_date: null }, ctx(us.id)),
     deactivateRetired: () =>
-      admin.write(
-        "account.account",
-        [retiredId],
-        { active: retired.active, end_date: retired.end_date },
-        ctx(us.id),
-      ),
+      admin.write("account.account", [retiredId], { end_date: retired.end_date }, ctx(us.id)),
     retiredAccountMessage: (date) => {
       const label = `${retired.code} "${retired.name}"`;
       return (
@@ -214,12 +210,7 @@ export async function trytonSide(): Promise<ErpSide> {
       return out;
     },
     async restore() {
-      await admin.write(
-        "account.account",
-        [retiredId],
-        { active: retired.active, end_date: retired.end_date },
-        ctx(us.id),
-      );
+      await admin.write("account.account", [retiredId], { end_date: retired.end_date }, ctx(us.id));
       await admin.button("account.period", "reopen", [period.id], ctx(us.id));
       const jps = await admin.search(
         "account.journal.period",
