@@ -2,7 +2,9 @@
  * When a waiting report is sent (ARCHITECTURE step 4 "When to flush"): as soon as
  * a full list waits, when the oldest waiting row is older than a short delay, or
  * always on the scheduled sweep. Sync Button requests use a much shorter delay and
- * a small row count: Ramp's button has a 5-minute window and someone is watching.
+ * a small row count: Ramp's button has a 5-minute window and someone is watching
+ * (and the syncer also flushes a request's stream at the end of every batch that
+ * touched it, see syncer.ts).
  * Gathering across SQS batches is what keeps a drain of hundreds of objects at one
  * or two sync calls per type. Pure.
  */

@@ -300,6 +300,10 @@ export function createSyncer(deps: SyncerDeps) {
               ...(deps.crash ? { crash: deps.crash } : {}),
             },
             key,
+            // A Sync Button request is reported at the end of every batch that touched it: someone
+            // watches Ramp's live progress, Ramp takes several calls per request, and its window is
+            // 5 minutes. Waiting for rows to age would leave the last batch to the sweep.
+            { force: key.syncRequestId !== null },
           ),
         );
       } catch (err) {
