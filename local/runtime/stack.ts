@@ -103,6 +103,8 @@ type Handler = LambdaHandler<unknown, unknown>;
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const region = LOCAL_REGION;
+  // The SDK's Node 20 notice would otherwise be printed once per process, before the handlers' env exists.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const raw = new DynamoDBClient({ region, endpoint: options.dynamoEndpoint, credentials: LOCAL_KEYS });
   const tableName = options.tableName ?? `stack-${randomUUID().slice(0, 8)}`;
   if (!options.tableName) await createTable(raw, tableName, MAIN_TABLE);
