@@ -12,19 +12,18 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { sendAllOrThrow } from "../../lib/aws/sqs.js";
-import { envOnce } from "../../lib/config/env.js";
+import { envOnce, type WebhookEnv, WebhookEnvSchema } from "../../lib/config/env.js";
 import { createLogger, rampLoggerOf } from "../../lib/runtime/observability.js";
 import { createDocumentClient } from "../../lib/store/dynamo.js";
 import { createStore } from "../../lib/store/index.js";
 import { createChallengeStore } from "../../lib/webhook/challenges.js";
-import { type WebhookRuntimeEnv, WebhookRuntimeEnvSchema } from "../../lib/webhook/env.js";
 import { type ReceiverDeps, receiveDelivery } from "../../lib/webhook/receive.js";
 import { createWebhookSecretSource } from "../../lib/webhook/secret-source.js";
 import { secretsManagerStore } from "../../lib/webhook/secrets-manager.js";
 
 const powertools = createLogger("webhook");
 const logger = rampLoggerOf(powertools);
-const env = envOnce(WebhookRuntimeEnvSchema);
+const env = envOnce(WebhookEnvSchema);
 let deps: ReceiverDeps | undefined;
 
 /** Tests and the local runtime may hand in their own dependencies (undefined = build from the environment). */
@@ -32,7 +31,7 @@ export function configureWebhook(d: ReceiverDeps | undefined): void {
   deps = d;
 }
 
-export function buildWebhookDeps(e: WebhookRuntimeEnv): ReceiverDeps {
+export function buildWebhookDeps(e: WebhookEnv): ReceiverDeps {
   const doc = createDocumentClient({ region: e.AWS_REGION });
   const store = createStore({ doc, tableName: e.TABLE_NAME });
   // Queue URLs are used as given; the endpoint is the regional one (or AWS_ENDPOINT_URL_SQS locally).

@@ -35,10 +35,18 @@ export const StoreEnvSchema = z.object({
 
 const queueUrl = z.url("must be a queue URL");
 
+/**
+ * The webhook only sends poll jobs (the poller turns them into work on the work or
+ * priority queue, with its settles-link and ledger rules), so it needs no work queue.
+ */
 export const WebhookEnvSchema = BaseEnvSchema.extend({
   ...StoreEnvSchema.shape,
-  WORK_QUEUE_URL: queueUrl,
-  PRIORITY_QUEUE_URL: queueUrl,
+  /** Poll jobs (ready_to_sync) and Sync Button jobs (sync_requested) go here. */
+  POLL_JOBS_QUEUE_URL: queueUrl,
+  /** ready_to_sync events within one window of this many seconds share one poll job (0 = one job each). */
+  WEBHOOK_COALESCE_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
+  /** How long signing secrets read from Secrets Manager are reused. */
+  WEBHOOK_SECRET_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
 });
 
 export const PollerEnvSchema = BaseEnvSchema.extend({

@@ -4,8 +4,7 @@ import { EnvError, envOnce, loadEnv, SyncerEnvSchema, WebhookEnvSchema } from ".
 const webhookEnv = {
   TABLE_NAME: "main",
   IDEMPOTENCY_TABLE_NAME: "idem",
-  WORK_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123/work",
-  PRIORITY_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123/priority",
+  POLL_JOBS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123/poll-jobs",
 };
 
 describe("loadEnv", () => {
@@ -24,7 +23,7 @@ describe("loadEnv", () => {
     try {
       loadEnv(WebhookEnvSchema, {
         ...rest,
-        PRIORITY_QUEUE_URL: "secret-not-a-url",
+        POLL_JOBS_QUEUE_URL: "secret-not-a-url",
         AWS_ENDPOINT_URL_DYNAMODB: "nope",
       });
     } catch (err) {
@@ -32,9 +31,9 @@ describe("loadEnv", () => {
     }
     expect(error).toBeInstanceOf(EnvError);
     const e = error as EnvError;
-    expect(e.variables.sort()).toEqual(["AWS_ENDPOINT_URL_DYNAMODB", "PRIORITY_QUEUE_URL", "TABLE_NAME"]);
+    expect(e.variables.sort()).toEqual(["AWS_ENDPOINT_URL_DYNAMODB", "POLL_JOBS_QUEUE_URL", "TABLE_NAME"]);
     expect(e.message).toMatch(/TABLE_NAME is missing/);
-    expect(e.message).toMatch(/PRIORITY_QUEUE_URL is malformed/);
+    expect(e.message).toMatch(/POLL_JOBS_QUEUE_URL is malformed/);
     expect(e.message).not.toContain("secret-not-a-url");
   });
 
@@ -65,7 +64,7 @@ describe("envOnce", () => {
 
   it("keeps failing with the naming error until the environment is fixed", () => {
     const env = envOnce(WebhookEnvSchema, () => ({}));
-    expect(() => env()).toThrow(/WORK_QUEUE_URL is missing/);
+    expect(() => env()).toThrow(/POLL_JOBS_QUEUE_URL is missing/);
     expect(() => env()).toThrow(EnvError);
   });
 });
