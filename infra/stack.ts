@@ -1,10 +1,13 @@
-import { ArnFormat, Duration, Stack, type StackProps, Token, Validations } from "aws-cdk-lib";
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Token, Validations } from "aws-cdk-lib";
+import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as sources from "aws-cdk-lib/aws-lambda-event-sources";
+import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { SyncAlarms, type SyncAlarmThresholds } from "./constructs/alarms.js";
 import { DataTables } from "./constructs/data.js";
@@ -31,7 +34,11 @@ export class RampErpSyncStack extends Stack {
   readonly pollJobs: WorkQueue;
   readonly coaRequests: WorkQueue;
   readonly monitoring: Monitoring;
-  readonly functions: Record<"pollSchedule" | "pollJob" | "syncer" | "sweep" | "coaPush", lambda.IFunction>;
+  readonly functions: Record<
+    "webhook" | "pollSchedule" | "pollJob" | "syncer" | "sweep" | "coaPush",
+    lambda.IFunction
+  >;
+  readonly api: apigw.HttpApi;
 
   constructor(scope: Construct, id: string, props: RampErpSyncStackProps = {}) {
     super(scope, id, props);
@@ -109,7 +116,44 @@ export class RampErpSyncStack extends Stack {
       timeout: Duration.minutes(15),
       environment: { ...store },
     }).fn;
-    this.functions = { pollSchedule, pollJob, syncer, sweep, coaPush };
+    // Ramp waits 10 s for an answer: the webhook verifies, dedupes and enqueues a poll job, nothing slow.
+    const webhook = new SyncFunction(this, "Webhook", {
+      entry: "functions/webhook/handler.ts",
+      timeout: Duration.seconds(10),
+      environment: { ...store, POLL_JOBS_QUEUE_URL: this.pollJobs.queue.queueUrl },
+    }).fn;
+    this.functions = { webhook, pollSchedule, pollJob, syncer, sweep, coaPush };
+
+    // Ramp's webhooks: POST /webhooks/{tenantId}. Authenticated by the HMAC signature of the raw
+    // body, checked in the function with the tenant's secret (Ramp cannot send our own tokens).
+    const accessLogs = new logs.LogGroup(this, "WebhookApiAccessLogs", {
+      retention: logs.RetentionDays.ONE_MONTH,
+    });
+    this.api = new apigw.HttpApi(this, "WebhookApi", { description: "Ramp webhook receiver" });
+    this.api.addRoutes({
+      path: "/webhooks/{tenantId}",
+      methods: [apigw.HttpMethod.POST],
+      integration: new HttpLambdaIntegration("Webhook", webhook, {
+        payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+      }),
+    });
+    const stage = this.api.defaultStage?.node.defaultChild as apigw.CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: "$context.requestId",
+        ip: "$context.identity.sourceIp",
+        routeKey: "$context.routeKey",
+        status: "$context.status",
+        latency: "$context.integrationLatency",
+      }),
+    };
+    stage.defaultRouteSettings = { throttlingBurstLimit: 500, throttlingRateLimit: 200 };
+    Validations.of(this.api).acknowledge({
+      id: "AwsSolutions-APIG4",
+      reason:
+        "Ramp signs every delivery (HMAC-SHA256 of the raw body); the function rejects unsigned or forged ones with 401.",
+    });
 
     // Schedules. The poll schedule ticks every 15 minutes; each tenant's cadence (weekday 1–4 h,
     // weekend 12 h, overrides) is decided per tenant inside, so one rule serves all.
@@ -117,8 +161,9 @@ export class RampErpSyncStack extends Stack {
       schedule: events.Schedule.rate(Duration.minutes(15)),
       targets: [new targets.LambdaFunction(pollSchedule)],
     });
+    // Every minute: polled rows gather about a minute before they are reported (one call per type).
     new events.Rule(this, "ReportSweep", {
-      schedule: events.Schedule.rate(Duration.minutes(5)),
+      schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(sweep)],
     });
     new events.Rule(this, "DailyCoaPush", {
@@ -147,7 +192,8 @@ export class RampErpSyncStack extends Stack {
     // Least privilege: each function gets exactly the tables, queues and secrets it uses.
     this.tables.main.grantReadData(pollSchedule);
     this.pollJobs.queue.grantSendMessages(pollSchedule);
-    for (const fn of [pollJob, syncer, sweep, coaPush]) this.tables.main.grantReadWriteData(fn);
+    for (const fn of [webhook, pollJob, syncer, sweep, coaPush]) this.tables.main.grantReadWriteData(fn);
+    this.pollJobs.queue.grantSendMessages(webhook);
     for (const q of [this.work, this.priority, this.pollJobs]) q.queue.grantSendMessages(pollJob);
     const secretPrefix = props.secretPrefix ?? "ramp-erp-sync/";
     const tenantSecrets = this.formatArn({
@@ -160,7 +206,7 @@ export class RampErpSyncStack extends Stack {
       actions: ["secretsmanager:GetSecretValue"],
       resources: [tenantSecrets],
     });
-    for (const fn of [pollJob, syncer, sweep, coaPush]) fn.addToRolePolicy(readTenantSecrets);
+    for (const fn of [webhook, pollJob, syncer, sweep, coaPush]) fn.addToRolePolicy(readTenantSecrets);
 
     // The wildcards cdk-nag finds, each narrowed as far as AWS allows:
     const because: Array<[string, string]> = [
@@ -192,6 +238,10 @@ export class RampErpSyncStack extends Stack {
       thresholds: { backlog: 1_000, failedPerMinute: 20, ...props.alarmThresholds },
     });
     void alarms;
+    new CfnOutput(this, "WebhookUrl", {
+      value: `${this.api.apiEndpoint}/webhooks/{tenantId}`,
+      description: "Ramp webhook endpoint (subscribe with npm run ops -- webhooks subscribe)",
+    });
     for (const [name, fn] of Object.entries(this.functions))
       SyncAlarms.onErrors(this, name, fn, this.monitoring.topic);
   }

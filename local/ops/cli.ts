@@ -1,6 +1,6 @@
 /**
  * Ops CLI entry point: `npx tsx local/ops/cli.ts <command> --tenant <id> …`
- * (commands in ./commands.ts). Needs TABLE_NAME (and AWS_REGION / the usual
+ * (commands in ./commands.ts; `webhooks …` in ./webhooks.ts). Needs TABLE_NAME (and AWS_REGION / the usual
  * AWS_ENDPOINT_URL_* variables for local emulators); reads tenants, secrets and
  * tokens exactly as the coa-push Lambda does.
  */
@@ -9,6 +9,7 @@ import { z } from "zod";
 import { buildCoaDeps } from "../../functions/coa-push/deps.js";
 import { BaseEnvSchema, loadEnv } from "../../lib/config/env.js";
 import { runOpsCommand } from "./commands.js";
+import { buildWebhookOpsDeps, runWebhookCommand } from "./webhooks.js";
 
 const env = loadEnv(
   BaseEnvSchema.extend({ TABLE_NAME: z.string().trim().min(1) }).transform((e) => ({
@@ -25,8 +26,13 @@ const logger = {
   error: (m: string, d?: Record<string, unknown>) =>
     process.stderr.write(`error: ${m} ${JSON.stringify(d ?? {})}\n`),
 };
-const code = await runOpsCommand(process.argv.slice(2), buildCoaDeps(env, logger), {
-  out: (l) => process.stdout.write(`${l}\n`),
-  err: (l) => process.stderr.write(`${l}\n`),
-});
+const io = {
+  out: (l: string) => process.stdout.write(`${l}\n`),
+  err: (l: string) => process.stderr.write(`${l}\n`),
+};
+const argv = process.argv.slice(2);
+const code =
+  argv[0] === "webhooks"
+    ? await runWebhookCommand(argv.slice(1), buildWebhookOpsDeps(env, logger), io)
+    : await runOpsCommand(argv, buildCoaDeps(env, logger), io);
 process.exit(code);

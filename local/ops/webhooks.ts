@@ -13,13 +13,12 @@
  * it changes nothing when all is in place. Exit codes as commands.ts: 0 done,
  * 1 failed, 2 refused, 64 usage error.
  *
- *   TABLE_NAME=… npx tsx local/ops/webhooks.ts subscribe --tenant acme --endpoint https://…
+ *   TABLE_NAME=… npm run -s ops -- webhooks subscribe --tenant acme --endpoint https://…
  */
 import { parseArgs } from "node:util";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { z } from "zod";
 import { buildCoaDeps } from "../../functions/coa-push/deps.js";
-import { BaseEnvSchema, type CoaPushEnv, loadEnv } from "../../lib/config/env.js";
+import type { CoaPushEnv } from "../../lib/config/env.js";
 import type { TenantConfig } from "../../lib/config/tenant.js";
 import type { RampClient } from "../../lib/ramp/client.js";
 import type { RampLogger } from "../../lib/ramp/ports.js";
@@ -169,18 +168,3 @@ export function buildWebhookOpsDeps(env: CoaPushEnv, logger?: RampLogger): Webho
 }
 
 export { webhookEndpointUrl };
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const env = loadEnv(
-    BaseEnvSchema.extend({ TABLE_NAME: z.string().trim().min(1) }).transform((e) => ({
-      ...e,
-      // The webhook commands never touch the Powertools idempotency table.
-      IDEMPOTENCY_TABLE_NAME: "unused-by-ops",
-    })),
-  );
-  const code = await runWebhookCommand(process.argv.slice(2), buildWebhookOpsDeps(env), {
-    out: (l) => process.stdout.write(`${l}\n`),
-    err: (l) => process.stderr.write(`${l}\n`),
-  });
-  process.exit(code);
-}

@@ -79,7 +79,7 @@ describe("CDK stack", { timeout: 60_000 }, () => {
   it("runs every function on Node.js 24 with partial batch responses on every queue", () => {
     const t = Template.fromStack(buildApp(newApp()).stack);
     const fns = t.findResources("AWS::Lambda::Function", { Properties: { Runtime: "nodejs24.x" } });
-    expect(Object.keys(fns)).toHaveLength(5);
+    expect(Object.keys(fns)).toHaveLength(6);
     const mappings = t.findResources("AWS::Lambda::EventSourceMapping");
     expect(Object.keys(mappings)).toHaveLength(4);
     for (const m of Object.values(mappings)) {
@@ -94,12 +94,26 @@ describe("CDK stack", { timeout: 60_000 }, () => {
     const withSecrets = Object.entries(policies).filter(([, p]) =>
       JSON.stringify(p.Properties.PolicyDocument).includes("secretsmanager:GetSecretValue"),
     );
-    expect(withSecrets).toHaveLength(4);
+    expect(withSecrets).toHaveLength(5);
     for (const [id, p] of withSecrets) {
       expect(id).not.toMatch(/PollSchedule/);
       expect(JSON.stringify(p.Properties.PolicyDocument)).toContain(":secret:ramp-erp-sync/*");
     }
     // No AWS managed policy: each function's own role writes to its own log group only.
+    // (The webhook reads its signing secret; the poll schedule reads no secret at all.)
     expect(JSON.stringify(t.findResources("AWS::IAM::Role"))).not.toContain("AWSLambdaBasicExecutionRole");
+  });
+
+  it("receives Ramp's webhooks on POST /webhooks/{tenantId}, with access logs, answering within Ramp's 10 s", () => {
+    const t = Template.fromStack(buildApp(newApp()).stack);
+    t.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "POST /webhooks/{tenantId}" });
+    t.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+    const webhook = t.findResources("AWS::Lambda::Function", {
+      Properties: { Environment: { Variables: Match.objectLike({ POLL_JOBS_QUEUE_URL: Match.anyValue() }) } },
+    });
+    const timeouts = Object.values(webhook).map((f) => f.Properties.Timeout);
+    expect(timeouts).toContain(10);
   });
 });
