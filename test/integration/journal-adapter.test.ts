@@ -79,6 +79,39 @@ describe("concurrent writers in one process", () => {
   });
 });
 
+describe("vendors created by the integration", () => {
+  it("are shared by every company, so two companies creating the same merchant at once both succeed", async () => {
+    const [us, eu] = demoCompanies().map((c) => c.key) as [string, string];
+    const made = await Promise.all([
+      erp.createVendor({ companyKey: us, name: "Brightline Rail" }),
+      erp.createVendor({ companyKey: eu, name: "Brightline Rail" }),
+      erp.createVendor({ companyKey: us, name: "Brightline Rail" }),
+    ]);
+    expect(made.map((v) => v.remoteId)).toEqual([
+      `${us}:Brightline Rail`,
+      `${eu}:Brightline Rail`,
+      `${us}:Brightline Rail`,
+    ]);
+    const text = await readFile(path, "utf8");
+    expect(text.match(/^payee Brightline Rail\b/gm)).toHaveLength(1);
+    const surface = await createJournalErp(path).readSurface();
+    const ids = surface.vendors
+      .filter((v) => v.name === "Brightline Rail")
+      .map((v) => v.remoteId)
+      .sort();
+    expect(ids).toEqual([`${us}:Brightline Rail`, `${eu}:Brightline Rail`].sort());
+    await hledgerCheck(path);
+  });
+
+  it("leave a vendor the accountant scoped to one company scoped, with an actionable error", async () => {
+    await appendFile(path, "\npayee Local Caterer  ; company: demo\n");
+    const eu = demoCompanies()[1]!.key;
+    await expect(
+      createJournalErp(path).createVendor({ companyKey: eu, name: "Local Caterer" }),
+    ).rejects.toThrow(/belongs to company demo\. Remove its company tag/);
+  });
+});
+
 describe("hand edits of the journal", () => {
   it("the strict hledger check really rejects what we must never write (undeclared payee)", async () => {
     await hledgerCheck(path);

@@ -227,7 +227,9 @@ export class JournalErp implements ErpPort {
         );
       }
       if (!existing) {
-        const line = `payee ${name}  ; company: ${input.companyKey}`;
+        // Shared by every company from the start (no company tag): a merchant is the same
+        // merchant for each entity, and two companies asking for it at once must both succeed.
+        const line = `payee ${name}  ; ramp-created: true`;
         await this.append(`\n${line}\n`);
         indexLine(ix, line);
       }
