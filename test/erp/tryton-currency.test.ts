@@ -126,6 +126,25 @@ describe("EUR documents in Acme Corp (USD company)", () => {
     expect(lines[1]?.amount_second_currency).toBeNull();
   });
 
+  it("a merchant currency Tryton does not know is kept as text, and the charge still posts", async () => {
+    const c = live.us;
+    const cad = fromMajor("74.10", "CAD");
+    const p = { ...P.transaction(c, [P.line(c, "6100", "55.56", "USD")]), originalAmount: cad };
+    const r = await erp.post(p);
+    expect(r.created).toBe(true);
+    const lines = await live.session.rpc.searchRead<{
+      amount_second_currency: string | null;
+      description: string | null;
+    }>(
+      "account.move.line",
+      [["move", "=", idOfErp(r.erpId)]],
+      ["amount_second_currency", "description"],
+      live.session.ctx(c.id),
+    );
+    expect(lines.every((l) => l.amount_second_currency === null)).toBe(true);
+    expect(lines.some((l) => l.description?.includes("74.10 CAD"))).toBe(true);
+  });
+
   it("an EUR bill is an EUR invoice totalling exactly the Ramp amount, and its full payment makes it paid", async () => {
     const c = live.us;
     const b = P.bill(c, [P.line(c, "6300", "100.00", "EUR", { tax: ["Purchase Tax 10%", "10.00"] })], {

@@ -130,8 +130,11 @@ export function transactionDraft(p: CardTransactionPosting, refs: Refs, journal:
   const liability = refs.account(p.creditAccountRemoteId, p.date);
   // The merchant-currency amount goes to the expense side as second currency when the
   // card amount is in the company currency (Tryton has room for one second currency).
-  const original =
+  // It is information only: a merchant currency Tryton does not know is kept as text
+  // in the description rather than failing the whole posting.
+  const merchant =
     !foreign && p.originalAmount && p.originalAmount.currency !== p.currency ? p.originalAmount : null;
+  const original = merchant && refs.hasCurrency(merchant.currency) ? merchant : null;
   const gross = p.lines.flatMap((l) => [l.amount.minor, l.tax?.amount.minor ?? 0]);
   const originalParts = original ? allocate(original, gross) : null;
   const docCurrencyId = foreign
@@ -145,7 +148,8 @@ export function transactionDraft(p: CardTransactionPosting, refs: Refs, journal:
     return m ? { currencyId: docCurrencyId, money: m } : null;
   });
   const docTotal = p.lines.reduce((s, l) => s + l.amount.minor + (l.tax?.amount.minor ?? 0), 0);
-  const info = [p.merchantName, p.memo, p.link].filter(Boolean).join(" | ");
+  const asText = merchant && !original ? `${toMajorString(merchant)} ${merchant.currency}` : null;
+  const info = [p.merchantName, p.memo, asText, p.link].filter(Boolean).join(" | ");
   specs.push({
     account: liability.id,
     minor: -specs.reduce((s, l) => s + l.minor, 0),

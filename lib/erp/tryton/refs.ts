@@ -296,6 +296,11 @@ export class Refs {
     return (m) => convertMinor(m, f, t);
   }
 
+  /** Whether Tryton knows the currency (a rate row was loaded for it). */
+  hasCurrency(code: string): boolean {
+    return [...this.rates.values()].some((r) => r.has(code));
+  }
+
   currencyId(code: string): number {
     const row = [...this.rates.values()].map((r) => r.get(code)).find(Boolean);
     if (!row) throw integratorError(`Currency ${code} was not loaded`);
