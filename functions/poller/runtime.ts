@@ -8,19 +8,15 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { createSecretsCredentialsProvider } from "../../lib/aws/secrets.js";
 import { type OutgoingMessage, sendAllOrThrow } from "../../lib/aws/sqs.js";
+import { createTenantRampClients } from "../../lib/aws/tenant-ramp.js";
 import { envOnce } from "../../lib/config/env.js";
 import { PollerRuntimeEnvSchema } from "../../lib/config/poller-env.js";
-import type { TenantConfig } from "../../lib/config/tenant.js";
 import type { Backlog } from "../../lib/poll/work.js";
-import { createRampClient, type RampClient } from "../../lib/ramp/client.js";
 import type { RampLogger } from "../../lib/ramp/ports.js";
 import { createLogger, createMetrics, rampLoggerOf } from "../../lib/runtime/observability.js";
 import { createDocumentClient } from "../../lib/store/dynamo.js";
 import { createStore } from "../../lib/store/index.js";
-import { createDynamoRateLimiter } from "../../lib/store/rate-limit.js";
-import { createDynamoTokenStore } from "../../lib/store/tokens.js";
 import { createLedgerBatchReader } from "./ledger-reads.js";
 
 export const pollerEnv = envOnce(PollerRuntimeEnvSchema);
@@ -35,16 +31,11 @@ export function createPollerRuntime(functionName: string) {
   const powertools = createLogger(functionName, env.LOG_LEVEL);
   const logger: RampLogger & { raw: typeof powertools } = { ...rampLoggerOf(powertools), raw: powertools };
   const metrics = createMetrics(functionName);
-  const secretIds = new Map<string, string>();
-  const credentials = createSecretsCredentialsProvider({
-    client: new SecretsManagerClient({ region: env.AWS_REGION }),
-    secretIdFor: (tenantId) => {
-      const id = secretIds.get(tenantId);
-      if (!id) throw new Error(`no credentials secret known for tenant ${tenantId}`);
-      return id;
-    },
+  const rampClientFor = createTenantRampClients({
+    store: { doc, tableName },
+    secrets: new SecretsManagerClient({ region: env.AWS_REGION }),
+    logger,
   });
-  const tokens = createDynamoTokenStore({ doc, tableName });
   const readLedgerMany = createLedgerBatchReader({ doc, tableName });
 
   const send = (queueUrl: string) => async (messages: OutgoingMessage[]) => {
@@ -62,18 +53,7 @@ export function createPollerRuntime(functionName: string) {
       send(queue === "work" ? env.WORK_QUEUE_URL : env.PRIORITY_QUEUE_URL)(messages),
     sendPollJobs: send(env.POLL_JOBS_QUEUE_URL),
 
-    rampClientFor(tenant: TenantConfig): RampClient {
-      secretIds.set(tenant.tenantId, tenant.ramp.credentialsSecretId);
-      return createRampClient({
-        tenantId: tenant.tenantId,
-        baseUrl: tenant.ramp.baseUrl,
-        credentials,
-        tokens,
-        limiter: createDynamoRateLimiter({ doc, tableName, tenantId: tenant.tenantId }),
-        logger,
-        scopes: tenant.ramp.scopes,
-      });
-    },
+    rampClientFor,
 
     /** One EMF metric per tenant × kind: `SyncReadyBacklog`. */
     emitBacklog(tenantId: string, backlog: Backlog) {

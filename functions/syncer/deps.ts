@@ -4,18 +4,18 @@
  * the warm Lambda. The coding context is re-read from the ERP at most every
  * few minutes — it only turns tax codes into rates and changes with the chart.
  */
+
 import { randomUUID } from "node:crypto";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { z } from "zod";
-import { createSecretJsonReader, createSecretsCredentialsProvider } from "../../lib/aws/secrets.js";
+import { createSecretJsonReader } from "../../lib/aws/secrets.js";
+import { createTenantRampClients } from "../../lib/aws/tenant-ramp.js";
 import type { SyncerEnv } from "../../lib/config/env.js";
 import { createErp } from "../../lib/erp/index.js";
 import { codingContextFromSurface } from "../../lib/erp/mapping/index.js";
-import { createRampClient, type RampLogger } from "../../lib/ramp/index.js";
+import type { RampLogger } from "../../lib/ramp/index.js";
 import { createDocumentClient } from "../../lib/store/dynamo.js";
 import { createStore, type Store } from "../../lib/store/index.js";
-import { createDynamoRateLimiter } from "../../lib/store/rate-limit.js";
-import { createDynamoTokenStore } from "../../lib/store/tokens.js";
 import type { TenantRuntime } from "../../lib/sync/process-item.js";
 
 const RUNTIME_TTL_MS = 5 * 60_000;
@@ -33,31 +33,17 @@ export function buildSyncerDeps(env: SyncerEnv, logger?: RampLogger): SyncerRunt
   const store = createStore(tableDeps);
   const secretsClient = new SecretsManagerClient({ region: env.AWS_REGION });
   const secrets = createSecretJsonReader({ client: secretsClient });
-  const secretIds = new Map<string, string>();
-  const credentials = createSecretsCredentialsProvider({
-    client: secretsClient,
-    secretIdFor: (tenantId) => {
-      const id = secretIds.get(tenantId);
-      if (!id) throw new Error(`no credentials secret known for tenant ${tenantId}`);
-      return id;
-    },
+  const rampFor = createTenantRampClients({
+    store: tableDeps,
+    secrets: secretsClient,
+    ...(logger ? { logger } : {}),
   });
-  const tokens = createDynamoTokenStore(tableDeps);
   const cache = new Map<string, { at: number; rt: Promise<TenantRuntime | null> }>();
 
   async function build(tenantId: string): Promise<TenantRuntime | null> {
     const tenant = await store.tenants.get(tenantId);
     if (!tenant?.enabled) return null;
-    secretIds.set(tenant.tenantId, tenant.ramp.credentialsSecretId);
-    const ramp = createRampClient({
-      tenantId,
-      baseUrl: tenant.ramp.baseUrl,
-      credentials,
-      tokens,
-      limiter: createDynamoRateLimiter({ ...tableDeps, tenantId }),
-      scopes: tenant.ramp.scopes,
-      ...(logger ? { logger } : {}),
-    });
+    const ramp = rampFor(tenant);
     const erp = await createErp(tenant, {
       readSecret: async (id) => JSON.stringify(await secrets.read(id, z.unknown())),
     });

@@ -1,0 +1,51 @@
+/**
+ * Ramp clients for tenants, built the same way by every handler: credentials from
+ * the tenant's Secrets Manager secret (`ramp.credentialsSecretId`), the access token
+ * and the rate-limit window shared with every other Lambda through DynamoDB. One
+ * client per tenant, base URL and scopes, reused across warm invocations.
+ */
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { TenantConfig } from "../config/tenant.js";
+import { createRampClient, type RampClient } from "../ramp/client.js";
+import type { RampLogger } from "../ramp/ports.js";
+import type { StoreDeps } from "../store/ledger.js";
+import { createDynamoRateLimiter } from "../store/rate-limit.js";
+import { createDynamoTokenStore } from "../store/tokens.js";
+import { createSecretsCredentialsProvider } from "./secrets.js";
+
+export function createTenantRampClients(deps: {
+  store: Pick<StoreDeps, "doc" | "tableName">;
+  secrets: SecretsManagerClient;
+  logger?: RampLogger;
+}): (tenant: TenantConfig) => RampClient {
+  // The provider is asked by tenant id; the secret id comes from the config the client was built for.
+  const secretIds = new Map<string, string>();
+  const credentials = createSecretsCredentialsProvider({
+    client: deps.secrets,
+    secretIdFor: (tenantId) => {
+      const id = secretIds.get(tenantId);
+      if (!id) throw new Error(`no credentials secret known for tenant ${tenantId}`);
+      return id;
+    },
+  });
+  const tokens = createDynamoTokenStore(deps.store);
+  const clients = new Map<string, RampClient>();
+  return (tenant) => {
+    secretIds.set(tenant.tenantId, tenant.ramp.credentialsSecretId);
+    const key = JSON.stringify([tenant.tenantId, tenant.ramp.baseUrl, tenant.ramp.scopes]);
+    let client = clients.get(key);
+    if (!client) {
+      client = createRampClient({
+        tenantId: tenant.tenantId,
+        baseUrl: tenant.ramp.baseUrl,
+        credentials,
+        tokens,
+        limiter: createDynamoRateLimiter({ ...deps.store, tenantId: tenant.tenantId }),
+        scopes: tenant.ramp.scopes,
+        ...(deps.logger ? { logger: deps.logger } : {}),
+      });
+      clients.set(key, client);
+    }
+    return client;
+  };
+}
