@@ -56,8 +56,10 @@ beforeAll(async () => {
     reimbursements: 6,
     bills: 2,
     readyShare: 0.5,
-    // Fast retries keep the handshake race short (the handler answers 503 until the secret is stored).
-    config: { webhooks: { baseDelayMs: 50, maxDelayMs: 400 } },
+    // Faster retries than Ramp's (minutes) keep the handshake short (the handler answers 503 until the
+    // secret is stored), but the whole schedule must outlast the receiver's 2 s secret re-read throttle,
+    // or a loaded machine runs out of attempts before the new secret is read.
+    config: { webhooks: { baseDelayMs: 250, maxDelayMs: 2_500 } },
   });
   const { doc, tableName, endpoint } = await freshTable("webhook");
   store = createStore({ doc, tableName });
