@@ -32,7 +32,8 @@ const glOf = (sels: readonly Selection[]) =>
   sels.find((s) => s.type === "GL_ACCOUNT")?.optionRemoteId ?? null;
 
 export function drainSuite(name: string, makeSide: () => Promise<ErpSide>, seed: number): void {
-  describe(`500 mixed objects drain into ${name} through the Lambda handlers`, () => {
+  // The seed is in the title: a run with a random seed (Tryton) can be reproduced from its report.
+  describe(`500 mixed objects drain into ${name} through the Lambda handlers (seed ${seed})`, () => {
     let run: ScenarioRun;
     let side: ErpSide;
     const ramp = new Map<string, RampView>();
