@@ -12,12 +12,13 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { systemClock, ttlSeconds } from "./clock.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { coaChunkSk, coaGenerationPrefix, coaHeaderSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
+import { queryPrefix } from "./query-prefix.js";
 
 /** Well under the 400 KB item limit, leaving room for keys and attribute names. */
 export const COA_CHUNK_BYTES = 350_000;
@@ -51,24 +52,8 @@ export function createCoaSnapshots(deps: StoreDeps) {
 
   async function chunksOf(tenantId: string, scope: string, generation: string) {
     const rows: Array<{ SK: string; data?: Uint8Array }> = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const res = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
-          ExpressionAttributeValues: {
-            ":pk": tenantPk(tenantId),
-            ":prefix": coaGenerationPrefix(scope, generation),
-          },
-          ConsistentRead: true,
-          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-        }),
-      );
-      for (const row of res.Items ?? [])
-        rows.push({ SK: String(row.SK), data: row.data as Uint8Array | undefined });
-      cursor = res.LastEvaluatedKey;
-    } while (cursor);
+    for await (const row of queryPrefix(deps, tenantPk(tenantId), coaGenerationPrefix(scope, generation)))
+      rows.push({ SK: String(row.SK), data: row.data as Uint8Array | undefined });
     return rows;
   }
 

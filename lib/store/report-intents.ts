@@ -26,13 +26,7 @@
  * repeated after a crash; the header is deleted last.
  */
 import { randomUUID } from "node:crypto";
-import {
-  DeleteCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { systemClock } from "./clock.js";
 import { conditionalFailuresOf, isConditionalCheckFailed } from "./conditional.js";
@@ -40,6 +34,7 @@ import { INTENT_SK_PREFIX, intentChunkPrefix, intentChunkSk, intentSk, tenantPk 
 import { putLedgerItem, readLedgerItem, revCondition, type StoreDeps } from "./ledger.js";
 import { type LedgerItem, streamOf, toLedgerRecord } from "./ledger-item.js";
 import { type CloseDisposition, closed, isReportable, toReporting } from "./ledger-rules.js";
+import { queryPrefix } from "./query-prefix.js";
 import {
   canonicalOutcomes,
   checkListLimits,
@@ -192,26 +187,8 @@ export function createReportIntents(deps: StoreDeps) {
       filter: { syncType?: string; syncRequestId?: string | null } = {},
     ): Promise<ReportIntent[]> {
       const headers: Header[] = [];
-      let cursor: Record<string, unknown> | undefined;
-      do {
-        const res = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
-            FilterExpression: "#type = :intent",
-            ExpressionAttributeNames: { "#type": "type" },
-            ExpressionAttributeValues: {
-              ":pk": tenantPk(tenantId),
-              ":prefix": INTENT_SK_PREFIX,
-              ":intent": "intent",
-            },
-            ConsistentRead: true,
-            ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-          }),
-        );
-        for (const row of res.Items ?? []) headers.push(HeaderSchema.parse(row));
-        cursor = res.LastEvaluatedKey;
-      } while (cursor);
+      for await (const row of queryPrefix(deps, tenantPk(tenantId), INTENT_SK_PREFIX, { type: "intent" }))
+        headers.push(HeaderSchema.parse(row));
       const wanted = headers.filter(
         (h) =>
           (filter.syncType === undefined || h.syncType === filter.syncType) &&
@@ -315,44 +292,18 @@ export function createReportIntents(deps: StoreDeps) {
 
   async function chunkKeys(tenantId: string, reportId: string): Promise<string[]> {
     const keys: string[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const res = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
-          ExpressionAttributeValues: { ":pk": tenantPk(tenantId), ":prefix": intentChunkPrefix(reportId) },
-          ProjectionExpression: "SK",
-          ConsistentRead: true,
-          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-        }),
-      );
-      for (const row of res.Items ?? []) keys.push(String(row.SK));
-      cursor = res.LastEvaluatedKey;
-    } while (cursor);
+    for await (const row of queryPrefix(deps, tenantPk(tenantId), intentChunkPrefix(reportId), {
+      projection: "SK",
+    }))
+      keys.push(String(row.SK));
     return keys;
   }
 
   /** Reads the chunks, and moves a PREPARING header to OPEN with the key of exactly that content. */
   async function finalize(header: Header): Promise<ReportIntent | null> {
     const outcomes: ReportOutcome[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const res = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
-          ExpressionAttributeValues: {
-            ":pk": tenantPk(header.tenantId),
-            ":prefix": intentChunkPrefix(header.reportId),
-          },
-          ConsistentRead: true,
-          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-        }),
-      );
-      for (const row of res.Items ?? []) outcomes.push(...ChunkSchema.parse(row).outcomes);
-      cursor = res.LastEvaluatedKey;
-    } while (cursor);
+    for await (const row of queryPrefix(deps, tenantPk(header.tenantId), intentChunkPrefix(header.reportId)))
+      outcomes.push(...ChunkSchema.parse(row).outcomes);
     const key = { PK: tenantPk(header.tenantId), SK: intentSk(header.reportId) };
     if (!outcomes.length) {
       // Crashed before any chunk landed: nothing was flipped, nothing to report.
