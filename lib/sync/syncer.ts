@@ -36,7 +36,7 @@ import {
   type TenantRuntime,
   type WorkItem,
 } from "./process-item.js";
-import { type FlushResult, flushReports, type ReportKey } from "./reporter.js";
+import { type FlushResult, flushReports, type ReporterDeps, type ReportKey } from "./reporter.js";
 import { processingOrder } from "./sync-object.js";
 import { createVendorResolver } from "./vendor-creation.js";
 import { parseWorkMessage } from "./work-message.js";
@@ -278,6 +278,21 @@ export function createSyncer(deps: SyncerDeps) {
     return [...keys.values()].sort((a, b) => order(a.syncType) - order(b.syncType));
   }
 
+  /** What the reporter needs to flush one tenant's streams. */
+  function reporterDeps(rt: TenantRuntime): ReporterDeps {
+    return {
+      store: deps.store,
+      ramp: rt.ramp,
+      owner: deps.owner,
+      clock,
+      logger,
+      metrics,
+      flush: settings.flush,
+      lockLeaseMs: settings.lockLeaseMs,
+      ...(deps.crash ? { crash: deps.crash } : {}),
+    };
+  }
+
   async function flushTouched(
     tenantId: string,
     items: WorkItem[],
@@ -288,17 +303,7 @@ export function createSyncer(deps: SyncerDeps) {
       try {
         out.push(
           await flushReports(
-            {
-              store: deps.store,
-              ramp: rt.ramp,
-              owner: deps.owner,
-              clock,
-              logger,
-              metrics,
-              flush: settings.flush,
-              lockLeaseMs: settings.lockLeaseMs,
-              ...(deps.crash ? { crash: deps.crash } : {}),
-            },
+            reporterDeps(rt),
             key,
             // A Sync Button request is reported at the end of every batch that touched it: someone
             // watches Ramp's live progress, Ramp takes several calls per request, and its window is
@@ -394,21 +399,7 @@ export function createSyncer(deps: SyncerDeps) {
 
     /** Flushes one report stream now (sweep, tests). */
     flush(rt: TenantRuntime, key: ReportKey, force = true): Promise<FlushResult> {
-      return flushReports(
-        {
-          store: deps.store,
-          ramp: rt.ramp,
-          owner: deps.owner,
-          clock,
-          logger,
-          metrics,
-          flush: settings.flush,
-          lockLeaseMs: settings.lockLeaseMs,
-          ...(deps.crash ? { crash: deps.crash } : {}),
-        },
-        key,
-        { force },
-      );
+      return flushReports(reporterDeps(rt), key, { force });
     },
   };
 }
