@@ -17,6 +17,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createDemoJournal, demoCompanies } from "../lib/erp/index.js";
+import { sandboxControl } from "./ramp-sandbox/control-client.js";
 import { startSandbox } from "./ramp-sandbox/server.js";
 import { startDynamoLocal } from "./runtime/dynamo-local.js";
 import { startLocalStack } from "./runtime/stack.js";
@@ -61,15 +62,7 @@ async function main(): Promise<void> {
     currencies: ["USD", "EUR"],
     log: () => {},
   });
-  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${sb.url}/sandbox${path}`, {
-      method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const control = sandboxControl(sb.url);
   const stack = await startLocalStack({
     dynamoEndpoint: dynamo.endpoint,
     env: { LOG_LEVEL: "ERROR" },

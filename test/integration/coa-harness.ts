@@ -11,6 +11,7 @@ import {
   type RampClient,
 } from "../../lib/ramp/index.js";
 import { manualClock } from "../../local/ramp-sandbox/clock.js";
+import { sandboxControl } from "../../local/ramp-sandbox/control-client.js";
 import { type RunningSandbox, type StartOptions, startSandbox } from "../../local/ramp-sandbox/server.js";
 
 export interface SandboxRamp {
@@ -50,16 +51,7 @@ export async function sandboxRamp(opts: StartOptions = {}): Promise<SandboxRamp>
       retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
       ...(fetchImpl ? { fetch: fetchImpl } : {}),
     });
-  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${sb.url}/sandbox${path}`, {
-      method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json()) as T;
-    if (!res.ok) throw new Error(`sandbox control ${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const control = sandboxControl(sb.url);
   const calls = async () => (await control<{ byRoute: Record<string, number> }>("GET", "/stats")).byRoute;
   return {
     sb,

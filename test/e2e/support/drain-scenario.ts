@@ -27,6 +27,7 @@ import type {
 } from "../../../lib/ramp/model.js";
 import { billPhases, paymentMode, settlingTransactionIds } from "../../../lib/sync/bill-phases.js";
 import type { Kind } from "../../../lib/sync/kinds.js";
+import { sandboxControl } from "../../../local/ramp-sandbox/control-client.js";
 import { type RunningSandbox, startSandbox } from "../../../local/ramp-sandbox/server.js";
 import { type DrainStats, type LocalStack, startLocalStack } from "../../../local/runtime/stack.js";
 import type { ErpSide } from "./erp-side.js";
@@ -105,16 +106,7 @@ export async function runDrainScenario(o: ScenarioOptions): Promise<ScenarioRun>
     // Merchant currencies of foreign card charges: ones both ERPs know.
     currencies: ["USD", "EUR"],
   });
-  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${sb.url}/sandbox${path}`, {
-      method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json()) as T;
-    if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const control = sandboxControl(sb.url);
   // The test's own view of Ramp (listing, and the user's re-coding), through the real client, as a
   // client app of its own: Ramp's rate limit is per app, and the service's app must keep its budget.
   const observer = await control<{ client_id: string; client_secret: string }>("POST", "/apps", {
