@@ -233,11 +233,10 @@ export class RampErpSyncStack extends Stack {
     ];
     for (const [id, reason] of because) Validations.of(this).acknowledge({ id, reason });
 
-    const alarms = new SyncAlarms(this, "SyncAlarms", {
+    new SyncAlarms(this, "SyncAlarms", {
       topic: this.monitoring.topic,
       thresholds: { backlog: 1_000, failedPerMinute: 20, ...props.alarmThresholds },
     });
-    void alarms;
     new CfnOutput(this, "WebhookUrl", {
       value: `${this.api.apiEndpoint}/webhooks/{tenantId}`,
       description: "Ramp webhook endpoint (subscribe with npm run ops -- webhooks subscribe)",
