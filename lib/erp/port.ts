@@ -214,6 +214,24 @@ export interface PostResult {
 
 export type PostOutcome = { ok: true; result: PostResult } | { ok: false; error: ErpError };
 
+/**
+ * How complete the ERP's record under a reference is (ARCHITECTURE.md, "Complete or finish").
+ * A worker killed inside a multi-step ERP write leaves one of these behind:
+ * - `complete`: everything the posting needs is in the ERP (posted, paid where Ramp paid);
+ * - `draft`: the record exists but was never posted (killed between create and post);
+ * - `partial`: posted, but a later step is missing — a reimbursement invoice without the
+ *   payment Ramp already made, a bill payment not reconciled with its bill.
+ * Only a complete record may be recorded and reported to Ramp as synced.
+ */
+export type RecordState = "complete" | "draft" | "partial";
+
+export interface FoundRecord extends PostResult {
+  created: false;
+  state: RecordState;
+  /** What is missing (for logs and the finishing step), null when complete. */
+  missing: string | null;
+}
+
 // ---------------------------------------------------------------- errors
 
 export type ErpErrorCode =
@@ -294,14 +312,28 @@ export interface ErpPort {
   /** The coding surface of every configured company. */
   readSurface(): Promise<CodingSurface>;
 
-  /** Look a reference up (idempotent look-before-create). */
-  find(ref: string, companyKey: string): Promise<PostResult | null>;
+  /**
+   * Looks a reference up and says how complete its record is. With the posting, completeness
+   * is judged against what the posting needs (a reimbursement Ramp already paid needs its
+   * payment move); without it, only the record itself (draft or posted) is judged.
+   */
+  find(ref: string, companyKey: string, posting?: Posting): Promise<FoundRecord | null>;
 
-  /** Posts unless the reference exists; throws ErpError. */
+  /**
+   * Posts. Adapters also look before creating (defence in depth), but the protocol does not
+   * rely on it: it only calls post for a reference it has no record of (lib/sync/process-item).
+   */
   post(posting: Posting): Promise<PostResult>;
 
   /** Posts several, each independently; outcome order follows input order. */
   postBatch(postings: readonly Posting[]): Promise<PostOutcome[]>;
+
+  /**
+   * Finishes records `find` reported incomplete (posts a draft, adds the missing payment,
+   * reconciles), through the same path postBatch uses; never creates a second record for a
+   * reference. The outcome's erpId is the finished record's. Outcome order follows input order.
+   */
+  finishBatch(items: readonly { posting: Posting; found: FoundRecord }[]): Promise<PostOutcome[]>;
 
   /** For PAID_IN_ERP bills: the payment the ERP already holds for the bill, if any. */
   findBillPayment(billErpId: string, companyKey: string): Promise<string | null>;

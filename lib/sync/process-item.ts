@@ -11,7 +11,7 @@
  */
 import type { TenantConfig } from "../config/tenant.js";
 import { type CodingContext, resolveCompany } from "../erp/mapping/index.js";
-import { type ErpPort, type Posting, type PostResult, userError } from "../erp/port.js";
+import { type ErpPort, type FoundRecord, type Posting, type PostResult, userError } from "../erp/port.js";
 import type { RampClient } from "../ramp/client.js";
 import { RampApiError } from "../ramp/errors.js";
 import type { RampBill } from "../ramp/model.js";
@@ -48,7 +48,7 @@ export interface WorkItem {
 
 export type ItemOutcome =
   /** POSTED in the ledger: `via` says how the ERP id was obtained. */
-  | { status: "posted"; erpRef: string; via: "created" | "found" | "settled" | "paid-in-erp" }
+  | { status: "posted"; erpRef: string; via: PostedVia }
   | { status: "skipped"; reason: string }
   /** Not claimed: waits for a related object (bill, card-paid bill payment). */
   | { status: "held"; reason: string }
@@ -101,10 +101,17 @@ export interface ItemDeps {
   crash?: CrashHook;
 }
 
+/**
+ * How a POSTED row got its ERP id: created now, found complete, finished (an earlier
+ * attempt left it incomplete), settled by a card-paid bill's payment, or paid in the ERP.
+ */
+export type PostedVia = "created" | "found" | "finished" | "settled" | "paid-in-erp";
+
 export type Prepared =
   | { done: ItemOutcome }
   | { record: string; via: "found" | "settled" | "paid-in-erp"; claimed: LedgerItem; object: SyncObject }
-  | { post: Posting; claimed: LedgerItem; object: SyncObject; claimedAt: number };
+  /** `resume`: an earlier attempt left this incomplete record; it is finished, never posted anew. */
+  | { post: Posting; resume?: FoundRecord; claimed: LedgerItem; object: SyncObject; claimedAt: number };
 
 /** Follow-up work an item unlocks once POSTED (payment after bill, settled card transactions after payment). */
 export function followUpsOf(object: SyncObject, base: Pick<WorkItem, "tenantId">): WorkItem[] {
@@ -289,11 +296,26 @@ export async function prepareItem(deps: ItemDeps, item: WorkItem): Promise<Prepa
       ...(billErpId ? { billErpId } : {}),
       vendorRemoteId,
     });
-    if (claim.outcome === "takeover") {
-      // The previous holder may have written to the ERP before dying: look before anything else.
-      if (deps.settings.takeoverGraceMs > 0) await deps.sleep(deps.settings.takeoverGraceMs);
-      const found = await deps.erpSlot(() => rt.erp.find(posting.ref, posting.companyKey));
-      if (found) return { record: found.erpId, via: "found", claimed, object: toMap };
+    if (claim.outcome !== "claimed") {
+      // Complete or finish (ARCHITECTURE.md): an earlier attempt may have written to the ERP —
+      // a holder killed mid-write (takeover), or a failed attempt whose write landed in part
+      // (a timeout after the create, a reimbursement whose payment was refused). Look before
+      // anything else, and record only a complete record; an incomplete one is finished
+      // through the adapter's postBatch path, never posted a second time.
+      if (claim.outcome === "takeover" && deps.settings.takeoverGraceMs > 0)
+        await deps.sleep(deps.settings.takeoverGraceMs);
+      const found = await deps.erpSlot(() => rt.erp.find(posting.ref, posting.companyKey, posting));
+      if (found?.state === "complete") return { record: found.erpId, via: "found", claimed, object: toMap };
+      if (found) {
+        logger.warn("incomplete ERP record found; finishing it before anything is recorded", {
+          tenantId,
+          kind: object.kind,
+          rampId: object.object.id,
+          state: found.state,
+          missing: found.missing,
+        });
+        return { post: posting, resume: found, claimed, object: toMap, claimedAt };
+      }
     }
     return { post: posting, claimed, object: toMap, claimedAt };
   } catch (err) {
@@ -306,9 +328,7 @@ export async function prepareItem(deps: ItemDeps, item: WorkItem): Promise<Prepa
 export async function finishItem(
   deps: ItemDeps,
   claimed: LedgerItem,
-  result:
-    | { ok: true; erpRef: string; via: "created" | "found" | "settled" | "paid-in-erp" }
-    | { ok: false; error: unknown },
+  result: { ok: true; erpRef: string; via: PostedVia } | { ok: false; error: unknown },
 ): Promise<ItemOutcome> {
   if (!result.ok) return recordFailure(deps, claimed, result.error);
   const { tenantId, kind, rampId } = claimed;

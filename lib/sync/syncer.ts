@@ -16,7 +16,7 @@
  * attempts the ledger makes it reportable and it is acked) or `poison` (body not
  * a work message: the handler fails that record until SQS moves it to the DLQ).
  */
-import type { PostOutcome } from "../erp/port.js";
+import type { FoundRecord, PostOutcome } from "../erp/port.js";
 import type { RampLogger } from "../ramp/ports.js";
 import type { Store } from "../store/index.js";
 import { type CrashHook, InjectedCrash } from "./crash-points.js";
@@ -147,15 +147,12 @@ export function createSyncer(deps: SyncerDeps) {
           outcome = await finishItem(itemDeps, p.claimed, { ok: true, erpRef: p.record, via: p.via });
         else {
           const r = posted.get(i);
-          outcome = !r
-            ? { status: "skipped", reason: "lost-lease" }
-            : r.ok
-              ? await finishItem(itemDeps, p.claimed, {
-                  ok: true,
-                  erpRef: r.result.erpId,
-                  via: r.result.created ? "created" : "found",
-                })
-              : await finishItem(itemDeps, p.claimed, { ok: false, error: r.error });
+          if (!r) outcome = { status: "skipped", reason: "lost-lease" };
+          else if (!r.ok) outcome = await finishItem(itemDeps, p.claimed, { ok: false, error: r.error });
+          else {
+            const via = p.resume ? "finished" : r.result.created ? "created" : "found";
+            outcome = await finishItem(itemDeps, p.claimed, { ok: true, erpRef: r.result.erpId, via });
+          }
         }
         outcomes.set(item, outcome);
         if (outcome.status === "posted" && !("done" in p)) {
@@ -176,6 +173,8 @@ export function createSyncer(deps: SyncerDeps) {
   /**
    * The ERP writes of one wave: through postBatch in chunks where the adapter
    * batches, else one post per item — both bounded by the tenant's ERP slots.
+   * Records an earlier attempt left incomplete go through finishBatch instead
+   * (the adapter finishes them; nothing is created a second time).
    * Before each write the wave's aging claims are renewed; an item whose lease
    * was taken over is dropped (its new holder will find or post it).
    */
@@ -218,42 +217,40 @@ export function createSyncer(deps: SyncerDeps) {
         });
       }
     };
-    if (erp.capabilities.batchPosting && jobs.length > 1) {
-      const size = Math.max(1, erp.capabilities.maxBatchSize);
-      const chunks: (typeof jobs)[] = [];
-      for (let k = 0; k < jobs.length; k += size) chunks.push(jobs.slice(k, k + size));
-      await mapLimit(chunks, erpLimit, (chunk) =>
-        // The lease check runs once the slot is ours: waiting for a slot can take long too.
-        d.erpSlot(async () => {
-          const live = await keepLease(chunk);
-          if (!live.length) return;
-          let results: PostOutcome[];
-          try {
-            results = await timed(live.length, () => erp.postBatch(live.map((j) => j.p.post)));
-          } catch (error) {
-            results = live.map(() => ({ ok: false, error }) as PostOutcome);
-          }
-          live.forEach((j, k) => {
-            out.set(
-              j.i,
-              results[k] ?? ({ ok: false, error: new Error("ERP returned no outcome") } as PostOutcome),
-            );
-          });
-        }),
-      );
-    } else {
-      await mapLimit(jobs, erpLimit, (j) =>
-        d.erpSlot(async () => {
-          const [live] = await keepLease([j]);
-          if (!live) return;
-          try {
-            out.set(j.i, { ok: true, result: await timed(1, () => erp.post(j.p.post)) });
-          } catch (error) {
-            out.set(j.i, { ok: false, error } as PostOutcome);
-          }
-        }),
-      );
+    type Job = (typeof jobs)[number];
+    /** One ERP call for a group of live jobs: finish what an earlier attempt left incomplete, else post. */
+    const write = (live: Job[], finishing: boolean): Promise<PostOutcome[]> => {
+      if (finishing)
+        return erp.finishBatch(live.map((j) => ({ posting: j.p.post, found: j.p.resume as FoundRecord })));
+      if (live.length === 1)
+        return erp.post((live[0] as Job).p.post).then((result): PostOutcome[] => [{ ok: true, result }]);
+      return erp.postBatch(live.map((j) => j.p.post));
+    };
+    const size = erp.capabilities.batchPosting ? Math.max(1, erp.capabilities.maxBatchSize) : 1;
+    const groups: { finishing: boolean; chunk: Job[] }[] = [];
+    for (const finishing of [true, false]) {
+      const mine = jobs.filter((j) => !!j.p.resume === finishing);
+      for (let k = 0; k < mine.length; k += size) groups.push({ finishing, chunk: mine.slice(k, k + size) });
     }
+    await mapLimit(groups, erpLimit, ({ finishing, chunk }) =>
+      // The lease check runs once the slot is ours: waiting for a slot can take long too.
+      d.erpSlot(async () => {
+        const live = await keepLease(chunk);
+        if (!live.length) return;
+        let results: PostOutcome[];
+        try {
+          results = await timed(live.length, () => write(live, finishing));
+        } catch (error) {
+          results = live.map(() => ({ ok: false, error }) as PostOutcome);
+        }
+        live.forEach((j, k) => {
+          out.set(
+            j.i,
+            results[k] ?? ({ ok: false, error: new Error("ERP returned no outcome") } as PostOutcome),
+          );
+        });
+      }),
+    );
     return out;
   }
 

@@ -128,7 +128,12 @@ describe("hand edits of the journal", () => {
       path,
       "\n2026-04-03 * (J000777) Office Depot | entered by the bookkeeper  ; ramp-ref:ramp:transaction:manual, ramp-company:demo\n    demo:Expenses:Meals  5.00 USD\n    demo:Liabilities:Ramp Card  -5.00 USD\n",
     );
-    expect(await erp.find("ramp:transaction:manual", "demo")).toEqual({ erpId: "J000777", created: false });
+    expect(await erp.find("ramp:transaction:manual", "demo")).toEqual({
+      erpId: "J000777",
+      created: false,
+      state: "complete",
+      missing: null,
+    });
     expect(await erp.post(tx("manual", 500))).toEqual({ erpId: "J000777", created: false });
     // numbering continues after the highest id in the file
     expect((await erp.post(tx("next", 1))).erpId).toBe("J000778");

@@ -12,6 +12,7 @@ import {
   ErpError,
   type ErpPort,
   type ErpVendor,
+  type FoundRecord,
   type GlClassification,
   integratorError,
   type Posting,
@@ -146,10 +147,21 @@ export class JournalErp implements ErpPort {
     return surface;
   }
 
-  async find(ref: string, companyKey: string): Promise<PostResult | null> {
+  /**
+   * A journal entry is written whole (one append + fsync per batch, every posting one
+   * transaction, a reimbursement's payment leg included), so a record found is complete.
+   */
+  async find(ref: string, companyKey: string, _posting?: Posting): Promise<FoundRecord | null> {
     const ix = await this.locked(() => this.current());
     const hit = ix.refs.get(ref);
-    return hit && hit.companyKey === companyKey ? { erpId: hit.erpId, created: false } : null;
+    return hit && hit.companyKey === companyKey
+      ? { erpId: hit.erpId, created: false, state: "complete", missing: null }
+      : null;
+  }
+
+  /** Nothing is ever left half-written here (see find); postBatch answers with the existing entry. */
+  finishBatch(items: readonly { posting: Posting; found: FoundRecord }[]): Promise<PostOutcome[]> {
+    return this.postBatch(items.map((i) => i.posting));
   }
 
   async post(posting: Posting): Promise<PostResult> {

@@ -21,12 +21,14 @@
  */
 import { fromMajor } from "../../money/index.js";
 import { parseExternalRef } from "../../sync/kinds.js";
+import type { ErpCrashHook } from "../crash-points.js";
 import {
   type CodingSurface,
   type ErpCapabilities,
   type ErpField,
   type ErpPort,
   type ErpVendor,
+  type FoundRecord,
   integratorError,
   type Posting,
   type PostOutcome,
@@ -43,6 +45,7 @@ import { type CompanyInfo, Needs, Refs } from "./refs.js";
 import { TrytonRpc, TrytonRpcError } from "./rpc.js";
 import { TrytonSession } from "./session.js";
 import { readCompanySurface } from "./surface.js";
+import type { WriteHooks } from "./write-hooks.js";
 
 interface Journals {
   card: number;
@@ -60,8 +63,15 @@ type Batched = Extract<Posting, { kind: "transaction" | "transfer" | "cashback" 
 const INVOICE_KINDS = new Set(["bill", "vendor_credit", "reimbursement"]);
 const isBatched = (p: Posting): p is Batched =>
   p.kind === "transaction" || p.kind === "transfer" || p.kind === "cashback";
-const isInvoiceRef = (ref: string) => INVOICE_KINDS.has(parseExternalRef(ref)?.kind ?? "");
 const paymentRefOf = (ref: string) => `${ref}#payment`;
+/**
+ * A reimbursement's own ref names its invoice; its payment move carries `<ref>#payment`
+ * and is a move, not an invoice (looking it up among invoices found nothing, so a
+ * retry after a kill between the payment's post and its reconciliation paid twice).
+ */
+const isInvoiceRef = (ref: string) =>
+  !ref.endsWith("#payment") && INVOICE_KINDS.has(parseExternalRef(ref)?.kind ?? "");
+const COMPLETE = { state: "complete", missing: null } as const;
 
 export class TrytonErp implements ErpPort {
   readonly type = "tryton";
@@ -70,9 +80,12 @@ export class TrytonErp implements ErpPort {
   private readonly settings: TrytonSettings;
   private readonly companies = new Map<string, Promise<CompanyInfo>>();
   private journalIds: Promise<Journals> | null = null;
+  /** Kill-test hook inside multi-step writes (lib/erp/crash-points.ts); none in production. */
+  private readonly crash: ErpCrashHook | undefined;
 
-  constructor(config: TrytonConfig, deps: { fetch?: typeof fetch } = {}) {
+  constructor(config: TrytonConfig, deps: { fetch?: typeof fetch; crash?: ErpCrashHook } = {}) {
     this.settings = TrytonConfigSchema.parse(config);
+    this.crash = deps.crash;
     const { url, database, username, password, timeoutMs } = this.settings;
     this.session = new TrytonSession(
       new TrytonRpc({
@@ -189,12 +202,68 @@ export class TrytonErp implements ErpPort {
 
   // ------------------------------------------------------------ lookups
 
-  async find(ref: string, companyKey: string): Promise<PostResult | null> {
+  async find(ref: string, companyKey: string, posting?: Posting): Promise<FoundRecord | null> {
     return this.guard("looking up a reference", async () => {
       const company = await this.company(companyKey);
       const f = (await this.findRecords(company, [ref])).get(ref);
-      return f ? { erpId: erpRef(f.model, f.id), created: false } : null;
+      if (!f) return null;
+      const { state, missing } = await this.completeness(company, ref, f, posting);
+      return { erpId: erpRef(f.model, f.id), created: false, state, missing };
     });
+  }
+
+  /**
+   * Is everything the posting needs in Tryton? A draft (killed between create and post)
+   * is never complete; a reimbursement Ramp already paid needs its payment move posted and
+   * reconciled (the invoice `paid`); a bill payment's move must be reconciled with (or,
+   * when partial, attached to) its bill. Finishing is postBatch's job (finishBatch).
+   */
+  private async completeness(
+    company: CompanyInfo,
+    ref: string,
+    f: Found,
+    posting: Posting | undefined,
+  ): Promise<Pick<FoundRecord, "state" | "missing">> {
+    if (f.state === "draft" || f.state === "validated")
+      return { state: "draft", missing: `${f.model} ${f.id} is not posted` };
+    if (posting?.kind === "reimbursement" && posting.payment && f.state !== "paid") {
+      const pay = (await this.findRecords(company, [paymentRefOf(ref)])).get(paymentRefOf(ref));
+      if (!pay) return { state: "partial", missing: "the payment move Ramp already made is missing" };
+      if (pay.state === "draft") return { state: "partial", missing: `payment move ${pay.id} is not posted` };
+      return { state: "partial", missing: `payment move ${pay.id} is not reconciled with the invoice` };
+    }
+    if (posting?.kind === "bill_payment") {
+      const invoiceId = parseErpRef(posting.billErpId, "account.invoice");
+      const rpc = this.session.rpc;
+      const ctx = this.session.ctx(company.id);
+      const [inv] =
+        invoiceId === null
+          ? []
+          : await rpc.searchRead<{ state: string; account: number; payment_lines: number[] | null }>(
+              "account.invoice",
+              [
+                ["id", "=", invoiceId],
+                ["company", "=", company.id],
+              ],
+              ["state", "account", "payment_lines"],
+              ctx,
+            );
+      if (!inv || inv.state === "paid") return COMPLETE;
+      const open = await rpc.search(
+        "account.move.line",
+        [
+          ["move", "=", f.id],
+          ["account", "=", inv.account],
+          ["reconciliation", "=", null],
+        ],
+        ctx,
+      );
+      const attached = new Set(inv.payment_lines ?? []);
+      const loose = open.filter((id) => !attached.has(id));
+      if (loose.length)
+        return { state: "partial", missing: `payment move ${f.id} is not reconciled with the bill` };
+    }
+    return COMPLETE;
   }
 
   /** Records holding each ref (the oldest when duplicates exist); two queries for any number of refs. */
@@ -366,6 +435,15 @@ export class TrytonErp implements ErpPort {
     return outcome.result;
   }
 
+  /**
+   * postBatch is already look-before-create and finishes what it finds unfinished (posts
+   * stale drafts, recreates a draft invoice, adds a missing payment, reconciles): finishing
+   * a takeover goes through exactly that path.
+   */
+  finishBatch(items: readonly { posting: Posting; found: FoundRecord }[]): Promise<PostOutcome[]> {
+    return this.postBatch(items.map((i) => i.posting));
+  }
+
   async postBatch(postings: readonly Posting[]): Promise<PostOutcome[]> {
     const outcomes: (PostOutcome | undefined)[] = new Array(postings.length).fill(undefined);
     const groups = new Map<string, number[]>();
@@ -444,6 +522,16 @@ export class TrytonErp implements ErpPort {
         fail(i, err);
       }
     }
+    // Kill-test windows between the records of the batch: after each write unit, while more remain.
+    const units = staleDrafts.length + Math.ceil(drafts.length / this.settings.maxBatchSize);
+    const docs = todo.flatMap((i) => {
+      const p = postings[i] as Posting;
+      return isBatched(p) ? [] : [{ i, p }];
+    });
+    let written = 0;
+    const between = async (ref: string) => {
+      if (++written < units + docs.length) await this.crash?.("erp-between", { refs: [ref] });
+    };
     for (const s of staleDrafts) {
       try {
         await this.session.rpc.button("account.move", "post", [s.id], this.session.ctx(company.id));
@@ -451,26 +539,22 @@ export class TrytonErp implements ErpPort {
       } catch (err) {
         fail(s.i, err);
       }
+      await between((postings[s.i] as Posting).ref);
     }
     for (let start = 0; start < drafts.length; start += this.settings.maxBatchSize) {
-      await this.createMoves(
-        company,
-        refs,
-        drafts.slice(start, start + this.settings.maxBatchSize),
-        ok,
-        fail,
-      );
+      const chunk = drafts.slice(start, start + this.settings.maxBatchSize);
+      await this.createMoves(company, refs, chunk, ok, fail);
+      await between((postings[(chunk[chunk.length - 1] as { i: number }).i] as Posting).ref);
     }
 
     // Documents: one at a time (an invoice needs create, tax fix-up and post in sequence).
-    for (const i of todo) {
-      const p = postings[i] as Posting;
-      if (isBatched(p)) continue;
+    for (const { i, p } of docs) {
       try {
         ok(i, await this.postDocument(p, company, journals, refs, found.get(p.ref) ?? null));
       } catch (err) {
         fail(i, err);
       }
+      await between(p.ref);
     }
     for (const [i, first] of repeats) {
       const o = outcomes[first];
@@ -504,6 +588,7 @@ export class TrytonErp implements ErpPort {
       for (const c of chunk) await this.createMoves(company, refs, [c], ok, fail);
       return;
     }
+    await this.crash?.("erp-created", { refs: chunk.map((c) => c.draft.ref) });
     try {
       await rpc.button("account.move", "post", ids, ctx);
       chunk.forEach((c, k) => {
@@ -554,7 +639,7 @@ export class TrytonErp implements ErpPort {
           refs,
         );
         await dropDraft();
-        const id = await createAndPostInvoice(this.session, company.id, draft);
+        const id = await createAndPostInvoice(this.session, company.id, draft, this.hooks(p.ref));
         return { erpId: erpRef("account.invoice", id), created: true };
       }
       case "reimbursement": {
@@ -583,8 +668,9 @@ export class TrytonErp implements ErpPort {
             refs.account(p.payment.bankAccountRemoteId, p.payment.date);
           }
           await dropDraft();
-          invoiceId = await createAndPostInvoice(this.session, company.id, draft);
+          invoiceId = await createAndPostInvoice(this.session, company.id, draft, this.hooks(p.ref));
           created = true;
+          if (p.payment) await this.crash?.("erp-invoiced", { refs: [p.ref] });
         }
         if (p.payment) await this.payReimbursement(p.ref, p.payment, invoiceId, company, journals, refs);
         return { erpId: erpRef("account.invoice", invoiceId), created };
@@ -619,15 +705,20 @@ export class TrytonErp implements ErpPort {
       );
       return;
     }
-    await payInvoice(this.session, refs, {
-      invoice: inv,
-      ref: payRef,
-      date: payment.date,
-      period: refs.period(payment.date).id,
-      journal: journals.cash,
-      creditAccount: refs.account(payment.bankAccountRemoteId, payment.date).id,
-      amount: null,
-    });
+    await payInvoice(
+      this.session,
+      refs,
+      {
+        invoice: inv,
+        ref: payRef,
+        date: payment.date,
+        period: refs.period(payment.date).id,
+        journal: journals.cash,
+        creditAccount: refs.account(payment.bankAccountRemoteId, payment.date).id,
+        amount: null,
+      },
+      this.hooks(ref),
+    );
   }
 
   private async openLines(company: CompanyInfo, ids: number[]): Promise<number[]> {
@@ -674,16 +765,27 @@ export class TrytonErp implements ErpPort {
     }
     const period = refs.period(p.date);
     const credit = refs.account(p.creditAccountRemoteId, p.date);
-    const moveId = await payInvoice(this.session, refs, {
-      invoice: inv,
-      ref: p.ref,
-      date: p.date,
-      period: period.id,
-      journal: journals.cash,
-      creditAccount: credit.id,
-      amount: p.amount,
-    });
+    const moveId = await payInvoice(
+      this.session,
+      refs,
+      {
+        invoice: inv,
+        ref: p.ref,
+        date: p.date,
+        period: period.id,
+        journal: journals.cash,
+        creditAccount: credit.id,
+        amount: p.amount,
+      },
+      this.hooks(p.ref),
+    );
     return { erpId: erpRef("account.move", moveId), created: true };
+  }
+
+  /** The kill-test hook bound to one posting's ref, for the write helpers (invoices, payments). */
+  private hooks(ref: string): WriteHooks {
+    const crash = this.crash;
+    return crash ? { at: (point) => crash(point, { refs: [ref] }) } : {};
   }
 
   async close(): Promise<void> {

@@ -18,6 +18,7 @@ import type { Refs } from "./refs.js";
 import type { TrytonRpc } from "./rpc.js";
 import type { TrytonSession } from "./session.js";
 import { tagDate, tagDecimal } from "./wire.js";
+import type { WriteHooks } from "./write-hooks.js";
 
 export interface InvoiceInput {
   ref: string;
@@ -91,6 +92,7 @@ export async function createAndPostInvoice(
   session: TrytonSession,
   companyId: number,
   draft: InvoiceDraft,
+  hooks: WriteHooks = {},
 ): Promise<number> {
   const rpc: TrytonRpc = session.rpc;
   const ctx = session.ctx(companyId);
@@ -126,6 +128,7 @@ export async function createAndPostInvoice(
         }
       }
     }
+    await hooks.at?.("erp-created");
     await rpc.button("account.invoice", "post", [id], ctx);
   } catch (err) {
     await rpc.model("account.invoice", "delete", [[id]], ctx).catch(() => undefined);

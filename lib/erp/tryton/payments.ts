@@ -15,6 +15,7 @@ import { userError } from "../port.js";
 import { type LineSpec, moveValues } from "./moves.js";
 import type { Refs } from "./refs.js";
 import type { TrytonSession } from "./session.js";
+import type { WriteHooks } from "./write-hooks.js";
 
 interface InvoiceRow {
   id: number;
@@ -66,7 +67,12 @@ export interface PayInput {
   amount: Money | null;
 }
 
-export async function payInvoice(session: TrytonSession, refs: Refs, input: PayInput): Promise<number> {
+export async function payInvoice(
+  session: TrytonSession,
+  refs: Refs,
+  input: PayInput,
+  hooks: WriteHooks = {},
+): Promise<number> {
   const rpc = session.rpc;
   const ctx = session.ctx(refs.company.id);
   const inv = input.invoice;
@@ -121,7 +127,9 @@ export async function payInvoice(session: TrytonSession, refs: Refs, input: PayI
   );
   const [moveId] = await rpc.create("account.move", [values], ctx);
   if (moveId === undefined) throw new Error("account.move.create returned no id");
+  await hooks.at?.("erp-created");
   await rpc.button("account.move", "post", [moveId], ctx);
+  await hooks.at?.("erp-unsettled");
   await settle(session, refs.company.id, inv, moveId, full ? open.map((l) => l.id) : null);
   return moveId;
 }
