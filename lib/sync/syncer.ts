@@ -241,6 +241,7 @@ export function createSyncer(deps: SyncerDeps) {
         try {
           results = await timed(live.length, () => write(live, finishing));
         } catch (error) {
+          if (error instanceof InjectedCrash) throw error;
           results = live.map(() => ({ ok: false, error }) as PostOutcome);
         }
         live.forEach((j, k) => {

@@ -49,6 +49,8 @@ export interface Harness {
     settings?: Partial<SyncerSettings>;
     erp?: ErpPort;
     ramp?: RampClient;
+    /** Another view of the store (e.g. one that fails every call once the worker is "dead"). */
+    store?: Store;
   }): ReturnType<typeof createSyncer>;
   ready(): Promise<WorkItem[]>;
   journalRefs(): Promise<Map<string, number>>;
@@ -167,7 +169,7 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
     logs,
     syncer(opts = {}) {
       return createSyncer({
-        store,
+        store: opts.store ?? store,
         runtimeFor: async (id) => (id === TENANT ? rtOf(opts.erp, opts.ramp) : null),
         owner: opts.owner ?? `worker-${++owners}`,
         clock: () => clock.now,
