@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Projects: `npm test` runs unit + integration + sandbox (fast, no Tryton);
- * `npm run test:erp` needs a live trytond; `npm run test:e2e` runs the end-to-end suites.
+ * `npm run test:erp` needs a live trytond; `npm run test:e2e` runs the end-to-end suites;
+ * `npm run test:chaos` the kill-based chaos suites (journal and the live Tryton).
  */
 export default defineConfig({
   test: {
@@ -24,6 +25,17 @@ export default defineConfig({
           include: ["test/erp/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // Kill-based chaos (test/chaos): the real handlers in child processes, SIGKILLed at aimed windows.
+          name: "chaos",
+          include: ["test/chaos/**/*.test.ts"],
+          globalSetup: ["test/support/global-dynamo.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { createSecretJsonReader } from "../../lib/aws/secrets.js";
 import { createTenantRampClients } from "../../lib/aws/tenant-ramp.js";
 import type { SyncerEnv } from "../../lib/config/env.js";
+import type { ErpCrashHook } from "../../lib/erp/crash-points.js";
 import { createErp } from "../../lib/erp/index.js";
 import { codingContextFromSurface } from "../../lib/erp/mapping/index.js";
 import type { RampLogger } from "../../lib/ramp/index.js";
@@ -27,7 +28,16 @@ export interface SyncerRuntimeDeps {
   newOwner(requestId?: string): string;
 }
 
-export function buildSyncerDeps(env: SyncerEnv, logger?: RampLogger): SyncerRuntimeDeps {
+export interface SyncerBuildOptions {
+  /** Kill tests only (test/chaos): a hook inside the ERP adapters' multi-step writes. */
+  erpCrash?: ErpCrashHook;
+}
+
+export function buildSyncerDeps(
+  env: SyncerEnv,
+  logger?: RampLogger,
+  options: SyncerBuildOptions = {},
+): SyncerRuntimeDeps {
   const doc = createDocumentClient({ region: env.AWS_REGION });
   const tableDeps = { doc, tableName: env.TABLE_NAME };
   const store = createStore(tableDeps);
@@ -46,6 +56,7 @@ export function buildSyncerDeps(env: SyncerEnv, logger?: RampLogger): SyncerRunt
     const ramp = rampFor(tenant);
     const erp = await createErp(tenant, {
       readSecret: async (id) => JSON.stringify(await secrets.read(id, z.unknown())),
+      ...(options.erpCrash ? { crash: options.erpCrash } : {}),
     });
     const coding = codingContextFromSurface(await erp.readSurface());
     return { tenant, ramp, erp, coding };

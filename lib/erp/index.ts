@@ -4,6 +4,7 @@
  * of AWS clients and tests can pass a stub.
  */
 import type { TenantConfig } from "../config/tenant.js";
+import type { ErpCrashHook } from "./crash-points.js";
 import { createJournalErp } from "./journal/adapter.js";
 import type { ErpPort } from "./port.js";
 import { TrytonErp } from "./tryton/index.js";
@@ -12,13 +13,15 @@ export interface ErpFactoryDeps {
   /** Reads `{ "password": "…" }` (or a plain string) from the secret id; needed for Tryton only. */
   readSecret?: (secretId: string) => Promise<string>;
   fetch?: typeof fetch;
+  /** Kill tests only (test/chaos): a hook inside multi-step ERP writes. */
+  crash?: ErpCrashHook;
 }
 
 export async function createErp(tenant: TenantConfig, deps: ErpFactoryDeps = {}): Promise<ErpPort> {
   const erp = tenant.erp;
   switch (erp.kind) {
     case "journal":
-      return createJournalErp(erp.path);
+      return createJournalErp(erp.path, deps.crash ? { crash: deps.crash } : {});
     case "tryton": {
       if (!deps.readSecret)
         throw new Error(`tenant ${tenant.tenantId}: a secret reader is needed for Tryton`);
@@ -32,7 +35,7 @@ export async function createErp(tenant: TenantConfig, deps: ErpFactoryDeps = {})
           timeoutMs: erp.timeoutMs,
           companies: tenant.companies.map((c) => ({ key: c.key, erpCompanyId: c.erpCompanyId })),
         },
-        deps.fetch ? { fetch: deps.fetch } : {},
+        { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.crash ? { crash: deps.crash } : {}) },
       );
     }
   }

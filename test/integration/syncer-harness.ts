@@ -35,6 +35,9 @@ export const TENANT = "acme";
 export interface Harness {
   r: SandboxRamp;
   store: Store;
+  /** The table and the DynamoDB Local endpoint it lives on (for handlers in other processes). */
+  tableName: string;
+  dynamoEndpoint: string;
   tenant: TenantConfig;
   journalPath: string;
   erp: ErpPort;
@@ -97,7 +100,7 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
     entities: o.entities ?? 2,
     currencies: o.currencies ?? ["USD", "EUR"],
   });
-  const { doc, tableName } = await freshTable("syncer");
+  const { doc, tableName, endpoint: dynamoEndpoint } = await freshTable("syncer");
   const clock = { now: Date.UTC(2026, 5, 15, 12) };
   const store = createStore({ doc, tableName, clock: () => clock.now });
   const dir = await mkdtemp(join(tmpdir(), "syncer-"));
@@ -159,6 +162,8 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
   return {
     r,
     store,
+    tableName,
+    dynamoEndpoint,
     tenant,
     journalPath,
     erp,

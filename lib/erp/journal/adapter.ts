@@ -21,6 +21,7 @@ import {
   transientError,
   userError,
 } from "../port.js";
+import type { ErpCrashHook } from "../crash-points.js";
 import { withFileLock } from "./mutex.js";
 import { indexLine, type JournalAccount, type JournalIndex, parseJournal } from "./parse.js";
 import { renderPosting } from "./render.js";
@@ -82,9 +83,12 @@ export class JournalErp implements ErpPort {
   readonly capabilities = JOURNAL_CAPABILITIES;
   readonly path: string;
   private snapshot: Snapshot | null = null;
+  /** Kill-test hook inside the write (lib/erp/crash-points.ts); none in production. */
+  private readonly crash: ErpCrashHook | undefined;
 
-  constructor(path: string) {
+  constructor(path: string, deps: { crash?: ErpCrashHook } = {}) {
     this.path = resolve(path);
+    this.crash = deps.crash;
   }
 
   async readSurface(): Promise<CodingSurface> {
@@ -310,6 +314,6 @@ function asErpError(e: unknown, ref: string): ErpError {
   return integratorError("Unexpected journal error", `${ref}: ${String(e)}`, e);
 }
 
-export function createJournalErp(path: string): JournalErp {
-  return new JournalErp(path);
+export function createJournalErp(path: string, deps: { crash?: ErpCrashHook } = {}): JournalErp {
+  return new JournalErp(path, deps);
 }
