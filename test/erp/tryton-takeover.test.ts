@@ -210,7 +210,9 @@ async function expectPaidOnce(it: WorkItem) {
 describe("a syncer killed inside its Tryton write, then taken over after the lease", () => {
   it("(a) card transaction killed between account.move create and post: the takeover posts that move, Ramp SYNCED with it", async () => {
     const cardPaid = new Set(
-      items.flatMap((i) => (i.kind === "bill" ? settlingTransactionIds(i.snapshot as RampBill) : [])),
+      items.flatMap((i) =>
+        i.kind === "bill" || i.kind === "bill_payment" ? settlingTransactionIds(i.snapshot as RampBill) : [],
+      ),
     );
     const it = pick(
       "expensable card transaction",
