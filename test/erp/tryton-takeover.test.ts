@@ -133,6 +133,8 @@ async function killedThenTakenOver(
   h.clock.now += 121_000; // past worker 1's lease
   const rescuer = h.syncer({ owner: "rescuer" });
   const res = await rescuer.processMessages(asRecords([item]));
+  // Recorded only once finished (the pre-fix code recorded what it found: via "found").
+  expect(res.results[0]?.outcome).toEqual(expect.objectContaining({ status: "posted", via: "finished" }));
   await sweepTenant({ ledger: h.store.ledger, flush: rescuer.flush }, await h.rt());
   return { frozenAt, sent: freeze.sent, res };
 }
