@@ -87,6 +87,8 @@ export interface HarnessOptions {
    * companies — the USD entity links to the first, the EUR entity to the second.
    */
   erp?: { port: ErpPort; config: ErpConfig; companies: [CompanyConfig, CompanyConfig] };
+  /** A DynamoDB Local the test file started itself (a project without the globalSetup, e.g. erp). */
+  dynamoEndpoint?: string;
 }
 
 export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -100,7 +102,7 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
     entities: o.entities ?? 2,
     currencies: o.currencies ?? ["USD", "EUR"],
   });
-  const { doc, tableName, endpoint: dynamoEndpoint } = await freshTable("syncer");
+  const { doc, tableName, endpoint: dynamoEndpoint } = await freshTable("syncer", o.dynamoEndpoint);
   const clock = { now: Date.UTC(2026, 5, 15, 12) };
   const store = createStore({ doc, tableName, clock: () => clock.now });
   const dir = await mkdtemp(join(tmpdir(), "syncer-"));

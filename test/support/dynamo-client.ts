@@ -11,9 +11,11 @@ export const LOCAL_AWS = {
   credentials: { accessKeyId: "local", secretAccessKey: "local" },
 } as const;
 
-/** A fresh main table (unique name) on the run's DynamoDB Local, so test files never see each other's data. */
-export async function freshTable(prefix = "t") {
-  const endpoint = inject("dynamoEndpoint");
+/**
+ * A fresh main table (unique name) on the run's DynamoDB Local, so test files never see each other's data.
+ * `endpoint`: a DynamoDB Local the test file started itself (projects without the globalSetup, e.g. erp).
+ */
+export async function freshTable(prefix = "t", endpoint: string = inject("dynamoEndpoint")) {
   const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
   const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
   await createTable(raw, tableName, MAIN_TABLE);

@@ -3,7 +3,15 @@
  * (test/support/erp-contract.ts): one port, and the facts about its ERP the
  * suite needs to post every kind and check the result.
  */
-import type { Dimension, ErpPort, RemoteId } from "../../lib/erp/port.js";
+import type { Dimension, ErpPort, Posting, RemoteId } from "../../lib/erp/port.js";
+
+/**
+ * An incomplete record, as a worker killed inside its ERP write leaves it behind:
+ * - `draft`: created, never posted (killed between create and post);
+ * - `partial`: posted, a later step missing (a reimbursement Ramp already paid whose
+ *   payment is not in the ERP; a bill payment not reconciled with its bill).
+ */
+export type IncompleteState = "draft" | "partial";
 
 export interface ContractFixture {
   port: ErpPort;
@@ -34,6 +42,15 @@ export interface ContractFixture {
   openDate: string;
   /** Balance of an account in company-currency minor units, debit positive. */
   balance(account: RemoteId): Promise<number>;
+  /**
+   * Optional: makes the ERP hold an incomplete record for `posting` (a write torn the way
+   * a kill tears it: nothing after the tear runs, no clean-up). Resolves false when this
+   * ERP cannot be left in that state for that kind. Adapters without torn writes to
+   * simulate (yet) leave it undefined; the record-state tests are then skipped.
+   */
+  leaveIncomplete?(posting: Posting, state: IncompleteState): Promise<boolean>;
+  /** Optional: how many ERP records carry exactly this reference (the duplicate check). */
+  recordsUnder?(ref: string): Promise<number>;
   /** A fresh unique Ramp-like id (UUID), so reruns against a persistent ERP never collide. */
   newRampId(): string;
   teardown(): Promise<void>;

@@ -47,7 +47,10 @@ export interface Live {
   us: LiveCompany;
   eu: LiveCompany;
   companies: { key: string; erpCompanyId: string }[];
-  adapter(extra?: Partial<ConstructorParameters<typeof TrytonErp>[0]>): TrytonErp;
+  adapter(
+    extra?: Partial<ConstructorParameters<typeof TrytonErp>[0]>,
+    deps?: ConstructorParameters<typeof TrytonErp>[1],
+  ): TrytonErp;
   /** Posted balance (debit − credit) of an account in company minor units, over open fiscal years. */
   balance(company: LiveCompany, accountId: number): Promise<number>;
 }
@@ -118,7 +121,8 @@ export async function connectLive(): Promise<Live> {
     us,
     eu,
     companies,
-    adapter: (extra) => new TrytonErp({ ...LIVE, ...SYNC_LOGIN, companies, timeoutMs: 30_000, ...extra }),
+    adapter: (extra, deps) =>
+      new TrytonErp({ ...LIVE, ...SYNC_LOGIN, companies, timeoutMs: 30_000, ...extra }, deps),
     async balance(company, accountId) {
       const [row] = await session.rpc.read<{ balance: string }>(
         "account.account",
