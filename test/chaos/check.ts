@@ -69,8 +69,7 @@ export async function threeWayCheck(
         ? view.sync.status === "BILL_AND_PAYMENT_SYNCED"
         : /SYNCED/.test(view.sync.status) && view.sync.status !== "NOT_SYNCED";
     // Paid in the ERP already: nothing of ours is posted; the report names the ERP's own payment.
-    const paidInErp =
-      it.kind === "bill_payment" && paymentMode(it.snapshot as RampBill) === "paid_in_erp";
+    const paidInErp = it.kind === "bill_payment" && paymentMode(it.snapshot as RampBill) === "paid_in_erp";
     const marked = row?.state === "MARKED";
     if ((marked || rampSynced) && !paidInErp) {
       let posting: Posting | undefined;

@@ -281,7 +281,9 @@ export async function runChaos(s: ChaosSetup, items: WorkItem[], plan: ChaosPlan
   }
   let cycles = 0;
   const retries = new Map<WindowName, number>();
-  const debug = process.env.CHAOS_DEBUG ? (m: string) => console.log(`[chaos ${Date.now() - t0} ms] ${m}`) : () => {};
+  const debug = process.env.CHAOS_DEBUG
+    ? (m: string) => console.log(`[chaos ${Date.now() - t0} ms] ${m}`)
+    : () => {};
   while (schedule.length) {
     const window = schedule.shift() as WindowName;
     cycles++;
@@ -295,7 +297,7 @@ export async function runChaos(s: ChaosSetup, items: WorkItem[], plan: ChaosPlan
       skip: hook && random() < 0.3 ? 1 : 0,
     });
     if (hook) {
-      const hit = await child.next(["window"], 12_000);
+      const hit = await child.next(["window"], 9_000);
       await kill(child);
       debug(`  ${hit ? `killed at ${String(hit.point)}` : "not reached"}`);
       if (hit) killsPerWindow[window] = (killsPerWindow[window] ?? 0) + 1;

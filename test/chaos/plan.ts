@@ -22,7 +22,7 @@ export function feedFor(window: WindowName, fresh: WorkItem[]): WorkItem[] {
   if (window === "invoice → payment" || window === "payment → reconciliation")
     needed = take(paidReimbursement, 1);
   if (window === "between batch records") needed = take(isDocument, 2);
-  return [...needed, ...any(3, needed)];
+  return [...needed, ...any(Math.max(1, 3 - needed.length), needed)];
 }
 
 export function printSummary(
