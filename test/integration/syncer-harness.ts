@@ -49,6 +49,8 @@ export interface Harness {
     settings?: Partial<SyncerSettings>;
     erp?: ErpPort;
     ramp?: RampClient;
+    /** Another logger than the in-memory one behind `logs` (e.g. the real Powertools logger). */
+    logger?: Parameters<typeof createSyncer>[0]["logger"];
   }): ReturnType<typeof createSyncer>;
   ready(): Promise<WorkItem[]>;
   journalRefs(): Promise<Map<string, number>>;
@@ -174,7 +176,7 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
         sleep: async (ms) => {
           clock.now += ms;
         },
-        logger,
+        logger: opts.logger ?? logger,
         metrics,
         settings: { takeoverGraceMs: 0, ...opts.settings },
         ...(opts.crash ? { crash: opts.crash } : {}),
