@@ -10,6 +10,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/clien
 import { z } from "zod";
 import type { Clock, CredentialsProvider, RampCredentials } from "../ramp/ports.js";
 import { systemClock } from "../ramp/ports.js";
+import { registerSecret, registerSecretsIn } from "../runtime/redact.js";
 
 export class SecretFormatError extends Error {
   override name = "SecretFormatError";
@@ -38,11 +39,15 @@ export function createSecretJsonReader(deps: SecretReaderDeps) {
   async function fetchJson(secretId: string): Promise<unknown> {
     const res = await deps.client.send(new GetSecretValueCommand({ SecretId: secretId }));
     if (typeof res.SecretString !== "string") throw new SecretFormatError(secretId, "no SecretString");
+    let json: unknown;
     try {
-      return JSON.parse(res.SecretString);
+      json = JSON.parse(res.SecretString);
     } catch {
       throw new SecretFormatError(secretId, "not JSON");
     }
+    // Every sensitive field (client_secret, password, secret, …) is hidden from logs from here on.
+    registerSecretsIn(json);
+    return json;
   }
 
   return {
@@ -93,6 +98,7 @@ export function createSecretsCredentialsProvider(
   return {
     async get(tenantId): Promise<RampCredentials> {
       const secret = await reader.read(await deps.secretIdFor(tenantId), RampCredentialsSecretSchema);
+      registerSecret(secret.client_secret);
       return { clientId: secret.client_id, clientSecret: secret.client_secret };
     },
     async invalidate(tenantId) {

@@ -38,7 +38,7 @@ export function isItemRejection(err: unknown): err is RampApiError {
 
 export function rampReason(err: RampApiError): string {
   const parsed = ErrorBodySchema.safeParse(err.body);
-  return parsed.success && parsed.data.error_v2?.message ? parsed.data.error_v2.message : err.message;
+  return parsed.success && parsed.data.error_v2?.message ? parsed.data.error_v2.message : err.rampMessage;
 }
 
 /** The index of the one item Ramp's error names (`<list>[i]` in its message or field keys), if exactly one. */

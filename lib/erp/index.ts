@@ -4,6 +4,7 @@
  * of AWS clients and tests can pass a stub.
  */
 import type { TenantConfig } from "../config/tenant.js";
+import { registerSecret } from "../runtime/redact.js";
 import type { ErpCrashHook } from "./crash-points.js";
 import { createJournalErp } from "./journal/adapter.js";
 import type { ErpPort } from "./port.js";
@@ -26,12 +27,14 @@ export async function createErp(tenant: TenantConfig, deps: ErpFactoryDeps = {})
       if (!deps.readSecret)
         throw new Error(`tenant ${tenant.tenantId}: a secret reader is needed for Tryton`);
       const raw = await deps.readSecret(erp.passwordSecretId);
+      const password = passwordOf(raw);
+      registerSecret(password);
       return new TrytonErp(
         {
           url: erp.url,
           database: erp.database,
           username: erp.username,
-          password: passwordOf(raw),
+          password,
           timeoutMs: erp.timeoutMs,
           companies: tenant.companies.map((c) => ({ key: c.key, erpCompanyId: c.erpCompanyId })),
         },

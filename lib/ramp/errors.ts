@@ -19,19 +19,37 @@ export const ErrorBodySchema = z.looseObject({
   error: z.unknown().optional(),
 });
 
+/**
+ * Ramp refused a call. The message — which callers log — carries structured
+ * fields only (method, route, status, error code, trace id): Ramp's own text,
+ * `additional_info` and the body may quote what we sent (a memo with a card
+ * number) and a proxy in front of Ramp may echo the whole request, credentials
+ * included. Those stay readable for code (`rampMessage`, `additionalInfo`,
+ * `body`) on non-enumerable fields, so a logger serialising the error object
+ * does not print them either.
+ */
 export class RampApiError extends Error {
   override name = "RampApiError";
+  /** Ramp's `error_v2.message` (or the OAuth description): free text, for code only — never log it. */
+  declare readonly rampMessage: string;
+  declare readonly additionalInfo: unknown;
+  declare readonly body: unknown;
   constructor(
     readonly status: number,
     readonly code: string | null,
-    message: string,
+    rampMessage: string,
     readonly traceId: string | null,
-    readonly additionalInfo: unknown,
+    additionalInfo: unknown,
     readonly method: string,
     readonly path: string,
-    readonly body: unknown,
+    body: unknown,
   ) {
-    super(`Ramp ${method} ${path} → ${status}${code ? ` ${code}` : ""}: ${message}`);
+    super(
+      `Ramp ${method} ${path} → ${status}${code ? ` ${code}` : ""}${traceId ? ` (trace ${traceId})` : ""}`,
+    );
+    Object.defineProperty(this, "rampMessage", { value: rampMessage, enumerable: false });
+    Object.defineProperty(this, "additionalInfo", { value: additionalInfo, enumerable: false });
+    Object.defineProperty(this, "body", { value: body, enumerable: false });
   }
 
   /** 400 and 422 both mean "the request was refused as invalid" (sources disagree on which). */
@@ -76,6 +94,14 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 408 || status >= 500;
 }
 
+/**
+ * A code or trace id as logged: it comes from the body or a header, so a proxy can put anything
+ * there; only an identifier-shaped value is kept.
+ */
+function codeName(v: string | null | undefined): string | null {
+  return typeof v === "string" && /^[A-Za-z0-9_.:-]{1,128}$/.test(v) ? v : null;
+}
+
 export function rampApiErrorFrom(
   status: number,
   body: unknown,
@@ -98,9 +124,9 @@ export function rampApiErrorFrom(
     (typeof body === "string" && body ? body.slice(0, 200) : `HTTP ${status}`);
   return new RampApiError(
     status,
-    v2?.error_code ?? oauth,
+    codeName(v2?.error_code ?? oauth),
     message,
-    traceId,
+    codeName(traceId),
     v2?.additional_info ?? null,
     method,
     path,

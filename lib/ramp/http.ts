@@ -6,6 +6,7 @@
  * as a typed error carrying Ramp's `x-trace-id`.
  */
 import type { z } from "zod";
+import { registerSecret } from "../runtime/redact.js";
 import { RampApiError, RampResponseError, RampTransportError, rampApiErrorFrom } from "./errors.js";
 import {
   type Clock,
@@ -118,6 +119,8 @@ export function createRampHttp(deps: RampHttpDeps): RampHttp {
     const stored = await deps.tokens.get(deps.tenantId);
     // Another Lambda may have refreshed already; use its token unless it is the one just refused.
     if (stored && fresh(stored) && stored.accessToken !== rejected) {
+      // Minted by another Lambda: still a credential this process now holds.
+      registerSecret(stored.accessToken);
       memo = stored;
       return stored.accessToken;
     }
@@ -131,6 +134,9 @@ export function createRampHttp(deps: RampHttpDeps): RampHttp {
   async function mint(): Promise<string> {
     const creds = await deps.credentials.get(deps.tenantId);
     const basic = Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString("base64");
+    // Whatever provider handed them in, the secret and its Basic form must never reach a log line.
+    registerSecret(creds.clientSecret);
+    registerSecret(basic);
     const form = new URLSearchParams({ grant_type: "client_credentials", scope: scopes });
     const started = clock();
     const res = await send(
@@ -138,6 +144,7 @@ export function createRampHttp(deps: RampHttpDeps): RampHttp {
       { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded" },
       form.toString(),
     );
+    registerSecret(res.access_token);
     const token = { accessToken: res.access_token, expiresAt: started + res.expires_in * 1000 };
     await deps.tokens.put(deps.tenantId, token);
     memo = token;

@@ -4,7 +4,7 @@
  * valid but whose body does not parse are *parked* for inspection rather than
  * dropped: Ramp sent them, so something changed that we must look at.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { systemClock, ttlSeconds } from "./clock.js";
@@ -26,6 +26,24 @@ export const ParkedEventSchema = z.object({
   receivedAt: z.string(),
 });
 export type ParkedEvent = z.infer<typeof ParkedEventSchema>;
+
+/**
+ * Event ids up to this many UTF-8 bytes are keyed as they are; longer ones by
+ * `sha256:<hex>`. Why not always hash: ids stored before this rule existed are
+ * raw, and a redelivery of one of those must still be found as a duplicate —
+ * Ramp's ids are UUIDs (36 bytes), so every id ever stored is far below the
+ * threshold and keeps its key. Why a threshold at all: DynamoDB refuses a sort
+ * key over 1024 bytes (a ValidationException, which the handler answered with a
+ * 500 that Ramp retried forever); 256 leaves room for the `EVENT#` / `PARKED#…#`
+ * prefixes. A raw id cannot be mistaken for a hashed one unless it is itself
+ * `sha256:` + the digest of another id.
+ */
+export const RAW_EVENT_ID_MAX_BYTES = 256;
+
+export function eventIdKey(eventId: string): string {
+  if (Buffer.byteLength(eventId, "utf8") <= RAW_EVENT_ID_MAX_BYTES) return eventId;
+  return `sha256:${createHash("sha256").update(eventId, "utf8").digest("hex")}`;
+}
 
 export type WebhookEvents = ReturnType<typeof createWebhookEvents>;
 
@@ -50,7 +68,7 @@ export function createWebhookEvents(deps: StoreDeps) {
             TableName: tableName,
             Item: {
               PK: tenantPk(tenantId),
-              SK: eventSeenSk(eventId),
+              SK: eventSeenSk(eventIdKey(eventId)),
               type: "event",
               seenAt: now,
               ttl: ttlSeconds(now + ttlMs),
@@ -72,7 +90,7 @@ export function createWebhookEvents(deps: StoreDeps) {
       await doc.send(
         new DeleteCommand({
           TableName: tableName,
-          Key: { PK: tenantPk(tenantId), SK: eventSeenSk(eventId) },
+          Key: { PK: tenantPk(tenantId), SK: eventSeenSk(eventIdKey(eventId)) },
         }),
       );
     },
@@ -84,7 +102,8 @@ export function createWebhookEvents(deps: StoreDeps) {
     ): Promise<ParkedEvent> {
       const now = clock();
       const parked: ParkedEvent = {
-        eventId: e.eventId || `unknown-${randomUUID()}`,
+        // An oversized id is kept by its key: it must fit the item beside the body.
+        eventId: e.eventId ? eventIdKey(e.eventId) : `unknown-${randomUUID()}`,
         reason: e.reason.slice(0, 2_000),
         body: e.body.slice(0, PARKED_BODY_MAX_CHARS),
         truncated: e.body.length > PARKED_BODY_MAX_CHARS,

@@ -3,12 +3,13 @@
  * over: which tenant (path `/webhooks/{tenantId}`), the raw body bytes and the
  * headers. Decides the HTTP status Ramp sees:
  *
+ * - 413 a body over MAX_BODY_BYTES, refused before it is verified or read;
  * - 404 no such tenant (nobody to authenticate against);
  * - 401 unsigned, or signed with no live secret of the tenant (forged);
- * - 503 a verification delivery signed with a secret not stored yet while a
- *   set-up is in progress (it raced the set-up storing the secret), or the
- *   hand-off failed (Ramp retries 5xx; the event id is forgotten so the retry
- *   is accepted);
+ * - 503 a delivery whose signature matches no stored secret while a set-up is
+ *   in progress (it may be the verification racing the set-up storing its
+ *   secret: a 401 would end Ramp's handshake for good), or the hand-off failed
+ *   (Ramp retries 5xx; the event id is forgotten so the retry is accepted);
  * - 200 otherwise — including signed events we cannot act on, which are
  *   parked for inspection (a 4xx would make Ramp drop them).
  *
@@ -17,6 +18,9 @@
  * queue; the poller does the listing and the work (see functions/webhook/README.md
  * for why a poll job rather than work messages). Duplicates are dropped by
  * event id, marked seen only once the job is on the queue.
+ *
+ * Nothing in the body is parsed before its HMAC has matched a secret: the bytes
+ * of an unauthenticated sender only ever reach the length check and the HMAC.
  */
 import type { TenantConfig } from "../config/tenant.js";
 import { buttonJob, type PollJob, pollJob } from "../poll/job.js";
@@ -38,6 +42,7 @@ export interface Delivery {
 }
 
 export type Outcome =
+  | "too-large"
   | "unknown-tenant"
   | "unauthorized"
   | "setup-pending"
@@ -50,7 +55,7 @@ export type Outcome =
   | "enqueue-failed";
 
 export interface Receipt {
-  status: 200 | 401 | 404 | 503;
+  status: 200 | 401 | 404 | 413 | 503;
   outcome: Outcome;
   eventId?: string;
 }
@@ -70,10 +75,24 @@ export interface ReceiverDeps {
 
 const TENANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * The largest body accepted (functions/webhook/README.md). Ramp's envelopes are
+ * thin — ids, a type, a timestamp; well under 2 KB, a verification even less — so
+ * anything this big is not an event we could act on. Refused before the HMAC so an
+ * unauthenticated sender cannot make us hash megabytes (API Gateway allows 10 MB),
+ * and before parking, whose item must stay under DynamoDB's 400 KB. A 4xx makes
+ * Ramp stop retrying, which is right for a body we would refuse every time.
+ */
+export const MAX_BODY_BYTES = 256 * 1024;
+
 export async function receiveDelivery(deps: ReceiverDeps, d: Delivery): Promise<Receipt> {
   const log = deps.log ?? silentLogger;
   const clock = deps.clock ?? Date.now;
   const tenantId = d.tenantId;
+  if (d.rawBody.length > MAX_BODY_BYTES) {
+    log.warn("webhook refused: body too large", { tenantId, bytes: d.rawBody.length, max: MAX_BODY_BYTES });
+    return { status: 413, outcome: "too-large" };
+  }
   if (!tenantId || !TENANT_ID.test(tenantId)) return { status: 404, outcome: "unknown-tenant" };
   const tenant = await deps.tenants.get(tenantId);
   if (!tenant) {
@@ -91,14 +110,12 @@ export async function receiveDelivery(deps: ReceiverDeps, d: Delivery): Promise<
     check = verifySignature(d.rawBody, d.headers, liveSecrets(doc));
   }
   if (!check.ok) {
-    // Only a verification can race ahead of its secret (Ramp sends no business event before it is verified).
-    if (
-      check.reason !== "unsigned" &&
-      check.reason !== "undecodable" &&
-      doc &&
-      settingUp(doc, clock()) &&
-      claimsVerification(d.rawBody)
-    ) {
+    // During a set-up the verification may race ahead of its secret being stored. Which delivery is the
+    // verification cannot be told without reading an unauthenticated body, so every delivery signed with
+    // an unknown secret gets 503 while the (short, bounded) set-up window is open: Ramp retries a 5xx,
+    // while a 401 would end its handshake for good. Unsigned or undecodable signatures stay 401 — no
+    // secret stored later can make those verify.
+    if ((check.reason === "mismatch" || check.reason === "no-secret") && doc && settingUp(doc, clock())) {
       log.info("webhook signed with a secret not stored yet; set-up in progress, asking Ramp to retry", {
         tenantId,
       });
@@ -173,16 +190,6 @@ export async function receiveDelivery(deps: ReceiverDeps, d: Delivery): Promise<
     });
     await forgetQuietly(deps, log, tenantId, [marker, event.eventId]);
     return { status: 503, outcome: "enqueue-failed", eventId: event.eventId };
-  }
-}
-
-/** Peeks at the `type` of a body not yet authenticated; only used to pick 503 over 401. */
-function claimsVerification(rawBody: Buffer): boolean {
-  try {
-    const json: unknown = JSON.parse(rawBody.toString("utf8"));
-    return (json as { type?: unknown } | null)?.type === "webhooks.verification";
-  } catch {
-    return false;
   }
 }
 

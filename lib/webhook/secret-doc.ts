@@ -9,6 +9,7 @@
  * is answered 503 (Ramp retries) instead of 401 (Ramp gives up). Pure (zod).
  */
 import { z } from "zod";
+import { registerSecret } from "../runtime/redact.js";
 
 export const WebhookSecretEntrySchema = z.object({
   secret: z.string().min(1),
@@ -47,7 +48,9 @@ export function parseSecretDoc(secretString: string): WebhookSecretDoc {
   } catch {
     json = { secret: secretString.trim() };
   }
-  return WebhookSecretDocSchema.parse(json);
+  const doc = WebhookSecretDocSchema.parse(json);
+  for (const s of doc.secrets) registerSecret(s.secret);
+  return doc;
 }
 
 export const serializeSecretDoc = (doc: WebhookSecretDoc): string => JSON.stringify(doc);

@@ -21,6 +21,7 @@ import type { TenantConfig } from "../config/tenant.js";
 import type { RampClient } from "../ramp/client.js";
 import { type RampLogger, silentLogger } from "../ramp/ports.js";
 import type { WebhookSubscription } from "../ramp/schemas/webhooks.js";
+import { registerSecret } from "../runtime/redact.js";
 import type { Tenants } from "../store/tenants.js";
 import type { ChallengeStore } from "./challenges.js";
 import { emptySecretDoc, parseSecretDoc, serializeSecretDoc, type WebhookSecretDoc } from "./secret-doc.js";
@@ -143,6 +144,7 @@ export async function subscribeTenant(
     } else {
       const created = await deps.ramp.createWebhook({ endpoint_url: endpointUrl, event_types: eventTypes });
       const { secret, ...sub } = created;
+      registerSecret(secret);
       doc = {
         ...doc,
         businessId: sub.business_id ?? doc.businessId,

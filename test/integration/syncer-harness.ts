@@ -54,6 +54,8 @@ export interface Harness {
     ramp?: RampClient;
     /** Another view of the store (e.g. one that fails every call once the worker is "dead"). */
     store?: Store;
+    /** Another logger than the in-memory one behind `logs` (e.g. the real Powertools logger). */
+    logger?: Parameters<typeof createSyncer>[0]["logger"];
   }): ReturnType<typeof createSyncer>;
   ready(): Promise<WorkItem[]>;
   journalRefs(): Promise<Map<string, number>>;
@@ -183,7 +185,7 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
         sleep: async (ms) => {
           clock.now += ms;
         },
-        logger,
+        logger: opts.logger ?? logger,
         metrics,
         settings: { takeoverGraceMs: 0, ...opts.settings },
         ...(opts.crash ? { crash: opts.crash } : {}),

@@ -68,7 +68,12 @@ describe("uploadIsolating", () => {
         "Chart of Accounts cannot be modified for Ramp accounts using a direct accounting connection",
       );
     };
-    await expect(uploadIsolating([1, 2], refused)).rejects.toThrow(/direct accounting connection/);
+    // The message carries structured fields only; Ramp's text stays on `rampMessage` for code.
+    await expect(uploadIsolating([1, 2], refused)).rejects.toMatchObject({
+      status: 400,
+      code: "DEVELOPER_7001",
+      rampMessage: expect.stringMatching(/direct accounting connection/),
+    });
     const down = async () => {
       throw new RampApiError(503, null, "unavailable", null, null, "POST", "/x", null);
     };

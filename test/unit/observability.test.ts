@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createLogger } from "../../lib/runtime/observability.js";
+import { createLogger, rampLoggerOf } from "../../lib/runtime/observability.js";
+import { clearRegisteredSecrets, registerSecret } from "../../lib/runtime/redact.js";
 
 describe("createLogger", () => {
   afterEach(() => vi.restoreAllMocks());
@@ -17,5 +18,31 @@ describe("createLogger", () => {
     expect(text).toContain('"function":"test-fn"');
     expect(text).not.toContain("ramp_tok_live");
     expect(text).not.toContain("shh");
+  });
+});
+
+describe("rampLoggerOf over createLogger", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    clearRegisteredSecrets();
+  });
+
+  it("redacts registered secrets, bearer tokens and card numbers in messages, fields and logged errors", () => {
+    const lines: string[] = [];
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stdout, "write").mockImplementation(capture);
+    vi.spyOn(process.stderr, "write").mockImplementation(capture);
+    registerSecret("vq8Rk2mXp4Lz");
+    const log = rampLoggerOf(createLogger("test-fn", "DEBUG"));
+    log.info("login vq8Rk2mXp4Lz failed", { detail: { echo: "pw=vq8Rk2mXp4Lz Bearer tok123456" } });
+    log.error("boom", { error: new Error("memo 4111 1111 1111 1111 and vq8Rk2mXp4Lz") });
+    const text = lines.join("");
+    expect(text).toContain('"function":"test-fn"');
+    expect(text).not.toContain("vq8Rk2mXp4Lz");
+    expect(text).not.toContain("tok123456");
+    expect(text).not.toContain("4111 1111");
   });
 });

@@ -5,11 +5,16 @@
  * fails, the set-up window, rotation re-reads.
  */
 import { createHmac } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
 import type { PollJob } from "../../lib/poll/job.js";
 import type { ParkedEvent } from "../../lib/store/webhook-events.js";
-import { type Delivery, type ReceiverDeps, receiveDelivery } from "../../lib/webhook/receive.js";
+import {
+  type Delivery,
+  MAX_BODY_BYTES,
+  type ReceiverDeps,
+  receiveDelivery,
+} from "../../lib/webhook/receive.js";
 import type { WebhookSecretDoc } from "../../lib/webhook/secret-doc.js";
 
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
@@ -261,12 +266,14 @@ describe("receiving a delivery", () => {
       status: 503,
       outcome: "setup-pending",
     });
-    // A business event is never sent before verification: signed with an unknown secret it is forged.
+    // Which unmatched delivery is the verification cannot be told without parsing it, so while the
+    // set-up is open any of them is 503; nothing is enqueued for it.
     const forged = event("e9", "transactions.ready_to_sync", { id: "t" });
     expect(await receiveDelivery(w.deps, signed(forged, "s-new"))).toEqual({
-      status: 401,
-      outcome: "unauthorized",
+      status: 503,
+      outcome: "setup-pending",
     });
+    expect(w.jobs).toEqual([]);
     w.setDoc({
       v: 1,
       businessId: "biz-1",
@@ -285,5 +292,76 @@ describe("receiving a delivery", () => {
     expect(w.reads.fresh).toBe(0);
     await receiveDelivery(w.deps, signed("{}", "rotated"));
     expect(w.reads.fresh).toBe(1);
+  });
+});
+
+describe("nothing is read before it is authenticated", () => {
+  afterEach(() => vi.restoreAllMocks());
+  const setupOpen = (): WebhookSecretDoc => ({
+    v: 1,
+    businessId: "biz-1",
+    secrets: [{ secret: "s-live", subscriptionId: "sub-1", addedAt: null }],
+    setupUntil: new Date(NOW + 60_000).toISOString(),
+  });
+
+  it("during an open set-up, a forged verification is 503 and its body is never parsed", async () => {
+    const w = world({ doc: setupOpen() });
+    const parse = vi.spyOn(JSON, "parse");
+    const forged = JSON.stringify({ id: "v9", type: "webhooks.verification", challenge: "attacker" });
+    expect(await receiveDelivery(w.deps, signed(forged, "guessed"))).toEqual({
+      status: 503,
+      outcome: "setup-pending",
+    });
+    // Not JSON at all: still 503, not a parse failure of any kind.
+    expect(await receiveDelivery(w.deps, signed("{not json", "guessed"))).toEqual({
+      status: 503,
+      outcome: "setup-pending",
+    });
+    expect(parse).not.toHaveBeenCalled();
+    expect(w.challenges).toEqual([]);
+    expect(w.parked).toEqual([]);
+  });
+
+  it("with no set-up open, the same forged verification is 401, unparsed", async () => {
+    const w = world();
+    const parse = vi.spyOn(JSON, "parse");
+    const forged = JSON.stringify({ id: "v9", type: "webhooks.verification", challenge: "attacker" });
+    expect(await receiveDelivery(w.deps, signed(forged, "guessed"))).toEqual({
+      status: 401,
+      outcome: "unauthorized",
+    });
+    expect(await receiveDelivery(w.deps, signed("{not json", "guessed"))).toEqual({
+      status: 401,
+      outcome: "unauthorized",
+    });
+    expect(parse).not.toHaveBeenCalled();
+  });
+
+  it("an unsigned delivery is 401 even during a set-up (no secret stored later can verify it)", async () => {
+    const w = world({ doc: setupOpen() });
+    const body = JSON.stringify({ id: "v9", type: "webhooks.verification", challenge: "x" });
+    expect(await receiveDelivery(w.deps, { ...signed(body), headers: {} })).toEqual({
+      status: 401,
+      outcome: "unauthorized",
+    });
+  });
+
+  it("a body over the cap is 413 before the tenant, the secret or the HMAC is looked at, signed or not", async () => {
+    const w = world();
+    const parse = vi.spyOn(JSON, "parse");
+    const big = event("e-big", "transactions.ready_to_sync", { id: "t", pad: "x".repeat(MAX_BODY_BYTES) });
+    expect(await receiveDelivery(w.deps, signed(big))).toEqual({ status: 413, outcome: "too-large" });
+    expect(w.reads).toEqual({ cached: 0, fresh: 0 });
+    expect(parse).not.toHaveBeenCalled();
+    expect(w.jobs).toEqual([]);
+    expect(w.parked).toEqual([]);
+    // At the cap exactly: accepted as usual.
+    const prefix = event("e-cap", "transactions.ready_to_sync", { id: "t", pad: "" });
+    const atCap = event("e-cap", "transactions.ready_to_sync", {
+      id: "t",
+      pad: "x".repeat(MAX_BODY_BYTES - Buffer.byteLength(prefix)),
+    });
+    expect(Buffer.byteLength(atCap)).toBe(MAX_BODY_BYTES);
+    expect((await receiveDelivery(w.deps, signed(atCap))).status).toBe(200);
   });
 });

@@ -1,6 +1,11 @@
 /**
  * Tryton failures → the port's three error categories.
  *
+ * The detail (logged by the syncer) is always the TrytonRpcError's structured
+ * message (method, type, status, length, hash), never Tryton's text: a UserError
+ * quotes field values (memos), an exception or a proxy page may echo the request.
+ * The text is only matched here, to pick the category and our own title.
+ *
  * The adapter checks periods, accounts, departments and taxes *before* it
  * writes (errors that name the period or account and say how to fix it); the
  * message patterns below are the fallback for what slips through, e.g. a period
@@ -37,7 +42,7 @@ function fromRpcError(err: TrytonRpcError, what: string): ErpError {
   }
   // Lost update / SQLite busy: trytond retries these itself; if one still escapes, a retry is the fix.
   if (err.kind === "ConcurrencyException" || /database is locked|could not serialize/i.test(err.kind)) {
-    return transientError("UNAVAILABLE", "Tryton was busy (concurrent update)", err.kind, err);
+    return transientError("UNAVAILABLE", "Tryton was busy (concurrent update)", err.message, err);
   }
   const msg = err.userMessage;
   if (msg) {
@@ -47,7 +52,7 @@ function fromRpcError(err: TrytonRpcError, what: string): ErpError {
         "CLOSED_PERIOD",
         `The accounting period "${periodName(closed[1] ?? "")}" is closed in Tryton`,
         "Reopen the period in Tryton (Financial > Periods, then its journal-periods) or change the date in Ramp, then retry the sync.",
-        msg,
+        err.message,
       );
     }
     const noPeriod = /create a period for the date "([^"]+)"/.exec(msg);
@@ -56,7 +61,7 @@ function fromRpcError(err: TrytonRpcError, what: string): ErpError {
         "CLOSED_PERIOD",
         `No open accounting period in Tryton for ${noPeriod[1]}`,
         "Create or reopen the fiscal year and period covering that date in Tryton, then retry the sync.",
-        msg,
+        err.message,
       );
     }
     if (/not balanced/i.test(msg)) {
@@ -64,7 +69,7 @@ function fromRpcError(err: TrytonRpcError, what: string): ErpError {
         "UNBALANCED",
         "The entry does not balance",
         "Check the line amounts in Ramp; debits must equal credits.",
-        msg,
+        err.message,
       );
     }
     if (/"Account" in "(?:Account Move Line|Invoice Line|Invoice)" is not valid/.test(msg)) {
@@ -72,12 +77,12 @@ function fromRpcError(err: TrytonRpcError, what: string): ErpError {
         "INACTIVE_ACCOUNT",
         "A GL account of this entry cannot take postings in Tryton (closed, inactive or outside its dates)",
         "Reactivate the account in Tryton or code the expense to an active account in Ramp, then retry the sync.",
-        msg,
+        err.message,
       );
     }
-    return integratorError(`Tryton refused the ${what}`, msg, err);
+    return integratorError(`Tryton refused the ${what}`, err.message, err);
   }
-  return integratorError(`Tryton failed during ${what}`, err.message.slice(0, 2000), err);
+  return integratorError(`Tryton failed during ${what}`, err.message, err);
 }
 
 /** "Ramp Card - 2025-06" (a journal-period) → "2025-06"; a period name stays as is. */

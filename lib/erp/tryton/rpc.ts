@@ -11,22 +11,53 @@
  * The client logs in lazily, re-logs in once on HTTP 401 (expired session),
  * and never logs the password or the session key.
  */
+import { createHash } from "node:crypto";
+import { registerSecret } from "../../runtime/redact.js";
 import { untag } from "./wire.js";
 
 export type Context = Record<string, unknown>;
 
-/** Tryton answered, with an error (UserError, exception, or a bare HTTP status). */
+/**
+ * Tryton answered, with an error (UserError, exception, or a bare HTTP status).
+ *
+ * What Tryton (or a proxy in front of it) says is free text and may echo our
+ * request — the login's password, a memo with a card number. So the message,
+ * which every caller logs, holds structured fields only: the method, the error
+ * type (a code name such as `UserError`, `KeyError`, `HTTP 502`), the status, and
+ * the length and a short hash of the text (enough to tell two failures apart and
+ * to match one against the ERP's own log). The text itself stays on
+ * non-enumerable fields (`kind`, `args`) so the classification in errors.ts can
+ * still read it, while a logger serialising the error object does not.
+ */
 export class TrytonRpcError extends Error {
   override name = "TrytonRpcError";
+  /** 'UserError', 'UserWarning', 'ConcurrencyException', an exception text, or `HTTP <status>`. Free text: never log. */
+  declare readonly kind: string;
+  /** For UserError: [message, description, domain]; for exceptions: the traceback text. Free text: never log. */
+  declare readonly args: unknown;
+  /** A code name safe to log: `UserError`, `KeyError`, `HTTP 502`, `InvalidResponse`, … */
+  readonly type: string;
+  /** Characters of the error text Tryton sent (kind and args, or the HTTP body). */
+  readonly textLength: number;
+  /** First 12 hex digits of the SHA-256 of that text. */
+  readonly textHash: string;
   constructor(
     readonly method: string,
-    /** 'UserError', 'UserWarning', 'ConcurrencyException', an exception text, or `HTTP <status>`. */
-    readonly kind: string,
-    /** For UserError: [message, description, domain]; for exceptions: the traceback text. */
-    readonly args: unknown,
+    kind: string,
+    args: unknown,
     readonly status: number,
+    /** The raw body when there was no JSON-RPC error to read (HTTP errors, unparseable answers). */
+    body?: string,
   ) {
-    super(`${method}: ${describe(kind, args)}`);
+    const type = typeOf(kind);
+    const text = body ?? `${kind}${args === null || args === undefined ? "" : JSON.stringify(args)}`;
+    const textHash = createHash("sha256").update(text).digest("hex").slice(0, 12);
+    super(`${method}: ${type} (HTTP ${status}; ${text.length} chars, sha256 ${textHash})`);
+    Object.defineProperty(this, "kind", { value: kind, enumerable: false });
+    Object.defineProperty(this, "args", { value: args, enumerable: false });
+    this.type = type;
+    this.textLength = text.length;
+    this.textHash = textHash;
   }
 
   /** The user-facing message of a UserError (first arg), else null. */
@@ -51,11 +82,15 @@ export class TrytonTransportError extends Error {
   }
 }
 
-function describe(kind: string, args: unknown): string {
-  if (Array.isArray(args) && typeof args[0] === "string")
-    return `${kind}: ${args[0]}${args[1] ? ` - ${args[1]}` : ""}`;
-  if (typeof args === "string" && args) return `${kind}\n${args.split("\n").slice(-4).join("\n")}`;
-  return kind;
+/**
+ * The code name of an error kind: itself when it is one of ours or Tryton's names,
+ * the exception class of an exception text (`KeyError: 'x'` → `KeyError`), else
+ * `ServerError` — never the text after the class name, which may quote values.
+ */
+function typeOf(kind: string): string {
+  if (/^HTTP \d{3}$/.test(kind)) return kind;
+  const name = /^([A-Za-z_][\w.]{0,63})(?::|$)/.exec(kind);
+  return name?.[1] ?? "ServerError";
 }
 
 export interface RpcOptions {
@@ -82,6 +117,8 @@ export class TrytonRpc {
   constructor(private readonly opts: RpcOptions) {
     this.base = opts.url.replace(/\/+$/, "");
     this.doFetch = opts.fetch ?? fetch;
+    // However the password reached us, an ERP or proxy echoing the login request must not put it in a log.
+    registerSecret(opts.password);
   }
 
   /** One raw JSON-RPC request; results are untagged (decimals → strings, dates → ISO). */
@@ -112,12 +149,13 @@ export class TrytonRpc {
     } catch (err) {
       throw new TrytonTransportError(method, "timeout", err);
     }
-    if (!res.ok) throw new TrytonRpcError(method, `HTTP ${res.status}`, [text.slice(0, 500)], res.status);
+    // The body of a refusal is not kept: a proxy or a debug page may echo the request (password included).
+    if (!res.ok) throw new TrytonRpcError(method, `HTTP ${res.status}`, null, res.status, text);
     let body: { result?: unknown; error?: unknown };
     try {
       body = JSON.parse(text) as typeof body;
     } catch {
-      throw new TrytonRpcError(method, "InvalidResponse", [text.slice(0, 500)], res.status);
+      throw new TrytonRpcError(method, "InvalidResponse", null, res.status, text);
     }
     if (body.error !== undefined && body.error !== null) {
       const [kind, args] = Array.isArray(body.error) ? body.error : [String(body.error), null];
@@ -145,7 +183,10 @@ export class TrytonRpc {
         );
       }
       this.userId = result[0];
-      this.auth = `Session ${Buffer.from(`${this.opts.username}:${result[0]}:${result[1]}`).toString("base64")}`;
+      const session = Buffer.from(`${this.opts.username}:${result[0]}:${result[1]}`).toString("base64");
+      registerSecret(result[1]);
+      registerSecret(session);
+      this.auth = `Session ${session}`;
       this.context = (await this.raw("model.res.user.get_preferences", [true, {}])) as Context;
     })();
     try {
