@@ -46,6 +46,7 @@ export function buildSyncerDeps(env: SyncerEnv, logger?: RampLogger): SyncerRunt
     const ramp = rampFor(tenant);
     const erp = await createErp(tenant, {
       readSecret: async (id) => JSON.stringify(await secrets.read(id, z.unknown())),
+      ...(env.JOURNAL_ROOT ? { journalRoot: env.JOURNAL_ROOT } : {}),
     });
     const coding = codingContextFromSurface(await erp.readSurface());
     return { tenant, ramp, erp, coding };

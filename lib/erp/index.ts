@@ -4,7 +4,9 @@
  * of AWS clients and tests can pass a stub.
  */
 import type { TenantConfig } from "../config/tenant.js";
+import { assertTenantSecretId } from "../config/tenant-secrets.js";
 import { createJournalErp } from "./journal/adapter.js";
+import { resolveTenantJournal } from "./journal-file.js";
 import type { ErpPort } from "./port.js";
 import { TrytonErp } from "./tryton/index.js";
 
@@ -12,17 +14,26 @@ export interface ErpFactoryDeps {
   /** Reads `{ "password": "…" }` (or a plain string) from the secret id; needed for Tryton only. */
   readSecret?: (secretId: string) => Promise<string>;
   fetch?: typeof fetch;
+  /** The deployment's journal directory (JOURNAL_ROOT); a journal tenant's file is confined to `<root>/<tenantId>/`. */
+  journalRoot?: string;
 }
 
 export async function createErp(tenant: TenantConfig, deps: ErpFactoryDeps = {}): Promise<ErpPort> {
   const erp = tenant.erp;
   switch (erp.kind) {
-    case "journal":
-      return createJournalErp(erp.path);
+    case "journal": {
+      if (!deps.journalRoot) {
+        throw new Error(
+          `tenant ${tenant.tenantId}: JOURNAL_ROOT is not configured (journals live in <JOURNAL_ROOT>/<tenantId>/)`,
+        );
+      }
+      return createJournalErp(await resolveTenantJournal(deps.journalRoot, tenant.tenantId, erp.path));
+    }
     case "tryton": {
       if (!deps.readSecret)
         throw new Error(`tenant ${tenant.tenantId}: a secret reader is needed for Tryton`);
-      const raw = await deps.readSecret(erp.passwordSecretId);
+      // IAM lets the function read every tenant's ERP password: only this tenant's is read.
+      const raw = await deps.readSecret(assertTenantSecretId(tenant.tenantId, "erp", erp.passwordSecretId));
       return new TrytonErp(
         {
           url: erp.url,
