@@ -90,8 +90,8 @@ export default async function bench() {
     const tenant = parseTenantConfig({
       tenantId: "bench",
       displayName: "Bench",
-      ramp: { credentialsSecretId: "ramp/bench", remoteProviderName: "Journal" },
-      erp: { kind: "journal", path: "/unused" },
+      ramp: { remoteProviderName: "Journal" },
+      erp: { kind: "journal", path: "books.journal" },
       companies: [
         { key: "us", erpCompanyId: "US", currency: "USD", defaults: defaults("us") },
         { key: "eu", erpCompanyId: "EU", currency: "EUR", defaults: defaults("eu") },

@@ -38,7 +38,10 @@ const step = (n: number, what: string) => say(`\n[${n}/4] ${what}`);
 async function main(): Promise<void> {
   const dir = resolve(args.dir);
   mkdirSync(dir, { recursive: true });
-  const journal = join(dir, `${TENANT}-${Date.now()}.journal`);
+  // A journal tenant's file lives in <JOURNAL_ROOT>/<tenantId>/ (lib/erp/journal-file.ts); the root is `dir`.
+  mkdirSync(join(dir, TENANT), { recursive: true });
+  const journalName = `books-${Date.now()}.journal`;
+  const journal = join(dir, TENANT, journalName);
   await createDemoJournal(journal);
   const [us, eu] = demoCompanies();
   if (!us || !eu) throw new Error("the demo journal has two companies");
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
   const control = sandboxControl(sb.url);
   const stack = await startLocalStack({
     dynamoEndpoint: dynamo.endpoint,
-    env: { LOG_LEVEL: "ERROR" },
+    env: { LOG_LEVEL: "ERROR", JOURNAL_ROOT: dir },
     onHandlerError: (fn, err) => say(`  ! ${fn}: ${err instanceof Error ? err.message : String(err)}`),
   });
   const stop = async () => {
@@ -87,11 +90,11 @@ async function main(): Promise<void> {
       version: 0,
       ramp: {
         baseUrl: sb.url,
-        credentialsSecretId: "ramp-erp-sync/acme-demo/ramp",
+
         remoteProviderName: "Journal (demo)",
         settings: { vendorCreationOnSync: true, vendorCredits: true },
       },
-      erp: { kind: "journal", path: journal },
+      erp: { kind: "journal", path: journalName },
       companies: [us, eu],
       entities: [
         { rampEntityId: idOf("Acme Corp"), companyKey: us.key },

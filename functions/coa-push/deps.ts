@@ -31,6 +31,7 @@ export function buildCoaDeps(env: CoaPushEnv, logger?: RampLogger): TenantPushDe
     erpFor: (tenant) =>
       createErp(tenant, {
         readSecret: async (id) => JSON.stringify(await secrets.read(id, z.unknown())),
+        ...(env.JOURNAL_ROOT ? { journalRoot: env.JOURNAL_ROOT } : {}),
       }),
   };
 }

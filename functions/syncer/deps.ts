@@ -57,6 +57,7 @@ export function buildSyncerDeps(
     const erp = await createErp(tenant, {
       readSecret: async (id) => JSON.stringify(await secrets.read(id, z.unknown())),
       ...(options.erpCrash ? { crash: options.erpCrash } : {}),
+      ...(env.JOURNAL_ROOT ? { journalRoot: env.JOURNAL_ROOT } : {}),
     });
     const coding = codingContextFromSurface(await erp.readSurface());
     return { tenant, ramp, erp, coding };

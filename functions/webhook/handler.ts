@@ -20,6 +20,7 @@ import { createChallengeStore } from "../../lib/webhook/challenges.js";
 import { type ReceiverDeps, receiveDelivery } from "../../lib/webhook/receive.js";
 import { createWebhookSecretSource } from "../../lib/webhook/secret-source.js";
 import { secretsManagerStore } from "../../lib/webhook/secrets-manager.js";
+import { ownSecretsOnly } from "../../lib/webhook/tenant-guard.js";
 
 const powertools = createLogger("webhook");
 const logger = rampLoggerOf(powertools);
@@ -41,7 +42,7 @@ export function buildWebhookDeps(e: WebhookEnv): ReceiverDeps {
     ttlMs: e.WEBHOOK_SECRET_CACHE_SECONDS * 1000,
   });
   return {
-    tenants: store.tenants,
+    tenants: ownSecretsOnly(store.tenants),
     events: store.webhookEvents,
     challenges: createChallengeStore({ doc, tableName: e.TABLE_NAME }),
     secrets,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { type Duration, RemovalPolicy } from "aws-cdk-lib";
+import { type Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
@@ -25,6 +25,7 @@ export interface SyncFunctionProps {
  */
 export class SyncFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
+  readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: SyncFunctionProps) {
     super(scope, id);
@@ -34,7 +35,26 @@ export class SyncFunction extends Construct {
     });
     // Our own role instead of AWSLambdaBasicExecutionRole: it may write to this function's log group only.
     const role = new iam.Role(this, "Role", { assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com") });
+    this.role = role;
     logGroup.grantWrite(role);
+    // X-Ray accepts no resource but `*`. CDK would put that statement into the role's default
+    // policy, where acknowledging `Resource::*` would also hide any later `*` grant (a planted
+    // GetSecretValue on `*` passed that way). So tracing is switched on below, at the L1, and its
+    // one statement lives in a policy of its own that carries the only `Resource::*` acknowledgement.
+    const tracing = new iam.Policy(this, "Tracing", {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+          resources: ["*"],
+        }),
+      ],
+    });
+    Validations.of(tracing).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "X-Ray PutTraceSegments/PutTelemetryRecords accept no resource but *; this policy holds nothing else.",
+    });
     this.fn = new nodejs.NodejsFunction(this, "Fn", {
       role,
       entry: `${ROOT}${props.entry}`,
@@ -45,7 +65,6 @@ export class SyncFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
-      tracing: lambda.Tracing.ACTIVE,
       logGroup,
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
@@ -65,5 +84,8 @@ export class SyncFunction extends Construct {
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },
     });
+    // Active tracing (see the Tracing policy above); Lambda checks the role may write traces at create time.
+    (this.fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+    this.fn.node.addDependency(tracing);
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { TenantConfig } from "../config/tenant.js";
+import { assertTenantSecretId } from "../config/tenant-secrets.js";
 import { createRampClient, type RampClient } from "../ramp/client.js";
 import type { RampLogger } from "../ramp/ports.js";
 import type { StoreDeps } from "../store/ledger.js";
@@ -31,7 +32,12 @@ export function createTenantRampClients(deps: {
   const tokens = createDynamoTokenStore(deps.store);
   const clients = new Map<string, RampClient>();
   return (tenant) => {
-    secretIds.set(tenant.tenantId, tenant.ramp.credentialsSecretId);
+    // One function serves every tenant and IAM lets it read every tenant's Ramp secret: the
+    // tenant must name its own (the schema derives it; this holds for configs built in code too).
+    secretIds.set(
+      tenant.tenantId,
+      assertTenantSecretId(tenant.tenantId, "ramp", tenant.ramp.credentialsSecretId),
+    );
     const key = JSON.stringify([tenant.tenantId, tenant.ramp.baseUrl, tenant.ramp.scopes]);
     let client = clients.get(key);
     if (!client) {

@@ -54,14 +54,18 @@ export const PollerEnvSchema = BaseEnvSchema.extend({
   WORK_QUEUE_URL: queueUrl,
 });
 
+/** Journal tenants' files live in `<JOURNAL_ROOT>/<tenantId>/` (lib/erp/journal-file.ts); unset = no journal tenants. */
+const JournalEnv = { JOURNAL_ROOT: nonEmpty.optional() };
+
 export const SyncerEnvSchema = BaseEnvSchema.extend({
   ...StoreEnvSchema.shape,
+  ...JournalEnv,
   SUPPORT_CONTACT: nonEmpty.default("support@example.com"),
   /** Ledger lease: longer than the ERP adapter's timeout plus a margin (ARCHITECTURE step 1). */
   LEASE_MS: z.coerce.number().int().min(1_000).default(120_000),
 });
 
-export const CoaPushEnvSchema = BaseEnvSchema.extend({ ...StoreEnvSchema.shape });
+export const CoaPushEnvSchema = BaseEnvSchema.extend({ ...StoreEnvSchema.shape, ...JournalEnv });
 
 export type WebhookEnv = z.infer<typeof WebhookEnvSchema>;
 export type PollerEnv = z.infer<typeof PollerEnvSchema>;

@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { DEFAULT_SCOPES } from "../ramp/http.js";
+import { journalPathProblem } from "./journal-path.js";
+import { SECRET_PREFIX, type TenantSecretKind, tenantSecretId } from "./tenant-secrets.js";
 
 const remoteId = z
   .string()
@@ -40,17 +42,23 @@ export const ErpConfigSchema = z.discriminatedUnion("kind", [
     url: z.url(),
     database: z.string().min(1),
     username: z.string().min(1),
-    /** Secrets Manager id of `{ "password": "…" }`. */
-    passwordSecretId: z.string().min(1),
+    /** Secrets Manager id of `{ "password": "…" }`: always `<prefix>/<tenantId>/erp` (may be omitted). */
+    passwordSecretId: z.string().min(1).optional(),
     timeoutMs: z.number().int().positive().default(20_000),
   }),
   z.object({
     kind: z.literal("journal"),
-    /** Path of the tenant's hledger journal file. */
-    path: z.string().min(1),
+    /** The tenant's hledger journal file, relative to its own directory `<JOURNAL_ROOT>/<tenantId>/`. */
+    path: z
+      .string()
+      .min(1)
+      .superRefine((path, ctx) => {
+        const problem = journalPathProblem(path);
+        if (problem) ctx.addIssue({ code: "custom", message: `journal path "${path}" ${problem}` });
+      }),
   }),
 ]);
-export type ErpConfig = z.infer<typeof ErpConfigSchema>;
+export type ErpConfigInput = z.input<typeof ErpConfigSchema>;
 
 export const ObjectTypesSchema = z.object({
   transactions: z.boolean().default(true),
@@ -68,7 +76,7 @@ export const CadenceSchema = z.object({
   weekendHours: z.number().min(1).max(24).default(12),
 });
 
-export const TenantConfigSchema = z.object({
+const TenantConfigShape = z.object({
   tenantId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   displayName: z.string().min(1),
   /** Bumped on every write (optimistic concurrency in the tenant repository). */
@@ -76,9 +84,9 @@ export const TenantConfigSchema = z.object({
   enabled: z.boolean().default(true),
   ramp: z.object({
     baseUrl: z.url().default("https://api.ramp.com"),
-    /** Secrets Manager id of `{ "client_id": "…", "client_secret": "…" }`. */
-    credentialsSecretId: z.string().min(1),
-    /** Secrets Manager id of the webhook signing secret(s), when webhooks are used. */
+    /** Secrets Manager id of `{ "client_id": "…", "client_secret": "…" }`: always `<prefix>/<tenantId>/ramp` (may be omitted). */
+    credentialsSecretId: z.string().min(1).optional(),
+    /** Secrets Manager id of the webhook signing secret(s) once webhooks are set up: `<prefix>/<tenantId>/webhook`. */
     webhookSecretId: z.string().min(1).nullable().default(null),
     scopes: z.array(z.string()).default([...DEFAULT_SCOPES]),
     /** The Developer-API accounting connection, once created. */
@@ -118,8 +126,44 @@ export const TenantConfigSchema = z.object({
     })
     .prefault({}),
 });
-export type TenantConfig = z.infer<typeof TenantConfigSchema>;
+/** Where each named secret sits in the document, and its kind. */
+const NAMED_SECRETS = [
+  { path: ["ramp", "credentialsSecretId"], kind: "ramp" },
+  { path: ["ramp", "webhookSecretId"], kind: "webhook" },
+  { path: ["erp", "passwordSecretId"], kind: "erp" },
+] as const satisfies ReadonlyArray<{ path: readonly [string, string]; kind: TenantSecretKind }>;
+
+/**
+ * Secret names are derived from the tenant id (lib/config/tenant-secrets.ts), so a configuration
+ * cannot point a tenant at another tenant's Ramp app, ERP password or webhook secrets. A document
+ * may repeat its own names (older documents do) and is refused when it names anything else; the
+ * parsed configuration always carries the derived names.
+ */
+export const TenantConfigSchema = TenantConfigShape.superRefine((cfg, ctx) => {
+  for (const { path, kind } of NAMED_SECRETS) {
+    const section = cfg[path[0]] as Record<string, unknown>;
+    const named = section[path[1]];
+    if (named === undefined || named === null) continue;
+    const own = tenantSecretId(cfg.tenantId, kind);
+    if (named !== own) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path],
+        message: `must be "${own}": a tenant's secrets are named ${SECRET_PREFIX}/<tenantId>/${kind}, and "${String(named)}" is not tenant ${cfg.tenantId}'s`,
+      });
+    }
+  }
+}).transform((cfg) => ({
+  ...cfg,
+  ramp: { ...cfg.ramp, credentialsSecretId: tenantSecretId(cfg.tenantId, "ramp") },
+  erp:
+    cfg.erp.kind === "tryton"
+      ? { ...cfg.erp, passwordSecretId: tenantSecretId(cfg.tenantId, "erp") }
+      : cfg.erp,
+}));
+export type TenantConfig = z.output<typeof TenantConfigSchema>;
 export type TenantConfigInput = z.input<typeof TenantConfigSchema>;
+export type ErpConfig = TenantConfig["erp"];
 
 /** Cross-field rules zod's shape cannot express. Returns problems; empty means valid. */
 export function tenantConfigProblems(cfg: TenantConfig): string[] {

@@ -4,9 +4,11 @@
  * of AWS clients and tests can pass a stub.
  */
 import type { TenantConfig } from "../config/tenant.js";
+import { assertTenantSecretId } from "../config/tenant-secrets.js";
 import { registerSecret } from "../runtime/redact.js";
 import type { ErpCrashHook } from "./crash-points.js";
 import { createJournalErp } from "./journal/adapter.js";
+import { resolveTenantJournal } from "./journal-file.js";
 import type { ErpPort } from "./port.js";
 import { TrytonErp } from "./tryton/index.js";
 
@@ -16,17 +18,29 @@ export interface ErpFactoryDeps {
   fetch?: typeof fetch;
   /** Kill tests only (test/chaos): a hook inside multi-step ERP writes. */
   crash?: ErpCrashHook;
+  /** The deployment's journal directory (JOURNAL_ROOT); a journal tenant's file is confined to `<root>/<tenantId>/`. */
+  journalRoot?: string;
 }
 
 export async function createErp(tenant: TenantConfig, deps: ErpFactoryDeps = {}): Promise<ErpPort> {
   const erp = tenant.erp;
   switch (erp.kind) {
-    case "journal":
-      return createJournalErp(erp.path, deps.crash ? { crash: deps.crash } : {});
+    case "journal": {
+      if (!deps.journalRoot) {
+        throw new Error(
+          `tenant ${tenant.tenantId}: JOURNAL_ROOT is not configured (journals live in <JOURNAL_ROOT>/<tenantId>/)`,
+        );
+      }
+      return createJournalErp(
+        await resolveTenantJournal(deps.journalRoot, tenant.tenantId, erp.path),
+        deps.crash ? { crash: deps.crash } : {},
+      );
+    }
     case "tryton": {
       if (!deps.readSecret)
         throw new Error(`tenant ${tenant.tenantId}: a secret reader is needed for Tryton`);
-      const raw = await deps.readSecret(erp.passwordSecretId);
+      // IAM lets the function read every tenant's ERP password: only this tenant's is read.
+      const raw = await deps.readSecret(assertTenantSecretId(tenant.tenantId, "erp", erp.passwordSecretId));
       const password = passwordOf(raw);
       registerSecret(password);
       return new TrytonErp(

@@ -7,6 +7,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { parseTenantConfig, type TenantConfig, type TenantConfigInput } from "../config/tenant.js";
+import { TenantIsolationError } from "../config/tenant-secrets.js";
 import { systemClock } from "./clock.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { ENABLED_TENANTS_GSI1PK, TENANT_CONFIG_SK, tenantPk } from "./keys.js";
@@ -32,8 +33,17 @@ export function createTenants(deps: StoreDeps) {
   const { doc, tableName } = deps;
   const keyOf = (tenantId: string) => ({ PK: tenantPk(tenantId), SK: TENANT_CONFIG_SK });
 
-  const fromRecord = (record: Record<string, unknown>): TenantConfig =>
-    parseTenantConfig({ ...(record.config as object), version: record.version });
+  // The document's own tenantId decides which secrets it may name (lib/config/tenant.ts): a
+  // document stored under TENANT#X that says it is tenant B would hand B's secrets to X's work.
+  const fromRecord = (record: Record<string, unknown>): TenantConfig => {
+    const cfg = parseTenantConfig({ ...(record.config as object), version: record.version });
+    if (record.PK !== tenantPk(cfg.tenantId)) {
+      throw new TenantIsolationError(
+        `tenant document at ${String(record.PK)} names tenant ${cfg.tenantId}: refused`,
+      );
+    }
+    return cfg;
+  };
 
   return {
     async get(tenantId: string): Promise<TenantConfig | undefined> {

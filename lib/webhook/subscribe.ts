@@ -17,7 +17,9 @@
  * are deleted and their secrets dropped — so deliveries never stop, and events
  * delivered by both during the overlap are deduplicated by event id.
  */
+
 import type { TenantConfig } from "../config/tenant.js";
+import { tenantSecretId } from "../config/tenant-secrets.js";
 import type { RampClient } from "../ramp/client.js";
 import { type RampLogger, silentLogger } from "../ramp/ports.js";
 import type { WebhookSubscription } from "../ramp/schemas/webhooks.js";
@@ -40,8 +42,6 @@ export interface SubscribeDeps {
 export interface SubscribeOptions {
   /** The public base URL of the webhook API (API Gateway stage URL or custom domain). */
   endpointBaseUrl: string;
-  /** Secrets Manager id used when the tenant has no `ramp.webhookSecretId` yet. */
-  secretId?: string;
   /** Subscribe to `*.ready_to_sync` for the enabled object types (default true). */
   readyToSync?: boolean;
   /** How long to wait for the verification delivery (default 60 s). */
@@ -64,7 +64,8 @@ export class WebhookSetupError extends Error {
   override name = "WebhookSetupError";
 }
 
-export const defaultWebhookSecretId = (tenantId: string) => `ramp-erp-sync/${tenantId}/webhook`;
+/** The tenant's own webhook secret; no other name is accepted (lib/config/tenant-secrets.ts). */
+export const defaultWebhookSecretId = (tenantId: string) => tenantSecretId(tenantId, "webhook");
 
 export function webhookEndpointUrl(baseUrl: string, tenantId: string): string {
   return `${baseUrl.replace(/\/+$/, "")}/webhooks/${encodeURIComponent(tenantId)}`;
@@ -104,11 +105,7 @@ export async function subscribeTenant(
   }
   const endpointUrl = webhookEndpointUrl(opts.endpointBaseUrl, tenantId);
   // The receiver must know where the secret lives before the first delivery arrives.
-  const secretId = await ensureSecretId(
-    deps.tenants,
-    tenant,
-    opts.secretId ?? defaultWebhookSecretId(tenantId),
-  );
+  const secretId = await ensureSecretId(deps.tenants, tenant, defaultWebhookSecretId(tenantId));
 
   const readDoc = async () => {
     const raw = await deps.secrets.read(secretId);

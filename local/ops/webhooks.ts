@@ -2,7 +2,7 @@
  * Ops commands for Ramp webhooks (kept apart from commands.ts; the ops CLI can
  * route `webhooks …` here):
  *
- *   webhooks subscribe --tenant T --endpoint https://<api>  [--secret-id ID] [--no-ready-to-sync] [--timeout-ms N]
+ *   webhooks subscribe --tenant T --endpoint https://<api>  [--no-ready-to-sync] [--timeout-ms N]
  *   webhooks list      --tenant T
  *   webhooks parked    --tenant T [--limit N]
  *
@@ -42,7 +42,7 @@ export interface WebhookOpsDeps {
 }
 
 export const WEBHOOKS_USAGE = `usage:
-  ops webhooks subscribe --tenant <id> --endpoint <https://api base> [--secret-id <id>] [--no-ready-to-sync] [--timeout-ms <n>]
+  ops webhooks subscribe --tenant <id> --endpoint <https://api base> [--no-ready-to-sync] [--timeout-ms <n>]
   ops webhooks list      --tenant <id>
   ops webhooks parked    --tenant <id> [--limit <n>]`;
 
@@ -60,7 +60,6 @@ export async function runWebhookCommand(
       options: {
         tenant: { type: "string" },
         endpoint: { type: "string" },
-        "secret-id": { type: "string" },
         "no-ready-to-sync": { type: "boolean", default: false },
         "timeout-ms": { type: "string" },
         limit: { type: "string" },
@@ -106,7 +105,6 @@ export async function runWebhookCommand(
           tenantId,
           {
             endpointBaseUrl: values.endpoint,
-            ...(typeof values["secret-id"] === "string" ? { secretId: values["secret-id"] } : {}),
             readyToSync: values["no-ready-to-sync"] !== true,
             challengeTimeoutMs: number("timeout-ms"),
           },

@@ -68,7 +68,7 @@ describe("exactly once on the live Tryton", () => {
           url: "http://127.0.0.1:8000",
           database: "tryton",
           username: "ramp-sync-test",
-          passwordSecretId: "unused-here",
+          passwordSecretId: "ramp-erp-sync/acme/erp", // the harness tenant's own (unused: the port is given)
           timeoutMs: 30_000,
         },
         companies: [

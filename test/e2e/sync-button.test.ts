@@ -65,7 +65,10 @@ beforeAll(async () => {
   });
   const tableName = tables.names.at(-1) as string;
   sm = await startLocalSecretsManager({ port: 0 });
-  sm.seed("ramp/acme", JSON.stringify({ client_id: h.r.sb.clientId, client_secret: h.r.sb.clientSecret }));
+  sm.seed(
+    "ramp-erp-sync/acme/ramp",
+    JSON.stringify({ client_id: h.r.sb.clientId, client_secret: h.r.sb.clientSecret }),
+  );
   sqs = await startLocalSqs();
   // Visibility timeouts no shorter than the function timeouts (the mapping insists, as Lambda does).
   queues = {
@@ -99,7 +102,7 @@ beforeAll(async () => {
   const cur = (await h.store.tenants.get(TENANT)) as TenantConfig;
   const put = await h.store.tenants.put({
     ...cur,
-    ramp: { ...cur.ramp, baseUrl: h.r.sb.url, credentialsSecretId: "ramp/acme" },
+    ramp: { ...cur.ramp, baseUrl: h.r.sb.url },
   });
   if (!put.ok) throw new Error("tenant update failed");
 

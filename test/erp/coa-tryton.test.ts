@@ -42,13 +42,12 @@ beforeAll(async () => {
   tenant = parseTenantConfig({
     tenantId: "acme-tryton",
     displayName: "Acme (Tryton)",
-    ramp: { credentialsSecretId: "unused", remoteProviderName: "Tryton" },
+    ramp: { remoteProviderName: "Tryton" },
     erp: {
       kind: "tryton",
       url: LIVE.url,
       database: LIVE.database,
       username: LIVE.username,
-      passwordSecretId: "unused",
     },
     companies: [live.us, live.eu].map((c) => ({
       key: c.key,

@@ -39,8 +39,8 @@ describe("ops commands", () => {
       await tenants.put({
         tenantId: id,
         displayName: id,
-        ramp: { baseUrl: r.sb.url, credentialsSecretId: "unused", remoteProviderName: name },
-        erp: { kind: "journal", path },
+        ramp: { baseUrl: r.sb.url, remoteProviderName: name },
+        erp: { kind: "journal", path: "books.journal" },
         companies: demoCompanies(),
       });
     }

@@ -80,8 +80,8 @@ describe("coa-push batches, renames, isolation and resume (sandbox over HTTP)", 
     tenant = parseTenantConfig({
       tenantId: "acme",
       displayName: "Acme",
-      ramp: { credentialsSecretId: "unused", remoteProviderName: "Acme ERP" },
-      erp: { kind: "journal", path: "/unused" },
+      ramp: { remoteProviderName: "Acme ERP" },
+      erp: { kind: "journal", path: "books.journal" },
       companies: [
         {
           key: "acme",

@@ -3,13 +3,13 @@
  * Local, two Ramp businesses in one sandbox over HTTP, journal ERPs. A schedule
  * pushes every enabled tenant; SQS messages push one each, failing only the bad.
  */
-import { mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configureCoaPush, handler } from "../../functions/coa-push/handler.js";
 import type { TenantPushDeps } from "../../lib/coa/run.js";
-import { createDemoJournal, createJournalErp, demoCompanies } from "../../lib/erp/index.js";
+import { createDemoJournal, createErp, demoCompanies } from "../../lib/erp/index.js";
 import {
   createMemoryRateLimiter,
   createMemoryTokenStore,
@@ -40,15 +40,17 @@ describe("coa-push handler", () => {
     creds.set("beta", { clientId: second.client_id, clientSecret: second.client_secret });
     const table = await freshTable("coah");
     const tenants = createTenants({ doc: table.doc, tableName: table.tableName });
+    // Each tenant's journal in its own directory under one root, as createErp confines it.
+    const journalRoot = await mkdtemp(join(tmpdir(), "coah-"));
     for (const id of ["alpha", "beta", "gamma"]) {
-      const path = join(await mkdtemp(join(tmpdir(), `coah-${id}-`)), "books.journal");
-      await createDemoJournal(path);
+      await mkdir(join(journalRoot, id));
+      await createDemoJournal(join(journalRoot, id, "books.journal"));
       const res = await tenants.put({
         tenantId: id,
         displayName: id,
         enabled: id !== "gamma",
-        ramp: { baseUrl: r.sb.url, credentialsSecretId: `secret/${id}`, remoteProviderName: `Journal ${id}` },
-        erp: { kind: "journal", path },
+        ramp: { baseUrl: r.sb.url, remoteProviderName: `Journal ${id}` },
+        erp: { kind: "journal", path: "books.journal" },
         companies: demoCompanies(),
       });
       expect(res.ok).toBe(true);
@@ -76,7 +78,7 @@ describe("coa-push handler", () => {
         }
         return c;
       },
-      erpFor: async (t) => createJournalErp(t.erp.kind === "journal" ? t.erp.path : ""),
+      erpFor: (t) => createErp(t, { journalRoot }),
     };
     configureCoaPush(deps, { windowMs: 50 });
   });

@@ -54,8 +54,8 @@ describe("coa-push: journal ERP → Ramp sandbox", () => {
     tenant = parseTenantConfig({
       tenantId: "demo",
       displayName: "Demo",
-      ramp: { credentialsSecretId: "unused", remoteProviderName: "Demo Journal" },
-      erp: { kind: "journal", path },
+      ramp: { remoteProviderName: "Demo Journal" },
+      erp: { kind: "journal", path: "books.journal" },
       companies: demoCompanies(),
     });
     const table = await freshTable("coa");

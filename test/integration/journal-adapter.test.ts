@@ -154,8 +154,8 @@ describe("Ramp object → mapping → journal", () => {
   const cfg = parseTenantConfig({
     tenantId: "demo",
     displayName: "Demo",
-    ramp: { credentialsSecretId: "ramp/demo", remoteProviderName: "Journal" },
-    erp: { kind: "journal", path: "/unused" },
+    ramp: { remoteProviderName: "Journal" },
+    erp: { kind: "journal", path: "books.journal" },
     companies: demoCompanies(),
     entities: [{ rampEntityId: "ent-eu", companyKey: "demo-eu" }],
   });

@@ -45,11 +45,10 @@ describe("migration tool (sandbox over HTTP, journal ERP)", () => {
       tenantId: "demo",
       displayName: "Demo",
       ramp: {
-        credentialsSecretId: "unused",
         remoteProviderName: "Demo Journal",
         settings: { vendorCredits: true },
       },
-      erp: { kind: "journal", path: join(dir, "books.journal") },
+      erp: { kind: "journal", path: "books.journal" },
       companies: demoCompanies(),
     });
   };

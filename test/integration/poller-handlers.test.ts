@@ -17,7 +17,10 @@ let job: typeof import("../../functions/poller/job.js").handler;
 beforeAll(async () => {
   w = await pollerWorld({ transactions: 12, bills: 6, reimbursements: 4, vendorCredits: 1 });
   sm = await startLocalSecretsManager({ port: 0 });
-  sm.seed("ramp/t-poll", JSON.stringify({ client_id: w.r.sb.clientId, client_secret: w.r.sb.clientSecret }));
+  sm.seed(
+    "ramp-erp-sync/t-poll/ramp",
+    JSON.stringify({ client_id: w.r.sb.clientId, client_secret: w.r.sb.clientSecret }),
+  );
   const put = await w.store.tenants.put({
     ...w.tenant,
     version: 0,

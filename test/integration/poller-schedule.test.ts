@@ -25,8 +25,8 @@ const defaults = (k: string) => ({
 const tenantDoc = (tenantId: string, extra: Record<string, unknown> = {}) => ({
   tenantId,
   displayName: tenantId,
-  ramp: { credentialsSecretId: `ramp/${tenantId}`, remoteProviderName: "Journal" },
-  erp: { kind: "journal" as const, path: "/unused" },
+  ramp: { remoteProviderName: "Journal" },
+  erp: { kind: "journal" as const, path: "books.journal" },
   companies: [{ key: "us", erpCompanyId: "US", currency: "USD", defaults: defaults("us") }],
   ...extra,
 });

@@ -81,8 +81,8 @@ export async function pollerWorld(counts: Record<string, number> = {}): Promise<
   const tenant = parseTenantConfig({
     tenantId: "t-poll",
     displayName: "Poll Co",
-    ramp: { credentialsSecretId: "ramp/t-poll", remoteProviderName: "Journal" },
-    erp: { kind: "journal", path: "/unused" },
+    ramp: { remoteProviderName: "Journal" },
+    erp: { kind: "journal", path: "books.journal" },
     companies: [
       { key: "us", erpCompanyId: "US", currency: "USD", defaults: defaults("us") },
       { key: "eu", erpCompanyId: "EU", currency: "EUR", defaults: defaults("eu") },

@@ -26,8 +26,8 @@ beforeAll(async () => {
 const tenant = (tenantId: string, over: Partial<TenantConfigInput> = {}): TenantConfigInput => ({
   tenantId,
   displayName: `Tenant ${tenantId}`,
-  ramp: { credentialsSecretId: `ramp/${tenantId}`, remoteProviderName: "Tryton" },
-  erp: { kind: "journal", path: `/data/${tenantId}.journal` },
+  ramp: { remoteProviderName: "Tryton" },
+  erp: { kind: "journal", path: "books.journal" },
   companies: [
     {
       key: "main",

@@ -7,7 +7,7 @@
  * recording settles-links like the poller does; `syncer()` builds the core with
  * an injected clock and crash hook.
  */
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pushCoa } from "../../lib/coa/push.js";
@@ -108,7 +108,9 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
   const clock = { now: Date.UTC(2026, 5, 15, 12) };
   const store = createStore({ doc, tableName, clock: () => clock.now });
   const dir = await mkdtemp(join(tmpdir(), "syncer-"));
-  const journalPath = join(dir, "books.journal");
+  // The layout createErp confines a journal tenant to: <JOURNAL_ROOT>/<tenantId>/<erp.path>.
+  await mkdir(join(dir, TENANT));
+  const journalPath = join(dir, TENANT, "books.journal");
   await createDemoJournal(journalPath, o.closedThrough ? { closedThrough: o.closedThrough } : {});
   const entities = await r.control<Array<{ id: string; currency: string }>>("GET", "/entities");
   // The first USD entity → demo, the first EUR entity → demo-eu; any other entity stays unmapped.
@@ -124,14 +126,13 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
     tenantId: TENANT,
     displayName: "Acme",
     ramp: {
-      credentialsSecretId: "unused",
       remoteProviderName: "Journal ERP",
       settings: {
         vendorCreationOnSync: o.vendorCreation ?? true,
         transactionSyncButton: o.syncButton ?? false,
       },
     },
-    erp: o.erp?.config ?? { kind: "journal", path: journalPath },
+    erp: o.erp?.config ?? { kind: "journal", path: "books.journal" },
     companies,
     entities: links,
     // Tax codes are not entity-scoped in the sandbox coding; the tests keep to GL, vendors and dimensions.

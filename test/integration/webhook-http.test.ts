@@ -64,7 +64,10 @@ beforeAll(async () => {
   const { doc, tableName, endpoint } = await freshTable("webhook");
   store = createStore({ doc, tableName });
   sm = await startLocalSecretsManager({ port: 0 });
-  sm.seed(`ramp/${T}`, JSON.stringify({ client_id: r.sb.clientId, client_secret: r.sb.clientSecret }));
+  sm.seed(
+    `ramp-erp-sync/${T}/ramp`,
+    JSON.stringify({ client_id: r.sb.clientId, client_secret: r.sb.clientSecret }),
+  );
   sqs = await startLocalSqs();
   sqsClient = sqs.client();
   queues = {
@@ -75,8 +78,8 @@ beforeAll(async () => {
   tenant = parseTenantConfig({
     tenantId: T,
     displayName: "Acme Webhooks",
-    ramp: { baseUrl: r.sb.url, credentialsSecretId: `ramp/${T}`, remoteProviderName: "Journal" },
-    erp: { kind: "journal", path: "/unused" },
+    ramp: { baseUrl: r.sb.url, remoteProviderName: "Journal" },
+    erp: { kind: "journal", path: "books.journal" },
     companies: [{ key: "us", erpCompanyId: "US", currency: "USD", defaults }],
   });
   const put = await store.tenants.put({ ...tenant, version: 0 });

@@ -53,8 +53,8 @@ beforeAll(async () => {
     ...parseTenantConfig({
       tenantId: T,
       displayName: "Retry Co",
-      ramp: { baseUrl: r.sb.url, credentialsSecretId: "unused", remoteProviderName: "Journal" },
-      erp: { kind: "journal", path: "/unused" },
+      ramp: { baseUrl: r.sb.url, remoteProviderName: "Journal" },
+      erp: { kind: "journal", path: "books.journal" },
       companies: [
         {
           key: "us",

@@ -1,3 +1,6 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseTenantConfig, type TenantConfigInput } from "../../lib/config/tenant.js";
 import { createErp, demoCompanies, JournalErp } from "../../lib/erp/index.js";
@@ -5,15 +8,16 @@ import { createErp, demoCompanies, JournalErp } from "../../lib/erp/index.js";
 const base: Omit<TenantConfigInput, "erp"> = {
   tenantId: "demo",
   displayName: "Demo",
-  ramp: { credentialsSecretId: "ramp/demo", remoteProviderName: "ERP" },
+  ramp: { remoteProviderName: "ERP" },
   companies: demoCompanies(),
 };
 
 describe("createErp", () => {
-  it("builds the journal adapter for a journal tenant", async () => {
-    const erp = await createErp(
-      parseTenantConfig({ ...base, erp: { kind: "journal", path: "/tmp/x.journal" } }),
-    );
+  it("builds the journal adapter for a journal tenant, inside <JOURNAL_ROOT>/<tenant>/", async () => {
+    const journalRoot = await mkdtemp(join(tmpdir(), "journals-"));
+    const erp = await createErp(parseTenantConfig({ ...base, erp: { kind: "journal", path: "x.journal" } }), {
+      journalRoot,
+    });
     expect(erp).toBeInstanceOf(JournalErp);
     expect(erp.type).toBe("journal");
   });
@@ -27,7 +31,6 @@ describe("createErp", () => {
         url: "http://127.0.0.1:8000",
         database: "tryton",
         username: "admin",
-        passwordSecretId: "erp/pw",
       },
     });
     await expect(createErp(cfg)).rejects.toThrow(/secret reader/);
@@ -39,6 +42,7 @@ describe("createErp", () => {
       },
     });
     expect(erp.type).toBe("tryton");
-    expect(asked).toEqual(["erp/pw"]);
+    // The tenant's own ERP secret, named after it (lib/config/tenant-secrets.ts).
+    expect(asked).toEqual(["ramp-erp-sync/demo/erp"]);
   });
 });

@@ -27,8 +27,8 @@ export function tenant(overrides: { fallbackVendor?: string | null } = {}): Tena
   return parseTenantConfig({
     tenantId: "acme",
     displayName: "Acme",
-    ramp: { credentialsSecretId: "ramp/acme", remoteProviderName: "Tryton" },
-    erp: { kind: "journal", path: "/tmp/acme.journal" },
+    ramp: { remoteProviderName: "Tryton" },
+    erp: { kind: "journal", path: "books.journal" },
     companies: [
       {
         key: "us",

@@ -16,8 +16,8 @@ export function tenant(overrides: Partial<TenantConfigInput> = {}): TenantConfig
   return parseTenantConfig({
     tenantId: "t1",
     displayName: "Tenant One",
-    ramp: { credentialsSecretId: "ramp/t1", remoteProviderName: "Journal" },
-    erp: { kind: "journal", path: "/unused" },
+    ramp: { remoteProviderName: "Journal" },
+    erp: { kind: "journal", path: "books.journal" },
     companies: [
       { key: "us", erpCompanyId: "US", currency: "USD", defaults: defaults("us") },
       { key: "eu", erpCompanyId: "EU", currency: "EUR", defaults: defaults("eu") },

@@ -23,8 +23,8 @@ const tenant = (over: Partial<TenantConfig["ramp"]> = {}, enabled = true): Tenan
     tenantId: "acme",
     displayName: "Acme",
     enabled,
-    ramp: { credentialsSecretId: "c", webhookSecretId: "wh/acme", remoteProviderName: "X", ...over },
-    erp: { kind: "journal", path: "/x" },
+    ramp: { webhookSecretId: "ramp-erp-sync/acme/webhook", remoteProviderName: "X", ...over },
+    erp: { kind: "journal", path: "books.journal" },
     companies: [
       {
         key: "us",

@@ -136,11 +136,15 @@ export async function runDrainScenario(o: ScenarioOptions): Promise<ScenarioRun>
   const handlerErrors: string[] = [];
   const stack = await startLocalStack({
     dynamoEndpoint: o.dynamoEndpoint,
+    ...(side.journalRoot ? { env: { JOURNAL_ROOT: side.journalRoot } } : {}),
     onHandlerError: (fn, err) =>
       handlerErrors.push(`${fn}: ${err instanceof Error ? err.stack : String(err)}`),
   });
   const [us, eu] = side.companies;
-  stack.seedSecret("ramp/e2e-drain", { client_id: sb.clientId, client_secret: sb.clientSecret });
+  stack.seedSecret("ramp-erp-sync/e2e-drain/ramp", {
+    client_id: sb.clientId,
+    client_secret: sb.clientSecret,
+  });
   for (const [id, value] of Object.entries(side.secrets)) stack.seedSecret(id, value);
   await stack.saveTenant({
     tenantId: TENANT,
@@ -148,7 +152,7 @@ export async function runDrainScenario(o: ScenarioOptions): Promise<ScenarioRun>
     version: 0,
     ramp: {
       baseUrl: sb.url,
-      credentialsSecretId: "ramp/e2e-drain",
+
       remoteProviderName: `E2E ${side.name}`,
       settings: { vendorCreationOnSync: true, vendorCredits: true },
     },

@@ -13,6 +13,8 @@ export interface ErpSide {
   erp: ErpConfig;
   /** [company of the first entity, company of the second]; the first is in USD, the second in EUR. */
   companies: [CompanyConfig, CompanyConfig];
+  /** The handlers' JOURNAL_ROOT, for a journal ERP (the file is `<root>/<tenant>/<erp.path>`). */
+  journalRoot?: string;
   /** Secrets the handlers read (ERP password…), by id. */
   secrets: Record<string, unknown>;
   /** An adapter of our own, to look records up by reference. */

@@ -3,19 +3,22 @@
  * 2025-12-31, an inactive Advertising account) in a fresh temp dir, with USD → EUR
  * at exactly 2 from the scenario's first date. Totals come from the real hledger.
  */
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDemoJournal, createJournalErp, demoCompanies } from "../../../lib/erp/index.js";
 import { hledgerBalance } from "../../../lib/erp/journal/hledger-cli.js";
+import { TENANT } from "./drain-scenario.js";
 import type { ErpSide } from "./erp-side.js";
 
 const RETIRED = "demo:Expenses:Advertising";
 const RETIRED_LINE = `account ${RETIRED}  ; type: X, code: 6500`;
 
 export async function journalSide(): Promise<ErpSide> {
+  // The handlers open <JOURNAL_ROOT>/<tenant>/books.journal (lib/erp/journal-file.ts).
   const dir = await mkdtemp(join(tmpdir(), "e2e-journal-"));
-  const path = join(dir, "books.journal");
+  await mkdir(join(dir, TENANT));
+  const path = join(dir, TENANT, "books.journal");
   await createDemoJournal(path);
   const [us, eu] = demoCompanies();
   if (!us || !eu) throw new Error("demo companies missing");
@@ -29,7 +32,8 @@ export async function journalSide(): Promise<ErpSide> {
 
   return {
     name: "journal",
-    erp: { kind: "journal", path },
+    erp: { kind: "journal", path: "books.journal" },
+    journalRoot: dir,
     companies: [us, eu],
     secrets: {},
     port,

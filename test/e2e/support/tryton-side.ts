@@ -12,7 +12,8 @@ import type { ErpSide } from "./erp-side.js";
 
 /** A month no other suite closes (the ERP contract suite closes March of last year). */
 const CLOSED_MONTH = `${new Date().getUTCFullYear() - 1}-04`;
-const PASSWORD_SECRET = "tryton/e2e-sync";
+// Derived from the tenant id (lib/config/tenant-secrets.ts): the drain scenario's tenant.
+const PASSWORD_SECRET = "ramp-erp-sync/e2e-drain/erp";
 
 const defaults = (c: LiveCompany) => ({
   cardLiability: c.account("2100"),

@@ -1,0 +1,60 @@
+/**
+ * What each function's code path really calls, read from the repositories it
+ * reaches (lib/store/*, lib/webhook/challenges.ts, functions/poller/ledger-reads.ts).
+ * infra/stack.ts grants exactly this; test/unit/iam-least-privilege.test.ts
+ * holds the same list as resolved policy statements and fails on any addition.
+ * Grow a function's list only together with the code that needs it.
+ */
+import type { TenantSecretKind } from "../lib/config/tenant-secrets.js";
+import type { TableAction } from "./constructs/grants.js";
+
+export interface FunctionAccess {
+  table: TableAction[];
+  /** Query on GSI1 (enabled tenants, ledger buckets). */
+  index: boolean;
+  sendTo: Array<"work" | "priority" | "pollJobs">;
+  secrets: TenantSecretKind[];
+}
+
+export const FUNCTION_ACCESS = {
+  // Internet-facing: tenant config (Get), event ids and parked events (Put, Delete on a failed
+  // hand-off), challenges (Put). Only the webhook signing secrets; no Query, no Scan, no batch.
+  webhook: {
+    table: ["GetItem", "PutItem", "DeleteItem"],
+    index: false,
+    sendTo: ["pollJobs"],
+    secrets: ["webhook"],
+  },
+  // Enabled tenants (GSI1) and the reserved schedule cursor (Get, Put). Reads no secret.
+  pollSchedule: { table: ["GetItem", "PutItem"], index: true, sendTo: ["pollJobs"], secrets: [] },
+  // Tenant, cursors, settles-links, ledger rows (Get / BatchGet), Ramp token (Get, Put), rate window (Update).
+  pollJob: {
+    table: ["GetItem", "PutItem", "UpdateItem", "BatchGetItem"],
+    index: false,
+    sendTo: ["work", "priority", "pollJobs"],
+    secrets: ["ramp"],
+  },
+  // Ledger (claims, reportable buckets on GSI1, bill gates by BatchGet), report intents (Put,
+  // transactional Puts, Update, Delete, chunk Query), report locks, token and rate window.
+  syncer: {
+    table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchGetItem", "Query"],
+    index: true,
+    sendTo: [],
+    secrets: ["ramp", "erp"],
+  },
+  // The sweep runs the syncer's flush and intent replay (same deps, lib/sync/sweep.ts) over the enabled tenants.
+  sweep: {
+    table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchGetItem", "Query"],
+    index: true,
+    sendTo: [],
+    secrets: ["ramp", "erp"],
+  },
+  // Tenants (Get, Put of the connection id, enabled list on GSI1), CoA snapshots (Get, Put, Delete,
+  // chunk Query), token and rate window.
+  coaPush: {
+    table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"],
+    index: true,
+    sendTo: [],
+    secrets: ["ramp", "erp"],
+  },
+} satisfies Record<string, FunctionAccess>;
