@@ -215,7 +215,7 @@ async function settlementBlocker(
 /**
  * Claims a card charge whose bill payment cannot post and records a user-actionable
  * failure that says why and what to do. Its fingerprint names the failed row's
- * revision: the charge is told once per failure of the payment, not every poll, and
+ * attempt: the charge is told once per failure of the payment, not every poll, and
  * once the payment posts, the charge's ordinary claim differs and it syncs at once.
  */
 async function failSettledCharge(
@@ -235,7 +235,8 @@ async function failSettledCharge(
     leaseMs: deps.settings.leaseMs,
     fingerprint: fingerprintOf({
       charge: fingerprintFor(object),
-      blockedBy: `${blocker.row.kind}#${blocker.row.rampId}#${blocker.row.rev}`,
+      // Attempts, not rev: reporting the payment's failure to Ramp moves its rev but is no new failure.
+      blockedBy: `${blocker.row.kind}#${blocker.row.rampId}#${blocker.row.attempts}#${blocker.row.category}`,
     }),
     entityId: entityOf(object) ?? item.entityId,
     syncRequestId: item.syncRequestId,
