@@ -251,7 +251,7 @@ describe("one bad object does not stall the tenant", () => {
     };
 
     const result = await runPollJob(w.deps(ramp, { sendWork }), h.tenant, pollJob(TENANT, h.clock.now));
-    expect(result).toMatchObject({ status: "done", refused: 1 });
+    expect(result.status).toBe("done");
     expect(refusedOnce).toHaveLength(1);
     const got = await w.drainWork();
     expect(
@@ -260,6 +260,7 @@ describe("one bad object does not stall the tenant", () => {
         .map((m) => m.message.rampId)
         .sort(),
     ).toEqual(ready.map((i) => i.rampId).sort());
+    expect(result.refused).toBe(1);
     const resent = got.find((m) => m.message.rampId === victim)?.message;
     expect(resent).toMatchObject({ kind: "transaction", rampId: victim });
     expect(resent?.snapshot).toBeUndefined();
