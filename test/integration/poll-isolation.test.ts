@@ -183,6 +183,32 @@ describe("one bad object does not stall the tenant", () => {
     expect((await w.drainWork()).map((m) => m.message.rampId)).not.toContain(badId);
   });
 
+  it("(a) a fetched-by-id object that fails its schema fails alone (claimed, needs-integrator), not an endless retry", async () => {
+    h = await syncerHarness(txnsOnly);
+    const [item] = (await h.ready()).filter((i) => i.kind === "transaction");
+    if (!item) throw new Error("seed too small");
+    const ramp = rewritingClient(
+      h,
+      new Map([
+        [
+          item.rampId,
+          (o: Raw) => {
+            o.entity_amount = { currency: "USD", value: "ten" };
+          },
+        ],
+      ]),
+    );
+    const { snapshot: _listed, ...idOnly } = item;
+    const res = await syncAndReport(h, ramp, asRecords([idOnly]));
+    expect(res.results[0]).toMatchObject({
+      disposition: "ack",
+      outcome: { status: "failed", category: "needs_integrator", reportable: true },
+    });
+    expect((await h.object(item.rampId)).sync.last_error).toMatch(
+      /^Cannot read this object from Ramp: schema: entity_amount\.value: invalid_type \(expected number\)\. Contact /,
+    );
+  });
+
   it("(b) memos with U+FFFF and emoji: the poll completes and both sync through the local SQS, memos intact", async () => {
     h = await syncerHarness(txnsOnly);
     const w = await world(h);
