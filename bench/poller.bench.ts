@@ -112,6 +112,7 @@ export default async function bench() {
         const t0 = performance.now();
         await sendAllOrThrow(sqs, queueUrl, messages);
         sqsMs += performance.now() - t0;
+        return [];
       },
       sendJob: async () => {},
       emitBacklog: () => {},

@@ -51,6 +51,7 @@ async function runOne(rt: PollerRuntime, job: PollJob, context: Context): Promis
       sendWork: rt.sendWork,
       sendJob: (next) => rt.sendPollJobs([{ id: `${next.tenantId}-c`, body: JSON.stringify(next) }]),
       emitBacklog: rt.emitBacklog,
+      countInvalid: rt.countInvalid,
       clock: Date.now,
       timeLeftMs: () => context.getRemainingTimeInMillis(),
       reserveMs: rt.env.POLL_TIME_RESERVE_MS,

@@ -12,7 +12,7 @@
  * sandbox, DynamoDB Local and fauxqs.
  */
 
-import type { OutgoingMessage } from "../../lib/aws/sqs.js";
+import type { FailedEntry, OutgoingMessage } from "../../lib/aws/sqs.js";
 import type { TenantConfig } from "../../lib/config/tenant.js";
 import type { Continuation, PollJob } from "../../lib/poll/job.js";
 import { enabledSources, type PollStep, pollSteps } from "../../lib/poll/plan.js";
@@ -20,27 +20,37 @@ import {
   addToBacklog,
   type Backlog,
   type Candidate,
+  candidateFingerprint,
   candidatesOf,
+  invalidCandidate,
   ledgerKeyOf,
   selectWork,
   workMessageOf,
 } from "../../lib/poll/work.js";
 import type { RampClient } from "../../lib/ramp/client.js";
+import type { InvalidObject } from "../../lib/ramp/invalid.js";
 import type { RampBill } from "../../lib/ramp/model.js";
 import { type RampLogger, silentLogger } from "../../lib/ramp/ports.js";
-import { fetchReadyPage } from "../../lib/ramp/resume.js";
+import { fetchReadyPage, type ReadyObject } from "../../lib/ramp/resume.js";
 import type { Store } from "../../lib/store/index.js";
 import type { LedgerItem } from "../../lib/store/ledger-item.js";
 import { settlingTransactionIds } from "../../lib/sync/bill-phases.js";
+import { failureMessage } from "../../lib/sync/failure.js";
 import type { Kind } from "../../lib/sync/kinds.js";
-import { batchEntryId, workMessageBody } from "../../lib/sync/work-message.js";
+import { ledgerReference } from "../../lib/sync/sync-object.js";
+import { batchEntryId, idOnlyBody, type WorkMessage, workMessageBody } from "../../lib/sync/work-message.js";
 import type { LedgerBatchReader } from "./ledger-reads.js";
 
 export interface PollJobDeps {
   ramp: Pick<RampClient, "http" | "listEntities">;
   store: Pick<Store, "ledger" | "pollCursors" | "settlesLinks">;
-  /** Work messages: the work queue for polls, the priority queue for Sync Button jobs. Must throw unless all were sent. */
-  sendWork(queue: "work" | "priority", messages: OutgoingMessage[]): Promise<void>;
+  /**
+   * Work messages: the work queue for polls, the priority queue for Sync Button jobs.
+   * Must throw unless every message was sent or refused by SQS for what it contains
+   * (sender fault); returns the refused ones (lib/aws/sqs.ts sendKeepingRefusals), which
+   * the job routes itself so that one unsendable message never fails the whole job.
+   */
+  sendWork(queue: "work" | "priority", messages: OutgoingMessage[]): Promise<FailedEntry[] | undefined>;
   /** The continuation of this job, onto the poll-jobs queue. */
   sendJob(job: PollJob): Promise<void>;
   /** Called once per completed poll walk with the count per kind (zeros included). */
@@ -55,6 +65,13 @@ export interface PollJobDeps {
   readLedgerMany?: LedgerBatchReader;
   /** Parallel ledger reads per page when there is no batch reader (default 16). */
   ledgerConcurrency?: number;
+  /**
+   * Counts objects the walk could not read (by kind): `routed` got a message so the
+   * syncer records their failure; `unroutable` had no id and were only logged.
+   */
+  countInvalid?(tenantId: string, kind: Kind, outcome: "routed" | "unroutable", n: number): void;
+  /** Failure cool-down for the last resort below (the syncer's userCoolDownMs; default 6 h). */
+  coolDownMs?: number;
   log?: RampLogger;
 }
 
@@ -65,6 +82,10 @@ export interface PollJobResult {
   skipped: number;
   /** Card transactions linked to the bill that paid them in this invocation. */
   linked: number;
+  /** Listed objects that could not be read (routed to the syncer, or logged when they had no id). */
+  invalid: number;
+  /** Messages SQS refused for their content and that were re-sent id-only (or failed in the ledger). */
+  refused: number;
   backlog: Backlog;
   continuation?: Continuation;
 }
@@ -85,6 +106,8 @@ export async function runPollJob(
     enqueued: 0,
     skipped: 0,
     linked: 0,
+    invalid: 0,
+    refused: 0,
     backlog: cont?.backlog ?? {},
   };
 
@@ -122,7 +145,7 @@ export async function runPollJob(
         pageSize: deps.pageSize,
       });
       result.pages++;
-      await processPage(deps, tenantId, job, step, page.items, result);
+      await processPage(deps, tenant, job, step, page.items, page.invalid, result);
       next = page.next;
       if (!button) {
         const saved = await deps.store.pollCursors.save(key, base, {
@@ -165,27 +188,61 @@ async function planSteps(deps: PollJobDeps, tenant: TenantConfig, job: PollJob):
 
 async function processPage(
   deps: PollJobDeps,
-  tenantId: string,
+  tenant: TenantConfig,
   job: PollJob,
   step: PollStep,
-  items: readonly { id: string }[],
+  items: readonly ReadyObject[],
+  invalid: readonly InvalidObject[],
   result: PollJobResult,
 ): Promise<void> {
+  const tenantId = tenant.tenantId;
   const now = deps.clock();
   const button = job.type === "button";
-  const candidates = items.flatMap((o) => candidatesOf(step.source, o as Candidate["snapshot"]));
+  const log = deps.log ?? silentLogger;
+  const candidates: Candidate[] = items.flatMap((o) => candidatesOf(step.source, o));
+  // Objects the listing could not read still get a message (the syncer fails them visibly);
+  // without an id there is no row to fail, so they are logged and counted, and never block.
+  let unroutable = 0;
+  for (const inv of invalid) {
+    if (inv.id === null) {
+      unroutable++;
+      log.error("listed ramp object has no id and cannot be read; skipped", {
+        tenantId,
+        source: step.source,
+        entityId: step.entityId,
+        summary: inv.summary,
+      });
+      continue;
+    }
+    log.warn("listed ramp object cannot be read; routed to the syncer to fail visibly", {
+      tenantId,
+      source: step.source,
+      rampId: inv.id,
+      summary: inv.summary,
+    });
+    candidates.push(invalidCandidate(step.source, { ...inv, id: inv.id }));
+  }
+  result.invalid += invalid.length;
+  const kind: Kind = step.source === "bill" ? "bill" : step.source;
+  if (invalid.length - unroutable) deps.countInvalid?.(tenantId, kind, "routed", invalid.length - unroutable);
+  if (unroutable) deps.countInvalid?.(tenantId, kind, "unroutable", unroutable);
   // Settles-links first: a card transaction must never reach the syncer before the link to its bill exists.
   if (step.source === "bill") {
-    for (const bill of items as RampBill[]) {
-      const ids = settlingTransactionIds(bill);
+    const settling = [
+      ...(items as RampBill[]).map((b) => ({ billId: b.id, ids: settlingTransactionIds(b) })),
+      // An unreadable bill still links the card charges it names: posted as plain expenses they
+      // would double the bill's spend in the ERP; held, they fail with the bill's reason.
+      ...invalid.flatMap((b) => (b.id ? [{ billId: b.id, ids: b.settlingTransactionIds }] : [])),
+    ];
+    for (const { billId, ids } of settling) {
       if (!ids.length) continue;
-      const { conflicts } = await deps.store.settlesLinks.link(tenantId, bill.id, ids);
+      const { conflicts } = await deps.store.settlesLinks.link(tenantId, billId, ids);
       result.linked += ids.length - conflicts.length;
       for (const c of conflicts) {
         deps.log?.error("card transaction already settles another bill", {
           tenantId,
           transactionId: c.transactionId,
-          billId: bill.id,
+          billId,
           linkedBillId: c.billId,
         });
       }
@@ -193,19 +250,114 @@ async function processPage(
   }
   const rows = await readLedger(deps, tenantId, candidates);
   const selection = selectWork(candidates, rows, tenantId, now, { button });
-  const messages: OutgoingMessage[] = selection.enqueue.map((c) => {
+  const queue = button ? "priority" : "work";
+  const out = selection.enqueue.map((c) => {
     const msg = workMessageOf(c, {
       tenantId,
       source: button ? "button" : "poll",
       syncRequestId: job.type === "button" ? job.syncRequestId : null,
       now,
     });
-    return { id: batchEntryId(msg), body: workMessageBody(msg) };
+    return { c, msg, message: { id: batchEntryId(msg), body: workMessageBody(msg) } };
   });
-  if (messages.length) await deps.sendWork(button ? "priority" : "work", messages);
-  result.enqueued += messages.length;
+  if (out.length) {
+    const refused =
+      (await deps.sendWork(
+        queue,
+        out.map((o) => o.message),
+      )) ?? [];
+    result.enqueued += out.length - refused.length;
+    if (refused.length) await routeRefused(deps, tenant, queue, out, refused, result);
+  }
   result.skipped += selection.skipped.length;
   result.backlog = addToBacklog(result.backlog, candidates, rows);
+}
+
+/**
+ * Messages SQS refused for what they contain. Each is sent again without its snapshot
+ * (ids only: nothing in it can be refused for its characters, and the syncer reads the
+ * object by id). Should even that be refused, the job fails the object's ledger row
+ * itself — needs-integrator, reported by the next flush or sweep — so that the object
+ * gets a message in Ramp and the job still completes.
+ */
+async function routeRefused(
+  deps: PollJobDeps,
+  tenant: TenantConfig,
+  queue: "work" | "priority",
+  out: ReadonlyArray<{ c: Candidate; msg: WorkMessage; message: OutgoingMessage }>,
+  refused: readonly FailedEntry[],
+  result: PollJobResult,
+): Promise<void> {
+  const log = deps.log ?? silentLogger;
+  const byId = new Map(out.map((o) => [o.message.id, o]));
+  const retry: Array<{ c: Candidate; message: OutgoingMessage; code: string }> = [];
+  const lastResort: Array<{ c: Candidate; code: string }> = [];
+  for (const f of refused) {
+    const o = byId.get(f.id);
+    if (!o) continue;
+    result.refused++;
+    log.warn("work message refused by SQS; sent again without its snapshot", {
+      tenantId: tenant.tenantId,
+      kind: o.c.kind,
+      rampId: o.c.rampId,
+      code: f.code,
+    });
+    const body = idOnlyBody(o.msg);
+    if (body === o.message.body) lastResort.push({ c: o.c, code: f.code });
+    else retry.push({ c: o.c, message: { id: o.message.id, body }, code: f.code });
+  }
+  if (retry.length) {
+    const again =
+      (await deps.sendWork(
+        queue,
+        retry.map((r) => r.message),
+      )) ?? [];
+    result.enqueued += retry.length - again.length;
+    const refusedAgain = new Set(again.map((f) => f.id));
+    for (const r of retry) if (refusedAgain.has(r.message.id)) lastResort.push({ c: r.c, code: r.code });
+  }
+  for (const { c, code } of lastResort) await failUnsendable(deps, tenant, c, code);
+}
+
+/** The last resort for an object no message can be sent for: FAILED in the ledger, so Ramp is told. */
+async function failUnsendable(deps: PollJobDeps, tenant: TenantConfig, c: Candidate, code: string) {
+  const log = deps.log ?? silentLogger;
+  const { tenantId } = tenant;
+  const owner = `poller:${deps.clock()}`;
+  const claim = await deps.store.ledger.claim({
+    tenantId,
+    kind: c.kind,
+    rampId: c.rampId,
+    owner,
+    leaseMs: 60_000,
+    fingerprint: candidateFingerprint(c),
+    entityId: c.entityId,
+  });
+  log.error("work message refused by SQS even without its snapshot; failed in the ledger", {
+    tenantId,
+    kind: c.kind,
+    rampId: c.rampId,
+    code,
+    claim: claim.outcome,
+  });
+  // Someone else holds or finished the row (or a takeover would need an ERP look-up): leave it to them.
+  if (claim.outcome !== "claimed" && claim.outcome !== "retry") return;
+  const message = failureMessage(
+    {
+      category: "needs_integrator",
+      title: "Could not queue this object for sync",
+      howToFix: null,
+      detail: code,
+    },
+    { supportContact: tenant.sync.supportContact, referenceId: ledgerReference(tenantId, c.kind, c.rampId) },
+  );
+  await deps.store.ledger.recordFailed(tenantId, c.kind, c.rampId, owner, {
+    category: "needs_integrator",
+    message,
+    transientAttemptsBeforeReport: tenant.sync.transientAttemptsBeforeReport,
+    coolDownMs: deps.coolDownMs ?? 6 * 3600_000,
+    holdUnchanged: true,
+  });
 }
 
 async function readLedger(

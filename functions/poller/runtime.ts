@@ -8,7 +8,7 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { type OutgoingMessage, sendAllOrThrow } from "../../lib/aws/sqs.js";
+import { type OutgoingMessage, sendAllOrThrow, sendKeepingRefusals } from "../../lib/aws/sqs.js";
 import { createTenantRampClients } from "../../lib/aws/tenant-ramp.js";
 import { envOnce } from "../../lib/config/env.js";
 import { PollerRuntimeEnvSchema } from "../../lib/config/poller-env.js";
@@ -49,8 +49,15 @@ export function createPollerRuntime(functionName: string) {
     readLedgerMany,
     logger,
     metrics,
-    sendWork: (queue: "work" | "priority", messages: OutgoingMessage[]) =>
-      send(queue === "work" ? env.WORK_QUEUE_URL : env.PRIORITY_QUEUE_URL)(messages),
+    /** Entries SQS refused for their content come back (the job routes them); anything else throws. */
+    sendWork: async (queue: "work" | "priority", messages: OutgoingMessage[]) =>
+      (
+        await sendKeepingRefusals(
+          sqs,
+          queue === "work" ? env.WORK_QUEUE_URL : env.PRIORITY_QUEUE_URL,
+          messages,
+        )
+      ).refused,
     sendPollJobs: send(env.POLL_JOBS_QUEUE_URL),
 
     rampClientFor,
@@ -62,6 +69,13 @@ export function createPollerRuntime(functionName: string) {
         single.addDimensions({ tenantId, kind });
         single.addMetric("SyncReadyBacklog", MetricUnit.Count, count ?? 0);
       }
+    },
+
+    /** `InvalidRampObjects` per tenant × kind × outcome: listed objects the poll could not read. */
+    countInvalid(tenantId: string, kind: string, outcome: "routed" | "unroutable", n: number) {
+      const single = metrics.singleMetric();
+      single.addDimensions({ tenantId, kind, outcome });
+      single.addMetric("InvalidRampObjects", MetricUnit.Count, n);
     },
   };
 }

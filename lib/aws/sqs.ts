@@ -2,9 +2,12 @@
  * SQS sending adapter: `SendMessageBatch` in chunks SQS accepts (≤ 10 entries
  * and ≤ 256 KiB per call), entries that failed on SQS's side retried with
  * backoff, entries SQS refused as malformed (sender fault) reported rather
- * than retried forever. Per-entry outcomes come back; `sendAllOrThrow` turns
- * any failure into an error so a caller that must not lose messages (a poll
- * job) fails its own delivery and is retried by SQS.
+ * than retried forever. A call SQS refuses as a whole for a sender fault is
+ * split into one call per entry, so one bad entry is singled out instead of
+ * sinking its nine neighbours. Per-entry outcomes come back; `sendAllOrThrow`
+ * turns any failure into an error; `sendKeepingRefusals` throws only for
+ * failures on SQS's side and hands refused entries back, so a poll job can
+ * route the one object whose message SQS will never take and still finish.
  * The endpoint comes from AWS_ENDPOINT_URL_SQS when set (fauxqs locally).
  */
 import {
@@ -118,9 +121,28 @@ export async function sendMessageBatch(
   const sendChunk = async (chunk: OutgoingMessage[]) => {
     let pending = chunk;
     for (let attempt = 1; pending.length; attempt++) {
-      const res: SendMessageBatchCommandOutput = await client.send(
-        new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending.map(toEntry) }),
-      );
+      let res: SendMessageBatchCommandOutput;
+      try {
+        res = await client.send(
+          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending.map(toEntry) }),
+        );
+      } catch (err) {
+        if (!isSenderFault(err)) throw err;
+        // The whole call was refused for something in it: send each entry alone to find which.
+        if (pending.length > 1) {
+          for (const m of pending) await sendChunk([m]);
+        } else {
+          const m = pending[0] as OutgoingMessage;
+          const e = err as { name?: string; message?: string };
+          result.failed.push({
+            id: m.id,
+            code: e.name ?? "Unknown",
+            message: e.message ?? "",
+            senderFault: true,
+          });
+        }
+        return;
+      }
       for (const ok of res.Successful ?? []) if (ok.Id) result.sent.push(ok.Id);
       const retry: OutgoingMessage[] = [];
       for (const f of res.Failed ?? []) {
@@ -144,6 +166,23 @@ export async function sendMessageBatch(
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, worker));
   return result;
+}
+
+/** An SDK error SQS blamed on the request (4xx), not on itself or the network. */
+function isSenderFault(err: unknown): boolean {
+  const e = err as { $fault?: string; $metadata?: { httpStatusCode?: number } } | null;
+  if (!e || typeof e !== "object") return false;
+  if (e.$fault === "client") {
+    // Throttling and auth are client faults that splitting cannot cure; treat them as SQS's side.
+    const status = e.$metadata?.httpStatusCode ?? 400;
+    const name = (err as Error).name ?? "";
+    return (
+      status !== 403 &&
+      status !== 429 &&
+      !/Throttl|RequestThrottled|AccessDenied|QueueDoesNotExist|NonExistentQueue/i.test(name)
+    );
+  }
+  return false;
 }
 
 export class SqsSendError extends Error {
@@ -171,4 +210,22 @@ export async function sendAllOrThrow(
   const r = await sendMessageBatch(client, queueUrl, messages, opts);
   if (r.failed.length) throw new SqsSendError(queueUrl, r.failed);
   return r.sent;
+}
+
+/**
+ * Like sendMessageBatch, but entries SQS refused for what they contain (sender faults:
+ * invalid characters, size) come back instead of failing everything; entries that
+ * failed on SQS's side after the retries are an error, so the caller's own delivery is
+ * retried by SQS.
+ */
+export async function sendKeepingRefusals(
+  client: Pick<SQSClient, "send">,
+  queueUrl: string,
+  messages: readonly OutgoingMessage[],
+  opts?: SendBatchOptions,
+): Promise<{ sent: string[]; refused: FailedEntry[] }> {
+  const r = await sendMessageBatch(client, queueUrl, messages, opts);
+  const theirs = r.failed.filter((f) => !f.senderFault);
+  if (theirs.length) throw new SqsSendError(queueUrl, theirs);
+  return { sent: r.sent, refused: r.failed.filter((f) => f.senderFault) };
 }

@@ -2,6 +2,7 @@
  * From listed objects to work messages: which kinds each object owes, what the
  * ledger says about each, and the messages to send. Pure.
  */
+import type { InvalidObject } from "../ramp/invalid.js";
 import type { RampBill } from "../ramp/model.js";
 import type { ReadyObject, ReadySource } from "../ramp/resume.js";
 import { fingerprintOf } from "../store/fingerprint.js";
@@ -9,15 +10,22 @@ import type { LedgerItem } from "../store/ledger-item.js";
 import { canAttach, decideClaim, type SkipReason } from "../store/ledger-rules.js";
 import { billPhases } from "../sync/bill-phases.js";
 import type { Kind } from "../sync/kinds.js";
+import { invalidFingerprint } from "../sync/sync-object.js";
 import type { WorkMessage } from "../sync/work-message.js";
 
-/** One kind of one listed object: what a work message will carry. */
-export interface Candidate {
+/**
+ * One kind of one listed object: what a work message will carry. An object the
+ * listing could not read has no snapshot but the reason (`invalid`): it still gets
+ * a message, so the syncer records its failure and Ramp shows it.
+ */
+export type Candidate = {
   kind: Kind;
   rampId: string;
   entityId: string | null;
-  snapshot: ReadyObject;
-}
+} & ({ snapshot: ReadyObject; invalid?: undefined } | { snapshot?: undefined; invalid: { summary: string } });
+
+/** A candidate of an object that was read: it travels with its snapshot. */
+export type ListedCandidate = Extract<Candidate, { snapshot: ReadyObject }>;
 
 /**
  * Fields that change when *we* report an object, so they must not count as
@@ -32,11 +40,29 @@ export const snapshotFingerprint = (snapshot: ReadyObject) => fingerprintOf(snap
  * The kinds one listed object owes. A bill owes the phases of the guide's
  * decision table (`bill` before `bill_payment`); everything else owes one.
  */
-export function candidatesOf(source: ReadySource, obj: ReadyObject): Candidate[] {
+export function candidatesOf(source: ReadySource, obj: ReadyObject): ListedCandidate[] {
   const base = { rampId: obj.id, entityId: obj.entityId ?? null, snapshot: obj };
   if (source === "bill") return billPhases(obj as RampBill).map((kind) => ({ ...base, kind }));
   return [{ ...base, kind: source }];
 }
+
+/**
+ * The candidate for an object the listing could not read (it must have an id). A bill
+ * owes its `bill` phase first whatever its state, and that phase's failure is what Ramp
+ * shows on it; its payment is listed again once the bill reads.
+ */
+export function invalidCandidate(source: ReadySource, obj: InvalidObject & { id: string }): Candidate {
+  return {
+    kind: source === "bill" ? "bill" : source,
+    rampId: obj.id,
+    entityId: obj.entityId,
+    invalid: { summary: obj.summary },
+  };
+}
+
+/** The fingerprint poller and syncer both claim a candidate's row with. */
+export const candidateFingerprint = (c: Candidate) =>
+  c.invalid ? invalidFingerprint(c.invalid.summary) : snapshotFingerprint(c.snapshot);
 
 /** Why a candidate is not enqueued: the ledger's skip reasons, or a payment whose bill phase is not out yet. */
 export type SkipCause = SkipReason | "bill-phase-missing";
@@ -66,7 +92,7 @@ export function ledgerVerdict(
     rampId: c.rampId,
     owner: "poller",
     leaseMs: 0,
-    fingerprint: snapshotFingerprint(c.snapshot),
+    fingerprint: candidateFingerprint(c),
     now,
   });
   if (d.action !== "skip") return { enqueue: true };
@@ -131,7 +157,8 @@ export function workMessageOf(c: Candidate, ctx: MessageContext): WorkMessage {
     ...(c.entityId ? { entityId: c.entityId } : {}),
     kind: c.kind,
     rampId: c.rampId,
-    snapshot: c.snapshot as unknown as WorkMessage["snapshot"],
+    ...(c.snapshot ? { snapshot: c.snapshot as unknown as WorkMessage["snapshot"] } : {}),
+    ...(c.invalid ? { invalid: c.invalid } : {}),
     ...(ctx.syncRequestId ? { syncRequestId: ctx.syncRequestId } : {}),
     source: ctx.source,
     enqueuedAt: new Date(ctx.now).toISOString(),

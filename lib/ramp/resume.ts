@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { Query, RampHttp } from "./http.js";
+import { type InvalidObject, readOne } from "./invalid.js";
 import type {
   RampBill,
   RampCashback,
@@ -112,9 +113,22 @@ export function cursorPath(source: ReadySource, next: string): string {
 
 export interface ReadyPage<S extends ReadySource> {
   items: ReadyObjectBySource[S][];
+  /** Objects of the page that failed to parse or normalise, in page order (the rest are in `items`). */
+  invalid: InvalidObject[];
   /** Relative URL of the next page; null on the last page. */
   next: string | null;
 }
+
+/**
+ * Only the envelope is checked as a whole: each object is read on its own (readOne), so
+ * one object Ramp sends in a shape we cannot read (a 12.345 USD amount, a missing
+ * field) costs that object alone — never the page, and so never the entity or kind
+ * behind it, nor the cursor.
+ */
+const EnvelopeSchema = pageSchema(z.unknown()) as unknown as z.ZodType<{
+  data: unknown[];
+  page?: { next?: string | null } | null;
+}>;
 
 /** Reads one page: from the start (`from` = null) or from a saved cursor. Items come back normalised. */
 export async function fetchReadyPage<S extends ReadySource>(
@@ -125,14 +139,16 @@ export async function fetchReadyPage<S extends ReadySource>(
 ): Promise<ReadyPage<S>> {
   const spec = SPECS[source];
   const path = from === null ? readyListStart(source, opts) : cursorPath(source, from);
-  const schema = pageSchema(spec.item) as unknown as z.ZodType<{
-    data: unknown[];
-    page?: { next?: string | null } | null;
-  }>;
-  const page = await http.request({ method: "GET", path, schema });
-  const map = spec.map as (wire: unknown) => ReadyObjectBySource[S];
+  const page = await http.request({ method: "GET", path, schema: EnvelopeSchema });
   const next = page.page?.next ? cursorPath(source, page.page.next) : null;
-  return { items: page.data.map(map), next };
+  const items: ReadyObjectBySource[S][] = [];
+  const invalid: InvalidObject[] = [];
+  for (const raw of page.data) {
+    const r = readOne(raw, spec.item, spec.map as (wire: never) => ReadyObjectBySource[S]);
+    if (r.ok) items.push(r.value);
+    else invalid.push(r.invalid);
+  }
+  return { items, invalid, next };
 }
 
 export const READY_SOURCES = Object.keys(SPECS) as ReadySource[];

@@ -151,6 +151,13 @@ export interface FailureInput {
   transientAttemptsBeforeReport: number;
   /** User-actionable: not retried with an unchanged object before this long (ms). */
   coolDownMs: number;
+  /**
+   * Any category: not retried with an unchanged object before the cool-down either.
+   * For failures that an unchanged object can only repeat — one Ramp sent in a shape
+   * we cannot read is needs-integrator, yet re-reading it every poll would only
+   * report the same failure to Ramp again and again.
+   */
+  holdUnchanged?: boolean;
 }
 
 /** ARCHITECTURE: reportable at once when user-actionable or needs-integrator; transient only once attempts ≥ N. */
@@ -171,7 +178,7 @@ export function failed(item: LedgerItem, f: FailureInput, now: number): LedgerIt
     category: f.category,
     message: f.message,
     reportable: isReportableFailure(f.category, attempts, f.transientAttemptsBeforeReport),
-    ...(f.category === "user_actionable" ? { retryAt: now + f.coolDownMs } : {}),
+    ...(f.category === "user_actionable" || f.holdUnchanged ? { retryAt: now + f.coolDownMs } : {}),
     rev: item.rev + 1,
     updatedAt: now,
   };

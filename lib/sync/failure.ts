@@ -7,6 +7,7 @@
 import { ErpError } from "../erp/port.js";
 import { MoneyError } from "../money/index.js";
 import { RampApiError, RampTransportError } from "../ramp/errors.js";
+import { RampObjectInvalidError } from "../ramp/invalid.js";
 import { RateLimitWaitError } from "../ramp/ports.js";
 import type { ErrorCategory } from "./kinds.js";
 
@@ -44,6 +45,15 @@ export function classifyFailure(err: unknown): ClassifiedFailure {
       title: "Ramp temporarily unavailable",
       howToFix: null,
       detail: `${err.status} ${err.code ?? ""} trace ${err.traceId ?? "-"}`,
+    };
+  }
+  if (err instanceof RampObjectInvalidError) {
+    // Ramp's own data is at fault (or our reading of it): nothing the finance user can fix.
+    return {
+      category: "needs_integrator",
+      title: `Cannot read this object from Ramp: ${err.summary}`,
+      howToFix: null,
+      detail: err.message,
     };
   }
   if (err instanceof MoneyError) {

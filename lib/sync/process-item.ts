@@ -14,8 +14,10 @@ import { type CodingContext, resolveCompany } from "../erp/mapping/index.js";
 import { type ErpPort, type FoundRecord, type Posting, type PostResult, userError } from "../erp/port.js";
 import type { RampClient } from "../ramp/client.js";
 import { RampApiError } from "../ramp/errors.js";
+import { isObjectShapeError, RampObjectInvalidError, summariseInvalid } from "../ramp/invalid.js";
 import type { RampBill } from "../ramp/model.js";
 import type { RampLogger } from "../ramp/ports.js";
+import { fingerprintOf } from "../store/fingerprint.js";
 import type { Store } from "../store/index.js";
 import type { LedgerItem } from "../store/ledger-item.js";
 import { paymentMode, settlingTransactionIds } from "./bill-phases.js";
@@ -27,6 +29,7 @@ import {
   billErpIdOf,
   entityOf,
   fingerprintFor,
+  invalidFingerprint,
   ledgerReference,
   owedPhase,
   postedRef,
@@ -161,6 +164,109 @@ async function loadObject(ramp: SyncRamp, item: WorkItem): Promise<SyncObject> {
   }
 }
 
+/**
+ * Claims the row of an object Ramp sent in a shape we cannot read and records it
+ * FAILED needs-integrator with the reason (field paths and issue codes, no values).
+ * An unchanged broken object is held for the cool-down, so the same failure is not
+ * re-read and re-told every poll; a changed one (another summary) is tried again.
+ */
+async function failUnreadable(deps: ItemDeps, item: WorkItem, err: unknown): Promise<ItemOutcome> {
+  const summary = summariseInvalid(err);
+  const { tenantId, kind, rampId } = item;
+  deps.logger.error("ramp object cannot be read", { tenantId, kind, rampId, summary });
+  const claim = await deps.store.ledger.claim({
+    tenantId,
+    kind,
+    rampId,
+    owner: deps.owner,
+    leaseMs: deps.settings.leaseMs,
+    fingerprint: invalidFingerprint(summary),
+    entityId: item.entityId,
+    syncRequestId: item.syncRequestId,
+  });
+  if (claim.outcome === "skip") {
+    if (item.syncRequestId)
+      await deps.store.ledger.attachSyncRequest(tenantId, kind, rampId, item.syncRequestId);
+    return { status: "skipped", reason: claim.reason };
+  }
+  if (claim.outcome === "takeover") {
+    // Its previous holder read the object and may have written it to the ERP before dying; a FAILED
+    // row would let a later retry post it again without looking. Leave the row to the next takeover.
+    await deps.store.ledger.release(tenantId, kind, rampId, deps.owner);
+    return { status: "retry", reason: `unreadable object on a taken-over row: ${summary}` };
+  }
+  return recordFailure(deps, claim.item, new RampObjectInvalidError(summary, rampId), {
+    holdUnchanged: true,
+  });
+}
+
+/** Why the bill payment settling a card charge will not post by itself, if it will not. */
+interface SettlementBlocker {
+  /** The failed row: the payment, or the bill phase when the payment never got that far. */
+  row: LedgerItem;
+}
+
+async function settlementBlocker(
+  store: ItemDeps["store"],
+  tenantId: string,
+  billId: string,
+  paymentRow: LedgerItem | undefined,
+): Promise<SettlementBlocker | null> {
+  // A transient failure is retried by the ledger's own rules; only failures a person must fix block.
+  const stuck = (r: LedgerItem | undefined) => r?.state === "FAILED" && r.category !== "transient";
+  if (paymentRow) return stuck(paymentRow) ? { row: paymentRow } : null;
+  const billRow = await store.ledger.get(tenantId, "bill", billId);
+  return stuck(billRow) ? { row: billRow as LedgerItem } : null;
+}
+
+/**
+ * Claims a card charge whose bill payment cannot post and records a user-actionable
+ * failure that says why and what to do. Its fingerprint names the failed row's
+ * attempt: the charge is told once per failure of the payment, not every poll, and
+ * once the payment posts, the charge's ordinary claim differs and it syncs at once.
+ */
+async function failSettledCharge(
+  deps: ItemDeps,
+  item: WorkItem,
+  object: SyncObject,
+  billId: string,
+  blocker: SettlementBlocker,
+): Promise<ItemOutcome> {
+  const { tenantId } = item;
+  const rampId = object.object.id;
+  const claim = await deps.store.ledger.claim({
+    tenantId,
+    kind: "transaction",
+    rampId,
+    owner: deps.owner,
+    leaseMs: deps.settings.leaseMs,
+    fingerprint: fingerprintOf({
+      charge: fingerprintFor(object),
+      // Attempts, not rev: reporting the payment's failure to Ramp moves its rev but is no new failure.
+      blockedBy: `${blocker.row.kind}#${blocker.row.rampId}#${blocker.row.attempts}#${blocker.row.category}`,
+    }),
+    entityId: entityOf(object) ?? item.entityId,
+    syncRequestId: item.syncRequestId,
+  });
+  if (claim.outcome === "skip") {
+    if (item.syncRequestId)
+      await deps.store.ledger.attachSyncRequest(tenantId, "transaction", rampId, item.syncRequestId);
+    return { status: "skipped", reason: claim.reason };
+  }
+  const what = blocker.row.kind === "bill_payment" ? "Card payment of bill" : "Card-paid bill";
+  return recordFailure(
+    deps,
+    claim.item,
+    userError(
+      "MISSING_BILL",
+      `${what} ${billId} is not in the ERP`,
+      "This charge paid that bill and is recorded with the bill's payment, which failed (see the bill's export error). " +
+        "Fix that and this charge syncs with it; if you record the payment in the ERP by hand, mark this charge synced in Ramp too (it needs no entry of its own).",
+      `settling ${blocker.row.kind} ${billId} is FAILED ${blocker.row.category ?? ""}`,
+    ),
+  );
+}
+
 export async function prepareItem(deps: ItemDeps, item: WorkItem): Promise<Prepared> {
   const { store, rt, logger } = deps;
   const { tenantId } = item;
@@ -171,6 +277,9 @@ export async function prepareItem(deps: ItemDeps, item: WorkItem): Promise<Prepa
   } catch (err) {
     if (err instanceof RampApiError && err.status === 404)
       return { done: { status: "skipped", reason: "not-found" } };
+    // Ramp answered, but with an object we cannot read: reading it again reads the same. It fails
+    // on its own (claimed, FAILED needs-integrator, told to Ramp) instead of cycling through SQS.
+    if (isObjectShapeError(err)) return { done: await failUnreadable(deps, item, err) };
     return {
       done: {
         status: "retry",
@@ -219,8 +328,13 @@ export async function prepareItem(deps: ItemDeps, item: WorkItem): Promise<Prepa
   if (object.kind === "transaction") {
     const link = await store.settlesLinks.get(tenantId, object.object.id);
     if (link) {
-      settledRef = postedRef(await store.ledger.get(tenantId, "bill_payment", link.billId));
+      const paymentRow = await store.ledger.get(tenantId, "bill_payment", link.billId);
+      settledRef = postedRef(paymentRow);
       if (!settledRef) {
+        // Held only while the payment can still post by itself; once it failed in a way only a
+        // person can fix, the charge fails too and says why, instead of waiting unseen forever.
+        const blocker = await settlementBlocker(store, tenantId, link.billId, paymentRow);
+        if (blocker) return { done: await failSettledCharge(deps, item, object, link.billId, blocker) };
         return {
           done: {
             status: "held",
@@ -348,7 +462,12 @@ export async function finishItem(
   return { status: "posted", erpRef: result.erpRef, via: result.via };
 }
 
-export async function recordFailure(deps: ItemDeps, claimed: LedgerItem, err: unknown): Promise<ItemOutcome> {
+export async function recordFailure(
+  deps: ItemDeps,
+  claimed: LedgerItem,
+  err: unknown,
+  opts: { holdUnchanged?: boolean } = {},
+): Promise<ItemOutcome> {
   const { tenantId, kind, rampId } = claimed;
   const { tenant } = deps.rt;
   const f = classifyFailure(err);
@@ -359,6 +478,7 @@ export async function recordFailure(deps: ItemDeps, claimed: LedgerItem, err: un
     message,
     transientAttemptsBeforeReport: tenant.sync.transientAttemptsBeforeReport,
     coolDownMs: deps.settings.userCoolDownMs,
+    ...(opts.holdUnchanged ? { holdUnchanged: true } : {}),
   });
   if (!rec.ok) return { status: "skipped", reason: "lost-lease" };
   deps.metrics.add(METRIC.failed, "Count", 1, { kind, category: f.category });

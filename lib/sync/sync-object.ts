@@ -54,6 +54,14 @@ const VOLATILE = ["syncStatus", "syncedAt", "remoteId", "deepLinkUrl", "requires
 
 export const fingerprintFor = (o: SyncObject) => fingerprintOf(o.object, VOLATILE);
 
+/**
+ * The ledger fingerprint of an object Ramp sent in a shape we cannot read: its
+ * summary (lib/ramp/invalid.ts). Poller and syncer both compute it, so an unchanged
+ * broken object is not retried before its cool-down while a changed one (another
+ * problem, or the object fixed) is.
+ */
+export const invalidFingerprint = (summary: string) => fingerprintOf({ invalid: summary });
+
 export type Owed = { owed: true } | { owed: false; reason: "already-synced" | "not-ready" | "phase-done" };
 
 /**

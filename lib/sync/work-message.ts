@@ -5,6 +5,7 @@
  * extra GETs; it is left out when too large and the syncer re-fetches by id.
  */
 import { z } from "zod";
+import { sqsSafeJson } from "../aws/sqs-body.js";
 import { KINDS } from "./kinds.js";
 
 export const WORK_SOURCES = ["poll", "webhook", "button", "sweep"] as const;
@@ -23,6 +24,12 @@ export const WorkMessageSchema = z
     syncRequestId: z.string().min(1).nullish(),
     source: z.enum(WORK_SOURCES),
     enqueuedAt: z.iso.datetime(),
+    /**
+     * The poller could not read the object as listed (lib/ramp/invalid.ts): the message
+     * carries no snapshot, and the syncer reads the object by id — recording a
+     * needs-integrator failure if that fails too. The summary is for logs and the DLQ.
+     */
+    invalid: z.object({ summary: z.string().min(1).max(500) }).optional(),
   })
   .refine((m) => !m.snapshot || m.snapshot.id === m.rampId, {
     message: "snapshot.id must equal rampId",
@@ -30,12 +37,22 @@ export const WorkMessageSchema = z
   });
 export type WorkMessage = z.infer<typeof WorkMessageSchema>;
 
-/** Builds the message body, dropping the snapshot when it would not fit in one SQS message. */
+/**
+ * Builds the message body, dropping the snapshot when it would not fit in one SQS
+ * message. Characters SQS refuses (U+FFFE/U+FFFF, lone surrogates) and astral ones
+ * the local emulator refuses are written as JSON escapes (sqsSafeJson): the same
+ * object arrives, and no memo can make its message unsendable.
+ */
 export function workMessageBody(msg: WorkMessage): string {
-  const body = JSON.stringify(WorkMessageSchema.parse(msg));
+  const body = sqsSafeJson(JSON.stringify(WorkMessageSchema.parse(msg)));
   if (Buffer.byteLength(body) <= MAX_SNAPSHOT_BYTES || !msg.snapshot) return body;
+  return idOnlyBody(msg);
+}
+
+/** The message without its snapshot: the syncer fetches the object by id. Ids only, so SQS accepts it. */
+export function idOnlyBody(msg: WorkMessage): string {
   const { snapshot: _dropped, ...idOnly } = msg;
-  return JSON.stringify(idOnly);
+  return sqsSafeJson(JSON.stringify(WorkMessageSchema.parse(idOnly)));
 }
 
 /**

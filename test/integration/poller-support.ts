@@ -13,7 +13,7 @@ import {
 import { startFauxqs } from "fauxqs";
 import { createLedgerBatchReader } from "../../functions/poller/ledger-reads.js";
 import type { PollJobDeps } from "../../functions/poller/run-job.js";
-import { sendAllOrThrow } from "../../lib/aws/sqs.js";
+import { sendAllOrThrow, sendKeepingRefusals } from "../../lib/aws/sqs.js";
 import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
 import type { Backlog } from "../../lib/poll/work.js";
 import { createStore, type Store } from "../../lib/store/index.js";
@@ -126,9 +126,8 @@ export async function pollerWorld(counts: Record<string, number> = {}): Promise<
       store,
       // The production path: one BatchGetItem per page of listed objects.
       readLedgerMany: createLedgerBatchReader({ doc, tableName }),
-      sendWork: async (q, messages) => {
-        await sendAllOrThrow(sqs, q === "work" ? queues.work : queues.priority, messages);
-      },
+      sendWork: async (q, messages) =>
+        (await sendKeepingRefusals(sqs, q === "work" ? queues.work : queues.priority, messages)).refused,
       sendJob: async (job) => {
         await sendAllOrThrow(sqs, queues.jobs, [{ id: "c", body: JSON.stringify(job) }]);
       },

@@ -1,4 +1,5 @@
 import type { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   chunkForBatch,
@@ -6,8 +7,10 @@ import {
   SQS_MAX_BYTES,
   SqsSendError,
   sendAllOrThrow,
+  sendKeepingRefusals,
   sendMessageBatch,
 } from "../../lib/aws/sqs.js";
+import { isSqsSafe, sqsSafeJson } from "../../lib/aws/sqs-body.js";
 
 const msg = (id: string, bytes = 10): OutgoingMessage => ({ id, body: "x".repeat(bytes) });
 
@@ -98,5 +101,87 @@ describe("sendMessageBatch", () => {
     const sqs = fakeSqs();
     await expect(sendMessageBatch(sqs, "q", [msg("a"), msg("a")])).rejects.toThrow(/duplicate/);
     expect(sqs.calls).toEqual([]);
+  });
+});
+
+/** SQS refusing a whole call (as for a character it will not take) whenever it holds a poisoned body. */
+function wholeCallRefusingSqs(poison: (body: string) => boolean) {
+  const calls: string[][] = [];
+  return {
+    calls,
+    async send(cmd: SendMessageBatchCommand) {
+      const entries = cmd.input.Entries ?? [];
+      calls.push(entries.map((e) => e.Id as string));
+      if (entries.some((e) => poison(e.MessageBody as string))) {
+        throw Object.assign(new Error("Invalid characters found"), {
+          name: "InvalidMessageContents",
+          $fault: "client",
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return { Successful: entries.map((e) => ({ Id: e.Id as string })), Failed: [], $metadata: {} };
+    },
+  };
+}
+
+describe("refusals are split off, never sinking their neighbours", () => {
+  it("a call refused as a whole for a sender fault is retried one entry at a time; only the culprit is refused", async () => {
+    const sqs = wholeCallRefusingSqs((b) => b.includes("bad"));
+    const messages = [msg("a"), { id: "b", body: "bad" }, msg("c")];
+    const r = await sendMessageBatch(sqs, "q", messages, { sleep: noSleep });
+    expect(r.sent.sort()).toEqual(["a", "c"]);
+    expect(r.failed).toEqual([
+      { id: "b", code: "InvalidMessageContents", message: "Invalid characters found", senderFault: true },
+    ]);
+    expect(sqs.calls).toEqual([["a", "b", "c"], ["a"], ["b"], ["c"]]);
+  });
+
+  it("sendKeepingRefusals hands sender-fault refusals back and throws for failures on SQS's side", async () => {
+    const r = await sendKeepingRefusals(
+      fakeSqs({ b: { times: 1, senderFault: true } }),
+      "q",
+      [msg("a"), msg("b")],
+      {
+        sleep: noSleep,
+      },
+    );
+    expect(r.sent).toEqual(["a"]);
+    expect(r.refused.map((f) => f.id)).toEqual(["b"]);
+    await expect(
+      sendKeepingRefusals(fakeSqs({ a: { times: 9 } }), "q", [msg("a")], { sleep: noSleep }),
+    ).rejects.toBeInstanceOf(SqsSendError);
+  });
+
+  it("a whole-call failure that is not the sender's (throttling, server) is not split and propagates", async () => {
+    const throttled = {
+      async send() {
+        throw Object.assign(new Error("slow down"), {
+          name: "RequestThrottled",
+          $fault: "client",
+          $metadata: { httpStatusCode: 400 },
+        });
+      },
+    };
+    await expect(sendMessageBatch(throttled, "q", [msg("a"), msg("b")], { sleep: noSleep })).rejects.toThrow(
+      "slow down",
+    );
+  });
+});
+
+describe("SQS-safe JSON bodies", () => {
+  it("any text (noncharacters, lone surrogates, emoji, controls) round-trips through a body SQS and fauxqs accept", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }), (a, b) => {
+        const value = { memo: a, name: b, n: 1 };
+        const body = sqsSafeJson(JSON.stringify(value));
+        expect(isSqsSafe(body)).toBe(true);
+        expect(JSON.parse(body)).toEqual(value);
+      }),
+      { numRuns: 300 },
+    );
+    // What fauxqs refuses and real SQS does not (an emoji), and what both refuse (U+FFFF), as raw text:
+    expect(isSqsSafe("Receipt \u{1F9FE}")).toBe(false);
+    expect(isSqsSafe(sqsSafeJson(JSON.stringify("Receipt \u{1F9FE}")))).toBe(true);
+    expect(isSqsSafe(String.fromCharCode(0xffff))).toBe(false);
   });
 });
