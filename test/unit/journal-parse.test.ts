@@ -3,7 +3,7 @@ import { classify } from "../../lib/erp/journal/adapter.js";
 import { demoJournalText } from "../../lib/erp/journal/demo.js";
 import { parseJournal } from "../../lib/erp/journal/parse.js";
 import { renderPosting } from "../../lib/erp/journal/render.js";
-import { cleanText, commodityDirective, formatAmount, parseTags } from "../../lib/erp/journal/syntax.js";
+import { commodityDirective, formatAmount, parseTags } from "../../lib/erp/journal/syntax.js";
 import type { CardTransactionPosting } from "../../lib/erp/port.js";
 import { money } from "../../lib/money/index.js";
 
@@ -13,10 +13,6 @@ describe("journal syntax", () => {
     expect(formatAmount(money(500, "JPY"))).toBe("500 JPY");
     expect(commodityDirective("JPY")).toBe("commodity 1000. JPY");
     expect(commodityDirective("KWD")).toBe("commodity 1000.000 KWD");
-  });
-  it("cleans free text so it cannot open a comment, end a tag or start a new line", () => {
-    expect(cleanText("a;b\n    demo:Assets  1 USD")).toBe("a b demo:Assets 1 USD");
-    expect(cleanText("x, y", { tagValue: true })).toBe("x y");
   });
   it("parses hledger tags whose values contain colons", () => {
     const tags = parseTags(" ramp-ref:ramp:bill:abc, ramp-link:https://app.ramp.com/b/1, type: X");
@@ -125,7 +121,7 @@ describe("renderPosting", () => {
     expect(entry.erpId).toBe("J000042");
     expect(entry.text).toBe(
       [
-        "2026-03-05 * (J000042) Blue Bottle Coffee | Team lunch 4 people demo:Assets:Bank:Operating -999.00 USD  ; ramp-ref:ramp:transaction:t1, ramp-company:demo",
+        "2026-03-05 * (J000042) Blue Bottle Coffee | Team lunch%3B 4 people%0A%20%20%20%20demo:Assets:Bank:Operating%20%20-999.00 USD  ; ramp-ref:ramp:transaction:t1, ramp-company:demo",
         "    demo:Expenses:Meals  -100.00 USD  ; department:Sales",
         "    demo:Liabilities:Sales Tax Payable  -10.00 USD  ; tax:SALES10",
         "    demo:Liabilities:Ramp Card  110.00 USD",
