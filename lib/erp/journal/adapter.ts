@@ -35,7 +35,7 @@ import {
   taxRateRemoteId,
   vendorRemoteId,
 } from "./syntax.js";
-import { verifyAppend } from "./verify.js";
+import { batchErrors, verifyAppend } from "./verify.js";
 
 export const JOURNAL_CAPABILITIES: ErpCapabilities = {
   batchPosting: true,
@@ -344,47 +344,36 @@ export class JournalErp implements ErpPort {
    * not deployed, while tests and CI (which install it) always run both.
    */
   private async readBack(start: number, rendered: readonly RenderedEntry[]): Promise<ErpError[] | null> {
-    const bytes = await readFile(this.path);
-    const index = parseJournal(bytes.toString("utf8"));
-    const found = verifyAppend(bytes.subarray(start).toString("utf8"), index, rendered);
-    const readOk = found.batch.length === 0 && found.entries.size === 0;
+    const bytes = await readFile(this.path).catch(() => null);
+    const index = bytes && parseJournal(bytes.toString("utf8"));
+    const found =
+      bytes && index ? verifyAppend(bytes.subarray(start).toString("utf8"), index, rendered) : null;
+    const readOk = found !== null && found.batch.length === 0 && found.entries.size === 0;
     const check = readOk ? await checkJournal(this.path, this.hledgerBin) : null;
-    if (readOk && check?.status !== "failed") {
+    if (readOk && index && check?.status !== "failed") {
       if (this.snapshot) this.snapshot.index = index;
       return null;
     }
     this.snapshot = null;
-    const rolledBack = await this.truncate(start).then(
-      () => "the batch was rolled back",
-      (e) => `rolling the batch back failed (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+    const rollbackFailure = await this.truncate(start).then(
+      () => null,
+      (e: NodeJS.ErrnoException) => e.code ?? "error",
     );
     const firstLine = bytes
-      .subarray(0, start)
-      .toString("utf8")
-      .split(/\r\n|\n|\r/).length;
+      ? bytes
+          .subarray(0, start)
+          .toString("utf8")
+          .split(/\r\n|\n|\r/).length
+      : 0;
+    const batch = { rendered, firstLine, rollbackFailure };
     if (!readOk) {
-      const title = "Journal entry did not read back as written";
-      return rendered.map((r) => {
-        const own = found.entries.get(r.ref);
-        const why = own
-          ? own.join(", ")
-          : `${found.entries.size} other entries, ${found.batch.join("; ") || "no batch problem"}`;
-        return integratorError(title, `${r.ref} ${r.erpId}: ${why}; ${rolledBack} (from line ${firstLine})`);
-      });
+      const unreadable = { batch: ["the journal could not be read"], entries: new Map<string, string[]>() };
+      return batchErrors(batch, { kind: "read-back", found: found ?? unreadable });
     }
-    // the batch read back fine, so hledger objects to it or to what was there before
-    const before = await checkJournal(this.path, this.hledgerBin);
-    const title =
-      before.status === "failed"
-        ? "Journal fails hledger check before this batch"
-        : "Journal batch fails hledger check";
-    const at = check?.status === "failed" && check.line !== null ? `line ${check.line}` : "an unknown line";
-    return rendered.map((r) =>
-      integratorError(
-        title,
-        `${r.ref} ${r.erpId}: hledger check failed at ${at}; ${rolledBack} (from line ${firstLine})`,
-      ),
-    );
+    // the batch read back fine, so hledger objects to it or to what was in the file before it
+    const before = rollbackFailure === null ? await checkJournal(this.path, this.hledgerBin) : null;
+    const line = check?.status === "failed" ? check.line : null;
+    return batchErrors(batch, { kind: "hledger", line, brokenBefore: before?.status === "failed" });
   }
 
   /** Cuts the file back to `size` and makes that durable before any object is reported failed. */

@@ -31,7 +31,9 @@ export async function checkJournal(path: string, bin = "hledger"): Promise<Journ
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
     if (err.code === "ENOENT") return { status: "unavailable" };
-    const line = /^:(\d+)/.exec(String(err.stderr ?? "").split(path)[1] ?? "")?.[1];
+    // `hledger: /path:55:50:` (parse errors) or `hledger: "/path" (lines 6-8)` (unbalanced)
+    const at = /^"?(?::(\d+)| \(lines? (\d+))/.exec(String(err.stderr ?? "").split(path)[1] ?? "");
+    const line = at?.[1] ?? at?.[2];
     return { status: "failed", line: line ? Number(line) : null };
   }
 }

@@ -10,6 +10,7 @@
  * details end up in logs and support tickets.
  */
 import { isDeepStrictEqual } from "node:util";
+import { type ErpError, integratorError } from "../port.js";
 import { type JournalEntry, readEntries } from "./entries.js";
 import type { JournalIndex } from "./parse.js";
 import type { RenderedEntry } from "./render.js";
@@ -61,4 +62,48 @@ function entryDiff(want: JournalEntry, got: JournalEntry | undefined): string[] 
     }
   });
   return problems;
+}
+
+export interface FailedBatch {
+  rendered: readonly RenderedEntry[];
+  /** Line of the journal where the batch began (it is gone after the rollback; for finding it in backups/logs). */
+  firstLine: number;
+  /** null when the batch was truncated away; else the fs error code, and the entries are still in the file. */
+  rollbackFailure: string | null;
+}
+export type BatchFailure =
+  | { kind: "read-back"; found: ReadBack }
+  | { kind: "hledger"; line: number | null; brokenBefore: boolean };
+
+/**
+ * One error per object of a failed batch. needs_integrator: nothing the finance
+ * user changes in Ramp fixes a renderer gap or a broken journal file. The title
+ * says which net caught it; the detail names refs, ids, fields and line numbers
+ * only (no user text, no hledger message — that quotes the offending line).
+ */
+export function batchErrors(batch: FailedBatch, failure: BatchFailure): ErpError[] {
+  let title =
+    failure.kind === "read-back"
+      ? "Journal entry did not read back as written"
+      : failure.brokenBefore
+        ? "Journal fails hledger check before this batch"
+        : "Journal batch fails hledger check";
+  const fate =
+    batch.rollbackFailure === null
+      ? `the batch was rolled back (journal line ${batch.firstLine} on)`
+      : `rolling the batch back failed (${batch.rollbackFailure}); its entries from journal line ${batch.firstLine} are still in the file`;
+  if (batch.rollbackFailure !== null) title += "; the batch could not be rolled back";
+  return batch.rendered.map((r) => {
+    let why: string;
+    if (failure.kind === "hledger") {
+      why = `hledger check failed at ${failure.line === null ? "an unknown line" : `line ${failure.line}`}`;
+    } else {
+      const own = failure.found.entries.get(r.ref);
+      const others = [`${failure.found.entries.size} entries did not read back`, ...failure.found.batch];
+      why = own
+        ? `reads back with a different ${own.join(", ")}`
+        : `went with its batch: ${others.join(", ")}`;
+    }
+    return integratorError(title, `${r.ref} ${r.erpId}: ${why}; ${fate}`);
+  });
 }
