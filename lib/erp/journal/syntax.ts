@@ -24,6 +24,14 @@
  * date and recorded with an `@@` total cost in the company currency (balances at
  * cost are exact); without a rate they are refused as UNSUPPORTED_CURRENCY.
  *
+ * User text in entries (the description after `|`, every tag value: memos,
+ * employee and merchant names, invoice numbers, links, option values) is
+ * %-escaped so hledger never reads it as a date, tag, comment, line or amount;
+ * payee names are canonicalised instead. Why and how: escape.ts. Our readers
+ * decode tag values of entries (parse.ts, entries.ts); hand-written directives are
+ * read as written. After every batch the adapter reads the appended text back and
+ * runs hledger check (verify.ts, adapter readBack).
+ *
  * Remote ids: an account's remote id is its full hledger name (`acme:Expenses:Meals`,
  * the company key is its first component); vendor `acme:<payee>`; field `field:<key>`;
  * option `acme:<field key>/<value>`; tax code `acme:tax/<CODE>`, tax rate `acme:taxrate/<CODE>`.
