@@ -96,3 +96,14 @@ export function payeeName(text: string): string {
     .replace(/ {2,}/g, " ")
     .trim();
 }
+
+/**
+ * Whether a payee already in the journal (hand-written, or created before
+ * payeeName existed) can be named in an entry header as is: hledger takes the
+ * header's payee up to the first `|` and a line ends at a line break, so those
+ * must be absent; other odd characters are fine because the directive and the
+ * header then carry the same text.
+ */
+export function isWritablePayee(name: string): boolean {
+  return name !== "" && !/[|;\p{Cc}\p{Zl}\p{Zp}\u0085]/u.test(name) && name === name.trim();
+}

@@ -8,7 +8,7 @@ import { allocate, currencyExponent, type Money, money } from "../../money/index
 import { applyRate } from "../mapping/decimal.js";
 import { ErpError, type ExpenseLine, integratorError, type Posting, userError } from "../port.js";
 import type { JournalEntry } from "./entries.js";
-import { escapeText, payeeName, wellFormed } from "./escape.js";
+import { escapeText, isWritablePayee, payeeName, wellFormed } from "./escape.js";
 import type { JournalCompany, JournalIndex } from "./parse.js";
 import {
   commodityDirective,
@@ -311,8 +311,8 @@ function payeeOf(ix: JournalIndex, p: Posting): string {
       `Choose a vendor of company ${p.companyKey}, or declare it with a payee directive, and retry.`,
     );
   }
-  // a hand-written payee with `|` or control characters would name another payee in an entry header
-  if (payeeName(payee.name) !== payee.name) {
+  // a hand-written payee with `|` or a line break would name another payee in an entry header
+  if (!isWritablePayee(payee.name)) {
     throw userError(
       "UNKNOWN_VENDOR",
       `Vendor "${payeeName(payee.name)}" cannot be written in a journal entry`,
