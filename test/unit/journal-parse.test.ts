@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { classify } from "../../lib/erp/journal/adapter.js";
 import { demoJournalText } from "../../lib/erp/journal/demo.js";
+import { readEntries } from "../../lib/erp/journal/entries.js";
 import { parseJournal } from "../../lib/erp/journal/parse.js";
 import { renderPosting } from "../../lib/erp/journal/render.js";
-import { cleanText, commodityDirective, formatAmount, parseTags } from "../../lib/erp/journal/syntax.js";
+import { commodityDirective, formatAmount, parseTags } from "../../lib/erp/journal/syntax.js";
 import type { CardTransactionPosting } from "../../lib/erp/port.js";
 import { money } from "../../lib/money/index.js";
 
@@ -14,10 +15,6 @@ describe("journal syntax", () => {
     expect(commodityDirective("JPY")).toBe("commodity 1000. JPY");
     expect(commodityDirective("KWD")).toBe("commodity 1000.000 KWD");
   });
-  it("cleans free text so it cannot open a comment, end a tag or start a new line", () => {
-    expect(cleanText("a;b\n    demo:Assets  1 USD")).toBe("a b demo:Assets 1 USD");
-    expect(cleanText("x, y", { tagValue: true })).toBe("x y");
-  });
   it("parses hledger tags whose values contain colons", () => {
     const tags = parseTags(" ramp-ref:ramp:bill:abc, ramp-link:https://app.ramp.com/b/1, type: X");
     expect(Object.fromEntries(tags)).toEqual({
@@ -25,6 +22,35 @@ describe("journal syntax", () => {
       "ramp-link": "https://app.ramp.com/b/1",
       type: "X",
     });
+  });
+});
+
+describe("readEntries (what hledger will make of appended text)", () => {
+  it("gives each posting hledger's date: bracketed date first, then a date tag, also from a following comment line", () => {
+    const { entries, others } = readEntries(
+      [
+        "2026-03-01 * (J000001) Office Depot | a%3B b  ; ramp-ref:ramp:bill:b1, ramp-company:demo",
+        "    demo:Expenses:Meals  1.00 USD  ; memo:x [1/2]",
+        "    demo:Expenses:Travel  1.00 USD  ; memo:y",
+        "    ; date:2019-01-01",
+        "    demo:Liabilities:Accounts Payable  -2.00 USD\r; ramp-company: evil | USD | Evil",
+        "",
+      ].join("\n"),
+    );
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      date: "2026-03-01",
+      code: "J000001",
+      payee: "Office Depot",
+      description: "a; b",
+    });
+    expect(entries[0]?.postings.map((p) => p.date)).toEqual(["[1/2]", "2019-01-01", "2026-03-01"]);
+    expect(entries[0]?.postings[1]?.tags).toEqual([
+      ["memo", "y"],
+      ["date", "2019-01-01"],
+    ]);
+    // a lone CR ends a line for hledger, so the forged directive is a line of its own
+    expect(others).toEqual(["    ; date:2019-01-01", "; ramp-company: evil | USD | Evil"]);
   });
 });
 
@@ -125,7 +151,7 @@ describe("renderPosting", () => {
     expect(entry.erpId).toBe("J000042");
     expect(entry.text).toBe(
       [
-        "2026-03-05 * (J000042) Blue Bottle Coffee | Team lunch 4 people demo:Assets:Bank:Operating -999.00 USD  ; ramp-ref:ramp:transaction:t1, ramp-company:demo",
+        "2026-03-05 * (J000042) Blue Bottle Coffee | Team lunch%3B 4 people%0A%20%20%20%20demo:Assets:Bank:Operating%20%20-999.00 USD  ; ramp-ref:ramp:transaction:t1, ramp-company:demo",
         "    demo:Expenses:Meals  -100.00 USD  ; department:Sales",
         "    demo:Liabilities:Sales Tax Payable  -10.00 USD  ; tax:SALES10",
         "    demo:Liabilities:Ramp Card  110.00 USD",
@@ -174,6 +200,40 @@ describe("renderPosting", () => {
     expect(() => renderPosting(ix, jpy, 1)).toThrow(
       expect.objectContaining({ code: "UNSUPPORTED_CURRENCY", message: expect.stringContaining("JPY") }),
     );
+  });
+
+  it("refuses what it would have to write as broken hledger syntax: dates, currencies, tag keys, payees", () => {
+    expect(() => renderPosting(ix, { ...posting, date: "2026-02-30" }, 1)).toThrow(
+      expect.objectContaining({
+        category: "needs_integrator",
+        title: expect.stringContaining("calendar date"),
+      }),
+    );
+    expect(() => renderPosting(ix, { ...posting, date: "2026-03-05 [1/2]" }, 1)).toThrow(/calendar date/);
+    expect(() => renderPosting(ix, { ...posting, currency: "US D" }, 1)).toThrow(/ISO code/);
+    // a dimension keyed `date` would be read by hledger as the posting's date
+    const dated = parseJournal(
+      `${demoJournalText()}; ramp-field: date | Date\n; ramp-option: demo | date | 2019-01-01\npayee Pipe | Co\npayee Non\u00a0Breaking\n`,
+    );
+    const withDate = {
+      ...posting,
+      lines: [
+        {
+          ...posting.lines[0]!,
+          dimensions: [{ fieldRemoteId: "field:date", optionRemoteId: "demo:date/2019-01-01" }],
+        },
+      ],
+    };
+    expect(() => renderPosting(dated, withDate, 1)).toThrow(
+      expect.objectContaining({ code: "UNKNOWN_OPTION" }),
+    );
+    // a hand-written payee with a pipe would be another payee in the header; odd spaces are fine
+    expect(() => renderPosting(dated, { ...posting, vendorRemoteId: "demo:Pipe | Co" }, 1)).toThrow(
+      expect.objectContaining({ code: "UNKNOWN_VENDOR" }),
+    );
+    expect(
+      renderPosting(dated, { ...posting, vendorRemoteId: "demo:Non\u00a0Breaking" }, 1).entry.payee,
+    ).toBe("Non\u00a0Breaking");
   });
 
   it("a bill payment needs its bill in the journal", () => {

@@ -2,10 +2,13 @@
  * The embedded journal ERP: the port over a plain-text hledger journal, one file
  * per tenant. Reads re-parse the file only when it changed on disk (size/mtime),
  * so hand edits in an editor are picked up; posts append whole transactions with
- * one write + fsync under a per-file lock.
+ * one write + fsync under a per-file lock. Every batch is then read back and
+ * checked by hledger (readBack); a batch that fails is truncated away again and
+ * its objects fail, so Ramp never shows SYNCED for an entry the journal does not hold.
  */
 import { open, readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { ErpCrashHook } from "../crash-points.js";
 import {
   type CodingSurface,
   type ErpCapabilities,
@@ -21,12 +24,12 @@ import {
   transientError,
   userError,
 } from "../port.js";
-import type { ErpCrashHook } from "../crash-points.js";
+import { payeeName } from "./escape.js";
+import { checkJournal } from "./hledger-cli.js";
 import { withFileLock } from "./mutex.js";
-import { indexLine, type JournalAccount, type JournalIndex, parseJournal } from "./parse.js";
-import { renderPosting } from "./render.js";
+import { emptyIndex, indexLine, type JournalAccount, type JournalIndex, parseJournal } from "./parse.js";
+import { type RenderedEntry, renderPosting } from "./render.js";
 import {
-  cleanText,
   fieldRemoteId,
   optionRemoteId,
   splitRemoteId,
@@ -34,6 +37,7 @@ import {
   taxRateRemoteId,
   vendorRemoteId,
 } from "./syntax.js";
+import { batchErrors, verifyAppend } from "./verify.js";
 
 export const JOURNAL_CAPABILITIES: ErpCapabilities = {
   batchPosting: true,
@@ -71,6 +75,15 @@ export function classify(acc: JournalAccount): GlClassification {
   return "UNKNOWN";
 }
 
+export interface JournalErpOptions {
+  /** The hledger binary for the per-batch check (default `hledger` on PATH). */
+  hledgerBin?: string;
+  /** Test seam: the renderer, so a test can make it write an entry that fails the read-back. */
+  render?: typeof renderPosting;
+  /** Kill tests only (test/chaos): a hook inside the write. */
+  crash?: ErpCrashHook;
+}
+
 interface Snapshot {
   index: JournalIndex;
   size: number;
@@ -83,12 +96,16 @@ export class JournalErp implements ErpPort {
   readonly capabilities = JOURNAL_CAPABILITIES;
   readonly path: string;
   private snapshot: Snapshot | null = null;
+  private readonly hledgerBin: string;
+  private readonly render: typeof renderPosting;
   /** Kill-test hook inside the write (lib/erp/crash-points.ts); none in production. */
   private readonly crash: ErpCrashHook | undefined;
 
-  constructor(path: string, deps: { crash?: ErpCrashHook } = {}) {
+  constructor(path: string, opts: JournalErpOptions = {}) {
     this.path = resolve(path);
-    this.crash = deps.crash;
+    this.hledgerBin = opts.hledgerBin ?? "hledger";
+    this.render = opts.render ?? renderPosting;
+    this.crash = opts.crash;
   }
 
   async readSurface(): Promise<CodingSurface> {
@@ -175,13 +192,18 @@ export class JournalErp implements ErpPort {
     return outcome.result;
   }
 
-  /** Renders every posting against one index under one lock, then appends all new entries in one write. */
+  /**
+   * Renders every posting against one index under one lock, appends all new
+   * entries in one write, then reads the batch back (readBack): a batch that does
+   * not read back as rendered, or fails hledger check, is rolled back whole.
+   */
   async postBatch(postings: readonly Posting[]): Promise<PostOutcome[]> {
     return this.locked(async () => {
       const ix = await this.current();
       const outcomes: PostOutcome[] = [];
       const texts: string[] = [];
       const created: number[] = [];
+      const rendered: RenderedEntry[] = [];
       for (const p of postings) {
         const existing = ix.refs.get(p.ref);
         if (existing) {
@@ -189,9 +211,10 @@ export class JournalErp implements ErpPort {
           continue;
         }
         try {
-          const entry = renderPosting(ix, p, ix.lastSeq + 1);
+          const entry = this.render(ix, p, ix.lastSeq + 1);
           for (const line of entry.text.split("\n")) indexLine(ix, line);
           texts.push(entry.text);
+          rendered.push(entry);
           created.push(outcomes.length);
           outcomes.push({ ok: true, result: { erpId: entry.erpId, created: true } });
         } catch (e) {
@@ -199,13 +222,21 @@ export class JournalErp implements ErpPort {
         }
       }
       if (texts.length === 0) return outcomes;
+      let start: number;
       try {
-        await this.append(texts.map((t) => `\n${t}`).join(""));
+        start = await this.append(texts.map((t) => `\n${t}`).join(""));
       } catch (e) {
         // the index already holds entries that never reached the disk: forget it
         this.snapshot = null;
         const error = transientError("UNAVAILABLE", "Journal file could not be written", String(e), e);
         for (const i of created) outcomes[i] = { ok: false, error };
+        return outcomes;
+      }
+      const errors = await this.readBack(start, rendered);
+      if (errors) {
+        created.forEach((i, k) => {
+          outcomes[i] = { ok: false, error: errors[k] as ErpError };
+        });
       }
       return outcomes;
     });
@@ -218,7 +249,7 @@ export class JournalErp implements ErpPort {
 
   /** Payees are one namespace per file; a new one is declared for the asking company only. */
   async createVendor(input: { companyKey: string; name: string }): Promise<ErpVendor> {
-    const name = cleanText(input.name).replace(/\|/g, " ");
+    const name = payeeName(input.name);
     if (!name)
       throw userError(
         "UNKNOWN_VENDOR",
@@ -246,6 +277,11 @@ export class JournalErp implements ErpPort {
         // Shared by every company from the start (no company tag): a merchant is the same
         // merchant for each entity, and two companies asking for it at once must both succeed.
         const line = `payee ${name}  ; ramp-created: true`;
+        const probe = emptyIndex();
+        indexLine(probe, line);
+        // payeeName makes this hold; a name that would read back as another payee is never written
+        if (probe.payees.get(name)?.name !== name)
+          throw integratorError("Vendor name does not read back", input.companyKey);
         await this.append(`\n${line}\n`);
         indexLine(ix, line);
       }
@@ -289,12 +325,17 @@ export class JournalErp implements ErpPort {
     return this.snapshot.index;
   }
 
-  /** One write + fsync: a crash leaves either the whole batch or a torn tail hledger reports, never reordered entries. */
-  private async append(text: string): Promise<void> {
+  /**
+   * One write + fsync: a crash leaves either the whole batch or a torn tail hledger
+   * reports, never reordered entries. Returns the file size before the write,
+   * where readBack cuts a failed batch off again.
+   */
+  private async append(text: string): Promise<number> {
     const snap = this.snapshot;
     const body = snap && !snap.endsWithNewline ? `\n${text}` : text;
     const fh = await open(this.path, "a");
     try {
+      const start = (await fh.stat()).size;
       await fh.write(body);
       await fh.sync();
       const st = await fh.stat();
@@ -303,6 +344,62 @@ export class JournalErp implements ErpPort {
         snap.mtimeMs = st.mtimeMs;
         snap.endsWithNewline = true;
       }
+      return start;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * The safety net after a batch's append: the whole file re-parsed with our own
+   * parser must show each appended entry exactly as rendered (verify.ts), and
+   * `hledger check` must pass — once per batch, not per entry. On failure the file
+   * is truncated back to `start` (fsync'd) and every entry of the batch gets an
+   * error; null when the batch stands. Without hledger installed (ENOENT) only our
+   * read-back runs: it covers everything user text can change (dates, tags, lines,
+   * amounts), and render already refuses unbalanced entries and undeclared names,
+   * which are what hledger check adds — the journal stays usable where hledger is
+   * not deployed, while tests and CI (which install it) always run both.
+   */
+  private async readBack(start: number, rendered: readonly RenderedEntry[]): Promise<ErpError[] | null> {
+    const bytes = await readFile(this.path).catch(() => null);
+    const index = bytes && parseJournal(bytes.toString("utf8"));
+    const found =
+      bytes && index ? verifyAppend(bytes.subarray(start).toString("utf8"), index, rendered) : null;
+    const readOk = found !== null && found.batch.length === 0 && found.entries.size === 0;
+    const check = readOk ? await checkJournal(this.path, this.hledgerBin) : null;
+    if (readOk && index && check?.status !== "failed") {
+      if (this.snapshot) this.snapshot.index = index;
+      return null;
+    }
+    this.snapshot = null;
+    const rollbackFailure = await this.truncate(start).then(
+      () => null,
+      (e: NodeJS.ErrnoException) => e.code ?? "error",
+    );
+    const firstLine = bytes
+      ? bytes
+          .subarray(0, start)
+          .toString("utf8")
+          .split(/\r\n|\n|\r/).length
+      : 0;
+    const batch = { rendered, firstLine, rollbackFailure };
+    if (!readOk) {
+      const unreadable = { batch: ["the journal could not be read"], entries: new Map<string, string[]>() };
+      return batchErrors(batch, { kind: "read-back", found: found ?? unreadable });
+    }
+    // the batch read back fine, so hledger objects to it or to what was in the file before it
+    const before = rollbackFailure === null ? await checkJournal(this.path, this.hledgerBin) : null;
+    const line = check?.status === "failed" ? check.line : null;
+    return batchErrors(batch, { kind: "hledger", line, brokenBefore: before?.status === "failed" });
+  }
+
+  /** Cuts the file back to `size` and makes that durable before any object is reported failed. */
+  private async truncate(size: number): Promise<void> {
+    const fh = await open(this.path, "r+");
+    try {
+      await fh.truncate(size);
+      await fh.sync();
     } finally {
       await fh.close();
     }
@@ -314,6 +411,6 @@ function asErpError(e: unknown, ref: string): ErpError {
   return integratorError("Unexpected journal error", `${ref}: ${String(e)}`, e);
 }
 
-export function createJournalErp(path: string, deps: { crash?: ErpCrashHook } = {}): JournalErp {
-  return new JournalErp(path, deps);
+export function createJournalErp(path: string, opts: JournalErpOptions = {}): JournalErp {
+  return new JournalErp(path, opts);
 }

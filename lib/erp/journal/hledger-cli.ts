@@ -14,6 +14,30 @@ export async function hledgerCheck(path: string, bin = "hledger"): Promise<void>
   await run(bin, ["-f", path, "check", "-s", "payees"]);
 }
 
+export type JournalCheck =
+  | { status: "passed" }
+  | { status: "unavailable" }
+  | { status: "failed"; line: number | null };
+
+/**
+ * The same check for the adapter, as an outcome: "unavailable" when hledger is
+ * not installed, and for a failure only the line it names — hledger's message
+ * quotes the offending line, which is user text.
+ */
+export async function checkJournal(path: string, bin = "hledger"): Promise<JournalCheck> {
+  try {
+    await run(bin, ["-f", path, "check", "-s", "payees"], { timeout: 120_000 });
+    return { status: "passed" };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stderr?: string };
+    if (err.code === "ENOENT") return { status: "unavailable" };
+    // `hledger: /path:55:50:` (parse errors) or `hledger: "/path" (lines 6-8)` (unbalanced)
+    const at = /^"?(?::(\d+)| \(lines? (\d+))/.exec(String(err.stderr ?? "").split(path)[1] ?? "");
+    const line = at?.[1] ?? at?.[2];
+    return { status: "failed", line: line ? Number(line) : null };
+  }
+}
+
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**

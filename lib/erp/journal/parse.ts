@@ -4,6 +4,7 @@
  * already posted (idempotency). Line-based on purpose: we only need directives at
  * column 0 and transaction header lines, never hledger's full grammar.
  */
+import { decodeText } from "./escape.js";
 import { parseTags, splitRemoteId } from "./syntax.js";
 
 export interface JournalCompany {
@@ -99,7 +100,8 @@ const fields = (s: string) => s.split("|").map((p) => p.trim());
 
 export function parseJournal(text: string): JournalIndex {
   const ix = emptyIndex();
-  for (const line of text.split("\n")) indexLine(ix, line);
+  // hledger ends a line at a lone CR too
+  for (const line of text.split(/\r\n|\n|\r/)) indexLine(ix, line);
   return ix;
 }
 
@@ -148,7 +150,8 @@ export function indexLine(ix: JournalIndex, raw: string): void {
   }
   if (DATE.test(line)) {
     const code = /^\S+\s+(?:[*!]\s+)?\(([^)]*)\)/.exec(line)?.[1] ?? null;
-    const tags = parseTags(splitComment(line).comment);
+    // entry tag values are escaped user text (escape.ts); directives are hand-written and read as is
+    const tags = new Map([...parseTags(splitComment(line).comment)].map(([k, v]) => [k, decodeText(v)]));
     const ref = tags.get("ramp-ref");
     const seq = code ? /^J(\d+)$/.exec(code)?.[1] : undefined;
     if (seq) ix.lastSeq = Math.max(ix.lastSeq, Number(seq));

@@ -7,8 +7,17 @@
 import { allocate, currencyExponent, type Money, money } from "../../money/index.js";
 import { applyRate } from "../mapping/decimal.js";
 import { ErpError, type ExpenseLine, integratorError, type Posting, userError } from "../port.js";
+import type { JournalEntry } from "./entries.js";
+import { escapeText, isWritablePayee, payeeName, wellFormed } from "./escape.js";
 import type { JournalCompany, JournalIndex } from "./parse.js";
-import { cleanText, commodityDirective, formatAmount, INTERNAL_PAYEE, splitRemoteId } from "./syntax.js";
+import {
+  commodityDirective,
+  formatAmount,
+  INTERNAL_PAYEE,
+  isCalendarDate,
+  isDimensionTag,
+  splitRemoteId,
+} from "./syntax.js";
 
 interface Leg {
   account: string;
@@ -24,6 +33,9 @@ export interface RenderedEntry {
   erpId: string;
   /** Directives the entry needs that the journal lacks (commodity, internal payee), then the transaction. */
   text: string;
+  /** The directive lines of `text`, and the transaction as it must read back (user text unescaped). */
+  directives: string[];
+  entry: JournalEntry;
 }
 
 const KIND_LABEL: Record<Posting["kind"], string> = {
@@ -37,6 +49,7 @@ const KIND_LABEL: Record<Posting["kind"], string> = {
 };
 
 export function renderPosting(ix: JournalIndex, p: Posting, seq: number): RenderedEntry {
+  assertWritable(p);
   const company = ix.companies.get(p.companyKey);
   if (!company) {
     throw userError(
@@ -66,7 +79,7 @@ export function renderPosting(ix: JournalIndex, p: Posting, seq: number): Render
   const costs = p.currency === company.currency ? null : convert(ix, company, p, legs);
   const erpId = `J${String(seq).padStart(6, "0")}`;
   const payee = payeeOf(ix, p);
-  const description = cleanText(p.memo ?? descriptionOf(p)) || KIND_LABEL[p.kind];
+  const description = wellFormed(p.memo ?? descriptionOf(p)) || KIND_LABEL[p.kind];
   const header: Array<[string, string]> = [
     ["ramp-ref", p.ref],
     ["ramp-company", p.companyKey],
@@ -79,14 +92,22 @@ export function renderPosting(ix: JournalIndex, p: Posting, seq: number): Render
     header.push(["ramp-original", formatAmount(p.originalAmount)]);
   if (p.link) header.push(["ramp-link", p.link]);
 
-  const out: string[] = [];
+  const directives: string[] = [];
   for (const c of new Set([company.currency, p.currency])) {
-    if (!ix.commodities.has(c)) out.push(commodityDirective(c));
+    if (!ix.commodities.has(c)) directives.push(commodityDirective(c));
   }
   if (payee === INTERNAL_PAYEE && !ix.payees.has(INTERNAL_PAYEE))
-    out.push(`payee ${INTERNAL_PAYEE}  ; ramp-internal: true`);
-  if (out.length) out.push("");
-  out.push(`${p.date} * (${erpId}) ${payee} | ${description}  ; ${tagList(header)}`);
+    directives.push(`payee ${INTERNAL_PAYEE}  ; ramp-internal: true`);
+  const entry: JournalEntry = {
+    date: p.date,
+    code: erpId,
+    payee,
+    description,
+    tags: header.map(([k, v]) => [k, wellFormed(v)]),
+    postings: [],
+  };
+  const out = directives.length ? [...directives, ""] : [];
+  out.push(`${p.date} * (${erpId}) ${payee} | ${escapeText(description)}  ; ${tagList(header)}`);
   legs.forEach((leg, i) => {
     const cost = costs?.[i];
     const amount = cost
@@ -94,12 +115,32 @@ export function renderPosting(ix: JournalIndex, p: Posting, seq: number): Render
       : formatAmount(leg.amount);
     const tags: Array<[string, string]> = leg.date ? [["date", leg.date], ...leg.tags] : leg.tags;
     out.push(`    ${leg.account}  ${amount}${tags.length ? `  ; ${tagList(tags)}` : ""}`);
+    entry.postings.push({
+      account: leg.account,
+      amount,
+      date: leg.date ?? p.date,
+      tags: tags.map(([k, v]) => [k, wellFormed(v)]),
+    });
   });
-  return { ref: p.ref, companyKey: p.companyKey, erpId, text: `${out.join("\n")}\n` };
+  return { ref: p.ref, companyKey: p.companyKey, erpId, text: `${out.join("\n")}\n`, directives, entry };
 }
 
-const tagList = (tags: Array<[string, string]>) =>
-  tags.map(([k, v]) => `${k}:${cleanText(v, { tagValue: true })}`).join(", ");
+/** Tag names are ours or dimension keys (checked in expenseLegs); every value is escaped. */
+const tagList = (tags: Array<[string, string]>) => tags.map(([k, v]) => `${k}:${escapeText(v)}`).join(", ");
+
+/**
+ * The parts of a posting written as hledger syntax rather than escaped text —
+ * the header date, a payment's `date:` tag, the currency code — must be exactly
+ * that syntax: a malformed date is a journal hledger refuses to read.
+ */
+function assertWritable(p: Posting): void {
+  const dates = [p.date];
+  if (p.kind === "reimbursement" && p.payment) dates.push(p.payment.date);
+  if (!dates.every(isCalendarDate))
+    throw integratorError("Posting date is not a YYYY-MM-DD calendar date", p.ref);
+  if (!/^[A-Z]{3}$/.test(p.currency))
+    throw integratorError("Posting currency is not a three-letter ISO code", p.ref);
+}
 
 function descriptionOf(p: Posting): string {
   switch (p.kind) {
@@ -199,6 +240,13 @@ function expenseLegs(ix: JournalIndex, lines: ExpenseLine[], companyKey: string,
           `Choose an active ${ix.fields.get(fieldKey) ?? fieldKey} of company ${companyKey} on this line and retry.`,
         );
       }
+      if (!isDimensionTag(option.fieldKey)) {
+        throw userError(
+          "UNKNOWN_OPTION",
+          `Dimension "${option.fieldKey}" cannot be written as a journal tag`,
+          `Rename the field key in its "; ramp-field:" directive to letters, digits, "_" or "-" (not date, date2, memo, tax or ramp-…), and retry.`,
+        );
+      }
       return [option.fieldKey, option.value];
     });
     if (line.memo) tags.push(["memo", line.memo]);
@@ -261,6 +309,14 @@ function payeeOf(ix: JournalIndex, p: Posting): string {
       "UNKNOWN_VENDOR",
       `Vendor "${vendorId}" is not in the journal`,
       `Choose a vendor of company ${p.companyKey}, or declare it with a payee directive, and retry.`,
+    );
+  }
+  // a hand-written payee with `|` or a line break would name another payee in an entry header
+  if (!isWritablePayee(payee.name)) {
+    throw userError(
+      "UNKNOWN_VENDOR",
+      `Vendor "${payeeName(payee.name)}" cannot be written in a journal entry`,
+      "Rename the payee in the journal (no | or control characters), link the vendor again in Ramp, and retry.",
     );
   }
   return payee.name;

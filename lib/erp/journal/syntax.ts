@@ -24,6 +24,14 @@
  * date and recorded with an `@@` total cost in the company currency (balances at
  * cost are exact); without a rate they are refused as UNSUPPORTED_CURRENCY.
  *
+ * User text in entries (the description after `|`, every tag value: memos,
+ * employee and merchant names, invoice numbers, links, option values) is
+ * %-escaped so hledger never reads it as a date, tag, comment, line or amount;
+ * payee names are canonicalised instead. Why and how: escape.ts. Our readers
+ * decode tag values of entries (parse.ts, entries.ts); hand-written directives are
+ * read as written. After every batch the adapter reads the appended text back and
+ * runs hledger check (verify.ts, adapter readBack).
+ *
  * Remote ids: an account's remote id is its full hledger name (`acme:Expenses:Meals`,
  * the company key is its first component); vendor `acme:<payee>`; field `field:<key>`;
  * option `acme:<field key>/<value>`; tax code `acme:tax/<CODE>`, tax rate `acme:taxrate/<CODE>`.
@@ -46,15 +54,23 @@ export function splitRemoteId(id: string): { companyKey: string; local: string }
   return { companyKey: id.slice(0, i), local: id.slice(i + 1) };
 }
 
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date in hledger's `YYYY-MM-DD` form (2026-02-30 is not). */
+export function isCalendarDate(s: string): boolean {
+  const m = ISO_DATE.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s;
+}
+
 /**
- * Free text (memos, payee names, tag values) made safe for one hledger line:
- * no newlines, no `;` (starts a comment), no `,` in tag values (ends a tag),
- * no runs of spaces (two spaces end an account name or description).
+ * A dimension key becomes a posting tag name: hledger reads `date`/`date2` as the
+ * posting's date, and memo/tax/ramp-* are ours, so those (and anything that is not
+ * a plain word) are refused rather than written.
  */
-export function cleanText(text: string, opts: { tagValue?: boolean } = {}): string {
-  let t = text.replace(/[\r\n\t;]+/g, " ");
-  if (opts.tagValue) t = t.replace(/,/g, " ");
-  return t.replace(/ {2,}/g, " ").trim();
+export function isDimensionTag(key: string): boolean {
+  return /^[\p{L}\p{N}_-]+$/u.test(key) && !/^(date2?|memo|tax|ramp-.*)$/i.test(key);
 }
 
 /** `12.34 USD`, `-500 JPY`: the commodity after the number, precision from ISO-4217. */
@@ -68,11 +84,45 @@ export function commodityDirective(currency: string): string {
   return `commodity 1000.${"0".repeat(exp)} ${currency}`;
 }
 
-/** Parses `key: value, key2: value2` hledger tags from a comment. */
+/** Haskell's isSpace (what hledger splits tag names and strips values by); NBSP and Zs count. */
+const HS_SPACE = /[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/;
+
+/**
+ * hledger's tags of one comment, in order, values as written (not decoded):
+ * a tag name is the last space-separated word before a `:`, its value runs to the
+ * next `,` or line end (hledger-lib commenttagsp). Reading them exactly like hledger matters:
+ * the adapter checks what hledger will see, not what we meant to write.
+ */
+export function tagPairs(comment: string): Array<[string, string]> {
+  const tags: Array<[string, string]> = [];
+  let rest = comment;
+  for (;;) {
+    const colon = rest.indexOf(":");
+    if (colon < 0) return tags;
+    const name = rest.slice(0, colon).split(HS_SPACE).at(-1) ?? "";
+    rest = rest.slice(colon + 1);
+    if (!name) continue;
+    const end = rest.search(/[,\n]/);
+    tags.push([name, stripHs(end < 0 ? rest : rest.slice(0, end))]);
+    rest = end < 0 ? "" : rest.slice(end + 1);
+  }
+}
+
+const stripHs = (s: string) => {
+  let a = 0;
+  let b = s.length;
+  while (a < b && HS_SPACE.test(s.charAt(a))) a++;
+  while (b > a && HS_SPACE.test(s.charAt(b - 1))) b--;
+  return s.slice(a, b);
+};
+
+/**
+ * Tags of a comment by name. The first occurrence wins, like hledger's own tag
+ * lookups, so a tag appended after ours (which escaping already prevents) could
+ * never replace the `ramp-ref` we wrote first.
+ */
 export function parseTags(comment: string): Map<string, string> {
   const tags = new Map<string, string>();
-  for (const m of comment.matchAll(/(?:^|[\s,])([^\s,:]+):[ \t]*([^,]*)/g)) {
-    tags.set(m[1] ?? "", (m[2] ?? "").trim());
-  }
+  for (const [k, v] of tagPairs(comment)) if (!tags.has(k)) tags.set(k, v);
   return tags;
 }
