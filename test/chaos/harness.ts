@@ -15,7 +15,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { build } from "esbuild";
 import type { TenantConfig } from "../../lib/config/tenant.js";
@@ -125,6 +125,8 @@ export async function chaosSetup(
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     TABLE_NAME: o.tableName,
     IDEMPOTENCY_TABLE_NAME: `${o.tableName}-idempotency`,
+    // A journal tenant's file is <JOURNAL_ROOT>/<tenantId>/<erp.path> (lib/erp/journal-file.ts).
+    JOURNAL_ROOT: dirname(dirname(h.journalPath)),
     LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? "SILENT",
     POWERTOOLS_METRICS_DISABLED: "true",
   };

@@ -45,7 +45,7 @@ async function doubleHarness(): Promise<{ h: Harness; erp: RecordingErp }> {
     transfers: 1,
     cashbacks: 1,
     vendorlessShare: 0,
-    erp: { port: erp, config: { kind: "journal", path }, companies: [us, eu] },
+    erp: { port: erp, config: { kind: "journal", path: "books.journal" }, companies: [us, eu] },
   });
   return { h: harness, erp };
 }
