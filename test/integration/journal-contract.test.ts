@@ -40,6 +40,21 @@ erpContractSuite("journal", async () => {
     closedPeriodDate: "2025-12-15",
     openDate: "2026-03-10",
     balance: (account) => hledgerBalance(path, account, "USD"),
+    // A kill during the append's write(2): the hook stops the write short inside the entry, and the
+    // throw ends the worker there (what reached the disk stays; nothing cleans it up).
+    tearWrite: async (posting) => {
+      const dying = createJournalErp(path, {
+        crash: (point) => {
+          if (point === "erp-created") throw new Error("killed mid-append");
+        },
+      });
+      const [outcome] = await dying.postBatch([posting]);
+      return outcome?.ok === false;
+    },
+    recordsUnder: async (ref) => {
+      const { readFile } = await import("node:fs/promises");
+      return (await readFile(path, "utf8")).split(`ramp-ref:${ref},`).length - 1;
+    },
     newRampId: () => randomUUID(),
     teardown: async () => {},
   };

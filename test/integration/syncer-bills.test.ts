@@ -113,7 +113,7 @@ describe("bills through the syncer", () => {
       const billRow = await h.store.ledger.get(TENANT, "bill", bill.id);
       const payRow = await h.store.ledger.get(TENANT, "bill_payment", bill.id);
       const what = `${row} bill ${bill.id}`;
-      expect(billRow?.state, what).toBe("MARKED");
+      expect(billRow?.state, `${what} ${billRow?.message}`).toBe("MARKED");
       expect(refs.get(externalRef("bill", bill.id)), what).toBe(1);
       expect(ramp.object.remote_id, what).toBe(billRow?.erpRef);
       if (row === "open") {
@@ -237,7 +237,8 @@ async function recordManualPayment(billErpId: string): Promise<string> {
   const code = "MANUAL-PAY-1";
   await appendFile(
     h.journalPath,
-    `\n2026-06-14 * (${code}) Paid by the accountant  ; ramp-ref:manual:${billErpId}, ramp-bill:${billErpId}\n    Liabilities:AP  1.00 USD\n    Assets:Bank\n`,
+    // Declared accounts and payee: the adapter's per-batch `hledger check` refuses to write after a hand edit that breaks it.
+    `\n2026-06-14 * (${code}) Office Depot | paid by the accountant  ; ramp-ref:manual:${billErpId}, ramp-bill:${billErpId}\n    demo:Liabilities:Accounts Payable  1.00 USD\n    demo:Assets:Bank:Operating\n`,
   );
   return code;
 }

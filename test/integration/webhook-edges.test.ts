@@ -26,8 +26,8 @@ let deps: ReceiverDeps;
 const tenant = parseTenantConfig({
   tenantId: T,
   displayName: "Acme",
-  ramp: { credentialsSecretId: "c", webhookSecretId: "wh/edges", remoteProviderName: "X" },
-  erp: { kind: "journal", path: "/x" },
+  ramp: { remoteProviderName: "X", webhookSecretId: `ramp-erp-sync/${T}/webhook` },
+  erp: { kind: "journal", path: "books.journal" },
   companies: [
     {
       key: "us",

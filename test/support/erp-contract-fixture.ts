@@ -49,6 +49,11 @@ export interface ContractFixture {
    * simulate (yet) leave it undefined; the record-state tests are then skipped.
    */
   leaveIncomplete?(posting: Posting, state: IncompleteState): Promise<boolean>;
+  /**
+   * Optional: posts `posting` with the write cut off by a kill partway (a short write), where
+   * the adapter's writes can be cut (the journal's append); false when it has no such write.
+   */
+  tearWrite?(posting: Posting): Promise<boolean>;
   /** Optional: how many ERP records carry exactly this reference (the duplicate check). */
   recordsUnder?(ref: string): Promise<number>;
   /** A fresh unique Ramp-like id (UUID), so reruns against a persistent ERP never collide. */

@@ -541,6 +541,41 @@ export function erpContractSuite(name: string, setup: () => Promise<ContractFixt
         expect(await delta()).toEqual({ [fx.accounts.payable]: 3_300, [fx.accounts.bank]: -3_300 });
         expect(await fx.port.findBillPayment(billResult.erpId, fx.companyKey)).toBe(erpId);
       });
+      it("a write a kill cut off partway is never complete; finishBatch completes it once, the books as if posted once", async (ctx) => {
+        if (!fx.tearWrite) return ctx.skip("the adapter's writes cannot be cut off partway");
+        const tx = transaction([line(fx.accounts.expense, 1_900)]);
+        const paid = reimbursement([line(fx.accounts.expense2, 2_700)], true);
+        const accounts = [
+          fx.accounts.expense,
+          fx.accounts.expense2,
+          fx.accounts.cardLiability,
+          fx.accounts.reimbursementsPayable,
+          fx.accounts.bank,
+        ];
+        const delta = await watch(accounts);
+        for (const p of [tx, paid]) {
+          expect(await fx.tearWrite(p), `${p.kind} torn`).toBe(true);
+          const found = await fx.port.find(p.ref, fx.companyKey, p);
+          expect(found, `${p.kind} after a torn write`).toMatchObject({ created: false, state: "partial" });
+          expect(found?.missing?.length).toBeGreaterThan(0);
+          const [o] = await fx.port.finishBatch([{ posting: p, found: found as FoundRecord }]);
+          if (!o?.ok) throw o?.error ?? new Error("finishBatch returned no outcome");
+          expect(await fx.port.find(p.ref, fx.companyKey, p)).toEqual({
+            erpId: o.result.erpId,
+            created: false,
+            state: "complete",
+            missing: null,
+          });
+          if (fx.recordsUnder) expect(await fx.recordsUnder(p.ref), "records under the ref").toBe(1);
+        }
+        expect(await delta()).toEqual({
+          [fx.accounts.expense]: 1_900,
+          [fx.accounts.expense2]: 2_700,
+          [fx.accounts.cardLiability]: -1_900,
+          [fx.accounts.reimbursementsPayable]: 0,
+          [fx.accounts.bank]: -2_700,
+        });
+      });
     });
 
     // ------------------------------------------------------------ user-actionable failures

@@ -8,7 +8,7 @@
  */
 import { open, readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { ErpCrashHook } from "../crash-points.js";
+import type { ErpCrashHook, ErpCrashPoint } from "../crash-points.js";
 import {
   type CodingSurface,
   type ErpCapabilities,
@@ -24,6 +24,7 @@ import {
   transientError,
   userError,
 } from "../port.js";
+import { framed, type TornTail, tornTail, withoutFrame } from "./batch-frame.js";
 import { payeeName } from "./escape.js";
 import { checkJournal } from "./hledger-cli.js";
 import { withFileLock } from "./mutex.js";
@@ -89,6 +90,15 @@ interface Snapshot {
   size: number;
   mtimeMs: number;
   endsWithNewline: boolean;
+  /** A batch cut off by a kill during its append (batch-frame.ts); excluded from `index`. */
+  torn: TornTail | null;
+}
+
+/** Where a kill-test hook stops the append's write (a short write, as a kill during write(2) leaves). */
+interface Cut {
+  at: number;
+  point: ErpCrashPoint;
+  ref: string;
 }
 
 export class JournalErp implements ErpPort {
@@ -169,18 +179,25 @@ export class JournalErp implements ErpPort {
   }
 
   /**
-   * A journal entry is written whole (one append + fsync per batch, every posting one
-   * transaction, a reimbursement's payment leg included), so a record found is complete.
+   * Every posting is one transaction (a reimbursement's payment legs included), appended in
+   * framed batches: an entry of a whole batch is complete; one inside a batch a kill cut off
+   * (batch-frame.ts) is `partial`, however much of it reached the disk.
    */
   async find(ref: string, companyKey: string, _posting?: Posting): Promise<FoundRecord | null> {
-    const ix = await this.locked(() => this.current());
+    const { ix, torn } = await this.locked(async () => ({
+      ix: await this.current(),
+      torn: this.snapshot?.torn,
+    }));
     const hit = ix.refs.get(ref);
-    return hit && hit.companyKey === companyKey
-      ? { erpId: hit.erpId, created: false, state: "complete", missing: null }
-      : null;
+    if (hit && hit.companyKey === companyKey)
+      return { erpId: hit.erpId, created: false, state: "complete", missing: null };
+    const code = torn?.refs.get(ref);
+    if (code !== undefined)
+      return { erpId: code, created: false, state: "partial", missing: "its batch's append was cut off" };
+    return null;
   }
 
-  /** Nothing is ever left half-written here (see find); postBatch answers with the existing entry. */
+  /** A torn batch is cut back and the entry appended whole (postBatch repairs before it writes). */
   finishBatch(items: readonly { posting: Posting; found: FoundRecord }[]): Promise<PostOutcome[]> {
     return this.postBatch(items.map((i) => i.posting));
   }
@@ -199,7 +216,7 @@ export class JournalErp implements ErpPort {
    */
   async postBatch(postings: readonly Posting[]): Promise<PostOutcome[]> {
     return this.locked(async () => {
-      const ix = await this.current();
+      const ix = await this.writable();
       const outcomes: PostOutcome[] = [];
       const texts: string[] = [];
       const created: number[] = [];
@@ -224,7 +241,9 @@ export class JournalErp implements ErpPort {
       if (texts.length === 0) return outcomes;
       let start: number;
       try {
-        start = await this.append(texts.map((t) => `\n${t}`).join(""));
+        const inner = texts.map((t) => `\n${t}`).join("");
+        const body = framed(inner);
+        start = await this.append(body, this.crash ? cutsOf(body, inner, texts, rendered) : []);
       } catch (e) {
         // the index already holds entries that never reached the disk: forget it
         this.snapshot = null;
@@ -257,7 +276,7 @@ export class JournalErp implements ErpPort {
         "Give the merchant a name in Ramp and retry.",
       );
     return this.locked(async () => {
-      const ix = await this.current();
+      const ix = await this.writable();
       if (!ix.companies.has(input.companyKey)) {
         throw userError(
           "MISSING_MAPPING",
@@ -316,13 +335,26 @@ export class JournalErp implements ErpPort {
     const snap = this.snapshot;
     if (snap && snap.size === st.size && snap.mtimeMs === st.mtimeMs) return snap.index;
     const text = await readFile(this.path, "utf8");
+    const torn = tornTail(text);
     this.snapshot = {
-      index: parseJournal(text),
+      // A torn batch is not part of the books: its entries are looked up as partial (find).
+      index: parseJournal(torn ? Buffer.from(text).subarray(0, torn.offset).toString("utf8") : text),
       size: Buffer.byteLength(text),
       mtimeMs: st.mtimeMs,
       endsWithNewline: text.length === 0 || text.endsWith("\n"),
+      torn,
     };
     return this.snapshot.index;
+  }
+
+  /** The index before a write: a batch a kill cut off is cut back first, so it never stays in the books. */
+  private async writable(): Promise<JournalIndex> {
+    const ix = await this.current();
+    const torn = this.snapshot?.torn;
+    if (!torn) return ix;
+    await this.truncate(torn.offset);
+    this.snapshot = null;
+    return this.current();
   }
 
   /**
@@ -330,13 +362,24 @@ export class JournalErp implements ErpPort {
    * reports, never reordered entries. Returns the file size before the write,
    * where readBack cuts a failed batch off again.
    */
-  private async append(text: string): Promise<number> {
+  private async append(text: string, cuts: readonly Cut[] = []): Promise<number> {
     const snap = this.snapshot;
-    const body = snap && !snap.endsWithNewline ? `\n${text}` : text;
+    const lead = snap && !snap.endsWithNewline ? "\n" : "";
+    const body = `${lead}${text}`;
     const fh = await open(this.path, "a");
     try {
       const start = (await fh.stat()).size;
-      await fh.write(body);
+      // Kill tests only: the write stops short at each cut (what a kill during write(2) leaves), and the
+      // hook runs there; production has no hook, so no cuts, and writes the batch in one call.
+      let from = 0;
+      for (const cut of cuts) {
+        const at = cut.at + lead.length;
+        await fh.write(body.slice(from, at));
+        await fh.sync();
+        await this.crash?.(cut.point, { refs: [cut.ref] });
+        from = at;
+      }
+      await fh.write(body.slice(from));
       await fh.sync();
       const st = await fh.stat();
       if (snap) {
@@ -365,7 +408,9 @@ export class JournalErp implements ErpPort {
     const bytes = await readFile(this.path).catch(() => null);
     const index = bytes && parseJournal(bytes.toString("utf8"));
     const found =
-      bytes && index ? verifyAppend(bytes.subarray(start).toString("utf8"), index, rendered) : null;
+      bytes && index
+        ? verifyAppend(withoutFrame(bytes.subarray(start).toString("utf8")), index, rendered)
+        : null;
     const readOk = found !== null && found.batch.length === 0 && found.entries.size === 0;
     const check = readOk ? await checkJournal(this.path, this.hledgerBin) : null;
     if (readOk && index && check?.status !== "failed") {
@@ -404,6 +449,32 @@ export class JournalErp implements ErpPort {
       await fh.close();
     }
   }
+}
+
+/**
+ * The windows inside one framed batch, in file order: inside the first entry (created, not
+ * whole), before a paid reimbursement's payment legs (invoice → payment), and between the
+ * first two entries (between batch records). Kill tests only.
+ */
+function cutsOf(
+  body: string,
+  inner: string,
+  texts: readonly string[],
+  rendered: readonly RenderedEntry[],
+): Cut[] {
+  const base = body.indexOf(inner);
+  const cuts: Cut[] = [];
+  let at = base;
+  texts.forEach((t, k) => {
+    const start = at + 1; // each entry follows a blank line
+    const ref = rendered[k]?.ref ?? "";
+    if (k === 0) cuts.push({ at: start + Math.floor(t.length / 2), point: "erp-created", ref });
+    const payment = /^[ \t]+\S.*;.*\bdate:/m.exec(t);
+    if (payment) cuts.push({ at: start + payment.index, point: "erp-invoiced", ref });
+    if (k === 1) cuts.push({ at: at, point: "erp-between", ref });
+    at = start + t.length;
+  });
+  return cuts.sort((a, b) => a.at - b.at);
 }
 
 function asErpError(e: unknown, ref: string): ErpError {
