@@ -57,6 +57,8 @@ export interface ChaosPlan {
   /** Which fresh objects a kill at this window needs in its slice (e.g. paid reimbursements). */
   feed: (window: WindowName, fresh: WorkItem[]) => WorkItem[];
   seed: number;
+  /** How long an armed worker may take to reach its window (a Tryton cold start reads the chart first). */
+  windowTimeoutMs?: number;
 }
 
 export interface ChaosResult {
@@ -289,8 +291,14 @@ export async function runChaos(s: ChaosSetup, items: WorkItem[], plan: ChaosPlan
   while (schedule.length) {
     const window = schedule.shift() as WindowName;
     cycles++;
-    debug(`cycle ${cycles}: ${window}`);
+    debug(`cycle ${cycles}: ${window} (${fresh.length} fresh objects left)`);
     const slice = plan.feed(window, fresh);
+    if (!slice.length) {
+      // The backlog is used up: nothing of the right shape can come into flight any more.
+      missed[window] = (missed[window] ?? 0) + 1;
+      debug("  backlog used up");
+      continue;
+    }
     for (const it of slice) fresh.splice(fresh.indexOf(it), 1);
     await send(slice);
     const hook = hookOf(window);
@@ -299,7 +307,7 @@ export async function runChaos(s: ChaosSetup, items: WorkItem[], plan: ChaosPlan
       skip: hook && random() < 0.3 ? 1 : 0,
     });
     if (hook) {
-      const hit = await child.next(["window"], 9_000);
+      const hit = await child.next(["window"], plan.windowTimeoutMs ?? 9_000);
       await kill(child);
       debug(`  ${hit ? `killed at ${String(hit.point)}` : "not reached"}`);
       if (hit) killsPerWindow[window] = (killsPerWindow[window] ?? 0) + 1;

@@ -17,12 +17,13 @@ const isDocument = (it: WorkItem) => it.kind === "bill" || it.kind === "reimburs
  */
 export function feedFor(window: WindowName, fresh: WorkItem[]): WorkItem[] {
   const take = (pred: (it: WorkItem) => boolean, n: number) => fresh.filter(pred).slice(0, n);
-  const any = (n: number, but: WorkItem[]) => fresh.filter((it) => !but.includes(it)).slice(0, n);
   let needed: WorkItem[] = [];
-  if (window === "invoice → payment" || window === "payment → reconciliation")
-    needed = take(paidReimbursement, 1);
+  if (window === "invoice → payment" || window === "payment → reconciliation") needed = take(paidReimbursement, 1);
   if (window === "between batch records") needed = take(isDocument, 2);
-  return [...needed, ...any(Math.max(1, 3 - needed.length), needed)];
+  // Otherwise two objects that always write something (a bill's phases may be owed elsewhere or
+  // held); bills still come through the document windows and the final drain.
+  if (!needed.length) needed = take((it) => it.kind !== "bill" && it.kind !== "bill_payment", 2);
+  return needed.length ? needed : fresh.slice(0, 2);
 }
 
 export function printSummary(

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { externalRef } from "../../lib/sync/kinds.js";
 import { type LocalSqs, startLocalSqs } from "../../local/runtime/local-sqs.js";
 import { countRef } from "../erp/support/inspect.js";
-import { connectLive, type Live } from "../erp/support/tryton-live.js";
+import { connectLive, type Live, liveTenantErp } from "../erp/support/tryton-live.js";
 import { type Harness, syncerHarness } from "../integration/syncer-harness.js";
 import {
   bodiesOf,
@@ -40,16 +40,6 @@ afterAll(async () => {
 });
 afterEach(async () => h?.close());
 
-const defaults = (c: Live["us"]) => ({
-  cardLiability: c.account("2100"),
-  accountsPayable: c.account("2000"),
-  bank: c.account("1000"),
-  reimbursementsPayable: c.account("2300"),
-  cashbackIncome: c.account("4900"),
-  defaultExpense: c.account("6000"),
-  fallbackVendor: null,
-});
-
 describe("exactly once on the live Tryton", () => {
   it("a crash right after the ERP write, then redelivery after the lease: one Tryton record per object, Ramp told once", async () => {
     const port = live.adapter();
@@ -61,31 +51,7 @@ describe("exactly once on the live Tryton", () => {
       transfers: 0,
       cashbacks: 0,
       vendorlessShare: 0,
-      erp: {
-        port,
-        config: {
-          kind: "tryton",
-          url: "http://127.0.0.1:8000",
-          database: "tryton",
-          username: "ramp-sync-test",
-          passwordSecretId: "ramp-erp-sync/acme/erp", // the harness tenant's own (unused: the port is given)
-          timeoutMs: 30_000,
-        },
-        companies: [
-          {
-            key: live.us.key,
-            erpCompanyId: String(live.us.id),
-            currency: live.us.currency,
-            defaults: defaults(live.us),
-          },
-          {
-            key: live.eu.key,
-            erpCompanyId: String(live.eu.id),
-            currency: live.eu.currency,
-            defaults: defaults(live.eu),
-          },
-        ],
-      },
+      erp: { ...liveTenantErp(live), port },
     });
     const crash = crashOnce("post");
     await wire(l, h, { crash });

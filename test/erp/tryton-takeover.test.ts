@@ -27,22 +27,12 @@ import {
   INVOICE_POST,
   MOVE_POST,
 } from "./support/freeze.js";
-import { connectLive, type Live, type LiveCompany } from "./support/tryton-live.js";
+import { connectLive, type Live, type LiveCompany, liveTenantErp } from "./support/tryton-live.js";
 
 let dynamo: DynamoLocal;
 let live: Live;
 let h: Harness;
 let items: WorkItem[];
-
-const defaults = (c: LiveCompany) => ({
-  cardLiability: c.account("2100"),
-  accountsPayable: c.account("2000"),
-  bank: c.account("1000"),
-  reimbursementsPayable: c.account("2300"),
-  cashbackIncome: c.account("4900"),
-  defaultExpense: c.account("6000"),
-  fallbackVendor: null,
-});
 
 beforeAll(async () => {
   dynamo = await startDynamoLocal();
@@ -56,31 +46,7 @@ beforeAll(async () => {
     cashbacks: 0,
     vendorlessShare: 0,
     dynamoEndpoint: dynamo.endpoint,
-    erp: {
-      port: live.adapter(),
-      config: {
-        kind: "tryton",
-        url: "http://127.0.0.1:8000",
-        database: "tryton",
-        username: "ramp-sync-test",
-        passwordSecretId: "unused-here",
-        timeoutMs: 30_000,
-      },
-      companies: [
-        {
-          key: live.us.key,
-          erpCompanyId: String(live.us.id),
-          currency: live.us.currency,
-          defaults: defaults(live.us),
-        },
-        {
-          key: live.eu.key,
-          erpCompanyId: String(live.eu.id),
-          currency: live.eu.currency,
-          defaults: defaults(live.eu),
-        },
-      ],
-    },
+    erp: liveTenantErp(live),
   });
   items = await h.ready();
 });

@@ -175,3 +175,43 @@ export async function closePastPeriod(live: Live, company: LiveCompany) {
     },
   };
 }
+
+/** The posting defaults of a live company (accounts by code; no fallback vendor). */
+export const liveDefaults = (c: LiveCompany) => ({
+  cardLiability: c.account("2100"),
+  accountsPayable: c.account("2000"),
+  bank: c.account("1000"),
+  reimbursementsPayable: c.account("2300"),
+  cashbackIncome: c.account("4900"),
+  defaultExpense: c.account("6000"),
+  fallbackVendor: null,
+});
+
+/**
+ * A tenant's ERP side on the live Tryton, for syncerHarness({ erp }): the adapter, the config
+ * (logging in as the integration user, the password under the tenant's own secret id) and the
+ * two companies — the USD entity links to Acme Corp, the EUR entity to its EU sibling.
+ */
+export function liveTenantErp(live: Live, tenantId = "acme", extra?: Parameters<Live["adapter"]>[0]) {
+  const company = (c: LiveCompany) => ({
+    key: c.key,
+    erpCompanyId: String(c.id),
+    currency: c.currency,
+    defaults: liveDefaults(c),
+  });
+  return {
+    port: live.adapter(extra),
+    config: {
+      kind: "tryton" as const,
+      url: LIVE.url,
+      database: LIVE.database,
+      username: SYNC_LOGIN.username,
+      passwordSecretId: `ramp-erp-sync/${tenantId}/erp`,
+      timeoutMs: 30_000,
+    },
+    companies: [company(live.us), company(live.eu)] as [
+      ReturnType<typeof company>,
+      ReturnType<typeof company>,
+    ],
+  };
+}
