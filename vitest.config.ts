@@ -36,7 +36,8 @@ export default defineConfig({
           globalSetup: ["test/support/global-dynamo.ts"],
           testTimeout: 600_000,
           hookTimeout: 300_000,
-          fileParallelism: false,
+          // The journal and the Tryton suite run side by side: each waits on its children most of the time.
+          fileParallelism: true,
         },
       },
       {

@@ -52,8 +52,8 @@ const KILLS: Partial<Record<WindowName, number>> = process.env.CHAOS_QUICK ? { "
   "between batch records": 10,
   "ERP write → ledger record": 10,
   "report call": 10,
-  "payment → reconciliation": 2,
-  "random moment": 2,
+  "payment → reconciliation": 1,
+  "random moment": 1,
 };
 
 /** Moves by description (ours, and reimbursement payments `#payment`) and invoices by reference. */

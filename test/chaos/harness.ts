@@ -189,7 +189,9 @@ async function startWorker(s: ChaosSetup, arm: { window: string; skip: number } 
     },
     functionTimeoutMs: TIMING.functionTimeoutMs,
     batchSize: 5,
-    concurrency: 2,
+    // One poller gathering for a moment: what is fed together is posted together (between batch records).
+    concurrency: 1,
+    maxBatchingWindowMs: 250,
     sweepEveryMs: 700,
   };
   const proc = spawn(process.execPath, [file], {

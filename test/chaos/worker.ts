@@ -28,6 +28,7 @@ const Config = z.object({
   functionTimeoutMs: z.number(),
   batchSize: z.number(),
   concurrency: z.number(),
+  maxBatchingWindowMs: z.number(),
   sweepEveryMs: z.number(),
 });
 const cfg = Config.parse(JSON.parse(process.env.CHAOS_WORKER ?? "{}"));
@@ -76,6 +77,7 @@ const esm = eventSourceMapping({
   handler: syncer.handler as never,
   batchSize: cfg.batchSize,
   concurrency: cfg.concurrency,
+  maxBatchingWindowMs: cfg.maxBatchingWindowMs,
   functionTimeoutMs: cfg.functionTimeoutMs,
   reportBatchItemFailures: true,
   pollWaitS: 1,
