@@ -25,7 +25,7 @@ type Expected =
   | { outcome: "synced" }
   /** `phase`: the ledger row that fails (a bill's payment phase, else the object's own kind). */
   | { outcome: "failed"; message: string; phase?: Kind }
-  /** Not attempted: it paid a bill that cannot post, so it waits for that bill's payment. */
+  /** Not attempted (no scenario expects it since held card charges fail with a message). */
   | { outcome: "waiting" };
 
 const glOf = (sels: readonly Selection[]) =>
@@ -76,13 +76,22 @@ export function drainSuite(name: string, makeSide: () => Promise<ErpSide>, seed:
       "and Ramp holds no ERP id for it. Record the payment in the ERP by hand and mark it synced in Ramp, or " +
       "contact support to link the bill.";
 
+    const heldChargeMessage = (what: string, billId: string) =>
+      `${what} ${billId} is not in the ERP. This charge paid that bill and is recorded with the bill's payment, ` +
+      "which failed (see the bill's export error). Fix that and this charge syncs with it; if you record the " +
+      "payment in the ERP by hand, mark this charge synced in Ramp too (it needs no entry of its own).";
+
     function expected(l: Listed): Expected {
       if (l.obj.kind === "bill" && syncedElsewhere(l.obj.object))
         return { outcome: "failed", message: missingBillMessage, phase: "bill_payment" };
       const payer = run.settledBy.get(l.id);
-      if (l.kind === "transaction" && payer && syncedElsewhere(payer)) return { outcome: "waiting" };
+      // A card charge that paid a bill which cannot post is not held forever: it fails with why and
+      // what to do, naming the failed row — the bill's payment, or the bill when it never got that far.
+      if (l.kind === "transaction" && payer && syncedElsewhere(payer))
+        return { outcome: "failed", message: heldChargeMessage("Card payment of bill", payer.id) };
       if (l.entityId === run.entities.unmapped) {
-        if (l.kind === "transaction" && run.settledBy.has(l.id)) return { outcome: "waiting" };
+        if (l.kind === "transaction" && payer)
+          return { outcome: "failed", message: heldChargeMessage("Card-paid bill", payer.id) };
         return { outcome: "failed", message: unmappedMessage() };
       }
       if (l.id === run.broken.closed) return { outcome: "failed", message: side.closedPeriodMessage };
