@@ -46,15 +46,17 @@ afterAll(async () => {
   await h?.close();
 });
 
-const KILLS: Partial<Record<WindowName, number>> = process.env.CHAOS_QUICK ? { "ERP write → ledger record": 3, "create → post": 3 } : {
-  "create → post": 10,
-  "invoice → payment": 10,
-  "between batch records": 10,
-  "ERP write → ledger record": 10,
-  "report call": 10,
-  "payment → reconciliation": 1,
-  "random moment": 1,
-};
+const KILLS: Partial<Record<WindowName, number>> = process.env.CHAOS_QUICK
+  ? { "ERP write → ledger record": 3, "create → post": 3 }
+  : {
+      "create → post": 10,
+      "invoice → payment": 10,
+      "between batch records": 10,
+      "ERP write → ledger record": 10,
+      "report call": 10,
+      "payment → reconciliation": 1,
+      "random moment": 1,
+    };
 
 /** Moves by description (ours, and reimbursement payments `#payment`) and invoices by reference. */
 async function recordsUnder(refs: readonly string[], companyKey: string): Promise<Map<string, number>> {

@@ -18,7 +18,8 @@ const isDocument = (it: WorkItem) => it.kind === "bill" || it.kind === "reimburs
 export function feedFor(window: WindowName, fresh: WorkItem[]): WorkItem[] {
   const take = (pred: (it: WorkItem) => boolean, n: number) => fresh.filter(pred).slice(0, n);
   let needed: WorkItem[] = [];
-  if (window === "invoice → payment" || window === "payment → reconciliation") needed = take(paidReimbursement, 1);
+  if (window === "invoice → payment" || window === "payment → reconciliation")
+    needed = take(paidReimbursement, 1);
   if (window === "between batch records")
     needed = [...take(isDocument, 2), ...take((it) => it.kind === "transaction", 1)];
   // Otherwise two objects that always write something (a bill's phases may be owed elsewhere or
