@@ -7,7 +7,15 @@
  * and put back to what they were the day after it.
  */
 import { TrytonRpc } from "../../../lib/erp/tryton/rpc.js";
-import { connectLive, EU, LIVE, type LiveCompany, SYNC_LOGIN, US } from "../../erp/support/tryton-live.js";
+import {
+  connectLive,
+  EU,
+  LIVE,
+  type LiveCompany,
+  liveDefaults,
+  SYNC_LOGIN,
+  US,
+} from "../../erp/support/tryton-live.js";
 import type { ErpSide } from "./erp-side.js";
 
 /** A month no other suite closes (the ERP contract suite closes March of last year). */
@@ -16,12 +24,7 @@ const CLOSED_MONTH = `${new Date().getUTCFullYear() - 1}-04`;
 const PASSWORD_SECRET = "ramp-erp-sync/e2e-drain/erp";
 
 const defaults = (c: LiveCompany) => ({
-  cardLiability: c.account("2100"),
-  accountsPayable: c.account("2000"),
-  bank: c.account("1000"),
-  reimbursementsPayable: c.account("2300"),
-  cashbackIncome: c.account("4900"),
-  defaultExpense: c.account("6000"),
+  ...liveDefaults(c),
   // Vendor credits carry no accounting vendor in the sandbox's coding: they post to the seed vendor.
   fallbackVendor: c.vendor,
 });
