@@ -81,7 +81,6 @@ export interface ChaosSetup {
   stop(): Promise<void>;
 }
 
-const LOCAL_KEYS = { accessKeyId: "local", secretAccessKey: "local" };
 const RAMP_SECRET = "ramp-erp-sync/acme/ramp";
 
 /**
@@ -117,10 +116,12 @@ export async function chaosSetup(
     version: 0,
   });
   if (!put.ok) throw new Error(`tenant not saved: ${put.reason}`);
+  const keys = sqs.clientConfig.credentials as { accessKeyId: string; secretAccessKey: string };
   const env = {
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: LOCAL_KEYS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_KEYS.secretAccessKey,
+    AWS_REGION: sqs.region,
+    // The emulators ignore signatures; the SDK insists on signing (the local stack's static keys).
+    AWS_ACCESS_KEY_ID: keys.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: o.dynamoEndpoint,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
@@ -210,14 +211,14 @@ async function startWorker(s: ChaosSetup, arm: { window: string; skip: number } 
     }
     for (const w of waiters.splice(0)) w();
   });
-  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
-  exited.then(() => {
-    for (const w of waiters.splice(0)) w();
-  });
   let exitedFlag = false;
-  void exited.then(() => {
-    exitedFlag = true;
-  });
+  const exited = new Promise<number | null>((resolve) =>
+    proc.on("exit", (code) => {
+      exitedFlag = true;
+      for (const w of waiters.splice(0)) w();
+      resolve(code);
+    }),
+  );
   return {
     proc,
     exited,

@@ -51,6 +51,7 @@ const syncer = await import("../../functions/syncer/handler.js");
 const sweep = await import("../../functions/syncer/sweep.js");
 const { eventSourceMapping } = await import("../../local/runtime/event-source-mapping.js");
 const { invokeScheduled } = await import("../../local/runtime/scheduled-event.js");
+const { localSqsClientConfig } = await import("../../local/runtime/local-sqs.js");
 
 const deps = buildSyncerDeps(SyncerEnvSchema.parse(process.env), undefined, {
   erpCrash: (point, info) => at(point, info.refs),
@@ -66,11 +67,7 @@ const overrides = {
 syncer.configureSyncer(deps, overrides);
 sweep.configureSweep(deps, overrides);
 
-const client = new SQSClient({
-  region: process.env.AWS_REGION ?? "us-east-1",
-  endpoint: process.env.AWS_ENDPOINT_URL_SQS,
-  credentials: { accessKeyId: "local", secretAccessKey: "local" },
-});
+const client = new SQSClient(localSqsClientConfig(process.env.AWS_ENDPOINT_URL_SQS ?? ""));
 const esm = eventSourceMapping({
   client,
   queueUrl: cfg.queueUrl,

@@ -18,9 +18,9 @@ import { createDemoJournal, createJournalErp, demoCompanies } from "../../lib/er
 import { transientError } from "../../lib/erp/port.js";
 import type { Store } from "../../lib/store/index.js";
 import { CRASH_POINTS, type CrashPoint, InjectedCrash } from "../../lib/sync/crash-points.js";
-import { externalRef, SYNC_TYPE_BY_KIND } from "../../lib/sync/kinds.js";
 import type { WorkItem } from "../../lib/sync/process-item.js";
 import { sweepTenant } from "../../lib/sync/sweep.js";
+import { threeWayCheck } from "../chaos/check.js";
 import { RecordingErp } from "../support/recording-erp.js";
 import { asRecords, type Harness, syncerHarness } from "./syncer-harness.js";
 
@@ -50,48 +50,16 @@ async function doubleHarness(): Promise<{ h: Harness; erp: RecordingErp }> {
   return { h: harness, erp };
 }
 
-/**
- * The four counts of the chaos suite, for objects of this run: all must be 0. An object
- * ends synced (MARKED, its complete ERP record's id told to Ramp once) or failed with a
- * message Ramp was told; a card charge settled by a card-paid bill is synced as its
- * payment's record.
- */
-async function threeWay(harness: Harness, erp: RecordingErp, items: readonly WorkItem[]) {
-  const calls = await harness.syncCalls();
-  const told = new Map<string, number>();
-  for (const c of calls)
-    for (const id of [...c.successful, ...c.failed])
-      told.set(`${c.syncType}:${id}`, (told.get(`${c.syncType}:${id}`) ?? 0) + 1);
-  const counts = { duplicates: 0, incompleteSynced: 0, lost: 0, toldTwice: 0 };
-  const problems: string[] = [];
-  for (const it of items) {
-    const what = `${it.kind} ${it.rampId}`;
-    const row = await harness.store.ledger.get("acme", it.kind, it.rampId);
-    const link = it.kind === "transaction" ? await harness.store.settlesLinks.get("acme", it.rampId) : null;
-    const ref = link ? externalRef("bill_payment", link.billId) : externalRef(it.kind, it.rampId);
-    const records = erp.recordsUnder(ref);
-    if (!link && records.length > 1) {
-      counts.duplicates++;
-      problems.push(`${what}: ${records.length} ERP records`);
-    }
-    const rec = records[0];
-    if (row?.state === "MARKED" && (!rec || !erp.isComplete(rec) || rec.id !== row.erpRef)) {
-      counts.incompleteSynced++;
-      problems.push(`${what}: reported synced as ${row.erpRef}, ERP record ${JSON.stringify(rec)}`);
-    }
-    const failedTold = row?.state === "FAILED" && row.told && !!row.message;
-    if (row?.state !== "MARKED" && !failedTold) {
-      counts.lost++;
-      problems.push(`${what}: ledger ${row?.state} ${row?.message ?? ""}, ERP ${rec ? "has it" : "none"}`);
-    }
-    const n = told.get(`${SYNC_TYPE_BY_KIND[it.kind]}:${it.rampId}`) ?? 0;
-    if (n > 1) {
-      counts.toldTwice++;
-      problems.push(`${what}: named in ${n} sync calls`);
-    }
-  }
-  return { counts, problems };
-}
+/** The chaos suite's three-way check (test/chaos/check.ts), with the double's own records as the ERP's. */
+const threeWay = (harness: Harness, erp: RecordingErp, items: readonly WorkItem[]) =>
+  threeWayCheck(
+    harness,
+    {
+      port: erp,
+      recordsUnder: async (refs) => new Map(refs.map((r) => [r, erp.recordsUnder(r).length])),
+    },
+    items,
+  );
 
 /**
  * A worker that dies at one point: the hook throws there, and from then on every hook,
