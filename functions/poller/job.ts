@@ -7,7 +7,7 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type PollJob, parsePollJob } from "../../lib/poll/job.js";
-import { runPollJob } from "./run-job.js";
+import { runPollJob } from "../../lib/poll/run-job.js";
 import { createPollerRuntime, type PollerRuntime } from "./runtime.js";
 
 let runtime: PollerRuntime | undefined;

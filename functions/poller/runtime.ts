@@ -17,7 +17,7 @@ import type { RampLogger } from "../../lib/ramp/ports.js";
 import { createLogger, createMetrics, rampLoggerOf } from "../../lib/runtime/observability.js";
 import { createDocumentClient } from "../../lib/store/dynamo.js";
 import { createStore } from "../../lib/store/index.js";
-import { createLedgerBatchReader } from "./ledger-reads.js";
+import { createLedgerBatchReader } from "../../lib/store/ledger-batch-read.js";
 
 export const pollerEnv = envOnce(PollerRuntimeEnvSchema);
 

@@ -3,7 +3,7 @@
  * decisions live in lib/poll, the walk in run-schedule.ts.
  */
 import type { ScheduledEvent } from "aws-lambda";
-import { runSchedule, type ScheduleResult } from "./run-schedule.js";
+import { runSchedule, type ScheduleResult } from "../../lib/poll/run-schedule.js";
 import { createPollerRuntime, type PollerRuntime } from "./runtime.js";
 
 let runtime: PollerRuntime | undefined;

@@ -10,7 +10,7 @@ import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { envOnce, SyncerEnvSchema } from "../../lib/config/env.js";
 import { createLogger, createMetrics, rampLoggerOf } from "../../lib/runtime/observability.js";
-import { sweepTenant } from "../../lib/sync/sweep.js";
+import { sweepAll } from "../../lib/sync/sweep.js";
 import { createSyncer } from "../../lib/sync/syncer.js";
 import { buildSyncerDeps, type SyncerRuntimeDeps } from "./deps.js";
 import type { SyncerOverrides } from "./handler.js";
@@ -43,29 +43,14 @@ async function run(_event: unknown, context: Pick<Context, "awsRequestId" | "get
     ...(overrides.crash ? { crash: overrides.crash } : {}),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
-  let tenants = 0;
-  let calls = 0;
-  let failedTenants = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await d.store.tenants.listEnabled({ limit: 50, ...(cursor ? { cursor } : {}) });
-    for (const tenant of page.tenants) {
-      if (context.getRemainingTimeInMillis() < SAFETY_MS)
-        return { tenants, calls, failedTenants, complete: false };
-      try {
-        const rt = await d.runtimeFor(tenant.tenantId);
-        if (!rt) continue;
-        const res = await sweepTenant({ ledger: d.store.ledger, flush: syncer.flush }, rt);
-        calls += res.reduce((a, r) => a + r.calls, 0);
-        tenants++;
-      } catch (err) {
-        failedTenants++;
-        logger.error("sweep failed for tenant", { tenantId: tenant.tenantId, detail: String(err) });
-      }
-    }
-    cursor = page.cursor ?? undefined;
-  } while (cursor);
-  return { tenants, calls, failedTenants, complete: true };
+  return sweepAll({
+    tenants: d.store.tenants,
+    ledger: d.store.ledger,
+    runtimeFor: d.runtimeFor,
+    flush: syncer.flush,
+    shouldStop: () => context.getRemainingTimeInMillis() < SAFETY_MS,
+    log: logger,
+  });
 }
 
 export const sweepHandler = middy(run).use(injectLambdaContext(powertools)).use(logMetrics(metrics));

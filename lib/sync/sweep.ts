@@ -5,6 +5,7 @@
  * through their REPORTING rows (a chunk exists iff its rows are REPORTING), so
  * the sweep never touches an intent without holding its report lock.
  */
+import type { RampLogger } from "../ramp/ports.js";
 import type { LedgerBucket, Store } from "../store/index.js";
 import { SYNC_TYPES } from "./kinds.js";
 import type { TenantRuntime } from "./process-item.js";
@@ -54,5 +55,50 @@ export async function sweepTenant(
   for (const key of await waitingReportKeys(deps.ledger, rt.tenant.tenantId)) {
     out.push(await deps.flush(rt, key, true));
   }
+  return out;
+}
+
+export interface SweepAllDeps {
+  tenants: Pick<Store["tenants"], "listEnabled">;
+  ledger: Store["ledger"];
+  runtimeFor(tenantId: string): Promise<TenantRuntime | null>;
+  flush: (rt: TenantRuntime, key: ReportKey, force: boolean) => Promise<FlushResult>;
+  /** True when the invocation is about to run out of time; the next sweep carries on. */
+  shouldStop(): boolean;
+  log?: Pick<RampLogger, "error">;
+}
+
+export interface SweepAllResult {
+  tenants: number;
+  calls: number;
+  failedTenants: number;
+  /** False when it stopped early (shouldStop). */
+  complete: boolean;
+}
+
+/**
+ * Every enabled tenant, page by page: one tenant's failure (its ERP down, its
+ * credentials revoked) is counted and logged, never the end of the sweep.
+ */
+export async function sweepAll(deps: SweepAllDeps): Promise<SweepAllResult> {
+  const out: SweepAllResult = { tenants: 0, calls: 0, failedTenants: 0, complete: true };
+  let cursor: string | undefined;
+  do {
+    const page = await deps.tenants.listEnabled({ limit: 50, ...(cursor ? { cursor } : {}) });
+    for (const tenant of page.tenants) {
+      if (deps.shouldStop()) return { ...out, complete: false };
+      try {
+        const rt = await deps.runtimeFor(tenant.tenantId);
+        if (!rt) continue;
+        const res = await sweepTenant(deps, rt);
+        out.calls += res.reduce((a, r) => a + r.calls, 0);
+        out.tenants++;
+      } catch (err) {
+        out.failedTenants++;
+        deps.log?.error("sweep failed for tenant", { tenantId: tenant.tenantId, detail: String(err) });
+      }
+    }
+    cursor = page.cursor ?? undefined;
+  } while (cursor);
   return out;
 }

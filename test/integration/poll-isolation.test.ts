@@ -15,9 +15,9 @@
  */
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
-import { type PollJobDeps, runPollJob } from "../../functions/poller/run-job.js";
 import { type FailedEntry, sendKeepingRefusals } from "../../lib/aws/sqs.js";
 import { pollJob } from "../../lib/poll/job.js";
+import { type PollJobDeps, runPollJob } from "../../lib/poll/run-job.js";
 import type { RampClient } from "../../lib/ramp/client.js";
 import type { RampBill, RampTransaction } from "../../lib/ramp/model.js";
 import { settlingTransactionIds } from "../../lib/sync/bill-phases.js";

@@ -4,9 +4,9 @@
  * settles-links, fauxqs for the work, priority and poll-jobs queues.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type PollJobDeps, runPollJob } from "../../functions/poller/run-job.js";
 import { ensureConnection } from "../../lib/connection/index.js";
 import { buttonJob, type PollJob, parsePollJob, pollJob } from "../../lib/poll/job.js";
+import { type PollJobDeps, runPollJob } from "../../lib/poll/run-job.js";
 import { snapshotFingerprint } from "../../lib/poll/work.js";
 import type { RampBill } from "../../lib/ramp/model.js";
 import { settlingTransactionIds } from "../../lib/sync/bill-phases.js";

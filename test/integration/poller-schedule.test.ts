@@ -4,9 +4,9 @@
  * cadence holds across runs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { runSchedule, scheduleMarkerKey } from "../../functions/poller/run-schedule.js";
 import type { OutgoingMessage } from "../../lib/aws/sqs.js";
 import { parsePollJob } from "../../lib/poll/job.js";
+import { runSchedule, scheduleMarkerKey } from "../../lib/poll/run-schedule.js";
 import { createStore, type Store } from "../../lib/store/index.js";
 import { freshTable } from "../support/dynamo-client.js";
 

@@ -11,12 +11,12 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { startFauxqs } from "fauxqs";
-import { createLedgerBatchReader } from "../../functions/poller/ledger-reads.js";
-import type { PollJobDeps } from "../../functions/poller/run-job.js";
 import { sendAllOrThrow, sendKeepingRefusals } from "../../lib/aws/sqs.js";
 import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
+import type { PollJobDeps } from "../../lib/poll/run-job.js";
 import type { Backlog } from "../../lib/poll/work.js";
 import { createStore, type Store } from "../../lib/store/index.js";
+import { createLedgerBatchReader } from "../../lib/store/ledger-batch-read.js";
 import { billPhases } from "../../lib/sync/bill-phases.js";
 import type { Kind } from "../../lib/sync/kinds.js";
 import { parseWorkMessage, type WorkMessage } from "../../lib/sync/work-message.js";

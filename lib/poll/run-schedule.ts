@@ -9,12 +9,12 @@
  * (entity segment `~schedule`): written after its job was sent, conditional on
  * the row as read, so two overlapping schedule runs do not both record it.
  */
-import type { OutgoingMessage } from "../../lib/aws/sqs.js";
-import { type CadenceOptions, isDue } from "../../lib/poll/cadence.js";
-import { pollJob } from "../../lib/poll/job.js";
-import { type RampLogger, silentLogger } from "../../lib/ramp/ports.js";
-import type { Store } from "../../lib/store/index.js";
-import type { CursorKey } from "../../lib/store/poll-cursors.js";
+import type { OutgoingMessage } from "../aws/sqs.js";
+import { type RampLogger, silentLogger } from "../ramp/ports.js";
+import type { Store } from "../store/index.js";
+import type { CursorKey } from "../store/poll-cursors.js";
+import { type CadenceOptions, isDue } from "./cadence.js";
+import { pollJob } from "./job.js";
 
 /** The row remembering a tenant's last dispatch (never a real entity id: Ramp ids have no `~`). */
 export const scheduleMarkerKey = (tenantId: string): CursorKey => ({

@@ -12,10 +12,23 @@
  * sandbox, DynamoDB Local and fauxqs.
  */
 
-import type { FailedEntry, OutgoingMessage } from "../../lib/aws/sqs.js";
-import type { TenantConfig } from "../../lib/config/tenant.js";
-import type { Continuation, PollJob } from "../../lib/poll/job.js";
-import { enabledSources, type PollStep, pollSteps } from "../../lib/poll/plan.js";
+import type { FailedEntry, OutgoingMessage } from "../aws/sqs.js";
+import type { TenantConfig } from "../config/tenant.js";
+import type { RampClient } from "../ramp/client.js";
+import type { InvalidObject } from "../ramp/invalid.js";
+import type { RampBill } from "../ramp/model.js";
+import { type RampLogger, silentLogger } from "../ramp/ports.js";
+import { fetchReadyPage, type ReadyObject } from "../ramp/resume.js";
+import type { Store } from "../store/index.js";
+import type { LedgerBatchReader } from "../store/ledger-batch-read.js";
+import type { LedgerItem } from "../store/ledger-item.js";
+import { settlingTransactionIds } from "../sync/bill-phases.js";
+import { failureMessage } from "../sync/failure.js";
+import type { Kind } from "../sync/kinds.js";
+import { ledgerReference } from "../sync/sync-object.js";
+import { batchEntryId, idOnlyBody, type WorkMessage, workMessageBody } from "../sync/work-message.js";
+import type { Continuation, PollJob } from "./job.js";
+import { enabledSources, type PollStep, pollSteps } from "./plan.js";
 import {
   addToBacklog,
   type Backlog,
@@ -26,20 +39,7 @@ import {
   ledgerKeyOf,
   selectWork,
   workMessageOf,
-} from "../../lib/poll/work.js";
-import type { RampClient } from "../../lib/ramp/client.js";
-import type { InvalidObject } from "../../lib/ramp/invalid.js";
-import type { RampBill } from "../../lib/ramp/model.js";
-import { type RampLogger, silentLogger } from "../../lib/ramp/ports.js";
-import { fetchReadyPage, type ReadyObject } from "../../lib/ramp/resume.js";
-import type { Store } from "../../lib/store/index.js";
-import type { LedgerItem } from "../../lib/store/ledger-item.js";
-import { settlingTransactionIds } from "../../lib/sync/bill-phases.js";
-import { failureMessage } from "../../lib/sync/failure.js";
-import type { Kind } from "../../lib/sync/kinds.js";
-import { ledgerReference } from "../../lib/sync/sync-object.js";
-import { batchEntryId, idOnlyBody, type WorkMessage, workMessageBody } from "../../lib/sync/work-message.js";
-import type { LedgerBatchReader } from "./ledger-reads.js";
+} from "./work.js";
 
 export interface PollJobDeps {
   ramp: Pick<RampClient, "http" | "listEntities">;

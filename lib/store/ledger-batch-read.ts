@@ -6,10 +6,10 @@
  * (AWS SDK), kept beside the poller until the store offers a batch read.
  */
 import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ledgerKeyOf } from "../../lib/poll/work.js";
-import { ledgerSk, tenantPk } from "../../lib/store/keys.js";
-import { fromLedgerRecord, type LedgerItem } from "../../lib/store/ledger-item.js";
-import type { Kind } from "../../lib/sync/kinds.js";
+import { ledgerKeyOf } from "../poll/work.js";
+import type { Kind } from "../sync/kinds.js";
+import { ledgerSk, tenantPk } from "./keys.js";
+import { fromLedgerRecord, type LedgerItem } from "./ledger-item.js";
 
 export type LedgerBatchReader = (
   tenantId: string,
