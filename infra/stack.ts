@@ -6,6 +6,7 @@ import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as kms from "aws-cdk-lib/aws-kms";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as sources from "aws-cdk-lib/aws-lambda-event-sources";
+import type * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { SECRET_PREFIX } from "../lib/config/tenant-secrets.js";
@@ -23,9 +24,20 @@ import {
 import { Monitoring } from "./constructs/monitoring.js";
 import { WorkQueue } from "./constructs/queues.js";
 import { SyncFunction } from "./constructs/sync-function.js";
+import {
+  type EnvBinding,
+  type FunctionName,
+  type FunctionSpec,
+  MANIFEST,
+  type Manifest,
+  type QueueName,
+  type QueueSpec,
+} from "./functions.js";
 
 export interface RampErpSyncStackProps extends StackProps {
   alarmThresholds?: Partial<SyncAlarmThresholds>;
+  /** What to deploy (infra/functions.ts); tests pass a changed copy. */
+  manifest?: Manifest;
 }
 
 /**
@@ -41,10 +53,7 @@ export class RampErpSyncStack extends Stack {
   readonly pollJobs: WorkQueue;
   readonly coaRequests: WorkQueue;
   readonly monitoring: Monitoring;
-  readonly functions: Record<
-    "webhook" | "pollSchedule" | "pollJob" | "syncer" | "sweep" | "coaPush",
-    lambda.IFunction
-  >;
+  readonly functions: Record<FunctionName, lambda.IFunction>;
   readonly api: apigw.HttpApi;
 
   constructor(scope: Construct, id: string, props: RampErpSyncStackProps = {}) {
@@ -54,96 +63,78 @@ export class RampErpSyncStack extends Stack {
       description: "ramp-erp-sync: tables (incl. cached access tokens), queues, alarm topic",
     });
     this.tables = new DataTables(this, "Tables", { key });
-    // Visibility = 6× the consumer's timeout (AWS guidance for SQS event sources).
-    this.work = new WorkQueue(this, "Work", {
-      key,
-      visibilityTimeout: Duration.minutes(30),
-      maxReceiveCount: 5,
-    });
-    // Sync Button work has its own queue so it never waits behind a polling backlog.
-    this.priority = new WorkQueue(this, "Priority", {
-      key,
-      visibilityTimeout: Duration.minutes(30),
-      maxReceiveCount: 5,
-    });
-    this.pollJobs = new WorkQueue(this, "PollJobs", {
-      key,
-      visibilityTimeout: Duration.minutes(60),
-      maxReceiveCount: 3,
-    });
-    this.coaRequests = new WorkQueue(this, "CoaRequests", {
-      key,
-      visibilityTimeout: Duration.minutes(90),
-      maxReceiveCount: 3,
-    });
+    const manifest = props.manifest ?? MANIFEST;
+    const queues = {} as Record<QueueName, WorkQueue>;
+    for (const [name, q] of Object.entries(manifest.queues) as Array<[QueueName, QueueSpec]>) {
+      queues[name] = new WorkQueue(this, q.id, {
+        key,
+        visibilityTimeout: Duration.seconds(q.visibilityTimeoutS),
+        maxReceiveCount: q.maxReceiveCount,
+      });
+    }
+    this.work = queues.work;
+    this.priority = queues.priority;
+    this.pollJobs = queues.pollJobs;
+    this.coaRequests = queues.coaRequests;
     this.monitoring = new Monitoring(this, "Monitoring", { key });
-    for (const [name, q] of Object.entries({
-      Work: this.work,
-      Priority: this.priority,
-      PollJobs: this.pollJobs,
-      CoaRequests: this.coaRequests,
-    })) {
-      this.monitoring.alarmOnDlq(name, q.dlq);
+    for (const q of Object.keys(manifest.queues) as QueueName[]) {
+      this.monitoring.alarmOnDlq(manifest.queues[q].id, queues[q].dlq);
     }
 
-    const store = {
-      TABLE_NAME: this.tables.main.tableName,
-      IDEMPOTENCY_TABLE_NAME: this.tables.idempotency.tableName,
-    };
-    const queues = {
-      WORK_QUEUE_URL: this.work.queue.queueUrl,
-      PRIORITY_QUEUE_URL: this.priority.queue.queueUrl,
-      POLL_JOBS_QUEUE_URL: this.pollJobs.queue.queueUrl,
-    };
+    const bound = (b: EnvBinding): string =>
+      "table" in b
+        ? b.table === "main"
+          ? this.tables.main.tableName
+          : this.tables.idempotency.tableName
+        : queues[b.queueUrl].queue.queueUrl;
+    const fns = {} as Record<FunctionName, nodejs.NodejsFunction>;
+    for (const [name, spec] of Object.entries(manifest.functions) as Array<[FunctionName, FunctionSpec]>) {
+      fns[name] = new SyncFunction(this, spec.id, {
+        entry: spec.entry,
+        timeout: Duration.seconds(spec.timeoutS),
+        memorySize: spec.memoryMb,
+        environment: Object.fromEntries(Object.entries(spec.env).map(([k, b]) => [k, bound(b)])),
+      }).fn;
+    }
+    this.functions = fns;
 
-    const pollSchedule = new SyncFunction(this, "PollSchedule", {
-      entry: "functions/poller/schedule.ts",
-      timeout: Duration.minutes(5),
-      environment: { ...store, ...queues },
-    }).fn;
-    const pollJob = new SyncFunction(this, "PollJob", {
-      entry: "functions/poller/job.ts",
-      timeout: Duration.minutes(10),
-      environment: { ...store, ...queues },
-    }).fn;
-    const syncer = new SyncFunction(this, "Syncer", {
-      entry: "functions/syncer/handler.ts",
-      timeout: Duration.minutes(5),
-      memorySize: 1024,
-      environment: { ...store },
-    }).fn;
-    const sweep = new SyncFunction(this, "Sweep", {
-      entry: "functions/syncer/sweep.ts",
-      handler: "sweepHandler",
-      timeout: Duration.minutes(5),
-      environment: { ...store },
-    }).fn;
-    const coaPush = new SyncFunction(this, "CoaPush", {
-      entry: "functions/coa-push/handler.ts",
-      timeout: Duration.minutes(15),
-      environment: { ...store },
-    }).fn;
-    // Ramp waits 10 s for an answer: the webhook verifies, dedupes and enqueues a poll job, nothing slow.
-    const webhook = new SyncFunction(this, "Webhook", {
-      entry: "functions/webhook/handler.ts",
-      timeout: Duration.seconds(10),
-      environment: { ...store, POLL_JOBS_QUEUE_URL: this.pollJobs.queue.queueUrl },
-    }).fn;
-    this.functions = { webhook, pollSchedule, pollJob, syncer, sweep, coaPush };
-
-    // Ramp's webhooks: POST /webhooks/{tenantId}. Authenticated by the HMAC signature of the raw
-    // body, checked in the function with the tenant's secret (Ramp cannot send our own tokens).
+    // Ramp's webhooks (HTTP API). Authenticated by the HMAC signature of the raw body, checked in the
+    // function with the tenant's secret (Ramp cannot send our own tokens).
     const accessLogs = new logs.LogGroup(this, "WebhookApiAccessLogs", {
       retention: logs.RetentionDays.ONE_MONTH,
     });
     this.api = new apigw.HttpApi(this, "WebhookApi", { description: "Ramp webhook receiver" });
-    this.api.addRoutes({
-      path: "/webhooks/{tenantId}",
-      methods: [apigw.HttpMethod.POST],
-      integration: new HttpLambdaIntegration("Webhook", webhook, {
-        payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
-      }),
-    });
+    for (const [name, spec] of Object.entries(manifest.functions) as Array<[FunctionName, FunctionSpec]>) {
+      for (const t of spec.triggers) {
+        if ("http" in t) {
+          this.api.addRoutes({
+            path: t.http.path,
+            methods: [apigw.HttpMethod[t.http.method]],
+            integration: new HttpLambdaIntegration(t.http.routeId, fns[name], {
+              payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+            }),
+          });
+        } else if ("schedule" in t) {
+          new events.Rule(this, t.schedule, {
+            schedule: t.cron
+              ? events.Schedule.cron({ minute: t.cron.minute, hour: t.cron.hour })
+              : events.Schedule.rate(Duration.seconds(t.rateS ?? 0)),
+            targets: [new targets.LambdaFunction(fns[name])],
+          });
+        } else {
+          // Queue consumers, all with partial batch responses.
+          fns[name].addEventSource(
+            new sources.SqsEventSource(queues[t.queue].queue, {
+              batchSize: t.batchSize,
+              ...(t.maxBatchingWindowS !== undefined
+                ? { maxBatchingWindow: Duration.seconds(t.maxBatchingWindowS) }
+                : {}),
+              reportBatchItemFailures: true,
+            }),
+          );
+        }
+      }
+    }
     const stage = this.api.defaultStage?.node.defaultChild as apigw.CfnStage;
     stage.accessLogSettings = {
       destinationArn: accessLogs.logGroupArn,
@@ -162,45 +153,10 @@ export class RampErpSyncStack extends Stack {
         "Ramp signs every delivery (HMAC-SHA256 of the raw body); the function rejects unsigned or forged ones with 401.",
     });
 
-    // Schedules. The poll schedule ticks every 15 minutes; each tenant's cadence (weekday 1–4 h,
-    // weekend 12 h, overrides) is decided per tenant inside, so one rule serves all.
-    new events.Rule(this, "PollTick", {
-      schedule: events.Schedule.rate(Duration.minutes(15)),
-      targets: [new targets.LambdaFunction(pollSchedule)],
-    });
-    // Every minute: polled rows gather about a minute before they are reported (one call per type).
-    new events.Rule(this, "ReportSweep", {
-      schedule: events.Schedule.rate(Duration.minutes(1)),
-      targets: [new targets.LambdaFunction(sweep)],
-    });
-    new events.Rule(this, "DailyCoaPush", {
-      schedule: events.Schedule.cron({ minute: "0", hour: "5" }),
-      targets: [new targets.LambdaFunction(coaPush)],
-    });
-
-    // Queue consumers, all with partial batch responses.
-    pollJob.addEventSource(
-      new sources.SqsEventSource(this.pollJobs.queue, { batchSize: 1, reportBatchItemFailures: true }),
-    );
-    syncer.addEventSource(
-      new sources.SqsEventSource(this.work.queue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(5),
-        reportBatchItemFailures: true,
-      }),
-    );
-    syncer.addEventSource(
-      new sources.SqsEventSource(this.priority.queue, { batchSize: 10, reportBatchItemFailures: true }),
-    );
-    coaPush.addEventSource(
-      new sources.SqsEventSource(this.coaRequests.queue, { batchSize: 1, reportBatchItemFailures: true }),
-    );
-
     // Least privilege: each function gets exactly the table actions, queues and secret kinds its
     // code path uses (FUNCTION_ACCESS in ./access.ts; pinned by test/unit/iam-least-privilege.test.ts).
     // The queue consumers' receive/delete grants come from their event sources above.
     const sendTo = { work: this.work, priority: this.priority, pollJobs: this.pollJobs };
-    const fns = { webhook, pollSchedule, pollJob, syncer, sweep, coaPush };
     for (const [name, access] of Object.entries(FUNCTION_ACCESS) as Array<
       [keyof typeof fns, FunctionAccess]
     >) {

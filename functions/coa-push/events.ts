@@ -36,21 +36,28 @@ export function parseCoaPushEvent(raw: unknown): CoaPushEvent {
   if (sqs.success) {
     return {
       kind: "sqs",
-      messages: sqs.data.Records.map((r) => {
-        let body: unknown;
-        try {
-          body = JSON.parse(r.body);
-        } catch {
-          return { messageId: r.messageId, request: null, error: "body is not JSON" };
-        }
-        const parsed = OnDemandSchema.safeParse(body);
-        return parsed.success
-          ? { messageId: r.messageId, request: parsed.data, error: null }
-          : { messageId: r.messageId, request: null, error: z.prettifyError(parsed.error) };
-      }),
+      messages: sqs.data.Records.map(parseCoaPushMessage),
     };
   }
   const direct = OnDemandSchema.safeParse(raw);
   if (direct.success) return { kind: "on_demand", request: direct.data };
   throw new Error("coa-push: unrecognised event (expected a schedule, an SQS batch or { tenantId })");
+}
+
+/** One SQS record's `{ tenantId }` body; a malformed one carries its error instead. */
+export function parseCoaPushMessage(r: { messageId: string; body: string }): {
+  messageId: string;
+  request: OnDemand | null;
+  error: string | null;
+} {
+  let body: unknown;
+  try {
+    body = JSON.parse(r.body);
+  } catch {
+    return { messageId: r.messageId, request: null, error: "body is not JSON" };
+  }
+  const parsed = OnDemandSchema.safeParse(body);
+  return parsed.success
+    ? { messageId: r.messageId, request: parsed.data, error: null }
+    : { messageId: r.messageId, request: null, error: z.prettifyError(parsed.error) };
 }

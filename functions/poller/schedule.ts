@@ -1,23 +1,7 @@
-/**
- * EventBridge schedule → one poll job per due tenant (runSchedule). Thin: the
- * decisions live in lib/poll, the walk in run-schedule.ts.
- */
-import type { ScheduledEvent } from "aws-lambda";
-import { runSchedule, type ScheduleResult } from "../../lib/poll/run-schedule.js";
-import { createPollerRuntime, type PollerRuntime } from "./runtime.js";
+/** The poll schedule Lambda's entry: dependencies from the environment, once per cold start (functions/poller/make-schedule.ts). */
+import { FUNCTIONS } from "../../infra/functions.js";
+import { fromEnvironment } from "../../lib/runtime/handler-parts.js";
+import { pollerDeps } from "./deps.js";
+import { makeHandler } from "./make-schedule.js";
 
-let runtime: PollerRuntime | undefined;
-
-export async function handler(event: ScheduledEvent): Promise<ScheduleResult> {
-  runtime ??= createPollerRuntime("poller-schedule");
-  const rt = runtime;
-  rt.logger.info("poll schedule fired", { time: event.time, id: event.id });
-  return runSchedule({
-    store: rt.store,
-    sendJobs: rt.sendPollJobs,
-    clock: Date.now,
-    jitterMaxSeconds: rt.env.POLL_JITTER_MAX_SECONDS,
-    cadence: { toleranceMs: rt.env.POLL_DUE_TOLERANCE_MINUTES * 60_000 },
-    log: rt.logger,
-  });
-}
+export const handler = makeHandler(pollerDeps(fromEnvironment(FUNCTIONS.pollSchedule)));

@@ -1,78 +1,76 @@
 /**
- * The syncer's dependencies from the validated environment: the store, and per
- * tenant a runtime (config, Ramp client, ERP adapter, coding context) cached for
- * the warm Lambda. The coding context is re-read from the ERP at most every
- * few minutes — it only turns tax codes into rates and changes with the chart.
+ * What the syncer and the sweep Lambdas run on: the store, every tenant's
+ * runtime (lib/aws/tenant-runtime.ts), a fresh lease owner per invocation,
+ * and the protocol's settings. `syncerDeps` builds them from a handler's parts
+ * (the environment on Lambda, the manifest in the local stack); tests hand
+ * `makeHandler` their own.
  */
-
 import { randomUUID } from "node:crypto";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { z } from "zod";
-import { createSecretJsonReader } from "../../lib/aws/secrets.js";
-import { createTenantRampClients } from "../../lib/aws/tenant-ramp.js";
+import { createTenantRuntimes } from "../../lib/aws/tenant-runtime.js";
 import type { SyncerEnv } from "../../lib/config/env.js";
 import type { ErpCrashHook } from "../../lib/erp/crash-points.js";
-import { createErp } from "../../lib/erp/index.js";
-import { codingContextFromSurface } from "../../lib/erp/mapping/index.js";
-import type { RampLogger } from "../../lib/ramp/index.js";
-import { createDocumentClient } from "../../lib/store/dynamo.js";
+import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
+import type { Observability } from "../../lib/runtime/handler-stack.js";
 import { createStore, type Store } from "../../lib/store/index.js";
+import type { CrashHook } from "../../lib/sync/crash-points.js";
+import type { SyncMetrics } from "../../lib/sync/metrics.js";
 import type { TenantRuntime } from "../../lib/sync/process-item.js";
+import { createSyncer, type SyncerSettings } from "../../lib/sync/syncer.js";
 
-const RUNTIME_TTL_MS = 5 * 60_000;
-
-export interface SyncerRuntimeDeps {
+export interface SyncerDeps {
+  obs: Observability;
   store: Store;
   runtimeFor(tenantId: string): Promise<TenantRuntime | null>;
   /** A fresh lease owner per invocation. */
   newOwner(requestId?: string): string;
+  settings?: Partial<SyncerSettings>;
+  /** Protocol crash points (tests only). */
+  crash?: CrashHook;
+  /** The clock leases and flush ages are measured with (the store's, in tests that move time). */
+  clock?: () => number;
 }
 
-export interface SyncerBuildOptions {
+export interface SyncerExtras {
   /** Kill tests only (test/chaos): a hook inside the ERP adapters' multi-step writes. */
   erpCrash?: ErpCrashHook;
+  settings?: Partial<SyncerSettings>;
+  crash?: CrashHook;
+  clock?: () => number;
 }
 
-export function buildSyncerDeps(
-  env: SyncerEnv,
-  logger?: RampLogger,
-  options: SyncerBuildOptions = {},
-): SyncerRuntimeDeps {
-  const doc = createDocumentClient({ region: env.AWS_REGION });
-  const tableDeps = { doc, tableName: env.TABLE_NAME };
-  const store = createStore(tableDeps);
-  const secretsClient = new SecretsManagerClient({ region: env.AWS_REGION });
-  const secrets = createSecretJsonReader({ client: secretsClient });
-  const rampFor = createTenantRampClients({
-    store: tableDeps,
-    secrets: secretsClient,
-    ...(logger ? { logger } : {}),
+export function syncerDeps(parts: HandlerParts<SyncerEnv>, extras: SyncerExtras = {}): SyncerDeps {
+  const { env, aws, obs } = parts;
+  const store = createStore({ doc: aws.doc, tableName: env.TABLE_NAME });
+  const runtimes = createTenantRuntimes({
+    doc: aws.doc,
+    tableName: env.TABLE_NAME,
+    tenants: store.tenants,
+    secrets: aws.secrets,
+    logger: obs.log,
+    ...(env.JOURNAL_ROOT ? { journalRoot: env.JOURNAL_ROOT } : {}),
+    ...(extras.erpCrash ? { erpCrash: extras.erpCrash } : {}),
   });
-  const cache = new Map<string, { at: number; rt: Promise<TenantRuntime | null> }>();
-
-  async function build(tenantId: string): Promise<TenantRuntime | null> {
-    const tenant = await store.tenants.get(tenantId);
-    if (!tenant?.enabled) return null;
-    const ramp = rampFor(tenant);
-    const erp = await createErp(tenant, {
-      readSecret: async (id) => JSON.stringify(await secrets.read(id, z.unknown())),
-      ...(options.erpCrash ? { crash: options.erpCrash } : {}),
-      ...(env.JOURNAL_ROOT ? { journalRoot: env.JOURNAL_ROOT } : {}),
-    });
-    const coding = codingContextFromSurface(await erp.readSurface());
-    return { tenant, ramp, erp, coding };
-  }
-
   return {
+    obs,
     store,
-    runtimeFor(tenantId) {
-      const hit = cache.get(tenantId);
-      if (hit && Date.now() - hit.at < RUNTIME_TTL_MS) return hit.rt;
-      const rt = build(tenantId);
-      cache.set(tenantId, { at: Date.now(), rt });
-      rt.catch(() => cache.delete(tenantId));
-      return rt;
-    },
+    runtimeFor: runtimes.runtimeFor,
     newOwner: (requestId) => `${requestId ?? "local"}:${randomUUID().slice(0, 8)}`,
+    settings: { leaseMs: env.LEASE_MS, ...extras.settings },
+    ...(extras.crash ? { crash: extras.crash } : {}),
+    ...(extras.clock ? { clock: extras.clock } : {}),
   };
+}
+
+/** One invocation's syncer: its own lease owner, the function's store, runtimes and settings. */
+export function syncerFor(deps: SyncerDeps, metrics: SyncMetrics, requestId: string) {
+  return createSyncer({
+    store: deps.store,
+    runtimeFor: deps.runtimeFor,
+    owner: deps.newOwner(requestId),
+    logger: deps.obs.log,
+    metrics,
+    settings: deps.settings ?? {},
+    ...(deps.crash ? { crash: deps.crash } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
 }

@@ -20,14 +20,14 @@ export function createLogger(functionName: string, level = process.env.LOG_LEVEL
   });
 }
 
-export function createMetrics(functionName: string): Metrics {
+export function createMetrics(functionName: string, level?: string): Metrics {
   return new Metrics({
     namespace: METRICS_NAMESPACE,
     serviceName: SERVICE_NAME,
     defaultDimensions: { function: functionName },
     // Its own warnings (e.g. an invocation that recorded no metric) as structured logs that honour
     // LOG_LEVEL, not raw console lines; the metrics themselves still go to stdout as EMF.
-    logger: createLogger(functionName),
+    logger: createLogger(functionName, level),
   });
 }
 

@@ -6,7 +6,8 @@
  */
 
 import { z } from "zod";
-import { buildCoaDeps } from "../../functions/coa-push/deps.js";
+import { tenantPushDeps } from "../../functions/coa-push/deps.js";
+import { createAwsClients } from "../../lib/aws/clients.js";
 import { BaseEnvSchema, loadEnv } from "../../lib/config/env.js";
 import { runOpsCommand } from "./commands.js";
 import { buildWebhookOpsDeps, runWebhookCommand } from "./webhooks.js";
@@ -30,9 +31,10 @@ const io = {
   out: (l: string) => process.stdout.write(`${l}\n`),
   err: (l: string) => process.stderr.write(`${l}\n`),
 };
+const aws = createAwsClients({ region: env.AWS_REGION });
 const argv = process.argv.slice(2);
 const code =
   argv[0] === "webhooks"
-    ? await runWebhookCommand(argv.slice(1), buildWebhookOpsDeps(env, logger), io)
-    : await runOpsCommand(argv, buildCoaDeps(env, logger), io);
+    ? await runWebhookCommand(argv.slice(1), buildWebhookOpsDeps(env, aws, logger), io)
+    : await runOpsCommand(argv, tenantPushDeps({ env, aws, obs: { log: logger } }), io);
 process.exit(code);

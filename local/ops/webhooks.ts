@@ -16,13 +16,12 @@
  *   TABLE_NAME=… npm run -s ops -- webhooks subscribe --tenant acme --endpoint https://…
  */
 import { parseArgs } from "node:util";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { buildCoaDeps } from "../../functions/coa-push/deps.js";
+import { tenantPushDeps } from "../../functions/coa-push/deps.js";
+import type { AwsClients } from "../../lib/aws/clients.js";
 import type { CoaPushEnv } from "../../lib/config/env.js";
 import type { TenantConfig } from "../../lib/config/tenant.js";
 import type { RampClient } from "../../lib/ramp/client.js";
 import type { RampLogger } from "../../lib/ramp/ports.js";
-import { createDocumentClient } from "../../lib/store/dynamo.js";
 import type { Tenants } from "../../lib/store/tenants.js";
 import { createWebhookEvents, type WebhookEvents } from "../../lib/store/webhook-events.js";
 import { type ChallengeStore, createChallengeStore } from "../../lib/webhook/challenges.js";
@@ -151,17 +150,16 @@ export async function runWebhookCommand(
 class UsageError extends Error {}
 
 /** The dependencies from the environment, as the ops CLI builds them (TABLE_NAME, AWS_* endpoints). */
-export function buildWebhookOpsDeps(env: CoaPushEnv, logger?: RampLogger): WebhookOpsDeps {
-  const coa = buildCoaDeps(env, logger);
-  const doc = createDocumentClient({ region: env.AWS_REGION });
-  const store = { doc, tableName: env.TABLE_NAME };
+export function buildWebhookOpsDeps(env: CoaPushEnv, aws: AwsClients, logger: RampLogger): WebhookOpsDeps {
+  const coa = tenantPushDeps({ env, aws, obs: { log: logger } });
+  const store = { doc: aws.doc, tableName: env.TABLE_NAME };
   return {
     tenants: coa.tenants,
     rampFor: coa.rampFor,
-    secrets: secretsManagerStore(new SecretsManagerClient({ region: env.AWS_REGION })),
+    secrets: secretsManagerStore(aws.secrets),
     challenges: createChallengeStore(store),
     webhookEvents: createWebhookEvents(store),
-    ...(logger ? { logger } : {}),
+    logger,
   };
 }
 

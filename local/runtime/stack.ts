@@ -1,83 +1,98 @@
 /**
- * A whole local deployment of the sync service in one process, for end-to-end
- * tests and the local demo: a DynamoDB table (on an endpoint the caller runs,
- * e.g. DynamoDB Local), fauxqs queues with their DLQs (poll jobs, work,
- * priority), the Secrets Manager stand-in, tenant configuration saved in the
- * store, and the real Lambda handlers — poll schedule, poll job, syncer,
- * report sweep, coa-push — invoked as Lambda would: scheduled events, SQS
- * event source mappings with partial batch responses, function timeouts.
+ * A whole local deployment of the sync service, built from the deployment
+ * manifest (infra/functions.ts) through local/runtime/plan.ts — the same
+ * functions, queues with their DLQs, schedules and webhook route the CDK stack
+ * deploys, with one time scale applied to every duration. Underneath: a
+ * DynamoDB table (on an endpoint the caller runs, e.g. DynamoDB Local),
+ * fauxqs queues, the Secrets Manager stand-in, the real handlers built with
+ * `makeHandler` (local/runtime/handlers.ts) and invoked as Lambda would:
+ * scheduled events, SQS event source mappings with partial batch responses,
+ * API Gateway HTTP events, function timeouts.
  *
- * The handlers read their configuration from the environment once, at cold
- * start; so the stack writes process.env first and only then imports them.
- * That is also why there is one stack per process (vitest runs each test file
- * in its own module graph, so one stack per test file is fine).
+ * Nothing is written to process.env: each handler's environment is built from
+ * the manifest's bindings, parsed with the function's own schema, and its AWS
+ * clients point at this stack's emulators. Several stacks run in one process.
  */
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { ScheduledEvent } from "aws-lambda";
+import type { APIGatewayProxyEventV2, ScheduledEvent } from "aws-lambda";
+import type { EnvBinding, FunctionName, Manifest, QueueName } from "../../infra/functions.js";
+import { MANIFEST } from "../../infra/functions.js";
+import { createAwsClients } from "../../lib/aws/clients.js";
+import { loadEnv } from "../../lib/config/env.js";
 import type { TenantConfig, TenantConfigInput } from "../../lib/config/tenant.js";
+import { observability } from "../../lib/runtime/handler-stack.js";
 import { createTable } from "../../lib/store/create-tables.js";
-import { createDocumentClient } from "../../lib/store/dynamo.js";
 import { createStore, type Store } from "../../lib/store/index.js";
 import { MAIN_TABLE } from "../../lib/store/table.js";
 import { type LocalSecretsManager, startLocalSecretsManager } from "../secrets-manager/server.js";
 import { type EventSourceMapping, eventSourceMapping, type MappingStats } from "./event-source-mapping.js";
+import { type AnyHandler, LOCAL_HANDLERS } from "./handlers.js";
+import { httpToApiGateway, type LocalHttpApi } from "./http-to-api-gateway.js";
 import { invoke, type LambdaHandler, LOCAL_REGION } from "./lambda-context.js";
+import { createMetricsSink, type MetricsSink } from "./local-metrics.js";
 import { type LocalQueue, type LocalSqs, type QueueDepth, startLocalSqs } from "./local-sqs.js";
+import { DEFAULT_TIME_SCALE, type LocalPlan, planLocalDeployment } from "./plan.js";
 import { invokeScheduled } from "./scheduled-event.js";
 
 /** Static credentials: the emulators ignore signatures but the SDK insists on signing. */
 const LOCAL_KEYS = { accessKeyId: "local", secretAccessKey: "local" } as const;
 
-export interface QueueSettings {
-  /** Messages per invocation (1–10). */
-  batchSize: number;
-  /** Concurrent invocations polling the queue. */
-  concurrency: number;
-  /** The function's timeout; the queue's visibility timeout is at least this (as AWS requires). */
-  functionTimeoutMs: number;
-  /** Receives before SQS moves a message to the DLQ. */
-  maxReceiveCount: number;
-}
+/**
+ * Configuration values (not deployment settings) the local stack sets unless told otherwise:
+ * poll jobs go out at once instead of with up to 5 minutes of jitter.
+ */
+const LOCAL_ENV_DEFAULTS = { POLL_JITTER_MAX_SECONDS: "0" };
 
 export interface LocalStackOptions {
   /** A running DynamoDB endpoint (DynamoDB Local). */
   dynamoEndpoint: string;
   /** The main table; created (with a unique name) when absent. */
   tableName?: string;
-  /** Extra environment for every handler (e.g. LOG_LEVEL, POLL_PAGE_SIZE). */
+  /** Environment values every handler parses with its schema (e.g. LOG_LEVEL, POLL_PAGE_SIZE, JOURNAL_ROOT). */
   env?: Record<string, string>;
-  pollJobs?: Partial<QueueSettings>;
+  /** Every manifest duration × this (default DEFAULT_TIME_SCALE). */
+  timeScale?: number;
+  /** What to deploy (default: the manifest CDK deploys). */
+  manifest?: Manifest;
+  /** Pollers per SQS event source mapping (Lambda scales these itself; locally a fixed number). */
+  concurrency?: number;
   /** Called with every error a handler throws (the mapping then retries the whole batch, as Lambda does). */
   onHandlerError?: (functionName: string, error: unknown) => void;
-  /** The work and priority queues (both consumed by the syncer). */
-  work?: Partial<QueueSettings>;
 }
 
 export interface DrainStats {
   pollJobs: MappingStats;
   work: MappingStats;
   priority: MappingStats;
-  /** Rounds of (poll jobs, work, priority) until every queue stayed empty. */
+  coaRequests: MappingStats;
+  /** Rounds over every queue until all stayed empty. */
   rounds: number;
 }
 
 export interface LocalStack {
   region: string;
   tableName: string;
+  plan: LocalPlan;
   store: Store;
   sqs: LocalSqs;
   secrets: LocalSecretsManager;
-  queues: { pollJobs: LocalQueue; work: LocalQueue; priority: LocalQueue };
+  queues: Record<QueueName, LocalQueue>;
+  /** The webhook route: POST `${webhookUrl}/webhooks/{tenantId}`. */
+  webhookUrl: string;
+  /** Every EMF document the functions published. */
+  metrics: MetricsSink;
   /** Validates and saves a tenant (version 0 = new); returns what the store holds. */
   saveTenant(input: TenantConfigInput): Promise<TenantConfig>;
   /** Seeds a secret (Ramp app credentials `{client_id, client_secret}`, ERP passwords `{password}`). */
   seedSecret(name: string, value: unknown): void;
   /** coa-push for one tenant, invoked directly with `{ tenantId }`. */
   coaPush(tenantId: string): Promise<{ tenantId: string; writeCalls: number; failures: unknown[] }>;
+  /** Fires one of the manifest's schedules once (e.g. "PollTick", "ReportSweep", "DailyCoaPush"). */
+  fire(rule: string, at?: Date): Promise<unknown>;
   /** Fires the poll schedule once (EventBridge rule); due tenants get a poll job. */
   pollSchedule(at?: Date): Promise<{ dispatched: string[] }>;
-  /** Runs the event source mappings until the poll-jobs, work and priority queues are all empty. */
+  /** Runs the event source mappings until every queue is empty. */
   drain(options?: { timeoutMs?: number; idleMs?: number }): Promise<DrainStats>;
   /** Fires the scheduled report sweep once. */
   sweep(): Promise<{ tenants: number; calls: number; failedTenants: number; complete: boolean }>;
@@ -86,99 +101,104 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const DEFAULT_POLL_JOBS: QueueSettings = {
-  batchSize: 1,
-  concurrency: 2,
-  functionTimeoutMs: 300_000,
-  maxReceiveCount: 3,
-};
-const DEFAULT_WORK: QueueSettings = {
-  batchSize: 10,
-  concurrency: 4,
-  functionTimeoutMs: 60_000,
-  maxReceiveCount: 5,
-};
-
-type Handler = LambdaHandler<unknown, unknown>;
+const keysOf = <K extends string>(r: Record<K, unknown>) => Object.keys(r) as K[];
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const region = LOCAL_REGION;
-  // The SDK's Node 20 notice would otherwise be printed once per process, before the handlers' env exists.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const plan = planLocalDeployment(options.manifest ?? MANIFEST, options.timeScale ?? DEFAULT_TIME_SCALE);
   const raw = new DynamoDBClient({ region, endpoint: options.dynamoEndpoint, credentials: LOCAL_KEYS });
   const tableName = options.tableName ?? `stack-${randomUUID().slice(0, 8)}`;
   if (!options.tableName) await createTable(raw, tableName, MAIN_TABLE);
   raw.destroy();
-  const doc = createDocumentClient({ region, endpoint: options.dynamoEndpoint, credentials: LOCAL_KEYS });
-  const store = createStore({ doc, tableName });
 
-  const pollSettings = { ...DEFAULT_POLL_JOBS, ...options.pollJobs };
-  const workSettings = { ...DEFAULT_WORK, ...options.work };
   const sqs = await startLocalSqs({ region });
   const secrets = await startLocalSecretsManager({ port: 0, region });
-  const queue = (name: string, s: QueueSettings) =>
-    sqs.createQueue(name, {
-      visibilityTimeoutS: Math.ceil(s.functionTimeoutMs / 1000),
-      dlq: { maxReceiveCount: s.maxReceiveCount },
-    });
-  const queues = {
-    pollJobs: await queue("poll-jobs", pollSettings),
-    work: await queue("work", workSettings),
-    priority: await queue("priority", workSettings),
-  };
-
-  // Environment first: the handler modules parse it once, when first invoked.
-  Object.assign(process.env, {
-    AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: LOCAL_KEYS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_KEYS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: options.dynamoEndpoint,
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    TABLE_NAME: tableName,
-    IDEMPOTENCY_TABLE_NAME: `${tableName}-idempotency`,
-    WORK_QUEUE_URL: queues.work.url,
-    PRIORITY_QUEUE_URL: queues.priority.url,
-    POLL_JOBS_QUEUE_URL: queues.pollJobs.url,
-    POLL_JITTER_MAX_SECONDS: "0",
-    LOG_LEVEL: process.env.LOCAL_STACK_LOG_LEVEL ?? "SILENT",
-    POWERTOOLS_METRICS_DISABLED: "true",
-    ...options.env,
+  const aws = createAwsClients({
+    region,
+    endpoints: { dynamodb: options.dynamoEndpoint, sqs: sqs.endpoint, secretsManager: secrets.endpoint },
+    credentials: LOCAL_KEYS,
   });
-  const [schedule, pollJob, syncer, sweep, coaPush] = await Promise.all([
-    import("../../functions/poller/schedule.js"),
-    import("../../functions/poller/job.js"),
-    import("../../functions/syncer/handler.js"),
-    import("../../functions/syncer/sweep.js"),
-    import("../../functions/coa-push/handler.js"),
-  ]);
-
-  const mapping = (q: LocalQueue, handler: Handler, s: QueueSettings, functionName: string) =>
-    eventSourceMapping({
-      client: sqs.client(),
-      queueUrl: q.url,
-      handler: async (event, context) => {
-        try {
-          return await handler(event, context);
-        } catch (err) {
-          options.onHandlerError?.(functionName, err);
-          throw err;
-        }
-      },
-      batchSize: s.batchSize,
-      concurrency: s.concurrency,
-      functionTimeoutMs: s.functionTimeoutMs,
-      reportBatchItemFailures: true,
-      function: { functionName },
+  const store = createStore({ doc: aws.doc, tableName });
+  const queues = {} as Record<QueueName, LocalQueue>;
+  for (const q of Object.values(plan.queues)) {
+    queues[q.name] = await sqs.createQueue(q.localName, {
+      visibilityTimeoutS: q.visibilityTimeoutS,
+      dlq: { maxReceiveCount: q.maxReceiveCount },
     });
-  const mappings: Record<keyof LocalStack["queues"], EventSourceMapping> = {
-    pollJobs: mapping(queues.pollJobs, pollJob.handler as Handler, pollSettings, "poller-job"),
-    work: mapping(queues.work, syncer.handler as unknown as Handler, workSettings, "syncer"),
-    priority: mapping(queues.priority, syncer.handler as unknown as Handler, workSettings, "syncer"),
-  };
+  }
+
+  const bound = (b: EnvBinding): string =>
+    "table" in b ? (b.table === "main" ? tableName : `${tableName}-idempotency`) : queues[b.queueUrl].url;
+  const sink = createMetricsSink();
+  const manifest = options.manifest ?? MANIFEST;
+  const handlers = {} as Record<FunctionName, AnyHandler>;
+  for (const name of keysOf(plan.functions)) {
+    const f = plan.functions[name];
+    const env = loadEnv(manifest.functions[name].envSchema, {
+      AWS_REGION: region,
+      LOG_LEVEL: "SILENT",
+      ...LOCAL_ENV_DEFAULTS,
+      ...options.env,
+      ...Object.fromEntries(Object.entries(f.env).map(([k, b]) => [k, bound(b)])),
+    }) as { LOG_LEVEL: string };
+    const built = LOCAL_HANDLERS[name]({
+      env: env as never,
+      aws,
+      obs: observability(f.functionName, env.LOG_LEVEL, sink.metricsFor(f.functionName, env.LOG_LEVEL)),
+    });
+    handlers[name] = async (event, context) => {
+      try {
+        return await built(event, context);
+      } catch (err) {
+        options.onHandlerError?.(f.functionName, err);
+        throw err;
+      }
+    };
+  }
+
+  const mappings = {} as Record<QueueName, EventSourceMapping>;
+  const schedules = new Map<string, FunctionName>();
+  let http: LocalHttpApi | undefined;
+  for (const f of Object.values(plan.functions)) {
+    for (const t of f.triggers) {
+      const fn = { functionName: f.functionName, memoryMb: f.memoryMb };
+      if (t.kind === "queue") {
+        mappings[t.queue] = eventSourceMapping({
+          client: sqs.client(),
+          queueUrl: queues[t.queue].url,
+          handler: handlers[f.name],
+          batchSize: t.batchSize,
+          ...(t.maxBatchingWindowMs !== undefined ? { maxBatchingWindowMs: t.maxBatchingWindowMs } : {}),
+          concurrency: options.concurrency ?? 4,
+          functionTimeoutMs: f.timeoutMs,
+          reportBatchItemFailures: true,
+          function: fn,
+        });
+      } else if (t.kind === "schedule") {
+        schedules.set(t.rule, f.name);
+      } else {
+        if (http) throw new Error("the local stack serves one HTTP API route");
+        http = await httpToApiGateway(handlers[f.name] as LambdaHandler<APIGatewayProxyEventV2, unknown>, {
+          routeKey: t.routeKey,
+          function: { ...fn, timeoutMs: f.timeoutMs },
+        });
+      }
+    }
+  }
+  if (!http) throw new Error("the manifest declares no webhook route");
+  const api = http;
   await Promise.all(Object.values(mappings).map((m) => m.start()));
 
+  const fire = (rule: string, at = new Date()) => {
+    const name = schedules.get(rule);
+    if (!name) throw new Error(`no schedule ${rule} in the manifest`);
+    const f = plan.functions[name];
+    return invokeScheduled(handlers[name] as LambdaHandler<ScheduledEvent, unknown>, {
+      rule,
+      time: at,
+      function: { functionName: f.functionName, timeoutMs: f.timeoutMs, memoryMb: f.memoryMb },
+    });
+  };
   const depths = async () => {
     const out: Record<string, QueueDepth> = {};
     for (const q of Object.values(queues)) {
@@ -187,14 +207,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     return out;
   };
+  // Poll jobs make work; Sync Button work before polled work (as its own queue does on AWS).
+  const drainOrder: QueueName[] = ["coaRequests", "pollJobs", "priority", "work"];
 
   return {
     region,
     tableName,
+    plan,
     store,
     sqs,
     secrets,
     queues,
+    webhookUrl: api.url,
+    metrics: sink,
     async saveTenant(input) {
       const put = await store.tenants.put(input);
       if (!put.ok) throw new Error(`tenant ${input.tenantId} not saved: ${JSON.stringify(put)}`);
@@ -207,47 +232,37 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     coaPush: (tenantId) =>
       invoke(
-        coaPush.handler as Handler,
+        handlers.coaPush,
         { tenantId },
-        { functionName: "coa-push", timeoutMs: 900_000 },
+        { functionName: plan.functions.coaPush.functionName, timeoutMs: plan.functions.coaPush.timeoutMs },
       ) as ReturnType<LocalStack["coaPush"]>,
-    pollSchedule: (at = new Date()) =>
-      invokeScheduled(schedule.handler as LambdaHandler<ScheduledEvent, { dispatched: string[] }>, {
-        rule: "poll-schedule",
-        time: at,
-        function: { functionName: "poller-schedule", timeoutMs: 300_000 },
-      }),
+    fire,
+    pollSchedule: (at) => fire("PollTick", at) as Promise<{ dispatched: string[] }>,
+    sweep: () => fire("ReportSweep") as ReturnType<LocalStack["sweep"]>,
     async drain(o = {}) {
       const opts = { idleMs: o.idleMs ?? 300, timeoutMs: o.timeoutMs ?? 600_000 };
       let rounds = 0;
       for (;;) {
         rounds++;
-        await mappings.pollJobs.drain(opts);
-        await mappings.priority.drain(opts);
-        await mappings.work.drain(opts);
+        for (const q of drainOrder) await mappings[q].drain(opts);
         const d = await depths();
-        const busy = [queues.pollJobs, queues.work, queues.priority].some((q) => (d[q.name]?.total ?? 0) > 0);
-        if (!busy) break;
+        if (!drainOrder.some((q) => (d[queues[q].name]?.total ?? 0) > 0)) break;
       }
       return {
         pollJobs: { ...mappings.pollJobs.stats },
         work: { ...mappings.work.stats },
         priority: { ...mappings.priority.stats },
+        coaRequests: { ...mappings.coaRequests.stats },
         rounds,
       };
     },
-    sweep: () =>
-      invokeScheduled(sweep.sweepHandler as unknown as LambdaHandler<ScheduledEvent, never>, {
-        rule: "report-sweep",
-        time: new Date(),
-        function: { functionName: "sync-sweep", timeoutMs: 300_000 },
-      }),
     depths,
     async stop() {
       await Promise.all(Object.values(mappings).map((m) => m.stop()));
+      await api.stop();
       await sqs.stop();
       await secrets.stop();
-      doc.destroy();
+      aws.destroy();
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * One chaos worker process: the real syncer and sweep Lambdas, wired as in
  * production (functions/syncer/deps.ts builds the store, Ramp clients and ERP
- * adapters from the environment: DynamoDB Local, Secrets Manager stand-in),
+ * adapters from the environment, as the Lambda entries do: DynamoDB Local, Secrets Manager stand-in),
  * consuming the work queue through the local event source mapping and sweeping
  * every second, with lease, takeover grace and report lock compressed.
  *
@@ -45,18 +45,18 @@ function at(point: string, ids: readonly string[]) {
   for (;;) Atomics.wait(frozen, 0, 0);
 }
 
-const { SyncerEnvSchema } = await import("../../lib/config/env.js");
-const { buildSyncerDeps } = await import("../../functions/syncer/deps.js");
-const syncer = await import("../../functions/syncer/handler.js");
-const sweep = await import("../../functions/syncer/sweep.js");
+const { FUNCTIONS } = await import("../../infra/functions.js");
+const { fromEnvironment } = await import("../../lib/runtime/handler-parts.js");
+const { syncerDeps } = await import("../../functions/syncer/deps.js");
+const syncer = await import("../../functions/syncer/make-handler.js");
+const sweep = await import("../../functions/syncer/make-sweep.js");
 const { eventSourceMapping } = await import("../../local/runtime/event-source-mapping.js");
 const { invokeScheduled } = await import("../../local/runtime/scheduled-event.js");
 const { localSqsClientConfig } = await import("../../local/runtime/local-sqs.js");
 
-const deps = buildSyncerDeps(SyncerEnvSchema.parse(process.env), undefined, {
-  erpCrash: (point, info) => at(point, info.refs),
-});
-const overrides = {
+// Production wiring (the Lambda entries' `makeHandler(syncerDeps(fromEnvironment(…)))`) plus the armed hooks.
+const extras = {
+  erpCrash: (point: string, info: { refs: readonly string[] }) => at(point, info.refs),
   settings: {
     ...cfg.settings,
     // Reports go out at the end of each batch, so the report windows are reached in the syncer too.
@@ -64,14 +64,14 @@ const overrides = {
   },
   crash: (point: string, info: { ids: string[] }) => at(point, info.ids),
 };
-syncer.configureSyncer(deps, overrides);
-sweep.configureSweep(deps, overrides);
+const syncerHandler = syncer.makeHandler(syncerDeps(fromEnvironment(FUNCTIONS.syncer), extras));
+const sweepHandler = sweep.makeHandler(syncerDeps(fromEnvironment(FUNCTIONS.sweep), extras));
 
 const client = new SQSClient(localSqsClientConfig(process.env.AWS_ENDPOINT_URL_SQS ?? ""));
 const esm = eventSourceMapping({
   client,
   queueUrl: cfg.queueUrl,
-  handler: syncer.handler as never,
+  handler: syncerHandler as never,
   batchSize: cfg.batchSize,
   concurrency: cfg.concurrency,
   maxBatchingWindowMs: cfg.maxBatchingWindowMs,
@@ -80,7 +80,7 @@ const esm = eventSourceMapping({
   pollWaitS: 1,
 });
 const sweepOnce = () =>
-  invokeScheduled(sweep.sweepHandler as never, {
+  invokeScheduled(sweepHandler as never, {
     rule: "sync-sweep",
     time: new Date(),
     function: { timeoutMs: 60_000 },

@@ -38,8 +38,6 @@ beforeAll(async () => {
   l = await loadLambdas();
 });
 afterAll(async () => {
-  l.syncer.configureSyncer(undefined);
-  l.sweep.configureSweep(undefined);
   await sqs?.stop();
 });
 afterEach(async () => h?.close());

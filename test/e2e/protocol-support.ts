@@ -10,37 +10,35 @@
  * sync call Ramp accepted, and each object's sync history in Ramp.
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { SQSEvent } from "aws-lambda";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { makeHandler as makeSyncerHandler } from "../../functions/syncer/make-handler.js";
+import { makeHandler as makeSweepHandler } from "../../functions/syncer/make-sweep.js";
 import type { CrashHook, CrashPoint } from "../../lib/sync/crash-points.js";
 import { InjectedCrash } from "../../lib/sync/crash-points.js";
 import type { TenantRuntime, WorkItem } from "../../lib/sync/process-item.js";
+import type { SweepAllResult } from "../../lib/sync/sweep.js";
 import type { SyncerSettings } from "../../lib/sync/syncer.js";
 import { eventSourceMapping } from "../../local/runtime/event-source-mapping.js";
-import { invoke } from "../../local/runtime/lambda-context.js";
+import { invoke, type LambdaHandler } from "../../local/runtime/lambda-context.js";
 import type { LocalQueue, LocalSqs } from "../../local/runtime/local-sqs.js";
 import { invokeScheduled } from "../../local/runtime/scheduled-event.js";
 import { asRecords, type Harness, TENANT } from "../integration/syncer-harness.js";
+import { testObservability } from "../support/observability.js";
 import { sendBodies } from "../support/sqs-local.js";
 
-type HandlerModule = typeof import("../../functions/syncer/handler.js");
-type SweepModule = typeof import("../../functions/syncer/sweep.js");
-
+/** The syncer and sweep Lambdas of one test, built by `wire` with the harness's parts (a warm container's deps). */
 export interface Lambdas {
-  syncer: HandlerModule;
-  sweep: SweepModule;
+  syncer: { handler: LambdaHandler<SQSEvent, SQSBatchResponse> };
+  sweep: { handler: LambdaHandler<unknown, SweepAllResult> };
 }
 
-/** Loads both handler modules once the environment is set (they read it at cold start). */
+const unwired = async () => {
+  throw new Error("wire() the Lambdas first");
+};
+
+/** Both Lambdas, to be wired to a harness by `wire` before they are invoked. */
 export async function loadLambdas(): Promise<Lambdas> {
-  Object.assign(process.env, {
-    AWS_REGION: "us-east-1",
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "SILENT",
-    POWERTOOLS_METRICS_DISABLED: "true",
-  });
-  return {
-    syncer: await import("../../functions/syncer/handler.js"),
-    sweep: await import("../../functions/syncer/sweep.js"),
-  };
+  return { syncer: { handler: unwired }, sweep: { handler: unwired } };
 }
 
 /** A crash hook that fires once, at one point (the worker "dies" there), then lets everything through. */
@@ -78,8 +76,8 @@ export async function wire(l: Lambdas, h: Harness, w: Wiring = {}): Promise<void
     clock,
     ...(w.crash ? { crash: w.crash } : {}),
   };
-  l.syncer.configureSyncer(deps, o);
-  l.sweep.configureSweep(deps, o);
+  l.syncer.handler = makeSyncerHandler({ ...deps, ...o, obs: testObservability("syncer") });
+  l.sweep.handler = makeSweepHandler({ ...deps, ...o, obs: testObservability("sync-sweep") });
 }
 
 export interface Queue {
@@ -122,7 +120,7 @@ export const bodiesOf = (items: readonly WorkItem[]) => asRecords(items).map((r)
 
 /** The scheduled sweep, once. */
 export const sweepOnce = (l: Lambdas) =>
-  invokeScheduled(l.sweep.sweepHandler as never, {
+  invokeScheduled(l.sweep.handler as never, {
     rule: "sync-sweep",
     time: new Date(),
     function: { timeoutMs: 60_000 },

@@ -34,8 +34,6 @@ beforeAll(async () => {
   live = await connectLive();
 });
 afterAll(async () => {
-  l.syncer.configureSyncer(undefined);
-  l.sweep.configureSweep(undefined);
   await sqs?.stop();
 });
 afterEach(async () => h?.close());

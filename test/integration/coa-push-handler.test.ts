@@ -7,7 +7,7 @@ import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureCoaPush, handler } from "../../functions/coa-push/handler.js";
+import { makeHandler } from "../../functions/coa-push/make-handler.js";
 import type { TenantPushDeps } from "../../lib/coa/run.js";
 import { createDemoJournal, createErp, demoCompanies } from "../../lib/erp/index.js";
 import {
@@ -18,11 +18,14 @@ import {
 } from "../../lib/ramp/index.js";
 import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
 import { createTenants } from "../../lib/store/tenants.js";
+import { createLambdaContext } from "../../local/runtime/lambda-context.js";
 import { scheduledEvent } from "../../local/runtime/scheduled-event.js";
 import { freshTable } from "../support/dynamo-client.js";
+import { testObservability } from "../support/observability.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 
-const context = { getRemainingTimeInMillis: () => 600_000 };
+const context = createLambdaContext({ functionName: "coa-push", timeoutMs: 600_000 });
+let handler: ReturnType<typeof makeHandler>;
 
 describe("coa-push handler", () => {
   let r: SandboxRamp;
@@ -80,10 +83,9 @@ describe("coa-push handler", () => {
       },
       erpFor: (t) => createErp(t, { journalRoot }),
     };
-    configureCoaPush(deps, { windowMs: 50 });
+    handler = makeHandler({ obs: testObservability("coa-push"), push: deps, scheduleWindowMs: 50 });
   });
   afterAll(async () => {
-    configureCoaPush(undefined);
     await r.close();
   });
 

@@ -87,7 +87,7 @@ const context = { getRemainingTimeInMillis: () => 840_000 } as unknown as Contex
 
 describe("poller handlers", () => {
   it("schedule → one poll job → every ready object on the work queue, and the backlog as EMF", async () => {
-    const fanOut = await schedule(scheduledEvent);
+    const fanOut = await schedule(scheduledEvent, context);
     expect(fanOut.dispatched).toEqual(["t-poll"]);
     const jobs = await w.drain(w.queues.jobs);
     expect(jobs).toHaveLength(1);
@@ -131,7 +131,7 @@ describe("poller handlers", () => {
     );
 
     // Right after, the tenant is not due again.
-    expect((await schedule(scheduledEvent)).dispatched).toEqual([]);
+    expect((await schedule(scheduledEvent, context)).dispatched).toEqual([]);
   });
 
   it("a job for a tenant that no longer exists is dropped, not retried", async () => {

@@ -17,35 +17,27 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { makeHandler as makeSyncerHandler } from "../../functions/syncer/make-handler.js";
+import { makeHandler as makeSweepHandler } from "../../functions/syncer/make-sweep.js";
 import { type ErpPort, transientError } from "../../lib/erp/port.js";
 import { externalRef } from "../../lib/sync/kinds.js";
 import type { TenantRuntime } from "../../lib/sync/process-item.js";
 import { eventSourceMapping } from "../../local/runtime/event-source-mapping.js";
 import { type LocalSqs, startLocalSqs } from "../../local/runtime/local-sqs.js";
 import { invokeScheduled } from "../../local/runtime/scheduled-event.js";
+import { testObservability } from "../support/observability.js";
 import { sendBodies } from "../support/sqs-local.js";
 import { asRecords, type Harness, syncerHarness, TENANT } from "./syncer-harness.js";
 
 let sqs: LocalSqs;
-let handler: typeof import("../../functions/syncer/handler.js").handler;
-let configureSyncer: typeof import("../../functions/syncer/handler.js").configureSyncer;
-let sweepHandler: typeof import("../../functions/syncer/sweep.js").sweepHandler;
-let configureSweep: typeof import("../../functions/syncer/sweep.js").configureSweep;
+let handler: ReturnType<typeof makeSyncerHandler>;
+let sweepHandler: ReturnType<typeof makeSweepHandler>;
 let h: Harness;
 
 beforeAll(async () => {
   sqs = await startLocalSqs();
-  Object.assign(process.env, {
-    AWS_REGION: "us-east-1",
-    LOG_LEVEL: "INFO",
-    POWERTOOLS_METRICS_DISABLED: "true",
-  });
-  ({ handler, configureSyncer } = await import("../../functions/syncer/handler.js"));
-  ({ sweepHandler, configureSweep } = await import("../../functions/syncer/sweep.js"));
 });
 afterAll(async () => {
-  configureSyncer(undefined);
-  configureSweep(undefined);
   await sqs?.stop();
 });
 afterEach(async () => {
@@ -86,8 +78,12 @@ async function wire(rt: () => Promise<TenantRuntime>) {
     runtimeFor: async (id: string) => (id === TENANT ? rt() : null),
     newOwner: (requestId?: string) => `${requestId ?? "local"}:${++n}`,
   };
-  configureSyncer(deps, { settings: { takeoverGraceMs: 0 } });
-  configureSweep(deps);
+  handler = makeSyncerHandler({
+    ...deps,
+    obs: testObservability("syncer", "INFO"),
+    settings: { takeoverGraceMs: 0 },
+  });
+  sweepHandler = makeSweepHandler({ ...deps, obs: testObservability("sync-sweep", "INFO") });
 }
 
 const sweep = () =>

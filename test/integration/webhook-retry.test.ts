@@ -10,6 +10,8 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { WebhookDeps } from "../../functions/webhook/deps.js";
+import { makeHandler } from "../../functions/webhook/make-handler.js";
 import { sendAllOrThrow } from "../../lib/aws/sqs.js";
 import { parseTenantConfig } from "../../lib/config/tenant.js";
 import type { PollJob } from "../../lib/poll/job.js";
@@ -24,6 +26,7 @@ import type { LambdaHandler } from "../../local/runtime/lambda-context.js";
 import { type LocalSqs, startLocalSqs } from "../../local/runtime/local-sqs.js";
 import { type LocalSecretsManager, startLocalSecretsManager } from "../../local/secrets-manager/server.js";
 import { freshTable } from "../support/dynamo-client.js";
+import { testObservability } from "../support/observability.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 
 const T = "acme-retry";
@@ -34,9 +37,10 @@ let sqs: LocalSqs;
 let api: LocalHttpApi;
 let jobsUrl: string;
 let deps: ReceiverDeps;
+/** The handler's dependencies; a test swaps `receiver` as a new deployment's settings would. */
+let wh: WebhookDeps;
 let failSends = 0;
 const sent: Array<{ job: PollJob; delaySeconds: number }> = [];
-let configure: typeof import("../../functions/webhook/handler.js").configureWebhook;
 
 beforeAll(async () => {
   r = await sandboxRamp({
@@ -99,11 +103,9 @@ beforeAll(async () => {
     },
     coalesceSeconds: 0,
   };
-  process.env.LOG_LEVEL = "SILENT";
-  const mod = await import("../../functions/webhook/handler.js");
-  configure = mod.configureWebhook;
-  configure(deps);
-  api = await httpToApiGateway(mod.handler as unknown as LambdaHandler<APIGatewayProxyEventV2, unknown>, {
+  wh = { obs: testObservability("webhook"), receiver: deps };
+  const handler = makeHandler(wh);
+  api = await httpToApiGateway(handler as unknown as LambdaHandler<APIGatewayProxyEventV2, unknown>, {
     routeKey: "POST /webhooks/{tenantId}",
   });
   await subscribeTenant({ ramp: r.client, secrets, challenges, tenants: store.tenants }, T, {
@@ -114,7 +116,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  configure?.(undefined);
   await api?.stop();
   await r?.close();
   await sqs?.stop();
@@ -159,7 +160,7 @@ describe("webhook hand-off failures and bursts", () => {
 
   it("a burst of ready_to_sync in one window becomes one poll job, delayed past the window", async () => {
     sent.length = 0;
-    configure({ ...deps, coalesceSeconds: 600 });
+    wh.receiver = { ...deps, coalesceSeconds: 600 };
     try {
       const marked = await r.control<{ ids: string[] }>("POST", "/mark-ready", {
         kind: "transaction",
@@ -170,7 +171,7 @@ describe("webhook hand-off failures and bursts", () => {
       const latest = (await attemptsOf("transactions.ready_to_sync")).slice(-marked.ids.length);
       expect(latest.every((a) => a.status === 200)).toBe(true);
     } finally {
-      configure(deps);
+      wh.receiver = deps;
     }
     expect(sent).toHaveLength(1);
     expect(sent[0]?.delaySeconds).toBeGreaterThan(0);

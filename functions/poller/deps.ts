@@ -1,0 +1,96 @@
+/**
+ * What both poller Lambdas (the schedule fan-out and the poll job) run on: the
+ * store, the queues they send to, a Ramp client per tenant (lib/aws/tenant-runtime.ts),
+ * the EMF metrics the backlog alarm reads, and the fan-out / resume knobs from
+ * the environment. `pollerDeps` builds them from a handler's parts; tests hand
+ * `makeHandler` their own.
+ */
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import {
+  type FailedEntry,
+  type OutgoingMessage,
+  sendAllOrThrow,
+  sendKeepingRefusals,
+} from "../../lib/aws/sqs.js";
+import { createTenantRuntimes } from "../../lib/aws/tenant-runtime.js";
+import type { PollerRuntimeEnv } from "../../lib/config/poller-env.js";
+import type { TenantConfig } from "../../lib/config/tenant.js";
+import type { Backlog } from "../../lib/poll/work.js";
+import type { RampClient } from "../../lib/ramp/client.js";
+import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
+import type { Observability } from "../../lib/runtime/handler-stack.js";
+import { createStore, type Store } from "../../lib/store/index.js";
+import type { Kind } from "../../lib/sync/kinds.js";
+
+export interface PollerSettings {
+  jitterMaxSeconds: number;
+  dueToleranceMs: number;
+  reserveMs: number;
+  pageSize: number;
+}
+
+export interface PollerDeps {
+  obs: Observability;
+  store: Store;
+  rampFor(tenant: TenantConfig): Pick<RampClient, "http" | "listEntities">;
+  /** Entries SQS refused for their content come back (the job routes them); anything else throws. */
+  sendWork(queue: "work" | "priority", messages: OutgoingMessage[]): Promise<FailedEntry[] | undefined>;
+  /** Must throw unless every job was sent. */
+  sendPollJobs(messages: OutgoingMessage[]): Promise<void>;
+  settings: PollerSettings;
+  clock?: () => number;
+}
+
+export function pollerDeps(parts: HandlerParts<PollerRuntimeEnv>): PollerDeps {
+  const { env, aws, obs } = parts;
+  const store = createStore({ doc: aws.doc, tableName: env.TABLE_NAME });
+  const runtimes = createTenantRuntimes({
+    doc: aws.doc,
+    tableName: env.TABLE_NAME,
+    tenants: store.tenants,
+    secrets: aws.secrets,
+    logger: obs.log,
+  });
+  return {
+    obs,
+    store,
+    rampFor: runtimes.rampFor,
+    sendWork: async (queue, messages) =>
+      (
+        await sendKeepingRefusals(
+          aws.sqs,
+          queue === "work" ? env.WORK_QUEUE_URL : env.PRIORITY_QUEUE_URL,
+          messages,
+        )
+      ).refused,
+    sendPollJobs: async (messages) => {
+      await sendAllOrThrow(aws.sqs, env.POLL_JOBS_QUEUE_URL, messages);
+    },
+    settings: {
+      jitterMaxSeconds: env.POLL_JITTER_MAX_SECONDS,
+      dueToleranceMs: env.POLL_DUE_TOLERANCE_MINUTES * 60_000,
+      reserveMs: env.POLL_TIME_RESERVE_MS,
+      pageSize: env.POLL_PAGE_SIZE,
+    },
+  };
+}
+
+/** One EMF metric per tenant × kind: `SyncReadyBacklog` (the backlog alarm reads it). */
+export function backlogMetric(obs: Observability) {
+  return (tenantId: string, backlog: Backlog) => {
+    for (const [kind, count] of Object.entries(backlog)) {
+      const single = obs.metrics.singleMetric();
+      single.addDimensions({ tenantId, kind });
+      single.addMetric("SyncReadyBacklog", MetricUnit.Count, count ?? 0);
+    }
+  };
+}
+
+/** `InvalidRampObjects` per tenant × kind × outcome: listed objects the poll could not read. */
+export function invalidObjectsMetric(obs: Observability) {
+  return (tenantId: string, kind: Kind, outcome: "routed" | "unroutable", n: number) => {
+    const single = obs.metrics.singleMetric();
+    single.addDimensions({ tenantId, kind, outcome });
+    single.addMetric("InvalidRampObjects", MetricUnit.Count, n);
+  };
+}

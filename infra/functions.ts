@@ -1,0 +1,168 @@
+/**
+ * The deployment manifest: every function, queue, schedule and route of the
+ * service, as data. The CDK stack (infra/stack.ts) and the local stack
+ * (local/runtime/stack.ts) are both built from it, so what the e2e suites run
+ * is what is deployed; test/unit/manifest-parity.test.ts compares the two.
+ *
+ * Pure data and zod schemas: no CDK import, so the local runtime can read it.
+ * Durations are in seconds; the local stack multiplies every one of them by
+ * its single declared time scale and changes nothing else.
+ */
+import type { z } from "zod";
+import { CoaPushEnvSchema, SyncerEnvSchema, WebhookEnvSchema } from "../lib/config/env.js";
+import { PollerRuntimeEnvSchema } from "../lib/config/poller-env.js";
+
+/** The queues (each with its DLQ). Visibility = 6× the consumer's timeout (AWS guidance for SQS sources). */
+export interface QueueSpec {
+  /** Construct id in the CDK stack. */
+  id: string;
+  /** Queue name in the local stack. */
+  localName: string;
+  visibilityTimeoutS: number;
+  /** Deliveries before a message is poison and moves to the DLQ. */
+  maxReceiveCount: number;
+}
+
+export type QueueName = "work" | "priority" | "pollJobs" | "coaRequests";
+
+export const QUEUES: Record<QueueName, QueueSpec> = {
+  work: { id: "Work", localName: "work", visibilityTimeoutS: 30 * 60, maxReceiveCount: 5 },
+  // Sync Button work has its own queue so it never waits behind a polling backlog.
+  priority: { id: "Priority", localName: "priority", visibilityTimeoutS: 30 * 60, maxReceiveCount: 5 },
+  pollJobs: { id: "PollJobs", localName: "poll-jobs", visibilityTimeoutS: 60 * 60, maxReceiveCount: 3 },
+  coaRequests: {
+    id: "CoaRequests",
+    localName: "coa-requests",
+    visibilityTimeoutS: 90 * 60,
+    maxReceiveCount: 3,
+  },
+};
+
+/** What a function's environment variable is bound to; each stack resolves it to its own resource. */
+export type EnvBinding = { table: "main" | "idempotency" } | { queueUrl: QueueName };
+
+export type Trigger =
+  | {
+      /** SQS event source mapping; always with partial batch responses (ReportBatchItemFailures). */
+      queue: QueueName;
+      batchSize: number;
+      maxBatchingWindowS?: number;
+    }
+  | {
+      /** EventBridge rule: construct id, and `rate` in seconds or a cron (UTC). */
+      schedule: string;
+      rateS?: number;
+      cron?: { minute: string; hour: string };
+    }
+  | { http: { method: "POST"; path: string; routeId: string } };
+
+export interface FunctionSpec<S extends z.ZodType = z.ZodType> {
+  /** Construct id in the CDK stack (unchanged ids = unchanged logical ids). */
+  id: string;
+  /** The function's name in its logs and metrics (`function` key / dimension). */
+  name: string;
+  /** Entry file relative to the repository root; it exports `handler`. */
+  entry: string;
+  memoryMb: number;
+  timeoutS: number;
+  triggers: Trigger[];
+  /** Variables bound to resources by the stack; the rest of `envSchema` has defaults. */
+  env: Record<string, EnvBinding>;
+  /** What the handler parses its environment with at cold start. */
+  envSchema: S;
+}
+
+export type FunctionName = "webhook" | "pollSchedule" | "pollJob" | "syncer" | "sweep" | "coaPush";
+
+const store = { TABLE_NAME: { table: "main" }, IDEMPOTENCY_TABLE_NAME: { table: "idempotency" } } as const;
+const pollQueues = {
+  WORK_QUEUE_URL: { queueUrl: "work" },
+  PRIORITY_QUEUE_URL: { queueUrl: "priority" },
+  POLL_JOBS_QUEUE_URL: { queueUrl: "pollJobs" },
+} as const;
+
+export const FUNCTIONS = {
+  // Ramp waits 10 s for an answer: the webhook verifies, dedupes and enqueues a poll job, nothing slow.
+  // Authenticated by the HMAC signature of the raw body, checked in the function with the tenant's secret.
+  webhook: {
+    id: "Webhook",
+    name: "webhook",
+    entry: "functions/webhook/handler.ts",
+    memoryMb: 512,
+    timeoutS: 10,
+    triggers: [{ http: { method: "POST", path: "/webhooks/{tenantId}", routeId: "Webhook" } }],
+    env: { ...store, POLL_JOBS_QUEUE_URL: { queueUrl: "pollJobs" } },
+    envSchema: WebhookEnvSchema,
+  },
+  // Ticks every 15 minutes; each tenant's cadence (weekday 1–4 h, weekend 12 h, overrides) is decided
+  // per tenant inside, so one rule serves all.
+  pollSchedule: {
+    id: "PollSchedule",
+    name: "poller-schedule",
+    entry: "functions/poller/schedule.ts",
+    memoryMb: 512,
+    timeoutS: 5 * 60,
+    triggers: [{ schedule: "PollTick", rateS: 15 * 60 }],
+    env: { ...store, ...pollQueues },
+    envSchema: PollerRuntimeEnvSchema,
+  },
+  pollJob: {
+    id: "PollJob",
+    name: "poller-job",
+    entry: "functions/poller/job.ts",
+    memoryMb: 512,
+    timeoutS: 10 * 60,
+    triggers: [{ queue: "pollJobs", batchSize: 1 }],
+    env: { ...store, ...pollQueues },
+    envSchema: PollerRuntimeEnvSchema,
+  },
+  syncer: {
+    id: "Syncer",
+    name: "syncer",
+    entry: "functions/syncer/handler.ts",
+    memoryMb: 1024,
+    timeoutS: 5 * 60,
+    triggers: [
+      { queue: "work", batchSize: 10, maxBatchingWindowS: 5 },
+      { queue: "priority", batchSize: 10 },
+    ],
+    env: { ...store },
+    envSchema: SyncerEnvSchema,
+  },
+  // Every minute: polled rows gather about a minute before they are reported (one call per type).
+  sweep: {
+    id: "Sweep",
+    name: "sync-sweep",
+    entry: "functions/syncer/sweep.ts",
+    memoryMb: 512,
+    timeoutS: 5 * 60,
+    triggers: [{ schedule: "ReportSweep", rateS: 60 }],
+    env: { ...store },
+    envSchema: SyncerEnvSchema,
+  },
+  coaPush: {
+    id: "CoaPush",
+    name: "coa-push",
+    entry: "functions/coa-push/handler.ts",
+    memoryMb: 512,
+    timeoutS: 15 * 60,
+    triggers: [
+      { schedule: "DailyCoaPush", cron: { minute: "0", hour: "5" } },
+      { queue: "coaRequests", batchSize: 1 },
+    ],
+    env: { ...store },
+    envSchema: CoaPushEnvSchema,
+  },
+} satisfies Record<FunctionName, FunctionSpec>;
+
+export interface Manifest {
+  queues: Record<QueueName, QueueSpec>;
+  functions: Record<FunctionName, FunctionSpec>;
+}
+
+export const MANIFEST: Manifest = { queues: QUEUES, functions: FUNCTIONS };
+
+/** The manifest with one function's settings changed (tests prove a change reaches both stacks). */
+export function withFunction(m: Manifest, name: FunctionName, patch: Partial<FunctionSpec>): Manifest {
+  return { ...m, functions: { ...m.functions, [name]: { ...m.functions[name], ...patch } } };
+}

@@ -1,0 +1,83 @@
+/**
+ * One tenant's runtime, built the same way for every handler: its config from
+ * the store, its Ramp client (credentials from Secrets Manager, token and rate
+ * window shared through DynamoDB: tenant-ramp.ts), its ERP adapter (passwords
+ * from Secrets Manager) and the coding context read from the ERP. The poller
+ * needs only the Ramp client, coa-push the client and the adapter, the syncer
+ * and the sweep all of it.
+ */
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import type { TenantConfig } from "../config/tenant.js";
+import type { ErpCrashHook } from "../erp/crash-points.js";
+import { createErp } from "../erp/index.js";
+import { codingContextFromSurface } from "../erp/mapping/index.js";
+import type { ErpPort } from "../erp/port.js";
+import type { RampClient } from "../ramp/client.js";
+import type { RampLogger } from "../ramp/ports.js";
+import type { Tenants } from "../store/tenants.js";
+import type { TenantRuntime } from "../sync/process-item.js";
+import { createSecretJsonReader } from "./secrets.js";
+import { createTenantRampClients } from "./tenant-ramp.js";
+
+/** The coding context only turns tax codes into rates and changes with the chart: re-read every few minutes. */
+const RUNTIME_TTL_MS = 5 * 60_000;
+
+export interface TenantRuntimeDeps {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  tenants: Pick<Tenants, "get">;
+  secrets: SecretsManagerClient;
+  logger?: RampLogger;
+  /** Journal tenants' files live under `<journalRoot>/<tenantId>/`; unset = no journal tenants. */
+  journalRoot?: string;
+  /** Kill tests only (test/chaos): a hook inside the ERP adapters' multi-step writes. */
+  erpCrash?: ErpCrashHook;
+  now?: () => number;
+}
+
+export interface TenantRuntimes {
+  rampFor(tenant: TenantConfig): RampClient;
+  erpFor(tenant: TenantConfig): Promise<ErpPort>;
+  /** The whole runtime of an enabled tenant (null when unknown or disabled), cached for the warm Lambda. */
+  runtimeFor(tenantId: string): Promise<TenantRuntime | null>;
+}
+
+export function createTenantRuntimes(deps: TenantRuntimeDeps): TenantRuntimes {
+  const now = deps.now ?? Date.now;
+  const rampFor = createTenantRampClients({
+    store: { doc: deps.doc, tableName: deps.tableName },
+    secrets: deps.secrets,
+    ...(deps.logger ? { logger: deps.logger } : {}),
+  });
+  const secrets = createSecretJsonReader({ client: deps.secrets });
+  const erpFor = (tenant: TenantConfig) =>
+    createErp(tenant, {
+      readSecret: async (id) => JSON.stringify(await secrets.read(id, z.unknown())),
+      ...(deps.erpCrash ? { crash: deps.erpCrash } : {}),
+      ...(deps.journalRoot ? { journalRoot: deps.journalRoot } : {}),
+    });
+
+  async function build(tenantId: string): Promise<TenantRuntime | null> {
+    const tenant = await deps.tenants.get(tenantId);
+    if (!tenant?.enabled) return null;
+    const erp = await erpFor(tenant);
+    const coding = codingContextFromSurface(await erp.readSurface());
+    return { tenant, ramp: rampFor(tenant), erp, coding };
+  }
+
+  const cache = new Map<string, { at: number; rt: Promise<TenantRuntime | null> }>();
+  return {
+    rampFor,
+    erpFor,
+    runtimeFor(tenantId) {
+      const hit = cache.get(tenantId);
+      if (hit && now() - hit.at < RUNTIME_TTL_MS) return hit.rt;
+      const rt = build(tenantId);
+      cache.set(tenantId, { at: now(), rt });
+      rt.catch(() => cache.delete(tenantId));
+      return rt;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Each function of the manifest, built the way its Lambda entry builds it
+ * (functions/<name>/<entry>.ts: `makeHandler(xDeps(parts))`), from parts the
+ * local stack provides instead of process.env.
+ */
+
+import { coaPushDeps } from "../../functions/coa-push/deps.js";
+import { makeHandler as coaPush } from "../../functions/coa-push/make-handler.js";
+import { pollerDeps } from "../../functions/poller/deps.js";
+import { makeHandler as pollJob } from "../../functions/poller/make-job.js";
+import { makeHandler as pollSchedule } from "../../functions/poller/make-schedule.js";
+import { syncerDeps } from "../../functions/syncer/deps.js";
+import { makeHandler as syncer } from "../../functions/syncer/make-handler.js";
+import { makeHandler as sweep } from "../../functions/syncer/make-sweep.js";
+import { webhookDeps } from "../../functions/webhook/deps.js";
+import { makeHandler as webhook } from "../../functions/webhook/make-handler.js";
+import type { FunctionName } from "../../infra/functions.js";
+import type { CoaPushEnv, SyncerEnv, WebhookEnv } from "../../lib/config/env.js";
+import type { PollerRuntimeEnv } from "../../lib/config/poller-env.js";
+import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
+import type { LambdaHandler } from "./lambda-context.js";
+
+export type AnyHandler = LambdaHandler<unknown, unknown>;
+
+/** Parts carry the env each function's schema parsed (the manifest's envSchema). */
+export const LOCAL_HANDLERS: Record<FunctionName, (parts: HandlerParts<never>) => AnyHandler> = {
+  webhook: (p) => webhook(webhookDeps(p as HandlerParts<WebhookEnv>)) as AnyHandler,
+  pollSchedule: (p) => pollSchedule(pollerDeps(p as HandlerParts<PollerRuntimeEnv>)) as AnyHandler,
+  pollJob: (p) => pollJob(pollerDeps(p as HandlerParts<PollerRuntimeEnv>)) as AnyHandler,
+  syncer: (p) => syncer(syncerDeps(p as HandlerParts<SyncerEnv>)) as AnyHandler,
+  sweep: (p) => sweep(syncerDeps(p as HandlerParts<SyncerEnv>)) as AnyHandler,
+  coaPush: (p) => coaPush(coaPushDeps(p as HandlerParts<CoaPushEnv>)) as AnyHandler,
+};
