@@ -2,7 +2,7 @@
  * After `cdk synth`: imports every Lambda bundle the synthesized template deploys
  * and checks its handler export exists. Synth only builds the bundles; this proves
  * they load (ESM/CommonJS interop, dynamic requires) before anything is deployed.
- * Configuration is read lazily by the handlers, so placeholder values suffice here.
+ * Each entry parses its environment when it is imported (cold start), so placeholder values are set first.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
