@@ -15,7 +15,6 @@ const template = JSON.parse(readFileSync(join(out, "RampErpSync.template.json"),
 Object.assign(process.env, {
   AWS_REGION: process.env.AWS_REGION ?? "us-east-1",
   TABLE_NAME: "check",
-  IDEMPOTENCY_TABLE_NAME: "check",
   POLL_JOBS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/check",
   WORK_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/check",
   PRIORITY_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/check",

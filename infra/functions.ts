@@ -39,7 +39,7 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
 };
 
 /** What a function's environment variable is bound to; each stack resolves it to its own resource. */
-export type EnvBinding = { table: "main" | "idempotency" } | { queueUrl: QueueName };
+export type EnvBinding = { table: "main" } | { queueUrl: QueueName };
 
 export type Trigger =
   | {
@@ -74,7 +74,7 @@ export interface FunctionSpec<S extends z.ZodType = z.ZodType> {
 
 export type FunctionName = "webhook" | "pollSchedule" | "pollJob" | "syncer" | "sweep" | "coaPush";
 
-const store = { TABLE_NAME: { table: "main" }, IDEMPOTENCY_TABLE_NAME: { table: "idempotency" } } as const;
+const store = { TABLE_NAME: { table: "main" } } as const;
 const pollQueues = {
   WORK_QUEUE_URL: { queueUrl: "work" },
   PRIORITY_QUEUE_URL: { queueUrl: "priority" },

@@ -82,11 +82,7 @@ export class RampErpSyncStack extends Stack {
     }
 
     const bound = (b: EnvBinding): string =>
-      "table" in b
-        ? b.table === "main"
-          ? this.tables.main.tableName
-          : this.tables.idempotency.tableName
-        : queues[b.queueUrl].queue.queueUrl;
+      "table" in b ? this.tables.main.tableName : queues[b.queueUrl].queue.queueUrl;
     const fns = {} as Record<FunctionName, nodejs.NodejsFunction>;
     for (const [name, spec] of Object.entries(manifest.functions) as Array<[FunctionName, FunctionSpec]>) {
       fns[name] = new SyncFunction(this, spec.id, {

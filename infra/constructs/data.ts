@@ -2,7 +2,7 @@ import { RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
-import { IDEMPOTENCY_TABLE, MAIN_TABLE, type TableDefinition } from "../../lib/store/table.js";
+import { MAIN_TABLE, type TableDefinition } from "../../lib/store/table.js";
 
 /** Builds a table from the one shared definition (lib/store/table.ts) the tests and local runtime also use. */
 function tableFrom(scope: Construct, id: string, def: TableDefinition, key: kms.IKey): dynamodb.Table {
@@ -29,14 +29,16 @@ function tableFrom(scope: Construct, id: string, def: TableDefinition, key: kms.
   return table;
 }
 
-/** The main single table (tenants, tokens, cursors, ledger, intents, locks) and the Powertools idempotency table. */
+/**
+ * The one table (tenants, tokens, cursors, ledger, intents, locks). Exactly-once rests on the ledger and
+ * webhook dedupe on event records, so there is no Powertools idempotency table: a stack deployed before
+ * it was dropped keeps it (RETAIN), unused, until an operator deletes it.
+ */
 export class DataTables extends Construct {
   readonly main: dynamodb.Table;
-  readonly idempotency: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: { key: kms.IKey }) {
     super(scope, id);
     this.main = tableFrom(this, "Main", MAIN_TABLE, props.key);
-    this.idempotency = tableFrom(this, "Idempotency", IDEMPOTENCY_TABLE, props.key);
   }
 }

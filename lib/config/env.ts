@@ -30,7 +30,6 @@ export const BaseEnvSchema = z.object({
 
 export const StoreEnvSchema = z.object({
   TABLE_NAME: nonEmpty,
-  IDEMPOTENCY_TABLE_NAME: nonEmpty,
 });
 
 const queueUrl = z.url("must be a queue URL");

@@ -12,12 +12,6 @@ export const TABLE_KEYS = {
   ttlAttribute: "ttl",
 } as const;
 
-export const IDEMPOTENCY_TABLE_KEYS = {
-  /** Powertools idempotency defaults. */
-  partitionKey: "id",
-  ttlAttribute: "expiration",
-} as const;
-
 export interface TableDefinition {
   partitionKey: string;
   sortKey?: string;
@@ -30,10 +24,4 @@ export const MAIN_TABLE: TableDefinition = {
   sortKey: TABLE_KEYS.sortKey,
   globalSecondaryIndexes: [TABLE_KEYS.gsi1],
   ttlAttribute: TABLE_KEYS.ttlAttribute,
-};
-
-export const IDEMPOTENCY_TABLE: TableDefinition = {
-  partitionKey: IDEMPOTENCY_TABLE_KEYS.partitionKey,
-  globalSecondaryIndexes: [],
-  ttlAttribute: IDEMPOTENCY_TABLE_KEYS.ttlAttribute,
 };

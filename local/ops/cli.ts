@@ -12,13 +12,7 @@ import { BaseEnvSchema, loadEnv } from "../../lib/config/env.js";
 import { runOpsCommand } from "./commands.js";
 import { buildWebhookOpsDeps, runWebhookCommand } from "./webhooks.js";
 
-const env = loadEnv(
-  BaseEnvSchema.extend({ TABLE_NAME: z.string().trim().min(1) }).transform((e) => ({
-    ...e,
-    // The ops commands never touch the Powertools idempotency table.
-    IDEMPOTENCY_TABLE_NAME: "unused-by-ops",
-  })),
-);
+const env = loadEnv(BaseEnvSchema.extend({ TABLE_NAME: z.string().trim().min(1) }));
 const logger = {
   debug: () => {},
   info: () => {},

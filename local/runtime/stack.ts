@@ -127,8 +127,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
   }
 
-  const bound = (b: EnvBinding): string =>
-    "table" in b ? (b.table === "main" ? tableName : `${tableName}-idempotency`) : queues[b.queueUrl].url;
+  const bound = (b: EnvBinding): string => ("table" in b ? tableName : queues[b.queueUrl].url);
   const sink = createMetricsSink();
   const manifest = options.manifest ?? MANIFEST;
   const handlers = {} as Record<FunctionName, AnyHandler>;

@@ -36,7 +36,6 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     TABLE_NAME: w.tableName,
-    IDEMPOTENCY_TABLE_NAME: "unused-here",
     WORK_QUEUE_URL: w.queues.work,
     PRIORITY_QUEUE_URL: w.queues.priority,
     POLL_JOBS_QUEUE_URL: w.queues.jobs,

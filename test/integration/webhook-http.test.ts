@@ -94,7 +94,6 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     TABLE_NAME: tableName,
-    IDEMPOTENCY_TABLE_NAME: "unused-here",
     POLL_JOBS_QUEUE_URL: queues.jobs,
     WORK_QUEUE_URL: queues.work,
     PRIORITY_QUEUE_URL: queues.priority,

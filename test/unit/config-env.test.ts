@@ -3,7 +3,6 @@ import { EnvError, envOnce, loadEnv, SyncerEnvSchema, WebhookEnvSchema } from ".
 
 const webhookEnv = {
   TABLE_NAME: "main",
-  IDEMPOTENCY_TABLE_NAME: "idem",
   POLL_JOBS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123/poll-jobs",
 };
 
@@ -38,15 +37,9 @@ describe("loadEnv", () => {
   });
 
   it("rejects empty values and coerces numbers", () => {
-    expect(() => loadEnv(SyncerEnvSchema, { TABLE_NAME: " ", IDEMPOTENCY_TABLE_NAME: "i" })).toThrow(
-      /TABLE_NAME is malformed/,
-    );
-    expect(
-      loadEnv(SyncerEnvSchema, { TABLE_NAME: "t", IDEMPOTENCY_TABLE_NAME: "i", LEASE_MS: "90000" }).LEASE_MS,
-    ).toBe(90_000);
-    expect(() =>
-      loadEnv(SyncerEnvSchema, { TABLE_NAME: "t", IDEMPOTENCY_TABLE_NAME: "i", LEASE_MS: "soon" }),
-    ).toThrow(/LEASE_MS/);
+    expect(() => loadEnv(SyncerEnvSchema, { TABLE_NAME: " " })).toThrow(/TABLE_NAME is malformed/);
+    expect(loadEnv(SyncerEnvSchema, { TABLE_NAME: "t", LEASE_MS: "90000" }).LEASE_MS).toBe(90_000);
+    expect(() => loadEnv(SyncerEnvSchema, { TABLE_NAME: "t", LEASE_MS: "soon" })).toThrow(/LEASE_MS/);
   });
 });
 

@@ -54,7 +54,6 @@ function describeTemplate(manifest: Manifest, scale: number): Description {
     queueName.set(stack.getLogicalId(q.queue.node.defaultChild as CfnResource), name);
   const tables = new Map([
     [stack.getLogicalId(stack.tables.main.node.defaultChild as CfnResource), "table:main"],
-    [stack.getLogicalId(stack.tables.idempotency.node.defaultChild as CfnResource), "table:idempotency"],
   ]);
   const ref = (v: unknown): string => {
     const r = (v as { Ref?: string }).Ref;
