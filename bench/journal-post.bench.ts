@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createJournalErp } from "../lib/erp/journal/adapter.js";
-import { createDemoJournal } from "../lib/erp/journal/demo.js";
 import type { CardTransactionPosting } from "../lib/erp/port.js";
 import { money } from "../lib/money/index.js";
+import { createDemoJournal } from "../local/demo-journal.js";
 
 const N = 1_000;
 

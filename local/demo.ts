@@ -16,7 +16,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { createDemoJournal, demoCompanies } from "../lib/erp/index.js";
+import { createDemoJournal, demoCompanies } from "./demo-journal.js";
 import { sandboxControl } from "./ramp-sandbox/control-client.js";
 import { startSandbox } from "./ramp-sandbox/server.js";
 import { startDynamoLocal } from "./runtime/dynamo-local.js";

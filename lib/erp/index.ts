@@ -72,4 +72,3 @@ function passwordOf(secret: string): string {
 }
 
 export { createJournalErp, JournalErp } from "./journal/adapter.js";
-export { createDemoJournal, demoCompanies, demoJournalText } from "./journal/demo.js";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeHandler } from "../../functions/coa-push/make-handler.js";
 import type { TenantPushDeps } from "../../lib/coa/run.js";
-import { createDemoJournal, createErp, demoCompanies } from "../../lib/erp/index.js";
+import { createErp } from "../../lib/erp/index.js";
 import {
   createMemoryRateLimiter,
   createMemoryTokenStore,
@@ -18,6 +18,7 @@ import {
 } from "../../lib/ramp/index.js";
 import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
 import { createTenants } from "../../lib/store/tenants.js";
+import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
 import { createLambdaContext } from "../../local/runtime/lambda-context.js";
 import { scheduledEvent } from "../../local/runtime/scheduled-event.js";
 import { freshTable } from "../support/dynamo-client.js";

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { pushCoa } from "../../lib/coa/push.js";
 import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
-import { createDemoJournal, createJournalErp, demoCompanies } from "../../lib/erp/index.js";
+import { createJournalErp } from "../../lib/erp/index.js";
 import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
+import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
 import { freshTable } from "../support/dynamo-client.js";
 import { type SandboxRamp, sandboxRamp, total } from "./coa-harness.js";
 

@@ -9,12 +9,12 @@ import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { parseTenantConfig } from "../../lib/config/tenant.js";
 import { createJournalErp, type JournalErp } from "../../lib/erp/journal/adapter.js";
-import { createDemoJournal, demoCompanies } from "../../lib/erp/journal/demo.js";
 import { hledgerBalance, hledgerCheck } from "../../lib/erp/journal/hledger-cli.js";
 import { codingContextFromSurface, mapReimbursement, mapTransaction } from "../../lib/erp/mapping/index.js";
 import type { CardTransactionPosting } from "../../lib/erp/port.js";
 import { money } from "../../lib/money/index.js";
 import type { RampTransaction, Selection } from "../../lib/ramp/model.js";
+import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
 
 const dir = await mkdtemp(join(tmpdir(), "journal-adapter-"));
 afterAll(async () => {

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createJournalErp } from "../../lib/erp/journal/adapter.js";
-import { createDemoJournal } from "../../lib/erp/journal/demo.js";
 import { hledgerBalance, hledgerCheck } from "../../lib/erp/journal/hledger-cli.js";
+import { createDemoJournal } from "../../local/demo-journal.js";
 import { erpContractSuite } from "../support/erp-contract.js";
 
 const dir = await mkdtemp(join(tmpdir(), "journal-contract-"));

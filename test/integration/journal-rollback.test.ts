@@ -11,11 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createJournalErp, type JournalErpOptions } from "../../lib/erp/journal/adapter.js";
-import { createDemoJournal } from "../../lib/erp/journal/demo.js";
 import { hledgerCheck } from "../../lib/erp/journal/hledger-cli.js";
 import { type RenderedEntry, renderPosting } from "../../lib/erp/journal/render.js";
 import { type CardTransactionPosting, ErpError, type PostOutcome } from "../../lib/erp/port.js";
 import { money } from "../../lib/money/index.js";
+import { createDemoJournal } from "../../local/demo-journal.js";
 
 const dir = await mkdtemp(join(tmpdir(), "journal-rollback-"));
 afterAll(async () => {

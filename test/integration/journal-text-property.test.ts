@@ -13,11 +13,11 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { createJournalErp } from "../../lib/erp/journal/adapter.js";
-import { createDemoJournal } from "../../lib/erp/journal/demo.js";
 import { decodeText, payeeName, wellFormed } from "../../lib/erp/journal/escape.js";
 import { hledgerCheck } from "../../lib/erp/journal/hledger-cli.js";
 import type { Posting } from "../../lib/erp/port.js";
 import { money } from "../../lib/money/index.js";
+import { createDemoJournal } from "../../local/demo-journal.js";
 import { hledgerTransactions } from "../support/hledger-json.js";
 import { hostileText } from "../support/hostile-text.js";
 

@@ -11,12 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createJournalErp, type JournalErp } from "../../lib/erp/journal/adapter.js";
-import { createDemoJournal } from "../../lib/erp/journal/demo.js";
 import { readEntries } from "../../lib/erp/journal/entries.js";
 import { decodeText } from "../../lib/erp/journal/escape.js";
 import { hledgerCheck } from "../../lib/erp/journal/hledger-cli.js";
 import type { BillPosting, CardTransactionPosting, ReimbursementPosting } from "../../lib/erp/port.js";
 import { money } from "../../lib/money/index.js";
+import { createDemoJournal } from "../../local/demo-journal.js";
 import { type HledgerTransaction, hledgerTransactions } from "../support/hledger-json.js";
 
 const dir = await mkdtemp(join(tmpdir(), "journal-text-safety-"));

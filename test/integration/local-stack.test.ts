@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createDemoJournal, demoCompanies } from "../../lib/erp/index.js";
+import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
 import { type LocalStack, startLocalStack } from "../../local/runtime/stack.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 

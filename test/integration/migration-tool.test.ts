@@ -9,9 +9,10 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pushCoa } from "../../lib/coa/push.js";
 import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
-import { createDemoJournal, createJournalErp, demoCompanies, type JournalErp } from "../../lib/erp/index.js";
+import { createJournalErp, type JournalErp } from "../../lib/erp/index.js";
 import { type ChartBackup, MigrationRefusedError, runMigration } from "../../lib/migration/index.js";
 import type { RampClient } from "../../lib/ramp/index.js";
+import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
 import { type SandboxRamp, sandboxRamp, total } from "./coa-harness.js";
 import { uploadLegacyChart } from "./migration-fixtures.js";
 

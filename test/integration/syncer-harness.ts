@@ -17,7 +17,7 @@ import {
   parseTenantConfig,
   type TenantConfig,
 } from "../../lib/config/tenant.js";
-import { createDemoJournal, createJournalErp, demoCompanies } from "../../lib/erp/index.js";
+import { createJournalErp } from "../../lib/erp/index.js";
 import { codingContextFromSurface } from "../../lib/erp/mapping/index.js";
 import type { ErpPort } from "../../lib/erp/port.js";
 import type { RampClient } from "../../lib/ramp/client.js";
@@ -27,6 +27,7 @@ import type { CrashHook } from "../../lib/sync/crash-points.js";
 import { memoryMetrics } from "../../lib/sync/metrics.js";
 import type { TenantRuntime, WorkItem } from "../../lib/sync/process-item.js";
 import { createSyncer, type SyncerSettings } from "../../lib/sync/syncer.js";
+import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
 import { freshTable } from "../support/dynamo-client.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 

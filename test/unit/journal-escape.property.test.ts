@@ -7,7 +7,6 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { demoJournalText } from "../../lib/erp/journal/demo.js";
 import { readEntries } from "../../lib/erp/journal/entries.js";
 import { decodeText, escapeText, payeeName, wellFormed } from "../../lib/erp/journal/escape.js";
 import { parseJournal } from "../../lib/erp/journal/parse.js";
@@ -19,6 +18,7 @@ import type {
   ReimbursementPosting,
 } from "../../lib/erp/port.js";
 import { money } from "../../lib/money/index.js";
+import { demoJournalText } from "../../local/demo-journal.js";
 import { hostileText } from "../support/hostile-text.js";
 
 const RUNS = { numRuns: 300 };

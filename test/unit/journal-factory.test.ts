@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseTenantConfig, type TenantConfigInput } from "../../lib/config/tenant.js";
-import { createErp, demoCompanies, JournalErp } from "../../lib/erp/index.js";
+import { createErp, JournalErp } from "../../lib/erp/index.js";
+import { demoCompanies } from "../../local/demo-journal.js";
 
 const base: Omit<TenantConfigInput, "erp"> = {
   tenantId: "demo",

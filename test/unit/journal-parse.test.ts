@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { classify } from "../../lib/erp/journal/adapter.js";
-import { demoJournalText } from "../../lib/erp/journal/demo.js";
 import { readEntries } from "../../lib/erp/journal/entries.js";
 import { parseJournal } from "../../lib/erp/journal/parse.js";
 import { renderPosting } from "../../lib/erp/journal/render.js";
 import { commodityDirective, formatAmount, parseTags } from "../../lib/erp/journal/syntax.js";
 import type { CardTransactionPosting } from "../../lib/erp/port.js";
 import { money } from "../../lib/money/index.js";
+import { demoJournalText } from "../../local/demo-journal.js";
 
 describe("journal syntax", () => {
   it("formats amounts with ISO precision and commodity directives hledger 1.25 accepts", () => {

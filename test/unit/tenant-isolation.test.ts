@@ -14,9 +14,10 @@ import { describe, expect, it, vi } from "vitest";
 import { createTenantRampClients } from "../../lib/aws/tenant-ramp.js";
 import { parseTenantConfig, type TenantConfig, type TenantConfigInput } from "../../lib/config/tenant.js";
 import { TenantIsolationError } from "../../lib/config/tenant-secrets.js";
-import { createErp, demoCompanies } from "../../lib/erp/index.js";
+import { createErp } from "../../lib/erp/index.js";
 import { createTenants } from "../../lib/store/tenants.js";
 import { ownSecretsOnly } from "../../lib/webhook/tenant-guard.js";
+import { demoCompanies } from "../../local/demo-journal.js";
 
 const X = "tenant-x";
 const B = "tenant-b";

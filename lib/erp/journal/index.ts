@@ -1,5 +1,4 @@
 /** The embedded journal ERP (hledger). Conventions: syntax.ts. */
 export { classify, createJournalErp, JOURNAL_CAPABILITIES, JournalErp } from "./adapter.js";
-export { createDemoJournal, type DemoJournalOptions, demoCompanies, demoJournalText } from "./demo.js";
 export { hledgerBalance, hledgerCheck } from "./hledger-cli.js";
 export { type JournalIndex, parseJournal } from "./parse.js";

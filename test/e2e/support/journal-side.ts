@@ -6,8 +6,9 @@
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDemoJournal, createJournalErp, demoCompanies } from "../../../lib/erp/index.js";
+import { createJournalErp } from "../../../lib/erp/index.js";
 import { hledgerBalance } from "../../../lib/erp/journal/hledger-cli.js";
+import { createDemoJournal, demoCompanies } from "../../../local/demo-journal.js";
 import { TENANT } from "./drain-scenario.js";
 import type { ErpSide } from "./erp-side.js";
 

@@ -5,7 +5,7 @@
  * configuration is DEMO_COMPANIES.
  */
 import { writeFile } from "node:fs/promises";
-import type { CompanyConfig } from "../../config/tenant.js";
+import type { CompanyConfig } from "../lib/config/tenant.js";
 
 export interface DemoJournalOptions {
   /** Books closed through this date for every company (default 2025-12-31). */
