@@ -3,7 +3,7 @@
  * tenant a Ramp client and an ERP adapter (lib/aws/tenant-runtime.ts). Built
  * from a handler's parts; shared by the Lambda and the ops CLI.
  */
-import { createTenantRuntimes } from "../../lib/aws/tenant-runtime.js";
+import { tenantRuntimesOf } from "../../lib/aws/tenant-runtime.js";
 import type { TenantPushDeps } from "../../lib/coa/run.js";
 import type { CoaPushEnv } from "../../lib/config/env.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
@@ -28,13 +28,7 @@ export function tenantPushDeps(
   const { env, aws, obs } = parts;
   const store = { doc: aws.doc, tableName: env.TABLE_NAME };
   const tenants = createTenants(store);
-  const runtimes = createTenantRuntimes({
-    ...store,
-    tenants,
-    secrets: aws.secrets,
-    logger: obs.log,
-    ...(env.JOURNAL_ROOT ? { journalRoot: env.JOURNAL_ROOT } : {}),
-  });
+  const runtimes = tenantRuntimesOf(parts, tenants);
   return {
     tenants,
     snapshots: createCoaSnapshots(store),

@@ -12,7 +12,7 @@ import {
   sendAllOrThrow,
   sendKeepingRefusals,
 } from "../../lib/aws/sqs.js";
-import { createTenantRuntimes } from "../../lib/aws/tenant-runtime.js";
+import { tenantRuntimesOf } from "../../lib/aws/tenant-runtime.js";
 import type { PollerRuntimeEnv } from "../../lib/config/poller-env.js";
 import type { TenantConfig } from "../../lib/config/tenant.js";
 import type { Backlog } from "../../lib/poll/work.js";
@@ -44,13 +44,7 @@ export interface PollerDeps {
 export function pollerDeps(parts: HandlerParts<PollerRuntimeEnv>): PollerDeps {
   const { env, aws, obs } = parts;
   const store = createStore({ doc: aws.doc, tableName: env.TABLE_NAME });
-  const runtimes = createTenantRuntimes({
-    doc: aws.doc,
-    tableName: env.TABLE_NAME,
-    tenants: store.tenants,
-    secrets: aws.secrets,
-    logger: obs.log,
-  });
+  const runtimes = tenantRuntimesOf(parts, store.tenants);
   return {
     obs,
     store,

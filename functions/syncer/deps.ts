@@ -6,7 +6,7 @@
  * `makeHandler` their own.
  */
 import { randomUUID } from "node:crypto";
-import { createTenantRuntimes } from "../../lib/aws/tenant-runtime.js";
+import { tenantRuntimesOf } from "../../lib/aws/tenant-runtime.js";
 import type { SyncerEnv } from "../../lib/config/env.js";
 import type { ErpCrashHook } from "../../lib/erp/crash-points.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
@@ -41,15 +41,11 @@ export interface SyncerExtras {
 export function syncerDeps(parts: HandlerParts<SyncerEnv>, extras: SyncerExtras = {}): SyncerDeps {
   const { env, aws, obs } = parts;
   const store = createStore({ doc: aws.doc, tableName: env.TABLE_NAME });
-  const runtimes = createTenantRuntimes({
-    doc: aws.doc,
-    tableName: env.TABLE_NAME,
-    tenants: store.tenants,
-    secrets: aws.secrets,
-    logger: obs.log,
-    ...(env.JOURNAL_ROOT ? { journalRoot: env.JOURNAL_ROOT } : {}),
-    ...(extras.erpCrash ? { erpCrash: extras.erpCrash } : {}),
-  });
+  const runtimes = tenantRuntimesOf(
+    parts,
+    store.tenants,
+    extras.erpCrash ? { erpCrash: extras.erpCrash } : {},
+  );
   return {
     obs,
     store,

@@ -81,3 +81,24 @@ export function createTenantRuntimes(deps: TenantRuntimeDeps): TenantRuntimes {
     },
   };
 }
+
+/** The runtimes of a handler's parts (its parsed env, AWS clients and logger), as every function builds them. */
+export function tenantRuntimesOf(
+  parts: {
+    env: { TABLE_NAME: string; JOURNAL_ROOT?: string | undefined };
+    aws: { doc: DynamoDBDocumentClient; secrets: SecretsManagerClient };
+    obs: { log: RampLogger };
+  },
+  tenants: Pick<Tenants, "get">,
+  extras: { erpCrash?: ErpCrashHook } = {},
+): TenantRuntimes {
+  return createTenantRuntimes({
+    doc: parts.aws.doc,
+    tableName: parts.env.TABLE_NAME,
+    tenants,
+    secrets: parts.aws.secrets,
+    logger: parts.obs.log,
+    ...(parts.env.JOURNAL_ROOT ? { journalRoot: parts.env.JOURNAL_ROOT } : {}),
+    ...extras,
+  });
+}
