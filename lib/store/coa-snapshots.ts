@@ -14,11 +14,12 @@ import { createHash, randomUUID } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { systemClock, ttlSeconds } from "./clock.js";
+import { systemClock } from "../runtime/time.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { coaChunkSk, coaGenerationPrefix, coaHeaderSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
 import { queryPrefix } from "./query-prefix.js";
+import { ttlSeconds } from "./ttl.js";
 
 /** Well under the 400 KB item limit, leaving room for keys and attribute names. */
 export const COA_CHUNK_BYTES = 350_000;

@@ -26,8 +26,6 @@ export function createStore(deps: StoreDeps) {
 }
 export type Store = ReturnType<typeof createStore>;
 
-export type { Clock } from "./clock.js";
-export { systemClock } from "./clock.js";
 export { fingerprintOf } from "./fingerprint.js";
 export type {
   AttachResult,

@@ -13,8 +13,8 @@ import {
   PutCommand,
   QueryCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { type Clock, systemClock } from "../runtime/time.js";
 import type { Kind } from "../sync/kinds.js";
-import { type Clock, systemClock } from "./clock.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { ledgerSk, tenantPk } from "./keys.js";
 import {

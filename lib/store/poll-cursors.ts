@@ -7,8 +7,8 @@
  */
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
+import { systemClock } from "../runtime/time.js";
 import type { Kind } from "../sync/kinds.js";
-import { systemClock } from "./clock.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { cursorSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";

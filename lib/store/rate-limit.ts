@@ -13,15 +13,7 @@
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import {
-  type AcquireOptions,
-  type Clock,
-  type RateLimiter,
-  RateLimitWaitError,
-  realSleep,
-  type Sleep,
-  systemClock,
-} from "../ramp/ports.js";
+import { type AcquireOptions, type RateLimiter, RateLimitWaitError } from "../ramp/ports.js";
 import {
   isStaleSlot,
   type RateWindowConfig,
@@ -31,6 +23,7 @@ import {
   slotOf,
   slotStartMs,
 } from "../ramp/rate-window.js";
+import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../runtime/time.js";
 
 export const RATE_LIMIT_SK = "RATELIMIT#RAMP";
 
@@ -54,7 +47,7 @@ const SLOT_PREFIX = "s";
 export function createDynamoRateLimiter(deps: DynamoRateLimiterDeps): DynamoRateLimiter {
   const cfg = rateWindowConfig(deps.limits);
   const clock = deps.clock ?? systemClock;
-  const sleep = deps.sleep ?? realSleep;
+  const sleep = deps.sleep ?? timerSleep;
   const random = deps.random ?? Math.random;
   const key = { PK: `TENANT#${deps.tenantId}`, SK: RATE_LIMIT_SK };
   // Up to this many ms of jitter added to each wake-up.

@@ -28,7 +28,7 @@
 import { randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { systemClock } from "./clock.js";
+import { systemClock } from "../runtime/time.js";
 import { conditionalFailuresOf, isConditionalCheckFailed } from "./conditional.js";
 import { INTENT_SK_PREFIX, intentChunkPrefix, intentChunkSk, intentSk, tenantPk } from "./keys.js";
 import { putLedgerItem, readLedgerItem, revCondition, type StoreDeps } from "./ledger.js";

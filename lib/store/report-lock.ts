@@ -5,10 +5,11 @@
  * while `now < leaseUntil`; an expired lock is taken over by the next acquirer.
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { systemClock, ttlSeconds } from "./clock.js";
+import { systemClock } from "../runtime/time.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { reportLockSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
+import { ttlSeconds } from "./ttl.js";
 
 export interface ReportLockKey {
   tenantId: string;

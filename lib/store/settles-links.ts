@@ -8,7 +8,7 @@
  */
 import { BatchGetCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { systemClock } from "./clock.js";
+import { systemClock } from "../runtime/time.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { settlesSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";

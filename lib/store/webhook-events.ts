@@ -7,10 +7,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { systemClock, ttlSeconds } from "./clock.js";
+import { systemClock } from "../runtime/time.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { eventSeenSk, PARKED_SK_PREFIX, parkedSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
+import { ttlSeconds } from "./ttl.js";
 
 /** How long an event id is remembered (Ramp retries deliveries for a few days). */
 export const EVENT_SEEN_TTL_MS = 7 * 24 * 3600_000;
