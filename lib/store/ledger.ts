@@ -6,15 +6,10 @@
  * back as typed outcomes, never as exceptions. Transitions themselves are the
  * pure functions in ledger-rules.ts.
  */
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type Clock, systemClock } from "../runtime/time.js";
 import type { Kind } from "../sync/kinds.js";
+import { batchGetAll } from "./batch-get.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { ledgerSk, tenantPk } from "./keys.js";
 import {
@@ -352,31 +347,13 @@ export function createLedger(deps: StoreDeps) {
 
   /** Which of these bills (Ramp ids) have their `bill` phase MARKED — the gate for reporting their payments. */
   async function markedBills(tenantId: string, billIds: readonly string[]): Promise<Set<string>> {
-    const marked = new Set<string>();
-    const unique = [...new Set(billIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => key(tenantId, "bill", id));
-      for (let round = 0; keys.length; round++) {
-        if (round > 10) throw new Error("markedBills: DynamoDB kept keys unprocessed");
-        const res = await doc.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [tableName]: {
-                Keys: keys,
-                ConsistentRead: true,
-                ProjectionExpression: "rampId, #state",
-                ExpressionAttributeNames: { "#state": "state" },
-              },
-            },
-          }),
-        );
-        for (const row of res.Responses?.[tableName] ?? []) {
-          if (row.state === "MARKED") marked.add(String(row.rampId));
-        }
-        keys = (res.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-        if (keys.length) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
-      }
-    }
-    return marked;
+    const rows = await batchGetAll({
+      doc,
+      tableName,
+      keys: billIds.map((id) => key(tenantId, "bill", id)),
+      projection: { expression: "rampId, #state", names: { "#state": "state" } },
+      what: "markedBills",
+    });
+    return new Set(rows.filter((row) => row.state === "MARKED").map((row) => String(row.rampId)));
   }
 }
