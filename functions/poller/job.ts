@@ -47,7 +47,6 @@ async function runOne(rt: PollerRuntime, job: PollJob, context: Context): Promis
     {
       ramp: rt.rampClientFor(tenant),
       store: rt.store,
-      readLedgerMany: rt.readLedgerMany,
       sendWork: rt.sendWork,
       sendJob: (next) => rt.sendPollJobs([{ id: `${next.tenantId}-c`, body: JSON.stringify(next) }]),
       emitBacklog: rt.emitBacklog,

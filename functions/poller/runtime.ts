@@ -17,7 +17,6 @@ import type { RampLogger } from "../../lib/ramp/ports.js";
 import { createLogger, createMetrics, rampLoggerOf } from "../../lib/runtime/observability.js";
 import { createDocumentClient } from "../../lib/store/dynamo.js";
 import { createStore } from "../../lib/store/index.js";
-import { createLedgerBatchReader } from "../../lib/store/ledger-batch-read.js";
 
 export const pollerEnv = envOnce(PollerRuntimeEnvSchema);
 
@@ -36,7 +35,6 @@ export function createPollerRuntime(functionName: string) {
     secrets: new SecretsManagerClient({ region: env.AWS_REGION }),
     logger,
   });
-  const readLedgerMany = createLedgerBatchReader({ doc, tableName });
 
   const send = (queueUrl: string) => async (messages: OutgoingMessage[]) => {
     await sendAllOrThrow(sqs, queueUrl, messages);
@@ -46,7 +44,6 @@ export function createPollerRuntime(functionName: string) {
     env,
     store,
     sqs,
-    readLedgerMany,
     logger,
     metrics,
     /** Entries SQS refused for their content come back (the job routes them); anything else throws. */

@@ -36,6 +36,7 @@ export type {
   StoreDeps,
 } from "./ledger.js";
 export type { LedgerBucket, LedgerItem, LedgerState } from "./ledger-item.js";
+export { ledgerKeyOf } from "./ledger-item.js";
 export type { CloseDisposition, FailureInput, SkipReason } from "./ledger-rules.js";
 export { isReportableFailure } from "./ledger-rules.js";
 export type { PollCursor } from "./poll-cursors.js";

@@ -18,6 +18,7 @@ import {
   type LedgerItem,
   ledgerGsi1Pk,
   ledgerGsi1Prefix,
+  ledgerKeyOf,
   toLedgerRecord,
 } from "./ledger-item.js";
 import {
@@ -177,6 +178,25 @@ export function createLedger(deps: StoreDeps) {
 
   return {
     get,
+
+    /**
+     * The rows of many objects at once (a page of listed objects): one
+     * BatchGetItem per 100 keys instead of a GetItem each, strongly consistent
+     * like `get` so a row a worker just claimed is seen. Keyed by ledgerKeyOf
+     * (`<kind>#<rampId>`); objects with no row are absent from the map.
+     */
+    async getMany(
+      tenantId: string,
+      keys: ReadonlyArray<{ kind: Kind; rampId: string }>,
+    ): Promise<Map<string, LedgerItem>> {
+      const rows = await batchGetAll({
+        doc,
+        tableName,
+        keys: keys.map((k) => key(tenantId, k.kind, k.rampId)),
+        what: "ledger rows",
+      });
+      return new Map(rows.map(fromLedgerRecord).map((item) => [ledgerKeyOf(item), item]));
+    },
 
     async claim(input: Omit<ClaimInput, "now">): Promise<ClaimResult> {
       // Most claims are of objects never seen: try the create first and read only if the row exists.

@@ -1,11 +1,14 @@
 /**
  * batchGetAll over DynamoDB Local: more keys than one call takes, rows that
  * are missing, a projection, and a table that hands keys back unprocessed
- * once (a wrapper around the real client, since DynamoDB Local never does).
+ * once (a wrapper around the real client, since DynamoDB Local never does);
+ * and the ledger's getMany, which reads a poll page's rows with it.
  */
 import { BatchGetCommand, BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { batchGetAll, type Key } from "../../lib/store/batch-get.js";
+import { createLedger } from "../../lib/store/ledger.js";
+import { ledgerKeyOf } from "../../lib/store/ledger-item.js";
 import { freshTable } from "../support/dynamo-client.js";
 
 let deps: Awaited<ReturnType<typeof freshTable>>;
@@ -78,5 +81,35 @@ describe("batchGetAll (DynamoDB Local)", () => {
     expect(rows.map((r) => r.n).sort((a, b) => Number(a) - Number(b))).toEqual(
       Array.from({ length: 60 }, (_, n) => n),
     );
+  });
+});
+
+describe("ledger getMany (DynamoDB Local)", () => {
+  it("returns the rows of a page of objects by <kind>#<rampId>, the missing ones absent", async () => {
+    const ledger = createLedger({ doc: deps.doc, tableName: deps.tableName });
+    const claimed = Array.from({ length: 120 }, (_, n) => `t${n}`);
+    for (const rampId of claimed) {
+      await ledger.claim({
+        tenantId: "t-many",
+        kind: "transaction",
+        rampId,
+        owner: "w",
+        leaseMs: 60_000,
+        fingerprint: "f",
+      });
+    }
+    await ledger.recordPosted("t-many", "transaction", "t3", "w", "erp-3");
+    const keys = [
+      ...claimed.map((rampId) => ({ kind: "transaction" as const, rampId })),
+      { kind: "bill" as const, rampId: "t3" },
+      { kind: "transaction" as const, rampId: "t3" },
+    ];
+    const rows = await ledger.getMany("t-many", keys);
+    expect(rows.size).toBe(120);
+    expect(rows.has(ledgerKeyOf({ kind: "bill", rampId: "t3" }))).toBe(false);
+    expect(rows.get("transaction#t3")).toMatchObject({ state: "POSTED", erpRef: "erp-3", rampId: "t3" });
+    expect(rows.get("transaction#t119")).toMatchObject({ state: "CLAIMED", kind: "transaction" });
+    // Another tenant's rows are not this tenant's.
+    expect((await ledger.getMany("t-other", keys)).size).toBe(0);
   });
 });
