@@ -6,11 +6,11 @@
  * back as typed outcomes, never as exceptions. Transitions themselves are the
  * pure functions in ledger-rules.ts.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type Clock, systemClock } from "../runtime/time.js";
 import type { Kind } from "../sync/kinds.js";
 import { batchGetAll } from "./batch-get.js";
-import { isConditionalCheckFailed } from "./conditional.js";
+import { putIf, unchangedSince } from "./conditional-write.js";
 import { ledgerSk, tenantPk } from "./keys.js";
 import {
   fromLedgerRecord,
@@ -112,27 +112,16 @@ export async function putLedgerItem(
   prev: LedgerItem | undefined,
   next: LedgerItem,
 ): Promise<boolean> {
-  try {
-    await deps.doc.send(
-      new PutCommand({ TableName: deps.tableName, Item: toLedgerRecord(next), ...revCondition(prev) }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return false;
-    throw err;
-  }
+  const put = await putIf(deps.doc, {
+    TableName: deps.tableName,
+    Item: toLedgerRecord(next),
+    ...revCondition(prev),
+  });
+  return put.ok;
 }
 
 /** The condition every ledger write carries: the row is still at the revision the transition was computed from. */
-export function revCondition(prev: LedgerItem | undefined) {
-  return prev
-    ? {
-        ConditionExpression: "#rev = :rev",
-        ExpressionAttributeNames: { "#rev": "rev" },
-        ExpressionAttributeValues: { ":rev": prev.rev },
-      }
-    : { ConditionExpression: "attribute_not_exists(PK)" };
-}
+export const revCondition = (prev: LedgerItem | undefined) => unchangedSince("rev", prev?.rev);
 
 export function createLedger(deps: StoreDeps) {
   const clock = deps.clock ?? systemClock;
@@ -145,6 +134,9 @@ export function createLedger(deps: StoreDeps) {
   /**
    * Read → decide → conditional write, again on a lost race: `decide` sees the
    * row as it now is, so a race ends in the outcome the winner left behind.
+   * The read cannot be folded into the write's condition (conditional-write.ts):
+   * the rules compute the whole next row, GSI keys included, from the current
+   * one; the write is still conditional on the `rev` it was computed from.
    */
   async function transition<R>(
     tenantId: string,

@@ -26,10 +26,11 @@
  * repeated after a crash; the header is deleted last.
  */
 import { randomUUID } from "node:crypto";
-import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { systemClock } from "../runtime/time.js";
-import { conditionalFailuresOf, isConditionalCheckFailed } from "./conditional.js";
+import { conditionalFailuresOf } from "./conditional.js";
+import { updateIf } from "./conditional-write.js";
 import { INTENT_SK_PREFIX, intentChunkPrefix, intentChunkSk, intentSk, tenantPk } from "./keys.js";
 import { putLedgerItem, readLedgerItem, revCondition, type StoreDeps } from "./ledger.js";
 import { type LedgerItem, streamOf, toLedgerRecord } from "./ledger-item.js";
@@ -318,26 +319,20 @@ export function createReportIntents(deps: StoreDeps) {
       canonical,
     );
     if (header.state === "PREPARING") {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key,
-            UpdateExpression: "SET #state = :open, idempotencyKey = :key, outcomeCount = :n",
-            ConditionExpression: "#state = :preparing",
-            ExpressionAttributeNames: { "#state": "state" },
-            ExpressionAttributeValues: {
-              ":open": "OPEN",
-              ":preparing": "PREPARING",
-              ":key": idempotencyKey,
-              ":n": canonical.length,
-            },
-          }),
-        );
-      } catch (err) {
-        // Someone completed it first: from the same chunks, so with the same key.
-        if (!isConditionalCheckFailed(err)) throw err;
-      }
+      // Refused when someone completed it first: from the same chunks, so with the same key.
+      await updateIf(doc, {
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: "SET #state = :open, idempotencyKey = :key, outcomeCount = :n",
+        ConditionExpression: "#state = :preparing",
+        ExpressionAttributeNames: { "#state": "state" },
+        ExpressionAttributeValues: {
+          ":open": "OPEN",
+          ":preparing": "PREPARING",
+          ":key": idempotencyKey,
+          ":n": canonical.length,
+        },
+      });
     } else if (header.idempotencyKey !== idempotencyKey) {
       throw new Error(`intent ${header.reportId}: stored key does not match its content`);
     }

@@ -6,11 +6,11 @@
  * the bill) until the bill's payment is POSTED, and reports it with the
  * payment's ERP id.
  */
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { systemClock } from "../runtime/time.js";
 import { batchGetAll } from "./batch-get.js";
-import { isConditionalCheckFailed } from "./conditional.js";
+import { putIf } from "./conditional-write.js";
 import { settlesSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
 
@@ -40,26 +40,24 @@ export function createSettlesLinks(deps: StoreDeps) {
     ): Promise<{ conflicts: SettlesLink[] }> {
       const conflicts: SettlesLink[] = [];
       for (const transactionId of new Set(transactionIds)) {
-        try {
-          await doc.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: {
-                ...keyOf(tenantId, transactionId),
-                type: "settles",
-                transactionId,
-                billId,
-                createdAt: clock(),
-              },
-              ConditionExpression: "attribute_not_exists(PK) OR billId = :bill",
-              ExpressionAttributeValues: { ":bill": billId },
-            }),
-          );
-        } catch (err) {
-          if (!isConditionalCheckFailed(err)) throw err;
-          const existing = await this.get(tenantId, transactionId);
-          if (existing) conflicts.push(existing);
-        }
+        const put = await putIf(
+          doc,
+          {
+            TableName: tableName,
+            Item: {
+              ...keyOf(tenantId, transactionId),
+              type: "settles",
+              transactionId,
+              billId,
+              createdAt: clock(),
+            },
+            ConditionExpression: "attribute_not_exists(PK) OR billId = :bill",
+            ExpressionAttributeValues: { ":bill": billId },
+          },
+          // The link that is in the way comes back with the refusal: no second read.
+          { current: true },
+        );
+        if (!put.ok && put.current) conflicts.push(LinkSchema.parse(put.current));
       }
       return { conflicts };
     },
