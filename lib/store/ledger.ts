@@ -123,6 +123,37 @@ export async function putLedgerItem(
 /** The condition every ledger write carries: the row is still at the revision the transition was computed from. */
 export const revCondition = (prev: LedgerItem | undefined) => unchangedSince("rev", prev?.rev);
 
+/** What a transition does with the row as read: write `next` (and answer from what was written), or just answer. */
+export type Decide<R> = (
+  item: LedgerItem | undefined,
+) => { next: LedgerItem; result: (written: LedgerItem) => R } | { result: R };
+
+/**
+ * Read → decide → conditional write, again on a lost race: `decide` sees the
+ * row as it now is, so a race ends in the outcome the winner left behind.
+ * The read cannot be folded into the write's condition (conditional-write.ts):
+ * the rules compute the whole next row, GSI keys included, from the current
+ * one; the write is still conditional on the `rev` it was computed from.
+ * After `races.max` lost races, `races.exhausted` answers (by default: throw).
+ */
+export async function transitionLedgerItem<R>(
+  deps: StoreDeps,
+  tenantId: string,
+  kind: Kind,
+  rampId: string,
+  decide: Decide<R>,
+  races: { max: number; exhausted?: () => R } = { max: MAX_RACES },
+): Promise<R> {
+  for (let i = 0; i < races.max; i++) {
+    const current = await readLedgerItem(deps, tenantId, kind, rampId);
+    const d = decide(current);
+    if (!("next" in d)) return d.result;
+    if (await putLedgerItem(deps, current, d.next)) return d.result(d.next);
+  }
+  if (races.exhausted) return races.exhausted();
+  throw new Error(`ledger ${tenantId}/${kind}/${rampId}: lost ${races.max} races in a row`);
+}
+
 export function createLedger(deps: StoreDeps) {
   const clock = deps.clock ?? systemClock;
   const { doc, tableName } = deps;
@@ -131,29 +162,8 @@ export function createLedger(deps: StoreDeps) {
   const get = (tenantId: string, kind: Kind, rampId: string) => readLedgerItem(deps, tenantId, kind, rampId);
   const write = (prev: LedgerItem | undefined, next: LedgerItem) => putLedgerItem(deps, prev, next);
 
-  /**
-   * Read → decide → conditional write, again on a lost race: `decide` sees the
-   * row as it now is, so a race ends in the outcome the winner left behind.
-   * The read cannot be folded into the write's condition (conditional-write.ts):
-   * the rules compute the whole next row, GSI keys included, from the current
-   * one; the write is still conditional on the `rev` it was computed from.
-   */
-  async function transition<R>(
-    tenantId: string,
-    kind: Kind,
-    rampId: string,
-    decide: (
-      item: LedgerItem | undefined,
-    ) => { next: LedgerItem; result: (written: LedgerItem) => R } | { result: R },
-  ): Promise<R> {
-    for (let i = 0; i < MAX_RACES; i++) {
-      const current = await get(tenantId, kind, rampId);
-      const d = decide(current);
-      if (!("next" in d)) return d.result;
-      if (await write(current, d.next)) return d.result(d.next);
-    }
-    throw new Error(`ledger ${tenantId}/${kind}/${rampId}: lost ${MAX_RACES} races in a row`);
-  }
+  const transition = <R>(tenantId: string, kind: Kind, rampId: string, decide: Decide<R>) =>
+    transitionLedgerItem(deps, tenantId, kind, rampId, decide);
 
   function whileHolding(
     tenantId: string,
@@ -315,13 +325,20 @@ export function createLedger(deps: StoreDeps) {
      * attempt holds the row (it will close itself).
      */
     async adoptSyncedElsewhere(input: AdoptInput): Promise<"adopted" | "already" | "in-flight"> {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const prev = await readLedgerItem(deps, input.tenantId, input.kind, input.rampId);
-        const next = adopted(prev, input, clock());
-        if (!next) return prev?.state === "MARKED" ? "already" : "in-flight";
-        if (await putLedgerItem(deps, prev, next)) return "adopted";
-      }
-      return "in-flight";
+      type Adopted = "adopted" | "already" | "in-flight";
+      return transitionLedgerItem<Adopted>(
+        deps,
+        input.tenantId,
+        input.kind,
+        input.rampId,
+        (prev) => {
+          const next = adopted(prev, input, clock());
+          if (!next) return { result: prev?.state === "MARKED" ? "already" : "in-flight" };
+          return { next, result: () => "adopted" };
+        },
+        // Three lost races mean others are busy with the row: theirs is the outcome.
+        { max: 3, exhausted: () => "in-flight" },
+      );
     },
   };
 

@@ -32,7 +32,7 @@ import { systemClock } from "../runtime/time.js";
 import { conditionalFailuresOf } from "./conditional.js";
 import { updateIf } from "./conditional-write.js";
 import { INTENT_SK_PREFIX, intentChunkPrefix, intentChunkSk, intentSk, tenantPk } from "./keys.js";
-import { putLedgerItem, readLedgerItem, revCondition, type StoreDeps } from "./ledger.js";
+import { revCondition, type StoreDeps, transitionLedgerItem } from "./ledger.js";
 import { type LedgerItem, streamOf, toLedgerRecord } from "./ledger-item.js";
 import { type CloseDisposition, closed, isReportable, toReporting } from "./ledger-rules.js";
 import { queryPrefix } from "./query-prefix.js";
@@ -225,13 +225,21 @@ export function createReportIntents(deps: StoreDeps) {
             : o.result === "synced"
               ? "synced"
               : "failed";
-        for (;;) {
-          const item = await readLedgerItem(deps, intent.tenantId, o.kind, o.rampId);
-          if (item?.state !== "REPORTING" || item.reportId !== intent.reportId) {
-            summary.alreadyClosed++;
-            return;
-          }
-          if (await putLedgerItem(deps, item, closed(item, disposition, clock()))) break;
+        const closedNow = await transitionLedgerItem(
+          deps,
+          intent.tenantId,
+          o.kind,
+          o.rampId,
+          (item) =>
+            item?.state !== "REPORTING" || item.reportId !== intent.reportId
+              ? { result: false }
+              : { next: closed(item, disposition, clock()), result: () => true },
+          // Only the report lock's holder closes, so a lost race is rare; it retries until the row moves on.
+          { max: Number.POSITIVE_INFINITY },
+        );
+        if (!closedNow) {
+          summary.alreadyClosed++;
+          return;
         }
         if (disposition === "synced") summary.marked++;
         else if (disposition === "failed") summary.failedTold++;
