@@ -90,23 +90,18 @@ describe("poll job", () => {
   it("reads each page's ledger rows in one batched read, never one object at a time", async () => {
     const ledger = w.store.ledger;
     const batches: number[] = [];
-    let singleReads = 0;
-    const countingStore = {
-      ...w.store,
-      ledger: {
-        ...ledger,
-        getMany: (tenantId: string, keys: Parameters<typeof ledger.getMany>[1]) => {
-          batches.push(keys.length);
-          return ledger.getMany(tenantId, keys);
-        },
-        get: (...args: Parameters<typeof ledger.get>) => {
-          singleReads++;
-          return ledger.get(...args);
-        },
-      },
+    const singleReads: unknown[] = [];
+    const getMany: typeof ledger.getMany = (tenantId, keys) => {
+      batches.push(keys.length);
+      return ledger.getMany(tenantId, keys);
     };
+    const get: typeof ledger.get = (...args) => {
+      singleReads.push(args);
+      return ledger.get(...args);
+    };
+    const countingStore = { ...w.store, ledger: { ...ledger, getMany, get } };
     const result = await runPollJob(w.deps({ store: countingStore, pageSize: 7 }), w.tenant, first());
-    expect(singleReads).toBe(0);
+    expect(singleReads).toHaveLength(0);
     expect(batches).toHaveLength(result.pages);
     // Every listed object is looked up (payments also look at their bill's row).
     expect(batches.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(result.enqueued + result.skipped);
@@ -131,19 +126,16 @@ describe("poll job", () => {
     await claim(t1);
     await w.store.ledger.recordPosted("t-poll", "transaction", t1.rampId, "worker-1", "erp-1"); // posted
     await claim(t2);
-    await w.store.ledger.recordFailed("t-poll", "transaction", t2.rampId, "worker-1", {
-      category: "user_actionable",
-      message: "Closed period",
-      transientAttemptsBeforeReport: 3,
-      coolDownMs: 3_600_000,
-    }); // user-actionable, unchanged, cooling down: not due
+    const fail = (m: WorkMessage, category: "user_actionable" | "transient", message: string) =>
+      w.store.ledger.recordFailed("t-poll", "transaction", m.rampId, "worker-1", {
+        category,
+        message,
+        transientAttemptsBeforeReport: 3,
+        coolDownMs: 3_600_000,
+      });
+    await fail(t2, "user_actionable", "Closed period"); // user-actionable, unchanged, cooling down: not due
     await claim(t3);
-    await w.store.ledger.recordFailed("t-poll", "transaction", t3.rampId, "worker-1", {
-      category: "transient",
-      message: "ERP unavailable",
-      transientAttemptsBeforeReport: 3,
-      coolDownMs: 3_600_000,
-    }); // transient: retried on the next cycle
+    await fail(t3, "transient", "ERP unavailable"); // transient: retried on the next cycle
     await claim(t4, -1); // a lease that already expired: the worker died
     // Everything else the first poll sent is in flight too.
     const held = new Set([t0, t1, t2, t3, t4].map(keyOf));

@@ -14,6 +14,17 @@ beforeAll(async () => {
   deps = await freshTable("condwrite");
 });
 const key = (sk: string) => ({ PK: "TENANT#cw", SK: sk });
+/** The outcome of a refused write; `current` is the item as it stood, when there was one. */
+const refused = (current?: Record<string, unknown>) => ({
+  ok: false,
+  reason: "condition",
+  ...(current ? { current } : {}),
+});
+const ownedBy = (owner: string, values: Record<string, unknown> = {}) => ({
+  ConditionExpression: "#owner = :owner",
+  ExpressionAttributeNames: { "#owner": "owner" },
+  ExpressionAttributeValues: { ":owner": owner, ...values },
+});
 
 describe("conditional writes (DynamoDB Local)", () => {
   it("create-only: the first put wins, the second is refused with the winner's item", async () => {
@@ -25,11 +36,7 @@ describe("conditional writes (DynamoDB Local)", () => {
         { current: true },
       );
     expect(await create("w1")).toEqual({ ok: true, item: { ...key("A"), owner: "w1", rev: 0 } });
-    expect(await create("w2")).toEqual({
-      ok: false,
-      reason: "condition",
-      current: { ...key("A"), owner: "w1", rev: 0 },
-    });
+    expect(await create("w2")).toEqual(refused({ ...key("A"), owner: "w1", rev: 0 }));
   });
 
   it("two writers based on the same revision: exactly one wins", async () => {
@@ -70,29 +77,21 @@ describe("conditional writes (DynamoDB Local)", () => {
           TableName: tableName,
           Key: key("C"),
           UpdateExpression: "SET n = n + :one",
-          ConditionExpression: "#owner = :owner",
-          ExpressionAttributeNames: { "#owner": "owner" },
-          ExpressionAttributeValues: { ":one": 1, ":owner": owner },
+          ...ownedBy(owner, { ":one": 1 }),
         },
         { current: true },
       );
     expect(await renew("w1")).toEqual({ ok: true, item: { ...key("C"), owner: "w1", n: 2 } });
-    expect(await renew("w2")).toEqual({
-      ok: false,
-      reason: "condition",
-      current: { ...key("C"), owner: "w1", n: 2 },
-    });
+    expect(await renew("w2")).toEqual(refused({ ...key("C"), owner: "w1", n: 2 }));
     const release = (owner: string) =>
       deleteIf(doc, {
         TableName: tableName,
         Key: key("C"),
-        ConditionExpression: "#owner = :owner",
-        ExpressionAttributeNames: { "#owner": "owner" },
-        ExpressionAttributeValues: { ":owner": owner },
+        ...ownedBy(owner),
       });
-    expect(await release("w2")).toEqual({ ok: false, reason: "condition" });
+    expect(await release("w2")).toEqual(refused());
     expect(await release("w1")).toEqual({ ok: true, item: { ...key("C"), owner: "w1", n: 2 } });
     // Nothing left: a condition on an attribute fails on a missing item, and nothing comes back.
-    expect(await renew("w1")).toEqual({ ok: false, reason: "condition" });
+    expect(await renew("w1")).toEqual(refused());
   });
 });
