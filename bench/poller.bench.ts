@@ -17,7 +17,6 @@ import { createMemoryRateLimiter, createMemoryTokenStore, createRampClient } fro
 import { createTable } from "../lib/store/create-tables.js";
 import { createDocumentClient } from "../lib/store/dynamo.js";
 import { createStore } from "../lib/store/index.js";
-import { createLedgerBatchReader } from "../lib/store/ledger-batch-read.js";
 import { MAIN_TABLE } from "../lib/store/table.js";
 import type { Kind } from "../lib/sync/kinds.js";
 import { parseWorkMessage } from "../lib/sync/work-message.js";
@@ -105,7 +104,6 @@ export default async function bench() {
     const deps = {
       ramp: timedRamp,
       store,
-      readLedgerMany: createLedgerBatchReader({ doc, tableName: "bench" }),
       sendWork: async (_q: "work" | "priority", messages: { id: string; body: string }[]) => {
         sqsCalls += Math.ceil(messages.length / 10);
         sent.push(...messages.map((m) => m.body));

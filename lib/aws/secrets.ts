@@ -8,9 +8,9 @@
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { z } from "zod";
-import type { Clock, CredentialsProvider, RampCredentials } from "../ramp/ports.js";
-import { systemClock } from "../ramp/ports.js";
+import type { CredentialsProvider, RampCredentials } from "../ramp/ports.js";
 import { registerSecret, registerSecretsIn } from "../runtime/redact.js";
+import { type Clock, systemClock } from "../runtime/time.js";
 
 export class SecretFormatError extends Error {
   override name = "SecretFormatError";

@@ -16,6 +16,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { type Sleep, sleep as timerSleep } from "../runtime/time.js";
 
 /** SQS's limits (a standard queue's default maximum message size; also the batch total). */
 export const SQS_MAX_BATCH_ENTRIES = 10;
@@ -49,10 +50,8 @@ export interface SendBatchOptions {
   maxBatchBytes?: number;
   /** SendMessageBatch calls in flight at once (default 4; a standard queue does not keep order anyway). */
   concurrency?: number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
 }
-
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Bytes SQS counts for an entry: the body (we send no message attributes). */
 export const entryBytes = (m: OutgoingMessage) => Buffer.byteLength(m.body, "utf8");
@@ -107,7 +106,7 @@ export async function sendMessageBatch(
     ids.add(m.id);
   }
   const maxAttempts = opts.maxAttempts ?? 3;
-  const sleep = opts.sleep ?? realSleep;
+  const sleep = opts.sleep ?? timerSleep;
   const { chunks, oversized } = chunkForBatch(messages, opts.maxBatchBytes);
   const result: BatchSendResult = {
     sent: [],

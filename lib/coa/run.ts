@@ -10,6 +10,7 @@ import type { TenantConfig } from "../config/tenant.js";
 import type { ErpPort } from "../erp/port.js";
 import type { RampClient } from "../ramp/client.js";
 import type { RampLogger } from "../ramp/ports.js";
+import { type Sleep, sleep as timerSleep } from "../runtime/time.js";
 import type { Tenants } from "../store/tenants.js";
 import { type CoaPushResult, pushCoa, type SnapshotStore } from "./push.js";
 
@@ -91,7 +92,7 @@ export interface ScheduledRunOptions {
   /** Spread the tenants' start times over this window. */
   windowMs: number;
   random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
   /** Stop starting new tenants (and stop the current one cleanly) when this says so. */
   shouldStop?: () => boolean;
 }
@@ -117,7 +118,7 @@ export async function pushEnabledTenants(
     for (const bad of page.invalid) out.failed.push({ tenantId: bad.tenantId, error: bad.error });
     cursor = page.cursor;
   } while (cursor);
-  const sleep = opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const sleep = opts.sleep ?? timerSleep;
   let elapsed = 0;
   for (const { tenantId, offsetMs } of staggerOffsets(ids, opts.windowMs, opts.random)) {
     if (opts.shouldStop?.()) {

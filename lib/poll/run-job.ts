@@ -20,8 +20,7 @@ import type { RampBill } from "../ramp/model.js";
 import { type RampLogger, silentLogger } from "../ramp/ports.js";
 import { fetchReadyPage, type ReadyObject } from "../ramp/resume.js";
 import type { Store } from "../store/index.js";
-import type { LedgerBatchReader } from "../store/ledger-batch-read.js";
-import type { LedgerItem } from "../store/ledger-item.js";
+import { type LedgerItem, ledgerKeyOf } from "../store/ledger-item.js";
 import { settlingTransactionIds } from "../sync/bill-phases.js";
 import { failureMessage } from "../sync/failure.js";
 import type { Kind } from "../sync/kinds.js";
@@ -36,7 +35,6 @@ import {
   candidateFingerprint,
   candidatesOf,
   invalidCandidate,
-  ledgerKeyOf,
   selectWork,
   workMessageOf,
 } from "./work.js";
@@ -61,10 +59,6 @@ export interface PollJobDeps {
   /** Stop and continue in a new invocation when less than this is left. */
   reserveMs: number;
   pageSize?: number;
-  /** Reads a page's ledger rows in one go (ledger-reads.ts); without it, one read per object, 16 at a time. */
-  readLedgerMany?: LedgerBatchReader;
-  /** Parallel ledger reads per page when there is no batch reader (default 16). */
-  ledgerConcurrency?: number;
   /**
    * Counts objects the walk could not read (by kind): `routed` got a message so the
    * syncer records their failure; `unroutable` had no id and were only logged.
@@ -372,17 +366,8 @@ async function readLedger(
     if (c.kind === "bill_payment")
       keys.set(ledgerKeyOf({ kind: "bill", rampId: c.rampId }), { kind: "bill", rampId: c.rampId });
   }
-  if (deps.readLedgerMany) return deps.readLedgerMany(tenantId, [...keys.values()]);
-  const out = new Map<string, LedgerItem | undefined>();
-  const queue = [...keys.entries()];
-  const worker = async () => {
-    for (let e = queue.shift(); e; e = queue.shift()) {
-      const [k, c] = e;
-      out.set(k, await deps.store.ledger.get(tenantId, c.kind, c.rampId));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(deps.ledgerConcurrency ?? 16, queue.length) }, worker));
-  return out;
+  // One batched read per page: a 100-object page costs one round trip, not a hundred.
+  return deps.store.ledger.getMany(tenantId, [...keys.values()]);
 }
 
 /** Every kind the walk covered appears in the metric, with 0 when nothing is ready (so alarms see the drop). */

@@ -6,7 +6,7 @@ import type { InvalidObject } from "../ramp/invalid.js";
 import type { RampBill } from "../ramp/model.js";
 import type { ReadyObject, ReadySource } from "../ramp/resume.js";
 import { fingerprintOf } from "../store/fingerprint.js";
-import type { LedgerItem } from "../store/ledger-item.js";
+import { type LedgerItem, ledgerKeyOf } from "../store/ledger-item.js";
 import { canAttach, decideClaim, type SkipReason } from "../store/ledger-rules.js";
 import { billPhases } from "../sync/bill-phases.js";
 import type { Kind } from "../sync/kinds.js";
@@ -99,8 +99,6 @@ export function ledgerVerdict(
   if (opts.button && canAttach(item)) return { enqueue: true };
   return { enqueue: false, reason: d.reason };
 }
-
-export const ledgerKeyOf = (c: Pick<Candidate, "kind" | "rampId">) => `${c.kind}#${c.rampId}`;
 
 export interface Selection {
   enqueue: Candidate[];

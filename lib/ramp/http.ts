@@ -7,16 +7,13 @@
  */
 import type { z } from "zod";
 import { registerSecret } from "../runtime/redact.js";
+import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../runtime/time.js";
 import { RampApiError, RampResponseError, RampTransportError, rampApiErrorFrom } from "./errors.js";
 import {
-  type Clock,
   type CredentialsProvider,
   type RampLogger,
   type RateLimiter,
-  realSleep,
-  type Sleep,
   silentLogger,
-  systemClock,
   type TokenStore,
 } from "./ports.js";
 import { RAMP_RATE_DEFAULTS } from "./rate-window.js";
@@ -100,7 +97,7 @@ export interface PageOf<T> {
 export function createRampHttp(deps: RampHttpDeps): RampHttp {
   const fetchImpl = deps.fetch ?? globalThis.fetch;
   const clock = deps.clock ?? systemClock;
-  const sleep = deps.sleep ?? realSleep;
+  const sleep = deps.sleep ?? timerSleep;
   const random = deps.random ?? Math.random;
   const log = deps.logger ?? silentLogger;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };

@@ -3,15 +3,13 @@
  * DynamoDB ones, for unit tests and single-process tools (never for Lambdas:
  * they would not share the limit).
  */
+
+import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../runtime/time.js";
 import {
   type AcquireOptions,
   type CachedToken,
-  type Clock,
   type RateLimiter,
   RateLimitWaitError,
-  realSleep,
-  type Sleep,
-  systemClock,
   type TokenStore,
 } from "./ports.js";
 import { type RateWindowInput, rateWindowConfig, slotCapacity, slotOf, slotStartMs } from "./rate-window.js";
@@ -39,7 +37,7 @@ export function createMemoryRateLimiter(
 ): MemoryRateLimiter {
   const cfg = rateWindowConfig(options);
   const clock = options.clock ?? systemClock;
-  const sleep = options.sleep ?? realSleep;
+  const sleep = options.sleep ?? timerSleep;
   const counts = new Map<number, number>();
   let blockedUntil = 0;
   let granted = 0;

@@ -14,11 +14,12 @@ import { createHash, randomUUID } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { systemClock, ttlSeconds } from "./clock.js";
-import { isConditionalCheckFailed } from "./conditional.js";
+import { systemClock } from "../runtime/time.js";
+import { putIf, unchangedSince } from "./conditional-write.js";
 import { coaChunkSk, coaGenerationPrefix, coaHeaderSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
 import { queryPrefix } from "./query-prefix.js";
+import { ttlSeconds } from "./ttl.js";
 
 /** Well under the 400 KB item limit, leaving room for keys and attribute names. */
 export const COA_CHUNK_BYTES = 350_000;
@@ -99,35 +100,25 @@ export function createCoaSnapshots(deps: StoreDeps) {
           }),
         );
       }
+      // This read stays: the old generation's chunks are deleted below, so which
+      // generation is replaced must be known before the switch, not after it.
       const previous = await readHeader(tenantId, scope);
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              PK: tenantPk(tenantId),
-              SK: coaHeaderSk(scope),
-              type: "coa",
-              generation,
-              chunkCount,
-              bytes: zipped.length,
-              sha256: createHash("sha256").update(zipped).digest("hex"),
-              updatedAt: now,
-            },
-            // Two concurrent pushes: the header only moves from the generation we read.
-            ...(previous
-              ? {
-                  ConditionExpression: "generation = :g",
-                  ExpressionAttributeValues: { ":g": previous.generation },
-                }
-              : { ConditionExpression: "attribute_not_exists(PK)" }),
-          }),
-        );
-      } catch (err) {
-        if (isConditionalCheckFailed(err))
-          throw new Error(`CoA snapshot ${tenantId}/${scope} changed concurrently`);
-        throw err;
-      }
+      const switched = await putIf(doc, {
+        TableName: tableName,
+        Item: {
+          PK: tenantPk(tenantId),
+          SK: coaHeaderSk(scope),
+          type: "coa",
+          generation,
+          chunkCount,
+          bytes: zipped.length,
+          sha256: createHash("sha256").update(zipped).digest("hex"),
+          updatedAt: now,
+        },
+        // Two concurrent pushes: the header only moves from the generation we read.
+        ...unchangedSince("generation", previous?.generation),
+      });
+      if (!switched.ok) throw new Error(`CoA snapshot ${tenantId}/${scope} changed concurrently`);
       // The new generation is live: remove its TTL so it never expires, then drop the old generation.
       for (const row of await chunksOf(tenantId, scope, generation)) {
         await doc.send(

@@ -26,8 +26,6 @@ export function createStore(deps: StoreDeps) {
 }
 export type Store = ReturnType<typeof createStore>;
 
-export type { Clock } from "./clock.js";
-export { systemClock } from "./clock.js";
 export { fingerprintOf } from "./fingerprint.js";
 export type {
   AttachResult,
@@ -38,6 +36,7 @@ export type {
   StoreDeps,
 } from "./ledger.js";
 export type { LedgerBucket, LedgerItem, LedgerState } from "./ledger-item.js";
+export { ledgerKeyOf } from "./ledger-item.js";
 export type { CloseDisposition, FailureInput, SkipReason } from "./ledger-rules.js";
 export { isReportableFailure } from "./ledger-rules.js";
 export type { PollCursor } from "./poll-cursors.js";

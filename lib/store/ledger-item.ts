@@ -22,6 +22,12 @@ import { z } from "zod";
 import { ERROR_CATEGORIES, KINDS, type Kind, SYNC_TYPE_BY_KIND } from "../sync/kinds.js";
 import { LEDGER_SK_PREFIX, ledgerSk, tenantPk } from "./keys.js";
 
+/**
+ * A row's identity within one tenant, `<kind>#<rampId>`: how a page's rows are
+ * keyed in memory (ledger getMany, the poller's selection). Not a table key.
+ */
+export const ledgerKeyOf = (k: { kind: Kind; rampId: string }) => `${k.kind}#${k.rampId}`;
+
 export const LEDGER_STATES = ["CLAIMED", "POSTED", "REPORTING", "MARKED", "FAILED"] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
 

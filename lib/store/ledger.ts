@@ -6,16 +6,11 @@
  * back as typed outcomes, never as exceptions. Transitions themselves are the
  * pure functions in ledger-rules.ts.
  */
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type Clock, systemClock } from "../runtime/time.js";
 import type { Kind } from "../sync/kinds.js";
-import { type Clock, systemClock } from "./clock.js";
-import { isConditionalCheckFailed } from "./conditional.js";
+import { batchGetAll } from "./batch-get.js";
+import { putIf, unchangedSince } from "./conditional-write.js";
 import { ledgerSk, tenantPk } from "./keys.js";
 import {
   fromLedgerRecord,
@@ -23,6 +18,7 @@ import {
   type LedgerItem,
   ledgerGsi1Pk,
   ledgerGsi1Prefix,
+  ledgerKeyOf,
   toLedgerRecord,
 } from "./ledger-item.js";
 import {
@@ -116,26 +112,46 @@ export async function putLedgerItem(
   prev: LedgerItem | undefined,
   next: LedgerItem,
 ): Promise<boolean> {
-  try {
-    await deps.doc.send(
-      new PutCommand({ TableName: deps.tableName, Item: toLedgerRecord(next), ...revCondition(prev) }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return false;
-    throw err;
-  }
+  const put = await putIf(deps.doc, {
+    TableName: deps.tableName,
+    Item: toLedgerRecord(next),
+    ...revCondition(prev),
+  });
+  return put.ok;
 }
 
 /** The condition every ledger write carries: the row is still at the revision the transition was computed from. */
-export function revCondition(prev: LedgerItem | undefined) {
-  return prev
-    ? {
-        ConditionExpression: "#rev = :rev",
-        ExpressionAttributeNames: { "#rev": "rev" },
-        ExpressionAttributeValues: { ":rev": prev.rev },
-      }
-    : { ConditionExpression: "attribute_not_exists(PK)" };
+export const revCondition = (prev: LedgerItem | undefined) => unchangedSince("rev", prev?.rev);
+
+/** What a transition does with the row as read: write `next` (and answer from what was written), or just answer. */
+export type Decide<R> = (
+  item: LedgerItem | undefined,
+) => { next: LedgerItem; result: (written: LedgerItem) => R } | { result: R };
+
+/**
+ * Read → decide → conditional write, again on a lost race: `decide` sees the
+ * row as it now is, so a race ends in the outcome the winner left behind.
+ * The read cannot be folded into the write's condition (conditional-write.ts):
+ * the rules compute the whole next row, GSI keys included, from the current
+ * one; the write is still conditional on the `rev` it was computed from.
+ * After `races.max` lost races, `races.exhausted` answers (by default: throw).
+ */
+export async function transitionLedgerItem<R>(
+  deps: StoreDeps,
+  tenantId: string,
+  kind: Kind,
+  rampId: string,
+  decide: Decide<R>,
+  races: { max: number; exhausted?: () => R } = { max: MAX_RACES },
+): Promise<R> {
+  for (let i = 0; i < races.max; i++) {
+    const current = await readLedgerItem(deps, tenantId, kind, rampId);
+    const d = decide(current);
+    if (!("next" in d)) return d.result;
+    if (await putLedgerItem(deps, current, d.next)) return d.result(d.next);
+  }
+  if (races.exhausted) return races.exhausted();
+  throw new Error(`ledger ${tenantId}/${kind}/${rampId}: lost ${races.max} races in a row`);
 }
 
 export function createLedger(deps: StoreDeps) {
@@ -146,26 +162,8 @@ export function createLedger(deps: StoreDeps) {
   const get = (tenantId: string, kind: Kind, rampId: string) => readLedgerItem(deps, tenantId, kind, rampId);
   const write = (prev: LedgerItem | undefined, next: LedgerItem) => putLedgerItem(deps, prev, next);
 
-  /**
-   * Read → decide → conditional write, again on a lost race: `decide` sees the
-   * row as it now is, so a race ends in the outcome the winner left behind.
-   */
-  async function transition<R>(
-    tenantId: string,
-    kind: Kind,
-    rampId: string,
-    decide: (
-      item: LedgerItem | undefined,
-    ) => { next: LedgerItem; result: (written: LedgerItem) => R } | { result: R },
-  ): Promise<R> {
-    for (let i = 0; i < MAX_RACES; i++) {
-      const current = await get(tenantId, kind, rampId);
-      const d = decide(current);
-      if (!("next" in d)) return d.result;
-      if (await write(current, d.next)) return d.result(d.next);
-    }
-    throw new Error(`ledger ${tenantId}/${kind}/${rampId}: lost ${MAX_RACES} races in a row`);
-  }
+  const transition = <R>(tenantId: string, kind: Kind, rampId: string, decide: Decide<R>) =>
+    transitionLedgerItem(deps, tenantId, kind, rampId, decide);
 
   function whileHolding(
     tenantId: string,
@@ -182,6 +180,25 @@ export function createLedger(deps: StoreDeps) {
 
   return {
     get,
+
+    /**
+     * The rows of many objects at once (a page of listed objects): one
+     * BatchGetItem per 100 keys instead of a GetItem each, strongly consistent
+     * like `get` so a row a worker just claimed is seen. Keyed by ledgerKeyOf
+     * (`<kind>#<rampId>`); objects with no row are absent from the map.
+     */
+    async getMany(
+      tenantId: string,
+      keys: ReadonlyArray<{ kind: Kind; rampId: string }>,
+    ): Promise<Map<string, LedgerItem>> {
+      const rows = await batchGetAll({
+        doc,
+        tableName,
+        keys: keys.map((k) => key(tenantId, k.kind, k.rampId)),
+        what: "ledger rows",
+      });
+      return new Map(rows.map(fromLedgerRecord).map((item) => [ledgerKeyOf(item), item]));
+    },
 
     async claim(input: Omit<ClaimInput, "now">): Promise<ClaimResult> {
       // Most claims are of objects never seen: try the create first and read only if the row exists.
@@ -308,13 +325,20 @@ export function createLedger(deps: StoreDeps) {
      * attempt holds the row (it will close itself).
      */
     async adoptSyncedElsewhere(input: AdoptInput): Promise<"adopted" | "already" | "in-flight"> {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const prev = await readLedgerItem(deps, input.tenantId, input.kind, input.rampId);
-        const next = adopted(prev, input, clock());
-        if (!next) return prev?.state === "MARKED" ? "already" : "in-flight";
-        if (await putLedgerItem(deps, prev, next)) return "adopted";
-      }
-      return "in-flight";
+      type Adopted = "adopted" | "already" | "in-flight";
+      return transitionLedgerItem<Adopted>(
+        deps,
+        input.tenantId,
+        input.kind,
+        input.rampId,
+        (prev) => {
+          const next = adopted(prev, input, clock());
+          if (!next) return { result: prev?.state === "MARKED" ? "already" : "in-flight" };
+          return { next, result: () => "adopted" };
+        },
+        // Three lost races mean others are busy with the row: theirs is the outcome.
+        { max: 3, exhausted: () => "in-flight" },
+      );
     },
   };
 
@@ -352,31 +376,13 @@ export function createLedger(deps: StoreDeps) {
 
   /** Which of these bills (Ramp ids) have their `bill` phase MARKED — the gate for reporting their payments. */
   async function markedBills(tenantId: string, billIds: readonly string[]): Promise<Set<string>> {
-    const marked = new Set<string>();
-    const unique = [...new Set(billIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => key(tenantId, "bill", id));
-      for (let round = 0; keys.length; round++) {
-        if (round > 10) throw new Error("markedBills: DynamoDB kept keys unprocessed");
-        const res = await doc.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [tableName]: {
-                Keys: keys,
-                ConsistentRead: true,
-                ProjectionExpression: "rampId, #state",
-                ExpressionAttributeNames: { "#state": "state" },
-              },
-            },
-          }),
-        );
-        for (const row of res.Responses?.[tableName] ?? []) {
-          if (row.state === "MARKED") marked.add(String(row.rampId));
-        }
-        keys = (res.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-        if (keys.length) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
-      }
-    }
-    return marked;
+    const rows = await batchGetAll({
+      doc,
+      tableName,
+      keys: billIds.map((id) => key(tenantId, "bill", id)),
+      projection: { expression: "rampId, #state", names: { "#state": "state" } },
+      what: "markedBills",
+    });
+    return new Set(rows.filter((row) => row.state === "MARKED").map((row) => String(row.rampId)));
   }
 }

@@ -5,11 +5,11 @@
  * starting over. Writes are conditional on `rev` so two overlapping polls of
  * one listing cannot interleave pages.
  */
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
+import { systemClock } from "../runtime/time.js";
 import type { Kind } from "../sync/kinds.js";
-import { systemClock } from "./clock.js";
-import { isConditionalCheckFailed } from "./conditional.js";
+import { putIf, unchangedSince } from "./conditional-write.js";
 import { cursorSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
 
@@ -59,25 +59,12 @@ export function createPollCursors(deps: StoreDeps) {
       value: Pick<PollCursor, "next" | "windowStart" | "startedAt" | "lastCompletedAt">,
     ): Promise<PollCursor | false> {
       const next: PollCursor = { ...value, updatedAt: clock(), rev: basedOn ? basedOn.rev + 1 : 0 };
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...keyOf(k), type: "cursor", ...k, ...next },
-            ...(basedOn
-              ? {
-                  ConditionExpression: "#rev = :rev",
-                  ExpressionAttributeNames: { "#rev": "rev" },
-                  ExpressionAttributeValues: { ":rev": basedOn.rev },
-                }
-              : { ConditionExpression: "attribute_not_exists(PK)" }),
-          }),
-        );
-        return next;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
+      const put = await putIf(doc, {
+        TableName: tableName,
+        Item: { ...keyOf(k), type: "cursor", ...k, ...next },
+        ...unchangedSince("rev", basedOn?.rev),
+      });
+      return put.ok ? next : false;
     },
   };
 }

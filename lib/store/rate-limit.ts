@@ -9,19 +9,12 @@
  * A grant is one GetItem (consistent) and one conditional UpdateItem that
  * increments the current slot only while it is below the capacity computed from
  * the other slots and no lockout is in force; losing a race just means reading
- * again. No locks, no leases: a crashed Lambda cannot wedge the tenant.
+ * again. The read stays (it is not folded into the condition as in
+ * conditional-write.ts): the capacity and the stale slots to prune are computed
+ * from the other slots' counts, and how long to wait comes from what was read. No locks, no leases: a crashed Lambda cannot wedge the tenant.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import {
-  type AcquireOptions,
-  type Clock,
-  type RateLimiter,
-  RateLimitWaitError,
-  realSleep,
-  type Sleep,
-  systemClock,
-} from "../ramp/ports.js";
+import { type AcquireOptions, type RateLimiter, RateLimitWaitError } from "../ramp/ports.js";
 import {
   isStaleSlot,
   type RateWindowConfig,
@@ -31,6 +24,8 @@ import {
   slotOf,
   slotStartMs,
 } from "../ramp/rate-window.js";
+import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../runtime/time.js";
+import { updateIf } from "./conditional-write.js";
 
 export const RATE_LIMIT_SK = "RATELIMIT#RAMP";
 
@@ -54,7 +49,7 @@ const SLOT_PREFIX = "s";
 export function createDynamoRateLimiter(deps: DynamoRateLimiterDeps): DynamoRateLimiter {
   const cfg = rateWindowConfig(deps.limits);
   const clock = deps.clock ?? systemClock;
-  const sleep = deps.sleep ?? realSleep;
+  const sleep = deps.sleep ?? timerSleep;
   const random = deps.random ?? Math.random;
   const key = { PK: `TENANT#${deps.tenantId}`, SK: RATE_LIMIT_SK };
   // Up to this many ms of jitter added to each wake-up.
@@ -98,26 +93,19 @@ export function createDynamoRateLimiter(deps: DynamoRateLimiterDeps): DynamoRate
         removals.push(`slots.${alias}`);
       }
     }
-    try {
-      await deps.doc.send(
-        new UpdateCommand({
-          TableName: deps.tableName,
-          Key: key,
-          UpdateExpression:
-            "SET slots.#cur = if_not_exists(slots.#cur, :zero) + :one" +
-            (removals.length ? ` REMOVE ${removals.join(", ")}` : ""),
-          ConditionExpression:
-            "(attribute_not_exists(blockedUntil) OR blockedUntil <= :now) AND " +
-            "(attribute_not_exists(slots.#cur) OR slots.#cur < :cap)",
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ":zero": 0, ":one": 1, ":now": now, ":cap": capacity },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    const granted = await updateIf(deps.doc, {
+      TableName: deps.tableName,
+      Key: key,
+      UpdateExpression:
+        "SET slots.#cur = if_not_exists(slots.#cur, :zero) + :one" +
+        (removals.length ? ` REMOVE ${removals.join(", ")}` : ""),
+      ConditionExpression:
+        "(attribute_not_exists(blockedUntil) OR blockedUntil <= :now) AND " +
+        "(attribute_not_exists(slots.#cur) OR slots.#cur < :cap)",
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ":zero": 0, ":one": 1, ":now": now, ":cap": capacity },
+    });
+    return granted.ok;
   }
 
   return {
@@ -150,20 +138,14 @@ export function createDynamoRateLimiter(deps: DynamoRateLimiterDeps): DynamoRate
       }
     },
     async recordLockout(untilMs: number) {
-      try {
-        await deps.doc.send(
-          new UpdateCommand({
-            TableName: deps.tableName,
-            Key: key,
-            UpdateExpression: "SET blockedUntil = :until",
-            ConditionExpression: "attribute_not_exists(blockedUntil) OR blockedUntil < :until",
-            ExpressionAttributeValues: { ":until": untilMs },
-          }),
-        );
-      } catch (err) {
-        // A later lockout is already recorded: keep it.
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      }
+      // Refused when a later lockout is already recorded: that one is kept.
+      await updateIf(deps.doc, {
+        TableName: deps.tableName,
+        Key: key,
+        UpdateExpression: "SET blockedUntil = :until",
+        ConditionExpression: "attribute_not_exists(blockedUntil) OR blockedUntil < :until",
+        ExpressionAttributeValues: { ":until": untilMs },
+      });
     },
   };
 }

@@ -26,12 +26,13 @@
  * repeated after a crash; the header is deleted last.
  */
 import { randomUUID } from "node:crypto";
-import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { systemClock } from "./clock.js";
-import { conditionalFailuresOf, isConditionalCheckFailed } from "./conditional.js";
+import { systemClock } from "../runtime/time.js";
+import { conditionalFailuresOf } from "./conditional.js";
+import { updateIf } from "./conditional-write.js";
 import { INTENT_SK_PREFIX, intentChunkPrefix, intentChunkSk, intentSk, tenantPk } from "./keys.js";
-import { putLedgerItem, readLedgerItem, revCondition, type StoreDeps } from "./ledger.js";
+import { revCondition, type StoreDeps, transitionLedgerItem } from "./ledger.js";
 import { type LedgerItem, streamOf, toLedgerRecord } from "./ledger-item.js";
 import { type CloseDisposition, closed, isReportable, toReporting } from "./ledger-rules.js";
 import { queryPrefix } from "./query-prefix.js";
@@ -224,13 +225,21 @@ export function createReportIntents(deps: StoreDeps) {
             : o.result === "synced"
               ? "synced"
               : "failed";
-        for (;;) {
-          const item = await readLedgerItem(deps, intent.tenantId, o.kind, o.rampId);
-          if (item?.state !== "REPORTING" || item.reportId !== intent.reportId) {
-            summary.alreadyClosed++;
-            return;
-          }
-          if (await putLedgerItem(deps, item, closed(item, disposition, clock()))) break;
+        const closedNow = await transitionLedgerItem(
+          deps,
+          intent.tenantId,
+          o.kind,
+          o.rampId,
+          (item) =>
+            item?.state !== "REPORTING" || item.reportId !== intent.reportId
+              ? { result: false }
+              : { next: closed(item, disposition, clock()), result: () => true },
+          // Only the report lock's holder closes, so a lost race is rare; it retries until the row moves on.
+          { max: Number.POSITIVE_INFINITY },
+        );
+        if (!closedNow) {
+          summary.alreadyClosed++;
+          return;
         }
         if (disposition === "synced") summary.marked++;
         else if (disposition === "failed") summary.failedTold++;
@@ -318,26 +327,20 @@ export function createReportIntents(deps: StoreDeps) {
       canonical,
     );
     if (header.state === "PREPARING") {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key,
-            UpdateExpression: "SET #state = :open, idempotencyKey = :key, outcomeCount = :n",
-            ConditionExpression: "#state = :preparing",
-            ExpressionAttributeNames: { "#state": "state" },
-            ExpressionAttributeValues: {
-              ":open": "OPEN",
-              ":preparing": "PREPARING",
-              ":key": idempotencyKey,
-              ":n": canonical.length,
-            },
-          }),
-        );
-      } catch (err) {
-        // Someone completed it first: from the same chunks, so with the same key.
-        if (!isConditionalCheckFailed(err)) throw err;
-      }
+      // Refused when someone completed it first: from the same chunks, so with the same key.
+      await updateIf(doc, {
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: "SET #state = :open, idempotencyKey = :key, outcomeCount = :n",
+        ConditionExpression: "#state = :preparing",
+        ExpressionAttributeNames: { "#state": "state" },
+        ExpressionAttributeValues: {
+          ":open": "OPEN",
+          ":preparing": "PREPARING",
+          ":key": idempotencyKey,
+          ":n": canonical.length,
+        },
+      });
     } else if (header.idempotencyKey !== idempotencyKey) {
       throw new Error(`intent ${header.reportId}: stored key does not match its content`);
     }

@@ -4,11 +4,11 @@
  * that key (ARCHITECTURE.md step 4). Same lease semantics as the ledger: live
  * while `now < leaseUntil`; an expired lock is taken over by the next acquirer.
  */
-import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { systemClock, ttlSeconds } from "./clock.js";
-import { isConditionalCheckFailed } from "./conditional.js";
+import { systemClock } from "../runtime/time.js";
+import { deleteIf, putIf, updateIf } from "./conditional-write.js";
 import { reportLockSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
+import { ttlSeconds } from "./ttl.js";
 
 export interface ReportLockKey {
   tenantId: string;
@@ -36,71 +36,50 @@ export function createReportLock(deps: StoreDeps) {
     async acquire(k: ReportLockKey, owner: string, leaseMs: number): Promise<LockResult> {
       const now = clock();
       const leaseUntil = now + leaseMs;
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...keyOf(k),
-              type: "report-lock",
-              owner,
-              leaseUntil,
-              ttl: ttlSeconds(leaseUntil + LOCK_TTL_MARGIN_MS),
-            },
-            ConditionExpression: "attribute_not_exists(PK) OR leaseUntil <= :now OR #owner = :owner",
-            ExpressionAttributeNames: { "#owner": "owner" },
-            ExpressionAttributeValues: { ":now": now, ":owner": owner },
-          }),
-        );
-        return { held: true, leaseUntil };
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return { held: false };
-        throw err;
-      }
+      const put = await putIf(doc, {
+        TableName: tableName,
+        Item: {
+          ...keyOf(k),
+          type: "report-lock",
+          owner,
+          leaseUntil,
+          ttl: ttlSeconds(leaseUntil + LOCK_TTL_MARGIN_MS),
+        },
+        ConditionExpression: "attribute_not_exists(PK) OR leaseUntil <= :now OR #owner = :owner",
+        ExpressionAttributeNames: { "#owner": "owner" },
+        ExpressionAttributeValues: { ":now": now, ":owner": owner },
+      });
+      return put.ok ? { held: true, leaseUntil } : { held: false };
     },
 
     /** Extends a lock we still own (nobody took it over, even if our lease lapsed). */
     async renew(k: ReportLockKey, owner: string, leaseMs: number): Promise<LockResult> {
       const leaseUntil = clock() + leaseMs;
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keyOf(k),
-            UpdateExpression: "SET leaseUntil = :until, #ttl = :ttl",
-            ConditionExpression: "#owner = :owner",
-            ExpressionAttributeNames: { "#owner": "owner", "#ttl": "ttl" },
-            ExpressionAttributeValues: {
-              ":owner": owner,
-              ":until": leaseUntil,
-              ":ttl": ttlSeconds(leaseUntil + LOCK_TTL_MARGIN_MS),
-            },
-          }),
-        );
-        return { held: true, leaseUntil };
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return { held: false };
-        throw err;
-      }
+      const update = await updateIf(doc, {
+        TableName: tableName,
+        Key: keyOf(k),
+        UpdateExpression: "SET leaseUntil = :until, #ttl = :ttl",
+        ConditionExpression: "#owner = :owner",
+        ExpressionAttributeNames: { "#owner": "owner", "#ttl": "ttl" },
+        ExpressionAttributeValues: {
+          ":owner": owner,
+          ":until": leaseUntil,
+          ":ttl": ttlSeconds(leaseUntil + LOCK_TTL_MARGIN_MS),
+        },
+      });
+      return update.ok ? { held: true, leaseUntil } : { held: false };
     },
 
     /** Frees the lock if we own it; false when someone else holds it now. */
     async release(k: ReportLockKey, owner: string): Promise<boolean> {
-      try {
-        await doc.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: keyOf(k),
-            ConditionExpression: "attribute_not_exists(PK) OR #owner = :owner",
-            ExpressionAttributeNames: { "#owner": "owner" },
-            ExpressionAttributeValues: { ":owner": owner },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
+      const deleted = await deleteIf(doc, {
+        TableName: tableName,
+        Key: keyOf(k),
+        ConditionExpression: "attribute_not_exists(PK) OR #owner = :owner",
+        ExpressionAttributeNames: { "#owner": "owner" },
+        ExpressionAttributeValues: { ":owner": owner },
+      });
+      return deleted.ok;
     },
   };
 }

@@ -6,10 +6,11 @@
  * the bill) until the bill's payment is POSTED, and reports it with the
  * payment's ERP id.
  */
-import { BatchGetCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { systemClock } from "./clock.js";
-import { isConditionalCheckFailed } from "./conditional.js";
+import { systemClock } from "../runtime/time.js";
+import { batchGetAll } from "./batch-get.js";
+import { putIf } from "./conditional-write.js";
 import { settlesSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
 
@@ -39,26 +40,24 @@ export function createSettlesLinks(deps: StoreDeps) {
     ): Promise<{ conflicts: SettlesLink[] }> {
       const conflicts: SettlesLink[] = [];
       for (const transactionId of new Set(transactionIds)) {
-        try {
-          await doc.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: {
-                ...keyOf(tenantId, transactionId),
-                type: "settles",
-                transactionId,
-                billId,
-                createdAt: clock(),
-              },
-              ConditionExpression: "attribute_not_exists(PK) OR billId = :bill",
-              ExpressionAttributeValues: { ":bill": billId },
-            }),
-          );
-        } catch (err) {
-          if (!isConditionalCheckFailed(err)) throw err;
-          const existing = await this.get(tenantId, transactionId);
-          if (existing) conflicts.push(existing);
-        }
+        const put = await putIf(
+          doc,
+          {
+            TableName: tableName,
+            Item: {
+              ...keyOf(tenantId, transactionId),
+              type: "settles",
+              transactionId,
+              billId,
+              createdAt: clock(),
+            },
+            ConditionExpression: "attribute_not_exists(PK) OR billId = :bill",
+            ExpressionAttributeValues: { ":bill": billId },
+          },
+          // The link that is in the way comes back with the refusal: no second read.
+          { current: true },
+        );
+        if (!put.ok && put.current) conflicts.push(LinkSchema.parse(put.current));
       }
       return { conflicts };
     },
@@ -72,24 +71,13 @@ export function createSettlesLinks(deps: StoreDeps) {
 
     /** Links for many transactions at once (a page of listed transactions): transaction id → link. */
     async getMany(tenantId: string, transactionIds: readonly string[]): Promise<Map<string, SettlesLink>> {
-      const out = new Map<string, SettlesLink>();
-      const unique = [...new Set(transactionIds)];
-      for (let i = 0; i < unique.length; i += 100) {
-        let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => keyOf(tenantId, id));
-        for (let round = 0; keys.length; round++) {
-          if (round > 10) throw new Error("settles-links: DynamoDB kept keys unprocessed");
-          const res = await doc.send(
-            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-          );
-          for (const row of res.Responses?.[tableName] ?? []) {
-            const link = LinkSchema.parse(row);
-            out.set(link.transactionId, link);
-          }
-          keys = (res.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-          if (keys.length) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
-        }
-      }
-      return out;
+      const rows = await batchGetAll({
+        doc,
+        tableName,
+        keys: transactionIds.map((id) => keyOf(tenantId, id)),
+        what: "settles-links",
+      });
+      return new Map(rows.map((row) => LinkSchema.parse(row)).map((link) => [link.transactionId, link]));
     },
   };
 }

@@ -5,11 +5,11 @@
  * editing at once cannot silently overwrite each other. Enabled tenants are
  * also indexed on GSI1 (`TENANTS#ENABLED`, sorted by id) for the poll fan-out.
  */
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { parseTenantConfig, type TenantConfig, type TenantConfigInput } from "../config/tenant.js";
 import { TenantIsolationError } from "../config/tenant-secrets.js";
-import { systemClock } from "./clock.js";
-import { isConditionalCheckFailed } from "./conditional.js";
+import { systemClock } from "../runtime/time.js";
+import { putIf, unchangedSince } from "./conditional-write.js";
 import { ENABLED_TENANTS_GSI1PK, TENANT_CONFIG_SK, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
 import { TABLE_KEYS } from "./table.js";
@@ -62,37 +62,32 @@ export function createTenants(deps: StoreDeps) {
       const expected = parsed.version;
       const config: TenantConfig = { ...parsed, version: expected + 1 };
       const { version: _v, ...document } = config;
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...keyOf(config.tenantId),
-              type: "tenant",
-              tenantId: config.tenantId,
-              version: config.version,
-              enabled: config.enabled,
-              config: document,
-              updatedAt: clock(),
-              ...(config.enabled ? { GSI1PK: ENABLED_TENANTS_GSI1PK, GSI1SK: config.tenantId } : {}),
-            },
-            ...(expected === 0
-              ? { ConditionExpression: "attribute_not_exists(PK)" }
-              : { ConditionExpression: "version = :v", ExpressionAttributeValues: { ":v": expected } }),
-          }),
-        );
-        return { ok: true, config };
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw err;
-        const current = await doc.send(
-          new GetCommand({ TableName: tableName, Key: keyOf(config.tenantId), ConsistentRead: true }),
-        );
-        return {
-          ok: false,
-          reason: "version-conflict",
-          currentVersion: typeof current.Item?.version === "number" ? current.Item.version : null,
-        };
-      }
+      const put = await putIf(
+        doc,
+        {
+          TableName: tableName,
+          Item: {
+            ...keyOf(config.tenantId),
+            type: "tenant",
+            tenantId: config.tenantId,
+            version: config.version,
+            enabled: config.enabled,
+            config: document,
+            updatedAt: clock(),
+            ...(config.enabled ? { GSI1PK: ENABLED_TENANTS_GSI1PK, GSI1SK: config.tenantId } : {}),
+          },
+          ...unchangedSince("version", expected === 0 ? undefined : expected),
+        },
+        // The refusal names the version that won, from the refused write itself: no second read.
+        { current: true },
+      );
+      if (put.ok) return { ok: true, config };
+      const currentVersion = put.current?.version;
+      return {
+        ok: false,
+        reason: "version-conflict",
+        currentVersion: typeof currentVersion === "number" ? currentVersion : null,
+      };
     },
 
     async listEnabled(opts: { limit?: number; cursor?: string } = {}): Promise<EnabledTenantsPage> {

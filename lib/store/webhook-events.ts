@@ -7,10 +7,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { systemClock, ttlSeconds } from "./clock.js";
-import { isConditionalCheckFailed } from "./conditional.js";
+import { systemClock } from "../runtime/time.js";
+import { putIf } from "./conditional-write.js";
 import { eventSeenSk, PARKED_SK_PREFIX, parkedSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
+import { ttlSeconds } from "./ttl.js";
 
 /** How long an event id is remembered (Ramp retries deliveries for a few days). */
 export const EVENT_SEEN_TTL_MS = 7 * 24 * 3600_000;
@@ -62,27 +63,20 @@ export function createWebhookEvents(deps: StoreDeps) {
       ttlMs = EVENT_SEEN_TTL_MS,
     ): Promise<"new" | "duplicate"> {
       const now = clock();
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              PK: tenantPk(tenantId),
-              SK: eventSeenSk(eventIdKey(eventId)),
-              type: "event",
-              seenAt: now,
-              ttl: ttlSeconds(now + ttlMs),
-            },
-            ConditionExpression: "attribute_not_exists(PK) OR #ttl <= :nowSec",
-            ExpressionAttributeNames: { "#ttl": "ttl" },
-            ExpressionAttributeValues: { ":nowSec": Math.floor(now / 1000) },
-          }),
-        );
-        return "new";
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return "duplicate";
-        throw err;
-      }
+      const put = await putIf(doc, {
+        TableName: tableName,
+        Item: {
+          PK: tenantPk(tenantId),
+          SK: eventSeenSk(eventIdKey(eventId)),
+          type: "event",
+          seenAt: now,
+          ttl: ttlSeconds(now + ttlMs),
+        },
+        ConditionExpression: "attribute_not_exists(PK) OR #ttl <= :nowSec",
+        ExpressionAttributeNames: { "#ttl": "ttl" },
+        ExpressionAttributeValues: { ":nowSec": Math.floor(now / 1000) },
+      });
+      return put.ok ? "new" : "duplicate";
     },
 
     /** Undoes markSeen when the event could not be handed on (enqueue failed), so Ramp's retry is accepted. */

@@ -18,6 +18,7 @@
  */
 import type { FoundRecord, PostOutcome } from "../erp/port.js";
 import type { RampLogger } from "../ramp/ports.js";
+import { type Sleep, sleep as timerSleep } from "../runtime/time.js";
 import type { Store } from "../store/index.js";
 import { type CrashHook, InjectedCrash } from "./crash-points.js";
 import { classifyFailure } from "./failure.js";
@@ -67,7 +68,7 @@ export interface SyncerDeps {
   /** A lease/lock owner unique to this invocation. */
   owner: string;
   clock?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
   logger: RampLogger;
   metrics: SyncMetrics;
   settings?: Partial<SyncerSettings>;
@@ -102,7 +103,7 @@ export function dispositionOf(o: ItemOutcome): Disposition {
 export function createSyncer(deps: SyncerDeps) {
   const settings: SyncerSettings = { ...DEFAULT_SYNCER_SETTINGS, ...deps.settings };
   const clock = deps.clock ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = deps.sleep ?? timerSleep;
   const { logger, metrics } = deps;
 
   /** Runs one tenant's items through all waves; outcome per input item (same order). */

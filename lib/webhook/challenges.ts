@@ -10,9 +10,9 @@
  */
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { ttlSeconds } from "../store/clock.js";
 import { tenantPk } from "../store/keys.js";
 import type { StoreDeps } from "../store/ledger.js";
+import { ttlSeconds } from "../store/ttl.js";
 
 export const CHALLENGE_TTL_MS = 24 * 3600_000;
 const challengeSk = (subscriptionId: string) => `WEBHOOKCHALLENGE#${subscriptionId}`;

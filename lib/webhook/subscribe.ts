@@ -24,6 +24,7 @@ import type { RampClient } from "../ramp/client.js";
 import { type RampLogger, silentLogger } from "../ramp/ports.js";
 import type { WebhookSubscription } from "../ramp/schemas/webhooks.js";
 import { registerSecret } from "../runtime/redact.js";
+import { type Sleep, sleep as timerSleep } from "../runtime/time.js";
 import type { Tenants } from "../store/tenants.js";
 import type { ChallengeStore } from "./challenges.js";
 import { emptySecretDoc, parseSecretDoc, serializeSecretDoc, type WebhookSecretDoc } from "./secret-doc.js";
@@ -35,7 +36,7 @@ export interface SubscribeDeps {
   challenges: Pick<ChallengeStore, "get" | "delete">;
   tenants: Pick<Tenants, "get" | "put">;
   clock?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
   log?: RampLogger;
 }
 
@@ -94,7 +95,7 @@ export async function subscribeTenant(
 ): Promise<SubscribeResult> {
   const log = deps.log ?? silentLogger;
   const clock = deps.clock ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = deps.sleep ?? timerSleep;
   const timeoutMs = opts.challengeTimeoutMs ?? 60_000;
 
   const tenant = await deps.tenants.get(tenantId);

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { sleep } from "../../lib/runtime/time.js";
 import { authenticate, isOauthError, issueToken, requireScopes, revokeToken } from "./auth.js";
 import { type Clock, systemClock } from "./clock.js";
 import { applyConfigPatch, type ConfigPatch, defaultConfig, type FaultRule } from "./config.js";
@@ -57,8 +58,6 @@ export interface RunningSandbox {
     webhooksIdle(): Promise<void>;
   };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];

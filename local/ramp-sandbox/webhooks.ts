@@ -6,6 +6,7 @@
  * Optional modes deliver each event twice or the events of one action in reverse order.
  */
 import { createHmac } from "node:crypto";
+import { sleep } from "../../lib/runtime/time.js";
 import { isoTime } from "./clock.js";
 import type { WebhookConfig } from "./config.js";
 import type { Rng } from "./prng.js";
@@ -96,7 +97,7 @@ export class WebhookDispatcher {
   /** Resolves once no delivery is in flight or waiting for a retry (tests await this). */
   async idle(): Promise<void> {
     while (this.inflight.size > 0 || this.timers.size > 0) {
-      await Promise.race([...this.inflight, new Promise((r) => setTimeout(r, 5))]);
+      await Promise.race([...this.inflight, sleep(5)]);
     }
   }
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { sleep } from "../../lib/runtime/time.js";
 import { freePort } from "./free-port.js";
 
 export interface DynamoLocal {
@@ -51,7 +52,7 @@ export async function startDynamoLocal(): Promise<DynamoLocal> {
         proc.kill("SIGKILL");
         throw new Error(`DynamoDB Local did not start on ${endpoint}: ${stderr}`);
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   }
   return {

@@ -17,6 +17,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { z } from "zod";
+import { sleep } from "../../lib/runtime/time.js";
 import { type FunctionOptions, invoke, type LambdaHandler, LambdaTimeoutError } from "./lambda-context.js";
 import { queueDepth } from "./local-sqs.js";
 import { RECEIVE_ATTRIBUTES, regionOfArn, sqsEvent } from "./sqs-event.js";
@@ -269,5 +270,3 @@ export function eventSourceMapping(options: EventSourceMappingOptions): EventSou
     },
   };
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));

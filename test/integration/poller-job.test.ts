@@ -87,54 +87,65 @@ describe("poll job", () => {
     }
   });
 
-  it.each([
-    ["batched ledger reads", {}],
-    ["one ledger read per object", { readLedgerMany: undefined }],
-  ] as const)(
-    "a second poll enqueues nothing the ledger shows in flight or done, and re-enqueues failures per the rules (%s)",
-    async (_name, over) => {
-      await runPollJob(w.deps(over), w.tenant, first());
-      const firstRun = await w.drainWork();
-      const byKind = (k: string) => firstRun.filter((m) => m.kind === k);
-      const claim = (m: WorkMessage, leaseMs = 120_000) =>
-        w.store.ledger.claim({
-          tenantId: m.tenantId,
-          kind: m.kind,
-          rampId: m.rampId,
-          owner: "worker-1",
-          leaseMs,
-          fingerprint: snapshotFingerprint(m.snapshot as never),
-        });
-      const [t0, t1, t2, t3, t4] = byKind("transaction");
-      if (!t0 || !t1 || !t2 || !t3 || !t4) throw new Error("seed too small");
-      await claim(t0); // in flight
-      await claim(t1);
-      await w.store.ledger.recordPosted("t-poll", "transaction", t1.rampId, "worker-1", "erp-1"); // posted
-      await claim(t2);
-      await w.store.ledger.recordFailed("t-poll", "transaction", t2.rampId, "worker-1", {
-        category: "user_actionable",
-        message: "Closed period",
-        transientAttemptsBeforeReport: 3,
-        coolDownMs: 3_600_000,
-      }); // user-actionable, unchanged, cooling down: not due
-      await claim(t3);
-      await w.store.ledger.recordFailed("t-poll", "transaction", t3.rampId, "worker-1", {
-        category: "transient",
-        message: "ERP unavailable",
-        transientAttemptsBeforeReport: 3,
-        coolDownMs: 3_600_000,
-      }); // transient: retried on the next cycle
-      await claim(t4, -1); // a lease that already expired: the worker died
-      // Everything else the first poll sent is in flight too.
-      const held = new Set([t0, t1, t2, t3, t4].map(keyOf));
-      for (const m of firstRun) if (!held.has(keyOf(m))) await claim(m);
+  it("reads each page's ledger rows in one batched read, never one object at a time", async () => {
+    const ledger = w.store.ledger;
+    const batches: number[] = [];
+    const singleReads: unknown[] = [];
+    const getMany: typeof ledger.getMany = (tenantId, keys) => {
+      batches.push(keys.length);
+      return ledger.getMany(tenantId, keys);
+    };
+    const get: typeof ledger.get = (...args) => {
+      singleReads.push(args);
+      return ledger.get(...args);
+    };
+    const countingStore = { ...w.store, ledger: { ...ledger, getMany, get } };
+    const result = await runPollJob(w.deps({ store: countingStore, pageSize: 7 }), w.tenant, first());
+    expect(singleReads).toHaveLength(0);
+    expect(batches).toHaveLength(result.pages);
+    // Every listed object is looked up (payments also look at their bill's row).
+    expect(batches.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(result.enqueued + result.skipped);
+  });
 
-      const again = await runPollJob(w.deps(over), w.tenant, first());
-      const second = await w.drainWork();
-      expect(sortedKeys(second)).toEqual(sortedKeys([t3, t4]));
-      expect(again.skipped).toBe(firstRun.length - 2);
-    },
-  );
+  it("a second poll enqueues nothing the ledger shows in flight or done, and re-enqueues failures per the rules", async () => {
+    await runPollJob(w.deps(), w.tenant, first());
+    const firstRun = await w.drainWork();
+    const byKind = (k: string) => firstRun.filter((m) => m.kind === k);
+    const claim = (m: WorkMessage, leaseMs = 120_000) =>
+      w.store.ledger.claim({
+        tenantId: m.tenantId,
+        kind: m.kind,
+        rampId: m.rampId,
+        owner: "worker-1",
+        leaseMs,
+        fingerprint: snapshotFingerprint(m.snapshot as never),
+      });
+    const [t0, t1, t2, t3, t4] = byKind("transaction");
+    if (!t0 || !t1 || !t2 || !t3 || !t4) throw new Error("seed too small");
+    await claim(t0); // in flight
+    await claim(t1);
+    await w.store.ledger.recordPosted("t-poll", "transaction", t1.rampId, "worker-1", "erp-1"); // posted
+    await claim(t2);
+    const fail = (m: WorkMessage, category: "user_actionable" | "transient", message: string) =>
+      w.store.ledger.recordFailed("t-poll", "transaction", m.rampId, "worker-1", {
+        category,
+        message,
+        transientAttemptsBeforeReport: 3,
+        coolDownMs: 3_600_000,
+      });
+    await fail(t2, "user_actionable", "Closed period"); // user-actionable, unchanged, cooling down: not due
+    await claim(t3);
+    await fail(t3, "transient", "ERP unavailable"); // transient: retried on the next cycle
+    await claim(t4, -1); // a lease that already expired: the worker died
+    // Everything else the first poll sent is in flight too.
+    const held = new Set([t0, t1, t2, t3, t4].map(keyOf));
+    for (const m of firstRun) if (!held.has(keyOf(m))) await claim(m);
+
+    const again = await runPollJob(w.deps(), w.tenant, first());
+    const second = await w.drainWork();
+    expect(sortedKeys(second)).toEqual(sortedKeys([t3, t4]));
+    expect(again.skipped).toBe(firstRun.length - 2);
+  });
 
   it("records settles-links for a card-paid bill's transactions before any transaction is listed", async () => {
     // Pay one open bill by card in the sandbox (what a user does in Ramp): it creates the paying card transaction.

@@ -16,7 +16,6 @@ import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js
 import type { PollJobDeps } from "../../lib/poll/run-job.js";
 import type { Backlog } from "../../lib/poll/work.js";
 import { createStore, type Store } from "../../lib/store/index.js";
-import { createLedgerBatchReader } from "../../lib/store/ledger-batch-read.js";
 import { billPhases } from "../../lib/sync/bill-phases.js";
 import type { Kind } from "../../lib/sync/kinds.js";
 import { parseWorkMessage, type WorkMessage } from "../../lib/sync/work-message.js";
@@ -124,8 +123,6 @@ export async function pollerWorld(counts: Record<string, number> = {}): Promise<
     deps: (over = {}) => ({
       ramp: r.client,
       store,
-      // The production path: one BatchGetItem per page of listed objects.
-      readLedgerMany: createLedgerBatchReader({ doc, tableName }),
       sendWork: async (q, messages) =>
         (await sendKeepingRefusals(sqs, q === "work" ? queues.work : queues.priority, messages)).refused,
       sendJob: async (job) => {

@@ -4,7 +4,6 @@ import { enabledSources, entityScopes, pollSteps } from "../../lib/poll/plan.js"
 import {
   addToBacklog,
   candidatesOf,
-  ledgerKeyOf,
   ledgerVerdict,
   selectWork,
   snapshotFingerprint,
@@ -12,6 +11,7 @@ import {
 } from "../../lib/poll/work.js";
 import { cursorPath, readyListStart } from "../../lib/ramp/resume.js";
 import type { LedgerItem } from "../../lib/store/ledger-item.js";
+import { ledgerKeyOf } from "../../lib/store/ledger-item.js";
 import { parseWorkMessage, workMessageBody } from "../../lib/sync/work-message.js";
 import { bill, tenant, txn } from "./poll-support.js";
 
