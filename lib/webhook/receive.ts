@@ -87,7 +87,6 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 export async function receiveDelivery(deps: ReceiverDeps, d: Delivery): Promise<Receipt> {
   const log = deps.log ?? silentLogger;
-  const clock = deps.clock ?? Date.now;
   const tenantId = d.tenantId;
   if (d.rawBody.length > MAX_BODY_BYTES) {
     log.warn("webhook refused: body too large", { tenantId, bytes: d.rawBody.length, max: MAX_BODY_BYTES });
@@ -99,8 +98,52 @@ export async function receiveDelivery(deps: ReceiverDeps, d: Delivery): Promise<
     log.warn("webhook for an unknown tenant", { tenantId });
     return { status: 404, outcome: "unknown-tenant" };
   }
-
   // Authenticate before reading anything from the body.
+  const auth = await authenticate(deps, log, tenant, d);
+  if ("status" in auth) return auth;
+
+  const raw = d.rawBody.toString("utf8");
+  const event = classifyDelivery(raw);
+  if (event.kind === "verification") {
+    if (!auth.entry?.subscriptionId) {
+      return park(deps, log, tenantId, null, "verification for a secret with no subscription id", raw);
+    }
+    await deps.challenges.put(tenantId, auth.entry.subscriptionId, event.challenge);
+    log.info("webhook verification challenge recorded", {
+      tenantId,
+      subscriptionId: auth.entry.subscriptionId,
+    });
+    return { status: 200, outcome: "challenge-recorded" };
+  }
+  if (event.kind === "park") return park(deps, log, tenantId, event.eventId, event.reason, raw);
+  if (wrongBusiness(auth.doc, event)) {
+    return park(deps, log, tenantId, event.eventId, "business_id is not this tenant's Ramp business", raw);
+  }
+  if (!tenant.enabled) return park(deps, log, tenantId, event.eventId, "tenant disabled", raw);
+  if (event.kind === "acknowledged") {
+    log.info("webhook acknowledged", { tenantId, eventId: event.eventId, type: event.type });
+    return { status: 200, outcome: "acknowledged", eventId: event.eventId };
+  }
+  if ((await deps.events.markSeen(tenantId, event.eventId)) === "duplicate") {
+    log.info("webhook duplicate dropped", { tenantId, eventId: event.eventId });
+    return { status: 200, outcome: "duplicate", eventId: event.eventId };
+  }
+  return handOff(deps, log, tenantId, event);
+}
+
+type Authenticated = {
+  doc: WebhookSecretDoc | undefined;
+  entry: WebhookSecretDoc["secrets"][number] | undefined;
+};
+
+/** The HMAC against the tenant's live secrets (re-read once on a mismatch); a refusal is the receipt. */
+async function authenticate(
+  deps: ReceiverDeps,
+  log: RampLogger,
+  tenant: { tenantId: string; ramp: { webhookSecretId?: string | null | undefined } },
+  d: Delivery,
+): Promise<Authenticated | Receipt> {
+  const tenantId = tenant.tenantId;
   const secretId = tenant.ramp.webhookSecretId;
   let doc = secretId ? await deps.secrets.get(secretId) : undefined;
   let check = verifySignature(d.rawBody, d.headers, liveSecrets(doc));
@@ -109,49 +152,34 @@ export async function receiveDelivery(deps: ReceiverDeps, d: Delivery): Promise<
     doc = await deps.secrets.get(secretId, { fresh: true });
     check = verifySignature(d.rawBody, d.headers, liveSecrets(doc));
   }
-  if (!check.ok) {
-    // During a set-up the verification may race ahead of its secret being stored. Which delivery is the
-    // verification cannot be told without reading an unauthenticated body, so every delivery signed with
-    // an unknown secret gets 503 while the (short, bounded) set-up window is open: Ramp retries a 5xx,
-    // while a 401 would end its handshake for good. Unsigned or undecodable signatures stay 401 — no
-    // secret stored later can make those verify.
-    if ((check.reason === "mismatch" || check.reason === "no-secret") && doc && settingUp(doc, clock())) {
-      log.info("webhook signed with a secret not stored yet; set-up in progress, asking Ramp to retry", {
-        tenantId,
-      });
-      return { status: 503, outcome: "setup-pending" };
-    }
-    log.warn("webhook refused: signature", { tenantId, reason: check.reason });
-    return { status: 401, outcome: "unauthorized" };
+  if (check.ok) return { doc, entry: doc?.secrets[check.secretIndex] };
+  // During a set-up the verification may race ahead of its secret being stored. Which delivery is the
+  // verification cannot be told without reading an unauthenticated body, so every delivery signed with
+  // an unknown secret gets 503 while the (short, bounded) set-up window is open: Ramp retries a 5xx,
+  // while a 401 would end its handshake for good. Unsigned or undecodable signatures stay 401 — no
+  // secret stored later can make those verify.
+  if (
+    (check.reason === "mismatch" || check.reason === "no-secret") &&
+    doc &&
+    settingUp(doc, (deps.clock ?? Date.now)())
+  ) {
+    log.info("webhook signed with a secret not stored yet; set-up in progress, asking Ramp to retry", {
+      tenantId,
+    });
+    return { status: 503, outcome: "setup-pending" };
   }
+  log.warn("webhook refused: signature", { tenantId, reason: check.reason });
+  return { status: 401, outcome: "unauthorized" };
+}
 
-  const raw = d.rawBody.toString("utf8");
-  const event = classifyDelivery(raw);
-  const entry = doc?.secrets[check.secretIndex];
-
-  if (event.kind === "verification") {
-    if (!entry?.subscriptionId) {
-      return park(deps, log, tenantId, null, "verification for a secret with no subscription id", raw);
-    }
-    await deps.challenges.put(tenantId, entry.subscriptionId, event.challenge);
-    log.info("webhook verification challenge recorded", { tenantId, subscriptionId: entry.subscriptionId });
-    return { status: 200, outcome: "challenge-recorded" };
-  }
-  if (event.kind === "park") return park(deps, log, tenantId, event.eventId, event.reason, raw);
-  if (wrongBusiness(doc, event)) {
-    return park(deps, log, tenantId, event.eventId, "business_id is not this tenant's Ramp business", raw);
-  }
-  if (!tenant.enabled) return park(deps, log, tenantId, event.eventId, "tenant disabled", raw);
-  if (event.kind === "acknowledged") {
-    log.info("webhook acknowledged", { tenantId, eventId: event.eventId, type: event.type });
-    return { status: 200, outcome: "acknowledged", eventId: event.eventId };
-  }
-
-  if ((await deps.events.markSeen(tenantId, event.eventId)) === "duplicate") {
-    log.info("webhook duplicate dropped", { tenantId, eventId: event.eventId });
-    return { status: 200, outcome: "duplicate", eventId: event.eventId };
-  }
-  const now = clock();
+/** A new event becomes a Sync Button job or a (coalesced) poll job; a failed hand-off is a 503 Ramp retries. */
+async function handOff(
+  deps: ReceiverDeps,
+  log: RampLogger,
+  tenantId: string,
+  event: Extract<Classified, { kind: "sync_requested" | "ready_to_sync" }>,
+): Promise<Receipt> {
+  const now = (deps.clock ?? Date.now)();
   let marker: string | null = null;
   try {
     if (event.kind === "sync_requested") {
