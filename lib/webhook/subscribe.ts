@@ -93,11 +93,6 @@ export async function subscribeTenant(
   tenantId: string,
   opts: SubscribeOptions,
 ): Promise<SubscribeResult> {
-  const log = deps.log ?? silentLogger;
-  const clock = deps.clock ?? Date.now;
-  const sleep = deps.sleep ?? timerSleep;
-  const timeoutMs = opts.challengeTimeoutMs ?? 60_000;
-
   const tenant = await deps.tenants.get(tenantId);
   if (!tenant) throw new WebhookSetupError(`tenant ${tenantId} is not configured`);
   const eventTypes = desiredEventTypes(tenant, opts);
@@ -107,67 +102,112 @@ export async function subscribeTenant(
   const endpointUrl = webhookEndpointUrl(opts.endpointBaseUrl, tenantId);
   // The receiver must know where the secret lives before the first delivery arrives.
   const secretId = await ensureSecretId(deps.tenants, tenant, defaultWebhookSecretId(tenantId));
+  const docs = secretDocs(deps, secretId);
 
-  const readDoc = async () => {
-    const raw = await deps.secrets.read(secretId);
-    return raw === undefined ? emptySecretDoc() : parseSecretDoc(raw);
-  };
-  const writeDoc = (d: WebhookSecretDoc) => deps.secrets.write(secretId, serializeSecretDoc(d));
-
-  let doc = await readDoc();
+  const doc = await docs.read();
   const mine = (await deps.ramp.listWebhooks()).filter((s) => s.endpoint_url === endpointUrl);
   const known = (s: WebhookSubscription) => doc.secrets.some((e) => e.subscriptionId === s.id);
   const usable = mine.filter((s) => sameTypes(s, eventTypes) && known(s));
   const active = usable.find((s) => s.status === "active");
+  const { target, status } = active
+    ? { target: active, status: "unchanged" as const }
+    : await setUp(deps, { tenantId, endpointUrl, eventTypes, opts }, docs, usable);
+  const removed = await removeSuperseded(deps, tenantId, docs, mine, target);
+  return { status, subscriptionId: target.id, endpointUrl, eventTypes, secretId, removed };
+}
 
-  let target: WebhookSubscription;
-  let status: SubscribeResult["status"];
-  if (active) {
-    target = active;
-    status = "unchanged";
-  } else {
-    doc = { ...doc, setupUntil: new Date(clock() + timeoutMs + 60_000).toISOString() };
-    await writeDoc(doc);
-    // A pending subscription is finished only if its challenge already reached us; Ramp does not resend it.
-    let pending: WebhookSubscription | undefined;
-    for (const s of usable.filter((u) => u.status === "pending_verification")) {
-      if (await deps.challenges.get(tenantId, s.id)) pending = s;
-    }
-    if (pending) {
-      target = pending;
-      log.info("webhook subscription pending verification; waiting for its challenge", {
-        tenantId,
-        subscriptionId: pending.id,
-      });
-    } else {
-      const created = await deps.ramp.createWebhook({ endpoint_url: endpointUrl, event_types: eventTypes });
-      const { secret, ...sub } = created;
-      registerSecret(secret);
-      doc = {
-        ...doc,
-        businessId: sub.business_id ?? doc.businessId,
-        secrets: [
-          { secret, subscriptionId: sub.id, addedAt: new Date(clock()).toISOString() },
-          ...doc.secrets.filter((e) => e.subscriptionId !== sub.id),
-        ],
-      };
-      await writeDoc(doc);
-      log.info("webhook subscription created", { tenantId, subscriptionId: sub.id, eventTypes });
-      target = sub;
-    }
-    try {
-      const challenge = await waitForChallenge(deps, sleep, clock, tenantId, target.id, timeoutMs, opts);
-      await deps.ramp.verifyWebhook(target.id, challenge);
-      await deps.challenges.delete(tenantId, target.id);
-    } finally {
-      doc = { ...(await readDoc()), setupUntil: null };
-      await writeDoc(doc);
-    }
-    status = pending ? "verified" : "created";
-    log.info("webhook subscription verified", { tenantId, subscriptionId: target.id });
+interface SecretDocs {
+  read(): Promise<WebhookSecretDoc>;
+  write(d: WebhookSecretDoc): Promise<void>;
+}
+
+function secretDocs(deps: SubscribeDeps, secretId: string): SecretDocs {
+  return {
+    async read() {
+      const raw = await deps.secrets.read(secretId);
+      return raw === undefined ? emptySecretDoc() : parseSecretDoc(raw);
+    },
+    write: (d) => deps.secrets.write(secretId, serializeSecretDoc(d)),
+  };
+}
+
+/**
+ * No active subscription: open the set-up window, finish a pending subscription whose challenge
+ * already reached us (Ramp does not resend it) or create one (its secret stored before any delivery),
+ * answer its challenge, and close the window whatever happened.
+ */
+async function setUp(
+  deps: SubscribeDeps,
+  want: { tenantId: string; endpointUrl: string; eventTypes: string[]; opts: SubscribeOptions },
+  docs: SecretDocs,
+  usable: readonly WebhookSubscription[],
+): Promise<{ target: WebhookSubscription; status: "verified" | "created" }> {
+  const { tenantId, opts } = want;
+  const log = deps.log ?? silentLogger;
+  const clock = deps.clock ?? Date.now;
+  const timeoutMs = opts.challengeTimeoutMs ?? 60_000;
+  let doc = { ...(await docs.read()), setupUntil: new Date(clock() + timeoutMs + 60_000).toISOString() };
+  await docs.write(doc);
+  let pending: WebhookSubscription | undefined;
+  for (const s of usable.filter((u) => u.status === "pending_verification")) {
+    if (await deps.challenges.get(tenantId, s.id)) pending = s;
   }
+  let target: WebhookSubscription;
+  if (pending) {
+    target = pending;
+    log.info("webhook subscription pending verification; waiting for its challenge", {
+      tenantId,
+      subscriptionId: pending.id,
+    });
+  } else {
+    const { secret, ...sub } = await deps.ramp.createWebhook({
+      endpoint_url: want.endpointUrl,
+      event_types: want.eventTypes,
+    });
+    registerSecret(secret);
+    doc = {
+      ...doc,
+      businessId: sub.business_id ?? doc.businessId,
+      secrets: [
+        { secret, subscriptionId: sub.id, addedAt: new Date(clock()).toISOString() },
+        ...doc.secrets.filter((e) => e.subscriptionId !== sub.id),
+      ],
+    };
+    await docs.write(doc);
+    log.info("webhook subscription created", {
+      tenantId,
+      subscriptionId: sub.id,
+      eventTypes: want.eventTypes,
+    });
+    target = sub;
+  }
+  try {
+    const challenge = await waitForChallenge(
+      deps,
+      deps.sleep ?? timerSleep,
+      clock,
+      tenantId,
+      target.id,
+      timeoutMs,
+      opts,
+    );
+    await deps.ramp.verifyWebhook(target.id, challenge);
+    await deps.challenges.delete(tenantId, target.id);
+  } finally {
+    await docs.write({ ...(await docs.read()), setupUntil: null });
+  }
+  log.info("webhook subscription verified", { tenantId, subscriptionId: target.id });
+  return { target, status: pending ? "verified" : "created" };
+}
 
-  // Superseded subscriptions of this endpoint go, with their secrets, once the target is active.
+/** Superseded subscriptions of this endpoint go, with their secrets, once the target is active. */
+async function removeSuperseded(
+  deps: SubscribeDeps,
+  tenantId: string,
+  docs: SecretDocs,
+  mine: readonly WebhookSubscription[],
+  target: WebhookSubscription,
+): Promise<string[]> {
   const removed: string[] = [];
   for (const s of mine) {
     if (s.id === target.id) continue;
@@ -175,14 +215,14 @@ export async function subscribeTenant(
     removed.push(s.id);
   }
   if (removed.length) {
-    doc = await readDoc();
-    await writeDoc({
+    const doc = await docs.read();
+    await docs.write({
       ...doc,
       secrets: doc.secrets.filter((e) => !e.subscriptionId || !removed.includes(e.subscriptionId)),
     });
-    log.info("superseded webhook subscriptions deleted", { tenantId, removed });
+    (deps.log ?? silentLogger).info("superseded webhook subscriptions deleted", { tenantId, removed });
   }
-  return { status, subscriptionId: target.id, endpointUrl, eventTypes, secretId, removed };
+  return removed;
 }
 
 async function waitForChallenge(
