@@ -155,28 +155,7 @@ export async function runMigration(deps: MigrationDeps, input: MigrationInput): 
   note("backup", `chart of ${active.remote_provider_name ?? active.id} saved to ${backupLocation}`);
 
   // 3. The inactive API connection, created once and verified.
-  let target = existing;
-  if (!target) {
-    target = await client.createConnection({
-      remote_provider_name: providerName,
-      is_active: false,
-      settings: rampSettingsOf(tenant.ramp.settings),
-    });
-    note("connection", `created inactive connection ${target.id}`);
-  } else {
-    note("connection", `reusing inactive connection ${target.id} from an earlier run`);
-  }
-  const readBack = await client.getConnection(target.id);
-  const wrong: string[] = [];
-  if (!statusIs(readBack, "unlinked"))
-    wrong.push(`status is ${readBack.status ?? "missing"}, expected UNLINKED`);
-  if (!typeIs(readBack, "API")) wrong.push(`type is ${readBack.connection_type ?? "missing"}, expected API`);
-  if (readBack.is_active) wrong.push("it is active");
-  if (wrong.length) {
-    throw new MigrationRefusedError("connection", [
-      `Connection ${target.id} is not usable for migration: ${wrong.join("; ")}.`,
-    ]);
-  }
+  const target = await ensureTargetConnection(client, tenant, existing, note);
 
   // 4. Preload the whole surface (GL, fields, options, vendors, tax) into it.
   const preload = await pushCoa(
@@ -205,4 +184,36 @@ export async function runMigration(deps: MigrationDeps, input: MigrationInput): 
     preload: preload.report,
     nextStep: nextStepText(providerName),
   };
+}
+
+/** The inactive API connection to migrate into: created once (or reused from an earlier run) and read back. */
+async function ensureTargetConnection(
+  client: MigrationDeps["client"],
+  tenant: MigrationInput["tenant"],
+  existing: Connection | null,
+  note: (step: MigrationStep, outcome: string) => void,
+): Promise<Connection> {
+  let target = existing;
+  if (!target) {
+    target = await client.createConnection({
+      remote_provider_name: tenant.ramp.remoteProviderName,
+      is_active: false,
+      settings: rampSettingsOf(tenant.ramp.settings),
+    });
+    note("connection", `created inactive connection ${target.id}`);
+  } else {
+    note("connection", `reusing inactive connection ${target.id} from an earlier run`);
+  }
+  const readBack = await client.getConnection(target.id);
+  const wrong: string[] = [];
+  if (!statusIs(readBack, "unlinked"))
+    wrong.push(`status is ${readBack.status ?? "missing"}, expected UNLINKED`);
+  if (!typeIs(readBack, "API")) wrong.push(`type is ${readBack.connection_type ?? "missing"}, expected API`);
+  if (readBack.is_active) wrong.push("it is active");
+  if (wrong.length) {
+    throw new MigrationRefusedError("connection", [
+      `Connection ${target.id} is not usable for migration: ${wrong.join("; ")}.`,
+    ]);
+  }
+  return target;
 }
