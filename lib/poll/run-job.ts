@@ -122,16 +122,7 @@ export async function runPollJob(
     do {
       // Always make progress: at least one page per invocation, then stop while there is time to hand over.
       if (result.pages > 0 && deps.timeLeftMs() < deps.reserveMs) {
-        const continuation: Continuation = {
-          steps,
-          step: i,
-          next,
-          backlog: result.backlog,
-          hops: (cont?.hops ?? 0) + 1,
-        };
-        await deps.sendJob({ ...job, continuation });
-        log.info("poll job continued", { tenantId, step: i, pages: result.pages, hops: continuation.hops });
-        return { ...result, status: "continued", continuation };
+        return continueLater(deps, job, { steps, step: i, next, backlog: result.backlog }, result);
       }
       const page = await fetchReadyPage(deps.ramp.http, step.source, next, {
         entityId: step.entityId,
@@ -173,6 +164,24 @@ export async function runPollJob(
   return result;
 }
 
+/** Hands the rest of the walk to a new invocation: the same job with where it stopped. */
+async function continueLater(
+  deps: PollJobDeps,
+  job: PollJob,
+  at: Omit<Continuation, "hops">,
+  result: PollJobResult,
+): Promise<PollJobResult> {
+  const continuation: Continuation = { ...at, hops: (job.continuation?.hops ?? 0) + 1 };
+  await deps.sendJob({ ...job, continuation });
+  (deps.log ?? silentLogger).info("poll job continued", {
+    tenantId: job.tenantId,
+    step: at.step,
+    pages: result.pages,
+    hops: continuation.hops,
+  });
+  return { ...result, status: "continued", continuation };
+}
+
 async function planSteps(deps: PollJobDeps, tenant: TenantConfig, job: PollJob): Promise<PollStep[]> {
   // Ramp's own entity list catches entities the tenant has not mapped (their spend must fail visibly).
   const rampEntities: string[] = [];
@@ -192,56 +201,13 @@ async function processPage(
   const tenantId = tenant.tenantId;
   const now = deps.clock();
   const button = job.type === "button";
-  const log = deps.log ?? silentLogger;
   const candidates: Candidate[] = items.flatMap((o) => candidatesOf(step.source, o));
-  // Objects the listing could not read still get a message (the syncer fails them visibly);
-  // without an id there is no row to fail, so they are logged and counted, and never block.
-  let unroutable = 0;
-  for (const inv of invalid) {
-    if (inv.id === null) {
-      unroutable++;
-      log.error("listed ramp object has no id and cannot be read; skipped", {
-        tenantId,
-        source: step.source,
-        entityId: step.entityId,
-        summary: inv.summary,
-      });
-      continue;
-    }
-    log.warn("listed ramp object cannot be read; routed to the syncer to fail visibly", {
-      tenantId,
-      source: step.source,
-      rampId: inv.id,
-      summary: inv.summary,
-    });
-    candidates.push(invalidCandidate(step.source, { ...inv, id: inv.id }));
-  }
+  // Objects the listing could not read still get a message (the syncer fails them visibly).
+  candidates.push(...routeInvalid(deps, tenantId, step, invalid));
   result.invalid += invalid.length;
-  const kind: Kind = step.source === "bill" ? "bill" : step.source;
-  if (invalid.length - unroutable) deps.countInvalid?.(tenantId, kind, "routed", invalid.length - unroutable);
-  if (unroutable) deps.countInvalid?.(tenantId, kind, "unroutable", unroutable);
   // Settles-links first: a card transaction must never reach the syncer before the link to its bill exists.
-  if (step.source === "bill") {
-    const settling = [
-      ...(items as RampBill[]).map((b) => ({ billId: b.id, ids: settlingTransactionIds(b) })),
-      // An unreadable bill still links the card charges it names: posted as plain expenses they
-      // would double the bill's spend in the ERP; held, they fail with the bill's reason.
-      ...invalid.flatMap((b) => (b.id ? [{ billId: b.id, ids: b.settlingTransactionIds }] : [])),
-    ];
-    for (const { billId, ids } of settling) {
-      if (!ids.length) continue;
-      const { conflicts } = await deps.store.settlesLinks.link(tenantId, billId, ids);
-      result.linked += ids.length - conflicts.length;
-      for (const c of conflicts) {
-        deps.log?.error("card transaction already settles another bill", {
-          tenantId,
-          transactionId: c.transactionId,
-          billId,
-          linkedBillId: c.billId,
-        });
-      }
-    }
-  }
+  if (step.source === "bill")
+    result.linked += await linkSettlements(deps, tenantId, items as RampBill[], invalid);
   const rows = await readLedger(deps, tenantId, candidates);
   const selection = selectWork(candidates, rows, tenantId, now, { button });
   const queue = button ? "priority" : "work";
@@ -265,6 +231,71 @@ async function processPage(
   }
   result.skipped += selection.skipped.length;
   result.backlog = addToBacklog(result.backlog, candidates, rows);
+}
+
+/** Invalid listed objects as candidates; without an id there is no row to fail, so those are logged and counted. */
+function routeInvalid(
+  deps: PollJobDeps,
+  tenantId: string,
+  step: PollStep,
+  invalid: readonly InvalidObject[],
+): Candidate[] {
+  const log = deps.log ?? silentLogger;
+  const out: Candidate[] = [];
+  let unroutable = 0;
+  for (const inv of invalid) {
+    if (inv.id === null) {
+      unroutable++;
+      log.error("listed ramp object has no id and cannot be read; skipped", {
+        tenantId,
+        source: step.source,
+        entityId: step.entityId,
+        summary: inv.summary,
+      });
+      continue;
+    }
+    log.warn("listed ramp object cannot be read; routed to the syncer to fail visibly", {
+      tenantId,
+      source: step.source,
+      rampId: inv.id,
+      summary: inv.summary,
+    });
+    out.push(invalidCandidate(step.source, { ...inv, id: inv.id }));
+  }
+  const kind: Kind = step.source === "bill" ? "bill" : step.source;
+  if (out.length) deps.countInvalid?.(tenantId, kind, "routed", out.length);
+  if (unroutable) deps.countInvalid?.(tenantId, kind, "unroutable", unroutable);
+  return out;
+}
+
+/** Records the card charges each listed bill names; returns how many links are this bill's. */
+async function linkSettlements(
+  deps: PollJobDeps,
+  tenantId: string,
+  bills: readonly RampBill[],
+  invalid: readonly InvalidObject[],
+): Promise<number> {
+  const settling = [
+    ...bills.map((b) => ({ billId: b.id, ids: settlingTransactionIds(b) })),
+    // An unreadable bill still links the card charges it names: posted as plain expenses they
+    // would double the bill's spend in the ERP; held, they fail with the bill's reason.
+    ...invalid.flatMap((b) => (b.id ? [{ billId: b.id, ids: b.settlingTransactionIds }] : [])),
+  ];
+  let linked = 0;
+  for (const { billId, ids } of settling) {
+    if (!ids.length) continue;
+    const { conflicts } = await deps.store.settlesLinks.link(tenantId, billId, ids);
+    linked += ids.length - conflicts.length;
+    for (const c of conflicts) {
+      deps.log?.error("card transaction already settles another bill", {
+        tenantId,
+        transactionId: c.transactionId,
+        billId,
+        linkedBillId: c.billId,
+      });
+    }
+  }
+  return linked;
 }
 
 /**
