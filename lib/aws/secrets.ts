@@ -11,15 +11,17 @@ import { z } from "zod";
 import type { CredentialsProvider, RampCredentials } from "../ramp/ports.js";
 import { registerSecret, registerSecretsIn } from "../runtime/redact.js";
 import { type Clock, systemClock } from "../runtime/time.js";
+import { AwsAdapterError } from "./errors.js";
 
-export class SecretFormatError extends Error {
-  override name = "SecretFormatError";
+export class SecretFormatError extends AwsAdapterError {
+  override readonly name: string = "SecretFormatError";
   constructor(
     readonly secretId: string,
     detail: string,
+    options?: { cause?: unknown },
   ) {
     // Names the secret and the problem, never its content.
-    super(`secret ${secretId} is not in the expected format: ${detail}`);
+    super(`secret ${secretId} is not in the expected format: ${detail}`, options);
   }
 }
 
@@ -43,6 +45,7 @@ export function createSecretJsonReader(deps: SecretReaderDeps) {
     try {
       json = JSON.parse(res.SecretString);
     } catch {
+      // No `cause` on purpose: JSON.parse's message quotes the text, i.e. the secret.
       throw new SecretFormatError(secretId, "not JSON");
     }
     // Every sensitive field (client_secret, password, secret, …) is hidden from logs from here on.

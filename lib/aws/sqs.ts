@@ -17,6 +17,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { type Sleep, sleep as timerSleep } from "../runtime/time.js";
+import { AwsAdapterError } from "./errors.js";
 
 /** SQS's limits (a standard queue's default maximum message size; also the batch total). */
 export const SQS_MAX_BATCH_ENTRIES = 10;
@@ -184,8 +185,8 @@ function isSenderFault(err: unknown): boolean {
   return false;
 }
 
-export class SqsSendError extends Error {
-  override name = "SqsSendError";
+export class SqsSendError extends AwsAdapterError {
+  override readonly name: string = "SqsSendError";
   constructor(
     readonly queueUrl: string,
     readonly failed: FailedEntry[],

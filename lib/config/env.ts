@@ -5,6 +5,7 @@
  * a request, as `undefined`.
  */
 import { z } from "zod";
+import { ConfigError } from "./errors.js";
 
 const nonEmpty = z.string().trim().min(1, "must not be empty");
 
@@ -72,10 +73,10 @@ export type SyncerEnv = z.infer<typeof SyncerEnvSchema>;
 export type CoaPushEnv = z.infer<typeof CoaPushEnvSchema>;
 
 /** Thrown by loadEnv; `variables` names every missing or malformed variable. */
-export class EnvError extends Error {
+export class EnvError extends ConfigError {
+  override readonly name: string = "EnvError";
   constructor(readonly problems: ReadonlyArray<{ variable: string; problem: string }>) {
     super(`invalid environment: ${problems.map((p) => `${p.variable} ${p.problem}`).join("; ")}`);
-    this.name = "EnvError";
   }
   get variables(): string[] {
     return this.problems.map((p) => p.variable);

@@ -1,3 +1,4 @@
+import { ConfigError } from "./errors.js";
 /**
  * The one naming scheme of tenant secrets in Secrets Manager:
  * `<prefix>/<tenantId>/<kind>` — `ramp` (Ramp app credentials), `erp` (the ERP
@@ -18,8 +19,8 @@ export const tenantSecretId = (tenantId: string, kind: TenantSecretKind): string
   `${SECRET_PREFIX}/${tenantId}/${kind}`;
 
 /** A tenant's resource (secret, journal) named by, or resolved for, another tenant — never read. */
-export class TenantIsolationError extends Error {
-  override name = "TenantIsolationError";
+export class TenantIsolationError extends ConfigError {
+  override readonly name: string = "TenantIsolationError";
 }
 
 /**

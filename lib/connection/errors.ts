@@ -1,9 +1,10 @@
+import { ServiceError } from "../domain/errors.js";
 /**
  * Why a tenant's connection cannot be used. Each carries a message meant for an
  * operator (CLI output, logs) that says what is wrong and what to do about it.
  */
-export class ConnectionError extends Error {
-  override name = "ConnectionError";
+export class ConnectionError extends ServiceError {
+  override readonly name: string = "ConnectionError";
   constructor(
     readonly reason:
       | "direct_connection_active"

@@ -18,6 +18,7 @@ import { pushCoa, type SnapshotStore } from "../coa/push.js";
 import type { TenantConfig } from "../config/tenant.js";
 import { statusIs, typeIs } from "../connection/connection.js";
 import { rampSettingsOf } from "../connection/settings.js";
+import { ServiceError } from "../domain/errors.js";
 import type { ErpPort } from "../erp/port.js";
 import type { Connection, RampClient } from "../ramp/index.js";
 import type { RampLogger } from "../ramp/ports.js";
@@ -26,8 +27,8 @@ import { countReadyToSync, describeCounts, type ReadyCounts } from "./preflight.
 
 export type MigrationStep = "preflight" | "backup" | "connection" | "preload" | "preconditions" | "ready";
 
-export class MigrationRefusedError extends Error {
-  override name = "MigrationRefusedError";
+export class MigrationRefusedError extends ServiceError {
+  override readonly name: string = "MigrationRefusedError";
   constructor(
     readonly step: MigrationStep,
     /** One plain-language explanation per failed check. */

@@ -1,3 +1,4 @@
+import { ServiceError } from "../domain/errors.js";
 import { currencyExponent } from "./currencies.js";
 
 /**
@@ -10,8 +11,9 @@ export interface Money {
   readonly currency: string;
 }
 
-export class MoneyError extends Error {
-  override name = "MoneyError";
+/** The base of lib/money's errors: an amount or currency that is not money. */
+export class MoneyError extends ServiceError {
+  override readonly name: string = "MoneyError";
 }
 
 export function money(minor: number, currency: string): Money {

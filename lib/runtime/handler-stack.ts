@@ -12,6 +12,7 @@ import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { ServiceError } from "../domain/errors.js";
 import type { RampLogger } from "../ramp/ports.js";
 import { createLogger, createMetrics, rampLoggerOf } from "./observability.js";
 
@@ -39,8 +40,8 @@ export function powertoolsHandler<E, R>(
 }
 
 /** Thrown for a record SQS must see as failed; the message says why. */
-export class RecordNotDone extends Error {
-  override name = "RecordNotDone";
+export class RecordNotDone extends ServiceError {
+  override readonly name: string = "RecordNotDone";
 }
 
 /**

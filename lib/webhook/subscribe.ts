@@ -20,6 +20,7 @@
 
 import type { TenantConfig } from "../config/tenant.js";
 import { tenantSecretId } from "../config/tenant-secrets.js";
+import { ServiceError } from "../domain/errors.js";
 import type { RampClient } from "../ramp/client.js";
 import { type RampLogger, silentLogger } from "../ramp/ports.js";
 import type { WebhookSubscription } from "../ramp/schemas/webhooks.js";
@@ -61,8 +62,9 @@ export interface SubscribeResult {
   removed: string[];
 }
 
-export class WebhookSetupError extends Error {
-  override name = "WebhookSetupError";
+/** The base of lib/webhook's errors: a subscription could not be set up. */
+export class WebhookSetupError extends ServiceError {
+  override readonly name: string = "WebhookSetupError";
 }
 
 /** The tenant's own webhook secret; no other name is accepted (lib/config/tenant-secrets.ts). */
