@@ -144,7 +144,8 @@ function describePlan(plan: LocalPlan): Description {
   return out;
 }
 
-describe("one deployment manifest for the CDK stack and the local stack", () => {
+// Each synth takes seconds (more on a busy machine): a generous timeout, the figures are not the point.
+describe("one deployment manifest for the CDK stack and the local stack", { timeout: 120_000 }, () => {
   it("the local plan is the synthesized template with every duration × the time scale", () => {
     const template = describeTemplate(MANIFEST, DEFAULT_TIME_SCALE);
     const local = describePlan(planLocalDeployment(MANIFEST, DEFAULT_TIME_SCALE));
