@@ -113,6 +113,14 @@ export const FieldInputSchema = z.strictObject({
 });
 export type FieldInput = z.infer<typeof FieldInputSchema>;
 
+/** PATCH body of a custom field. */
+export const FieldPatchSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  display_name: z.string().optional(),
+  is_splittable: z.boolean().optional(),
+});
+export type FieldPatch = z.infer<typeof FieldPatchSchema>;
+
 export const FieldOptionSchema = z.looseObject({
   ...coaCommon,
   value: z.string(),
