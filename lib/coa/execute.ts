@@ -63,11 +63,6 @@ export interface ExecuteOptions {
   shouldStop?: () => boolean;
 }
 
-const TAX_PATHS: Partial<Record<CoaList, string>> = {
-  tax_rates: "/developer/v1/accounting/tax/rates",
-  tax_code_options: "/developer/v1/accounting/tax/code/options",
-};
-
 function emptyReport(): ExecuteReport {
   return {
     writeCalls: 0,
@@ -178,17 +173,6 @@ export async function executePlan(
       return false;
     }
   }
-
-  const taxWrite = (list: CoaList, method: "PATCH" | "DELETE", rampId: string, body?: unknown) => {
-    const base = TAX_PATHS[list];
-    if (!base) throw new Error(`no tax path for ${list}`);
-    return client.http.request({
-      method,
-      path: `${base}/${encodeURIComponent(rampId)}`,
-      ...(body === undefined ? {} : { body }),
-      ...(method === "PATCH" ? { schema: z.unknown() } : {}),
-    });
-  };
 
   const failedVendors = new Set<string>();
   for (const op of ops) {
@@ -340,8 +324,10 @@ export async function executePlan(
               return client.patchFieldOption(op.rampId, p as { value?: string; code?: string });
             case "fields":
               return client.patchField(op.rampId, p as { name?: string });
-            default:
-              return taxWrite(op.list, "PATCH", op.rampId, p);
+            case "tax_rates":
+              return client.patchTaxRate(op.rampId, p);
+            case "tax_code_options":
+              return client.patchTaxCodeOption(op.rampId, p);
           }
         });
         if (ok) report.updated++;
@@ -358,8 +344,10 @@ export async function executePlan(
               return client.patchFieldOption(op.rampId, { reactivate: true });
             case "fields":
               throw new Error("fields are reactivated by create_field");
-            default:
-              return taxWrite(op.list, "PATCH", op.rampId, { reactivate: true });
+            case "tax_rates":
+              return client.patchTaxRate(op.rampId, { reactivate: true });
+            case "tax_code_options":
+              return client.patchTaxCodeOption(op.rampId, { reactivate: true });
           }
         });
         if (ok) {
@@ -380,8 +368,10 @@ export async function executePlan(
               return client.deleteFieldOption(op.rampId);
             case "fields":
               return client.deleteField(op.rampId);
-            default:
-              return taxWrite(op.list, "DELETE", op.rampId);
+            case "tax_rates":
+              return client.deleteTaxRate(op.rampId);
+            case "tax_code_options":
+              return client.deleteTaxCodeOption(op.rampId);
           }
         });
         if (ok) report.deleted++;
