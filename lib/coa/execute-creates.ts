@@ -3,13 +3,6 @@
  * the Ramp ids it needs from the run (a field created earlier in this push, a
  * GL account a tax rate points at) and uploads through the run's isolating upload.
  */
-import type {
-  AccountingVendorInput,
-  FieldOptionInput,
-  GlAccountInput,
-  TaxCodeOptionInput,
-  TaxRateInput,
-} from "../ramp/schemas/accounting.js";
 import {
   AccountingVendorInputSchema,
   FieldOptionInputSchema,
@@ -18,7 +11,7 @@ import {
   TaxRateInputSchema,
 } from "../ramp/schemas/accounting.js";
 import { type ExecRun, optional } from "./execute-run.js";
-import type { CoaOperation } from "./types.js";
+import type { CoaOperation, DesiredTaxCode } from "./types.js";
 
 type Op<K extends CoaOperation["op"]> = Extract<CoaOperation, { op: K }>;
 
@@ -28,16 +21,12 @@ const codeAndEntities = (x: { code: string | null; entityRemoteIds: string[] | n
   ...optional("entity_remote_ids", x.entityRemoteIds),
 });
 
-export async function createGlAccounts(run: ExecRun, op: Op<"create_gl_accounts">): Promise<void> {
-  const items = op.items.map((a) => ({
-    remoteId: a.remoteId,
-    input: { id: a.remoteId, name: a.name, classification: a.classification, ...codeAndEntities(a) },
-  }));
-  await run.upload<GlAccountInput>(
+export function createGlAccounts(run: ExecRun, op: Op<"create_gl_accounts">): Promise<void> {
+  return run.upload(
     "gl_accounts",
-    op.op,
+    op,
     GlAccountInputSchema,
-    items,
+    (a) => ({ id: a.remoteId, name: a.name, classification: a.classification, ...codeAndEntities(a) }),
     async (batch) => (await run.client.uploadGlAccounts(batch, run.conn)).items,
   );
 }
@@ -61,29 +50,21 @@ export async function createFieldOptions(run: ExecRun, op: Op<"create_field_opti
     for (const o of op.items) run.fail({ list: "field_options", op: op.op, remoteId: o.remoteId, reason });
     return;
   }
-  const items = op.items.map((o) => ({
-    remoteId: o.remoteId,
-    input: { id: o.remoteId, value: o.value, ...codeAndEntities(o) },
-  }));
-  await run.upload<FieldOptionInput>(
+  await run.upload(
     "field_options",
-    op.op,
+    op,
     FieldOptionInputSchema,
-    items,
+    (o) => ({ id: o.remoteId, value: o.value, ...codeAndEntities(o) }),
     async (batch) => (await run.client.uploadFieldOptions(fieldRampId, batch, run.conn)).items,
   );
 }
 
-export async function createVendors(run: ExecRun, op: Op<"create_vendors">): Promise<void> {
-  const items = op.items.map((v) => ({
-    remoteId: v.remoteId,
-    input: { id: v.remoteId, name: v.name, ...codeAndEntities(v) },
-  }));
-  await run.upload<AccountingVendorInput>(
+export function createVendors(run: ExecRun, op: Op<"create_vendors">): Promise<void> {
+  return run.upload(
     "vendors",
-    op.op,
+    op,
     AccountingVendorInputSchema,
-    items,
+    (v) => ({ id: v.remoteId, name: v.name, ...codeAndEntities(v) }),
     async (batch) => (await run.client.uploadAccountingVendors(batch, run.conn)).items,
   );
 }
@@ -103,16 +84,13 @@ export async function createTaxRates(run: ExecRun, op: Op<"create_tax_rates">): 
           : "it has no GL account, which Ramp requires for API connections",
       });
   }
-  const items = ready.map((r) => ({
-    remoteId: r.remoteId,
-    input: {
-      id: r.remoteId,
-      name: r.name,
-      rate: r.rate,
-      accounting_gl_account_id: run.glRampIds.get(r.glAccountRemoteId ?? ""),
-    },
-  }));
-  await run.upload<TaxRateInput>("tax_rates", op.op, TaxRateInputSchema, items, async (batch) => {
+  const toInput = (r: (typeof ready)[number]) => ({
+    id: r.remoteId,
+    name: r.name,
+    rate: r.rate,
+    accounting_gl_account_id: run.glRampIds.get(r.glAccountRemoteId ?? ""),
+  });
+  await run.upload("tax_rates", { op: op.op, items: ready }, TaxRateInputSchema, toInput, async (batch) => {
     await run.client.uploadTaxRates(batch, run.conn);
     return [];
   });
@@ -124,19 +102,10 @@ export async function createTaxCodeField(run: ExecRun, op: Op<"create_tax_code_f
   run.report.taxCodeFieldCreated = true;
 }
 
-export async function createTaxCodeOptions(run: ExecRun, op: Op<"create_tax_code_options">): Promise<void> {
-  const items = op.items.map((c) => ({
-    remoteId: c.remoteId,
-    input: { id: c.remoteId, name: c.name, tax_rate_ids: c.taxRateRemoteIds },
-  }));
-  await run.upload<TaxCodeOptionInput>(
-    "tax_code_options",
-    op.op,
-    TaxCodeOptionInputSchema,
-    items,
-    async (batch) => {
-      await run.client.uploadTaxCodeOptions(batch, run.conn);
-      return [];
-    },
-  );
+export function createTaxCodeOptions(run: ExecRun, op: Op<"create_tax_code_options">): Promise<void> {
+  const toInput = (c: DesiredTaxCode) => ({ id: c.remoteId, name: c.name, tax_rate_ids: c.taxRateRemoteIds });
+  return run.upload("tax_code_options", op, TaxCodeOptionInputSchema, toInput, async (batch) => {
+    await run.client.uploadTaxCodeOptions(batch, run.conn);
+    return [];
+  });
 }

@@ -35,10 +35,10 @@ export interface ExecuteReport {
   complete: boolean;
 }
 
-/** An item on its way to an upload: its remote id (for the report) and its wire input. */
-export interface Pending {
-  remoteId: string;
-  input: unknown;
+/** The items of one creation, each known by its remote id (for the report). */
+export interface Creation<S extends { remoteId: string }> {
+  op: CoaOperation["op"];
+  items: readonly S[];
 }
 
 export interface ExecRun {
@@ -53,12 +53,15 @@ export interface ExecRun {
   /** Accounting vendors that did not land: never linked to. */
   failedVendors: Set<string>;
   fail(f: Omit<ItemFailure, "code" | "traceId"> & Partial<ItemFailure>): void;
-  /** Uploads valid items in isolating chunks; items our schema refuses are reported, never sent. */
-  upload<I>(
+  /**
+   * Uploads each item's wire input (`toInput`) in isolating chunks through `send`;
+   * items our schema refuses are reported, never sent.
+   */
+  upload<S extends { remoteId: string }, I>(
     list: CoaList,
-    op: CoaOperation["op"],
+    creation: Creation<S>,
     schema: z.ZodType<I>,
-    items: Pending[],
+    toInput: (item: S) => unknown,
     send: (batch: I[]) => Promise<Array<{ ramp_id: string; id: string }>>,
   ): Promise<void>;
   /** One single-item write; Ramp refusing that item (or not finding it) is a reported failure, true on success. */
@@ -109,7 +112,15 @@ export function startRun(
     fieldRampIds: new Map(current.fields.map((f) => [f.remoteId, f.rampId])),
     failedVendors: new Set(),
     fail: (f) => report.failures.push({ code: null, traceId: null, ...f }),
-    upload: (list, op, schema, items, send) => upload(run, list, op, schema, items, send),
+    upload: (list, creation, schema, toInput, send) =>
+      upload(
+        run,
+        list,
+        creation.op,
+        schema,
+        creation.items.map((s) => ({ remoteId: s.remoteId, input: toInput(s) })),
+        send,
+      ),
     single: (list, op, remoteId, call) => single(run, list, op, remoteId, call),
   };
   return run;
@@ -120,7 +131,7 @@ async function upload<I>(
   list: CoaList,
   op: CoaOperation["op"],
   schema: z.ZodType<I>,
-  items: Pending[],
+  items: Array<{ remoteId: string; input: unknown }>,
   send: (batch: I[]) => Promise<Array<{ ramp_id: string; id: string }>>,
 ): Promise<void> {
   const { valid, invalid } = validEach(schema, items);
@@ -171,7 +182,7 @@ async function single(
 /** Validates each item locally first: an item our schema refuses is reported, never sent. */
 function validEach<I>(
   schema: z.ZodType<I>,
-  items: Pending[],
+  items: Array<{ remoteId: string; input: unknown }>,
 ): { valid: Array<{ remoteId: string; input: I }>; invalid: Array<{ remoteId: string; reason: string }> } {
   const valid: Array<{ remoteId: string; input: I }> = [];
   const invalid: Array<{ remoteId: string; reason: string }> = [];

@@ -38,23 +38,30 @@ export interface CoaWriter {
   remove(rampId: string): Promise<unknown>;
 }
 
+/** A list whose DELETE is undone by `PATCH { reactivate: true }` (REFERENCE §7). */
+const softDeleted = (
+  patch: (rampId: string, p: Record<string, unknown>) => Promise<unknown>,
+  remove: (rampId: string) => Promise<unknown>,
+): CoaWriter => ({
+  patch,
+  reactivate: (id) => patch(id, { reactivate: true }),
+  remove,
+});
+
 export function coaWriters(client: CoaClient): Record<CoaList, CoaWriter> {
   return {
-    gl_accounts: {
-      patch: (id, p) => client.patchGlAccount(id, p),
-      reactivate: (id) => client.patchGlAccount(id, { reactivate: true }),
-      remove: (id) => client.deleteGlAccount(id),
-    },
-    vendors: {
-      patch: (id, p) => client.patchAccountingVendor(id, p),
-      reactivate: (id) => client.patchAccountingVendor(id, { reactivate: true }),
-      remove: (id) => client.deleteAccountingVendor(id),
-    },
-    field_options: {
-      patch: (id, p) => client.patchFieldOption(id, p),
-      reactivate: (id) => client.patchFieldOption(id, { reactivate: true }),
-      remove: (id) => client.deleteFieldOption(id),
-    },
+    gl_accounts: softDeleted(
+      (id, p) => client.patchGlAccount(id, p),
+      (id) => client.deleteGlAccount(id),
+    ),
+    vendors: softDeleted(
+      (id, p) => client.patchAccountingVendor(id, p),
+      (id) => client.deleteAccountingVendor(id),
+    ),
+    field_options: softDeleted(
+      (id, p) => client.patchFieldOption(id, p),
+      (id) => client.deleteFieldOption(id),
+    ),
     fields: {
       patch: (id, p) => client.patchField(id, p),
       reactivate: async () => {
@@ -62,15 +69,13 @@ export function coaWriters(client: CoaClient): Record<CoaList, CoaWriter> {
       },
       remove: (id) => client.deleteField(id),
     },
-    tax_rates: {
-      patch: (id, p) => client.patchTaxRate(id, p),
-      reactivate: (id) => client.patchTaxRate(id, { reactivate: true }),
-      remove: (id) => client.deleteTaxRate(id),
-    },
-    tax_code_options: {
-      patch: (id, p) => client.patchTaxCodeOption(id, p),
-      reactivate: (id) => client.patchTaxCodeOption(id, { reactivate: true }),
-      remove: (id) => client.deleteTaxCodeOption(id),
-    },
+    tax_rates: softDeleted(
+      (id, p) => client.patchTaxRate(id, p),
+      (id) => client.deleteTaxRate(id),
+    ),
+    tax_code_options: softDeleted(
+      (id, p) => client.patchTaxCodeOption(id, p),
+      (id) => client.deleteTaxCodeOption(id),
+    ),
   };
 }

@@ -10,10 +10,10 @@ import {
 } from "../schemas/accounting.js";
 import {
   type CoaListFilter,
+  coaItems,
   coaQuery,
   connBody,
   connQuery,
-  enc,
   type RampCore,
   type UploadResult,
   V1,
@@ -30,28 +30,24 @@ export interface AccountingVendorsApi {
   deleteAccountingVendor(rampId: string): Promise<void>;
 }
 
-export function accountingVendorsApi({ get, send, del, list, uploadChunks }: RampCore): AccountingVendorsApi {
+export function accountingVendorsApi(core: RampCore): AccountingVendorsApi {
   const base = `${V1}/accounting/vendors`;
+  const vendors = coaItems(core, base, AccountingVendorSchema, CoaPatchSchema);
   return {
-    listAccountingVendors(filter) {
-      const query = { is_synced: filter?.isSynced, ...coaQuery(filter) };
-      return list(base, AccountingVendorSchema, (x) => x, query);
-    },
-    uploadAccountingVendors(vendors, connectionId) {
-      return uploadChunks(vendors, AccountingVendorInputSchema, async (batch) => {
-        const body = { vendors: batch, ...connBody(connectionId) };
-        const r = await send("POST", base, body, VendorUploadResponseSchema);
+    listAccountingVendors: (filter) => vendors.list({ is_synced: filter?.isSynced, ...coaQuery(filter) }),
+    uploadAccountingVendors(items, connectionId) {
+      return core.uploadChunks(items, AccountingVendorInputSchema, async (batch) => {
+        const r = await core.send(
+          "POST",
+          base,
+          { vendors: batch, ...connBody(connectionId) },
+          VendorUploadResponseSchema,
+        );
         return { items: r.vendors ?? [], uploaded: r.uploaded ?? [] };
       });
     },
-    getAccountingVendor(rampId, connectionId) {
-      return get(`${base}/${enc(rampId)}`, AccountingVendorSchema, connQuery(connectionId));
-    },
-    patchAccountingVendor(rampId, patch) {
-      return send("PATCH", `${base}/${enc(rampId)}`, CoaPatchSchema.parse(patch), AccountingVendorSchema);
-    },
-    deleteAccountingVendor(rampId) {
-      return del(`${base}/${enc(rampId)}`);
-    },
+    getAccountingVendor: (rampId, connectionId) => vendors.get(rampId, connQuery(connectionId)),
+    patchAccountingVendor: vendors.patch,
+    deleteAccountingVendor: vendors.remove,
   };
 }

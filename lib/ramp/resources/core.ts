@@ -80,6 +80,18 @@ export function createRampCore(http: RampHttp): RampCore {
   };
 }
 
+/** The reads and single-item writes of one CoA list addressed by `ramp_id` under `base`. */
+export function coaItems<T, P>(core: RampCore, base: string, item: z.ZodType<T>, patchBody: z.ZodType<P>) {
+  const one = (rampId: string) => `${base}/${enc(rampId)}`;
+  return {
+    list: (query: Query): AsyncGenerator<T> => core.list(base, item, (x) => x, query),
+    get: (rampId: string, query?: Query): Promise<T> => core.get(one(rampId), item, query),
+    patch: (rampId: string, patch: P): Promise<T> =>
+      core.send("PATCH", one(rampId), patchBody.parse(patch), item),
+    remove: (rampId: string): Promise<void> => core.del(one(rampId)),
+  };
+}
+
 export const coaQuery = (f: CoaListFilter = {}): Query => ({
   remote_id: f.remoteId,
   is_active: f.isActive,

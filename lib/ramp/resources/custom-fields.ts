@@ -14,7 +14,15 @@ import {
   FieldSchema,
   OptionUploadResponseSchema,
 } from "../schemas/accounting.js";
-import { type CoaListFilter, coaQuery, connBody, enc, type RampCore, type UploadResult, V1 } from "./core.js";
+import {
+  type CoaListFilter,
+  coaItems,
+  coaQuery,
+  connBody,
+  type RampCore,
+  type UploadResult,
+  V1,
+} from "./core.js";
 
 export type FieldOptionFilter = CoaListFilter & { visibility?: "HIDDEN" | "VISIBLE" };
 
@@ -36,44 +44,28 @@ export interface CustomFieldsApi {
   deleteFieldOption(rampId: string): Promise<void>;
 }
 
-export function customFieldsApi({ get, send, del, list, uploadChunks }: RampCore): CustomFieldsApi {
-  const fields = `${V1}/accounting/fields`;
-  const options = `${V1}/accounting/field-options`;
+export function customFieldsApi(core: RampCore): CustomFieldsApi {
+  const fieldsBase = `${V1}/accounting/fields`;
+  const optionsBase = `${V1}/accounting/field-options`;
+  const fields = coaItems(core, fieldsBase, FieldSchema, FieldPatchSchema);
+  const options = coaItems(core, optionsBase, FieldOptionSchema, CoaPatchSchema);
   return {
-    listFields(filter) {
-      return list(fields, FieldSchema, (x) => x, coaQuery(filter));
-    },
-    createField(field) {
-      return send("POST", fields, FieldInputSchema.parse(field), FieldSchema);
-    },
-    getField(rampId) {
-      return get(`${fields}/${enc(rampId)}`, FieldSchema);
-    },
-    patchField(rampId, patch) {
-      return send("PATCH", `${fields}/${enc(rampId)}`, FieldPatchSchema.parse(patch), FieldSchema);
-    },
-    deleteField(rampId) {
-      return del(`${fields}/${enc(rampId)}`);
-    },
-    listFieldOptions(fieldRampId, filter) {
-      const query = { field_id: fieldRampId, visibility: filter?.visibility, ...coaQuery(filter) };
-      return list(options, FieldOptionSchema, (x): FieldOption => x, query);
-    },
+    listFields: (filter) => fields.list(coaQuery(filter)),
+    createField: (field) => core.send("POST", fieldsBase, FieldInputSchema.parse(field), FieldSchema),
+    getField: (rampId) => fields.get(rampId),
+    patchField: fields.patch,
+    deleteField: fields.remove,
+    listFieldOptions: (fieldRampId, filter) =>
+      options.list({ field_id: fieldRampId, visibility: filter?.visibility, ...coaQuery(filter) }),
     uploadFieldOptions(fieldRampId, items, connectionId) {
-      return uploadChunks(items, FieldOptionInputSchema, async (batch) => {
+      return core.uploadChunks(items, FieldOptionInputSchema, async (batch) => {
         const body = { field_id: fieldRampId, options: batch, ...connBody(connectionId) };
-        const r = await send("POST", options, body, OptionUploadResponseSchema);
+        const r = await core.send("POST", optionsBase, body, OptionUploadResponseSchema);
         return { items: r.options ?? [], uploaded: r.uploaded ?? [] };
       });
     },
-    getFieldOption(rampId) {
-      return get(`${options}/${enc(rampId)}`, FieldOptionSchema);
-    },
-    patchFieldOption(rampId, patch) {
-      return send("PATCH", `${options}/${enc(rampId)}`, CoaPatchSchema.parse(patch), FieldOptionSchema);
-    },
-    deleteFieldOption(rampId) {
-      return del(`${options}/${enc(rampId)}`);
-    },
+    getFieldOption: (rampId) => options.get(rampId),
+    patchFieldOption: options.patch,
+    deleteFieldOption: options.remove,
   };
 }

@@ -10,10 +10,10 @@ import {
 } from "../schemas/accounting.js";
 import {
   type CoaListFilter,
+  coaItems,
   coaQuery,
   connBody,
   connQuery,
-  enc,
   type RampCore,
   type UploadResult,
   V1,
@@ -29,27 +29,24 @@ export interface GlAccountsApi {
   deleteGlAccount(rampId: string): Promise<void>;
 }
 
-export function glAccountsApi({ get, send, del, list, uploadChunks }: RampCore): GlAccountsApi {
+export function glAccountsApi(core: RampCore): GlAccountsApi {
   const base = `${V1}/accounting/accounts`;
+  const gl = coaItems(core, base, GlAccountSchema, CoaPatchSchema);
   return {
-    listGlAccounts(filter) {
-      return list(base, GlAccountSchema, (x) => x, coaQuery(filter));
-    },
+    listGlAccounts: (filter) => gl.list(coaQuery(filter)),
     uploadGlAccounts(items, connectionId) {
-      return uploadChunks(items, GlAccountInputSchema, async (gl_accounts) => {
-        const body = { gl_accounts, ...connBody(connectionId) };
-        const r = await send("POST", base, body, GlUploadResponseSchema);
+      return core.uploadChunks(items, GlAccountInputSchema, async (gl_accounts) => {
+        const r = await core.send(
+          "POST",
+          base,
+          { gl_accounts, ...connBody(connectionId) },
+          GlUploadResponseSchema,
+        );
         return { items: r.gl_accounts ?? [], uploaded: r.uploaded ?? [] };
       });
     },
-    getGlAccount(rampId, connectionId) {
-      return get(`${base}/${enc(rampId)}`, GlAccountSchema, connQuery(connectionId));
-    },
-    patchGlAccount(rampId, patch) {
-      return send("PATCH", `${base}/${enc(rampId)}`, CoaPatchSchema.parse(patch), GlAccountSchema);
-    },
-    deleteGlAccount(rampId) {
-      return del(`${base}/${enc(rampId)}`);
-    },
+    getGlAccount: (rampId, connectionId) => gl.get(rampId, connQuery(connectionId)),
+    patchGlAccount: gl.patch,
+    deleteGlAccount: gl.remove,
   };
 }
