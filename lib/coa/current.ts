@@ -26,31 +26,51 @@ async function all<T>(gen: AsyncGenerator<T>): Promise<T[]> {
 const visibility = (v: string | null | undefined): Visibility | undefined =>
   v === "HIDDEN" ? "HIDDEN" : v === "VISIBLE" ? "VISIBLE" : undefined;
 
-export async function readRampSurface(client: RampClient, opts: ReadCurrentOptions): Promise<RampSurface> {
-  const filter = { accountingConnectionId: opts.connectionId, pageSize: opts.pageSize ?? 100 };
-  const glAccounts: RampCoaItem[] = (await all(client.listGlAccounts(filter))).map((a) => ({
-    rampId: a.ramp_id,
-    remoteId: a.id,
-    name: a.name,
-    code: a.code ?? null,
-    isActive: a.is_active !== false,
-    entityRemoteIds: a.entity_remote_ids ?? null,
-  }));
+type ListFilter = { accountingConnectionId?: string; pageSize: number };
 
-  const wanted = new Set(opts.fieldRemoteIds);
+/** GL accounts and accounting vendors share one item shape. */
+const coaItem = (x: {
+  ramp_id: string;
+  id: string;
+  name: string;
+  code?: string | null;
+  is_active?: boolean | null;
+  entity_remote_ids?: string[] | null;
+}): RampCoaItem => ({
+  rampId: x.ramp_id,
+  remoteId: x.id,
+  name: x.name,
+  code: x.code ?? null,
+  isActive: x.is_active !== false,
+  entityRemoteIds: x.entity_remote_ids ?? null,
+});
+
+export async function readRampSurface(client: RampClient, opts: ReadCurrentOptions): Promise<RampSurface> {
+  const filter: ListFilter = { accountingConnectionId: opts.connectionId, pageSize: opts.pageSize ?? 100 };
+  const glAccounts = (await all(client.listGlAccounts(filter))).map(coaItem);
+  const fields = await readFields(client, filter, new Set(opts.fieldRemoteIds));
+  const vendors = (await all(client.listAccountingVendors(filter))).map(coaItem);
+  const tax = await readTax(client, opts.connectionId, filter);
+  const rampVendors = opts.rampVendors
+    ? (await all(client.listVendors({ page_size: filter.pageSize }))).map((v) => ({
+        id: v.id,
+        name: v.name ?? "",
+        accountingVendorRemoteId: v.accounting_vendor_remote_id ?? null,
+      }))
+    : [];
+  return { glAccounts, fields, vendors, ...tax, rampVendors };
+}
+
+/** Every field, with the options of the wanted ones only. */
+async function readFields(client: RampClient, filter: ListFilter, wanted: Set<string>): Promise<RampField[]> {
   const fields: RampField[] = [];
   for (const f of await all(client.listFields(filter))) {
     const options: RampCoaItem[] = [];
     if (wanted.has(f.id)) {
       for await (const o of client.listFieldOptions(f.ramp_id, filter)) {
         options.push({
-          rampId: o.ramp_id,
-          remoteId: o.id,
-          name: o.value,
-          code: o.code ?? null,
-          isActive: o.is_active !== false,
+          ...coaItem({ ...o, name: o.value }),
           visibility: visibility(o.visibility),
-          entityRemoteIds: o.entity_remote_ids ?? null,
         });
       }
     }
@@ -62,17 +82,15 @@ export async function readRampSurface(client: RampClient, opts: ReadCurrentOptio
       options,
     });
   }
+  return fields;
+}
 
-  const vendors: RampCoaItem[] = (await all(client.listAccountingVendors(filter))).map((v) => ({
-    rampId: v.ramp_id,
-    remoteId: v.id,
-    name: v.name,
-    code: v.code ?? null,
-    isActive: v.is_active !== false,
-    entityRemoteIds: v.entity_remote_ids ?? null,
-  }));
-
-  const taxRates: RampCoaItem[] = (await all(client.listTaxRates(opts.connectionId))).map((r) => ({
+async function readTax(
+  client: RampClient,
+  connectionId: string | undefined,
+  filter: ListFilter,
+): Promise<Pick<RampSurface, "taxRates" | "taxCodeField" | "taxCodeOptions">> {
+  const taxRates: RampCoaItem[] = (await all(client.listTaxRates(connectionId))).map((r) => ({
     rampId: r.ramp_id ?? r.id,
     remoteId: r.id,
     name: r.name ?? "",
@@ -80,10 +98,9 @@ export async function readRampSurface(client: RampClient, opts: ReadCurrentOptio
     isActive: r.is_active !== false,
     rate: r.rate === null || r.rate === undefined ? null : String(r.rate),
   }));
-
   let taxCodeField: RampSurface["taxCodeField"] = null;
   try {
-    const f = await client.getTaxCodeField(opts.connectionId);
+    const f = await client.getTaxCodeField(connectionId);
     if (f.is_active !== false) taxCodeField = { name: f.name ?? "" };
   } catch (err) {
     // No tax-code field yet is a 404, not a failure.
@@ -99,14 +116,5 @@ export async function readRampSurface(client: RampClient, opts: ReadCurrentOptio
         taxRateRemoteIds: o.tax_rate_ids ?? [],
       }))
     : [];
-
-  const rampVendors = opts.rampVendors
-    ? (await all(client.listVendors({ page_size: filter.pageSize }))).map((v) => ({
-        id: v.id,
-        name: v.name ?? "",
-        accountingVendorRemoteId: v.accounting_vendor_remote_id ?? null,
-      }))
-    : [];
-
-  return { glAccounts, fields, vendors, taxRates, taxCodeField, taxCodeOptions, rampVendors };
+  return { taxRates, taxCodeField, taxCodeOptions };
 }

@@ -29,8 +29,8 @@ type Phase = "revive" | "create" | "update" | "link" | "remove";
 
 export function planCoaPush(input: PlanInput): CoaOperation[] {
   const { desired, current, options } = input;
-  const out: Record<Phase, CoaOperation[]> = { revive: [], create: [], update: [], link: [], remove: [] };
-  const owned = (remoteId: string, pushed: readonly string[] | undefined) =>
+  const out = phases();
+  const owned: Owned = (remoteId, pushed) =>
     (pushed?.includes(remoteId) ?? false) || input.ownedPrefixes.some((p) => remoteId.startsWith(p));
 
   // GL accounts
@@ -60,8 +60,39 @@ export function planCoaPush(input: PlanInput): CoaOperation[] {
       chunk(items, options.chunkSize).map((c) => ({ op: "create_vendors", items: c.map(strip) })),
   });
 
-  // Tax: rates, then the tax-code field, then options — strictly in that order (the guide).
-  const tax: Record<Phase, CoaOperation[]> = { revive: [], create: [], update: [], link: [], remove: [] };
+  const tax = planTax(input, owned);
+  out.link.push(...planLinks(desired.vendors, current.rampVendors));
+
+  return [
+    ...out.revive,
+    ...out.create,
+    ...out.update,
+    ...tax.rates,
+    ...tax.field,
+    ...tax.codes,
+    ...out.link,
+    // Removals last, and GL accounts after the tax rates that may point at them.
+    ...tax.removals,
+    ...out.remove,
+  ];
+}
+
+type Owned = (remoteId: string, pushed: readonly string[] | undefined) => boolean;
+const phases = (): Record<Phase, CoaOperation[]> => ({
+  revive: [],
+  create: [],
+  update: [],
+  link: [],
+  remove: [],
+});
+
+/** Tax: rates, then the tax-code field, then options — strictly in that order (the guide). */
+function planTax(
+  input: PlanInput,
+  owned: Owned,
+): { rates: CoaOperation[]; field: CoaOperation[]; codes: CoaOperation[]; removals: CoaOperation[] } {
+  const { desired, current, options } = input;
+  const rates = phases();
   diffList({
     list: "tax_rates",
     desired: desired.taxRates.map((d) => ({ ...d, patch: { name: d.name, rate: canonicalDecimal(d.rate) } })),
@@ -73,18 +104,11 @@ export function planCoaPush(input: PlanInput): CoaOperation[] {
     }),
     isOwned: (id) => owned(id, input.snapshot?.taxRates),
     removal: "delete",
-    out: tax,
+    out: rates,
     create: (items) =>
       chunk(items, options.chunkSize).map((c) => ({ op: "create_tax_rates", items: c.map(strip) })),
   });
-  const taxRateOps = [...tax.revive, ...tax.create, ...tax.update];
-  const taxCodes: Record<Phase, CoaOperation[]> = {
-    revive: [],
-    create: [],
-    update: [],
-    link: [],
-    remove: [],
-  };
+  const codes = phases();
   diffList({
     list: "tax_code_options",
     desired: desired.taxCodes.map((d) => ({
@@ -95,48 +119,42 @@ export function planCoaPush(input: PlanInput): CoaOperation[] {
     currentPatch: (c) => ({ name: c.name, tax_rate_ids: [...(c.taxRateRemoteIds ?? [])].sort() }),
     isOwned: (id) => owned(id, input.snapshot?.taxCodes),
     removal: "delete",
-    out: taxCodes,
+    out: codes,
     create: (items) =>
       chunk(items, options.chunkSize).map((c) => ({ op: "create_tax_code_options", items: c.map(strip) })),
   });
   const needsTaxField = desired.taxCodes.length > 0 && current.taxCodeField === null;
-  const taxFieldOps: CoaOperation[] = needsTaxField
-    ? [{ op: "create_tax_code_field", name: desired.taxCodeFieldName }]
-    : [];
+  return {
+    rates: [...rates.revive, ...rates.create, ...rates.update],
+    field: needsTaxField ? [{ op: "create_tax_code_field", name: desired.taxCodeFieldName }] : [],
+    codes: [...codes.revive, ...codes.create, ...codes.update],
+    // Options before the rates they reference.
+    removals: [...codes.remove, ...rates.remove],
+  };
+}
 
-  // Ramp vendors without an accounting vendor: link by exact (case- and space-insensitive) name, when unambiguous.
+/** Ramp vendors without an accounting vendor: link by exact (case- and space-insensitive) name, when unambiguous. */
+function planLinks(
+  desiredVendors: DesiredSurface["vendors"],
+  rampVendors: RampSurface["rampVendors"],
+): CoaOperation[] {
   const byName = new Map<string, string[]>();
-  for (const v of desired.vendors)
-    byName.set(norm(v.name), [...(byName.get(norm(v.name)) ?? []), v.remoteId]);
-  for (const rv of current.rampVendors) {
+  for (const v of desiredVendors) byName.set(norm(v.name), [...(byName.get(norm(v.name)) ?? []), v.remoteId]);
+  const links: CoaOperation[] = [];
+  for (const rv of rampVendors) {
     if (rv.accountingVendorRemoteId) continue;
     const matches = byName.get(norm(rv.name));
     if (matches?.length === 1)
-      out.link.push({ op: "link_vendor", rampVendorId: rv.id, accountingVendorRemoteId: matches[0]! });
+      links.push({ op: "link_vendor", rampVendorId: rv.id, accountingVendorRemoteId: matches[0]! });
   }
-
-  return [
-    ...out.revive,
-    ...out.create,
-    ...out.update,
-    ...taxRateOps,
-    ...taxFieldOps,
-    ...taxCodes.revive,
-    ...taxCodes.create,
-    ...taxCodes.update,
-    ...out.link,
-    // Removals last, and GL accounts after the tax rates that may point at them.
-    ...taxCodes.remove,
-    ...tax.remove,
-    ...out.remove,
-  ];
+  return links;
 }
 
 function planField(
   field: DesiredField,
   input: PlanInput,
   out: Record<Phase, CoaOperation[]>,
-  owned: (remoteId: string, pushed: readonly string[] | undefined) => boolean,
+  owned: Owned,
 ): void {
   const cur = input.current.fields.find((f) => f.remoteId === field.remoteId);
   // POST /fields is idempotent on id and reactivates an inactive field (the guide's "POST the same field ID").

@@ -113,6 +113,14 @@ export const FieldInputSchema = z.strictObject({
 });
 export type FieldInput = z.infer<typeof FieldInputSchema>;
 
+/** PATCH body of a custom field. */
+export const FieldPatchSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  display_name: z.string().optional(),
+  is_splittable: z.boolean().optional(),
+});
+export type FieldPatch = z.infer<typeof FieldPatchSchema>;
+
 export const FieldOptionSchema = z.looseObject({
   ...coaCommon,
   value: z.string(),
@@ -189,6 +197,20 @@ export const TaxRateInputSchema = z.strictObject({
 });
 export type TaxRateInput = z.infer<typeof TaxRateInputSchema>;
 
+/**
+ * PATCH body of a tax rate (`{ name?, rate?, accounting_gl_account_id? }`, plus the CoA-wide
+ * `reactivate: true`). Values are left for Ramp to judge, as POST's are not: a refused
+ * value is then reported for that one item instead of stopping the whole push.
+ */
+export const TaxRatePatchSchema = z.strictObject({
+  name: z.string().optional(),
+  /** Decimal fraction, as a string or a number (REFERENCE §7.5). */
+  rate: z.union([z.string(), z.number()]).optional(),
+  accounting_gl_account_id: z.string().optional(),
+  reactivate: z.literal(true).optional(),
+});
+export type TaxRatePatch = z.infer<typeof TaxRatePatchSchema>;
+
 export const TaxCodeFieldSchema = z.looseObject({
   id: str,
   ramp_id: str,
@@ -212,3 +234,11 @@ export const TaxCodeOptionInputSchema = z.strictObject({
   tax_rate_ids: z.array(z.string()).optional(),
 });
 export type TaxCodeOptionInput = z.infer<typeof TaxCodeOptionInputSchema>;
+
+/** PATCH body of a tax code option; `tax_rate_ids` (remote ids) replaces every association. */
+export const TaxCodeOptionPatchSchema = z.strictObject({
+  name: z.string().optional(),
+  tax_rate_ids: z.array(z.string()).optional(),
+  reactivate: z.literal(true).optional(),
+});
+export type TaxCodeOptionPatch = z.infer<typeof TaxCodeOptionPatchSchema>;
