@@ -232,11 +232,7 @@ export function createRampHttp(deps: RampHttpDeps): RampHttp {
         continue;
       }
       if (res.status === 429) {
-        const retryAfter = parseRetryAfter(res.headers.get("retry-after"), clock());
-        const until = clock() + Math.max(lockoutMs, retryAfter ?? 0);
-        await deps.limiter.recordLockout(until);
-        // The limiter makes the next attempt wait out the lockout; give up if that is past our budget.
-        if (attempt < policy.maxAttempts && until - started <= policy.maxTotalMs) continue;
+        if (await waitOutLockout(res, attempt, started)) continue;
         throw err;
       }
       if (err.retryable && idempotent) {
@@ -245,6 +241,17 @@ export function createRampHttp(deps: RampHttpDeps): RampHttp {
       }
       throw err;
     }
+  }
+
+  /**
+   * A 429: every Lambda of the tenant stops until Ramp's lockout is over (the shared limiter makes the
+   * next attempt wait it out); false when that is past this call's attempts or time budget.
+   */
+  async function waitOutLockout(res: Response, attempt: number, started: number): Promise<boolean> {
+    const retryAfter = parseRetryAfter(res.headers.get("retry-after"), clock());
+    const until = clock() + Math.max(lockoutMs, retryAfter ?? 0);
+    await deps.limiter.recordLockout(until);
+    return attempt < policy.maxAttempts && until - started <= policy.maxTotalMs;
   }
 
   /** Sleeps before the next attempt; false when attempts or total time are spent. */
