@@ -37,7 +37,7 @@ import {
 } from "../port.js";
 import { type TrytonConfig, TrytonConfigSchema, type TrytonSettings } from "./config.js";
 import { toErpError } from "./errors.js";
-import { type ErpModel, erpRef, idOf, parseErpRef, remoteId } from "./ids.js";
+import { type ErpModel, erpRef, idOf, parseErpRef, parseRemoteId, remoteId } from "./ids.js";
 import { createAndPostInvoice, invoiceDraft } from "./invoices.js";
 import { type MoveDraft, moveValues, transactionDraft, twoLineDraft } from "./moves.js";
 import { payInvoice, readInvoice, settle } from "./payments.js";
@@ -800,8 +800,8 @@ function isTransient(err: unknown): boolean {
 /** What the checks need, by Tryton id; malformed or foreign ids are reported when the posting is built. */
 function collectNeeds(p: Posting, company: CompanyInfo, needs: Needs): void {
   const add = (set: Set<number>, remote: string | null | undefined) => {
-    const m = remote ? /^([a-z0-9-]+):(\d+)$/.exec(remote) : null;
-    if (m && m[1] === company.key) set.add(Number(m[2]));
+    const parsed = remote ? parseRemoteId(remote) : null;
+    if (parsed?.companyKey === company.key) set.add(parsed.id);
   };
   const rate = (date: string, currency: string) => {
     if (currency === company.currency) return;
