@@ -11,6 +11,7 @@ import { currencyExponent } from "../../money/index.js";
 import { integratorError, userError } from "../port.js";
 import { convertMinor } from "./fx.js";
 import { idOf } from "./ids.js";
+import type { Needs } from "./needs.js";
 import type { TrytonSession } from "./session.js";
 import { truthy } from "./wire.js";
 
@@ -69,17 +70,6 @@ interface CurrencyRow {
   id: number;
   code: string;
   rate: string | null;
-}
-
-/** Ids a batch of postings needs, collected before anything is read. */
-export class Needs {
-  accounts = new Set<number>();
-  options = new Set<number>();
-  taxes = new Set<number>();
-  parties = new Set<number>();
-  dates = new Set<string>();
-  /** date → foreign currency codes needing a rate on that date. */
-  rates = new Map<string, Set<string>>();
 }
 
 const label = (a: { code: string | null; name: string }) =>
