@@ -23,7 +23,6 @@ import type { ErpCrashHook } from "../crash-points.js";
 import {
   type CodingSurface,
   type ErpCapabilities,
-  type ErpField,
   type ErpPort,
   type ErpVendor,
   type FoundRecord,
@@ -40,7 +39,7 @@ import { findBillPayment } from "./lookup.js";
 import { createVendor } from "./parties.js";
 import type { CompanyInfo } from "./refs.js";
 import type { TrytonSession } from "./session.js";
-import { readCompanySurface } from "./surface.js";
+import { readSurface } from "./surface.js";
 
 /**
  * The façade: the ERP port over one TrytonCore (core.ts). Each port call is one
@@ -74,31 +73,13 @@ export class TrytonErp implements ErpPort {
     return this.core.company(key);
   }
 
-  async readSurface(): Promise<CodingSurface> {
-    return this.core.guard("reading the chart of accounts", async () => {
-      const parts = await Promise.all(
-        this.core.settings.companies.map((c) =>
-          readCompanySurface(this.session, { key: c.key, id: Number(c.erpCompanyId) }),
-        ),
-      );
-      // A dimension field's id is its analytic root's code, the same in every company: one field, all options.
-      const fields = new Map<string, ErpField>();
-      for (const part of parts) {
-        for (const f of part.fields) {
-          const known = fields.get(f.remoteId);
-          if (known) known.options.push(...f.options);
-          else fields.set(f.remoteId, { ...f, options: [...f.options] });
-        }
-      }
-      return {
-        companies: parts.map((p) => p.company),
-        glAccounts: parts.flatMap((p) => p.glAccounts),
-        fields: [...fields.values()],
-        vendors: parts.flatMap((p) => p.vendors),
-        taxRates: parts.flatMap((p) => p.taxRates),
-        taxCodes: parts.flatMap((p) => p.taxCodes),
-      };
-    });
+  readSurface(): Promise<CodingSurface> {
+    return this.core.guard("reading the chart of accounts", () =>
+      readSurface(
+        this.session,
+        this.core.settings.companies.map((c) => ({ key: c.key, id: Number(c.erpCompanyId) })),
+      ),
+    );
   }
 
   find(ref: string, companyKey: string, posting?: Posting): Promise<FoundRecord | null> {
