@@ -6,7 +6,7 @@
 import type { FoundRecord, Posting } from "../port.js";
 import type { TrytonCore } from "./core.js";
 import { erpRef, parseErpRef } from "./ids.js";
-import { type Found, findRecord, paymentRefOf } from "./lookup.js";
+import { companyInvoice, type Found, findRecord, paymentRefOf, unreconciledLines } from "./lookup.js";
 import type { CompanyInfo } from "./refs.js";
 
 type State = Pick<FoundRecord, "state" | "missing">;
@@ -68,30 +68,17 @@ async function billPaymentState(
   moveId: number,
 ): Promise<State> {
   const invoiceId = parseErpRef(billErpId, "account.invoice");
-  const rpc = core.session.rpc;
-  const ctx = core.session.ctx(company.id);
-  const [inv] =
+  const inv =
     invoiceId === null
-      ? []
-      : await rpc.searchRead<{ state: string; account: number; payment_lines: number[] | null }>(
-          "account.invoice",
-          [
-            ["id", "=", invoiceId],
-            ["company", "=", company.id],
-          ],
+      ? null
+      : await companyInvoice<{ state: string; account: number; payment_lines: number[] | null }>(
+          core.session,
+          company.id,
+          invoiceId,
           ["state", "account", "payment_lines"],
-          ctx,
         );
   if (!inv || inv.state === "paid") return COMPLETE;
-  const open = await rpc.search(
-    "account.move.line",
-    [
-      ["move", "=", moveId],
-      ["account", "=", inv.account],
-      ["reconciliation", "=", null],
-    ],
-    ctx,
-  );
+  const open = await unreconciledLines(core.session, company.id, moveId, inv.account);
   const attached = new Set(inv.payment_lines ?? []);
   const loose = open.filter((id) => !attached.has(id));
   if (loose.length)

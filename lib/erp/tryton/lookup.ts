@@ -8,6 +8,7 @@ import { parseExternalRef } from "../../sync/kinds.js";
 import type { TrytonCore } from "./core.js";
 import { type ErpModel, erpRef, parseErpRef } from "./ids.js";
 import type { CompanyInfo } from "./refs.js";
+import type { TrytonSession } from "./session.js";
 
 /** A record holding a ref, with its Tryton state (draft, posted, paid…). */
 export interface Found {
@@ -94,25 +95,20 @@ export function findBillPayment(
     const company = await core.company(companyKey);
     const id = parseErpRef(billErpId, "account.invoice");
     if (id === null) return null;
-    const rpc = core.session.rpc;
-    const ctx = core.session.ctx(company.id);
-    const [inv] = await rpc.searchRead<{
+    const inv = await companyInvoice<{
       move: number | null;
       reconciliation_lines: number[] | null;
       payment_lines: number[] | null;
-    }>(
-      "account.invoice",
-      [
-        ["id", "=", id],
-        ["company", "=", company.id],
-      ],
-      ["move", "reconciliation_lines", "payment_lines"],
-      ctx,
-    );
+    }>(core.session, company.id, id, ["move", "reconciliation_lines", "payment_lines"]);
     if (!inv) return null;
     const lineIds = [...(inv.reconciliation_lines ?? []), ...(inv.payment_lines ?? [])];
     if (!lineIds.length) return null;
-    const lines = await rpc.read<{ move: number }>("account.move.line", lineIds, ["move"], ctx);
+    const lines = await core.session.rpc.read<{ move: number }>(
+      "account.move.line",
+      lineIds,
+      ["move"],
+      core.session.ctx(company.id),
+    );
     const moves = lines.map((l) => l.move).filter((m) => m !== inv.move);
     return moves.length ? erpRef("account.move", Math.min(...moves)) : null;
   });
@@ -127,4 +123,44 @@ export async function openLines(core: TrytonCore, company: CompanyInfo, ids: num
     core.session.ctx(company.id),
   );
   return rows.filter((r) => r.reconciliation === null).map((r) => r.id);
+}
+
+/** The move's lines on `account` not reconciled yet (a payment move's payable line, until it is settled). */
+export function unreconciledLines(
+  session: TrytonSession,
+  companyId: number,
+  moveId: number,
+  account: number,
+): Promise<number[]> {
+  return session.rpc.search(
+    "account.move.line",
+    [
+      ["move", "=", moveId],
+      ["account", "=", account],
+      ["reconciliation", "=", null],
+    ],
+    session.ctx(companyId),
+  );
+}
+
+/**
+ * The invoice with this id, if it belongs to the company (ids of another company are
+ * not ours to touch, and with the filter "all" the record rules would let them through).
+ */
+export async function companyInvoice<T>(
+  session: TrytonSession,
+  companyId: number,
+  id: number,
+  fields: string[],
+): Promise<T | null> {
+  const rows = await session.rpc.searchRead<T>(
+    "account.invoice",
+    [
+      ["id", "=", id],
+      ["company", "=", companyId],
+    ],
+    fields,
+    session.ctx(companyId),
+  );
+  return rows[0] ?? null;
 }
