@@ -12,7 +12,7 @@ import type { Posting, PostResult } from "../port.js";
 import type { Journals, TrytonCore } from "./core.js";
 import { payReimbursement, postBillPayment } from "./document-payments.js";
 import { erpRef } from "./ids.js";
-import { createAndPostInvoice, invoiceDraft } from "./invoices.js";
+import { createAndPostInvoice, type InvoiceDraft, invoiceDraft } from "./invoices.js";
 import type { Found } from "./lookup.js";
 import { employeeParty } from "./parties.js";
 import type { CompanyInfo, Refs } from "./refs.js";
@@ -42,10 +42,29 @@ export function postDocument(s: DocumentScope, p: DocumentPosting, found: Found 
   }
 }
 
-/** A draft left by an attempt killed before `post`: deleted so the invoice is written whole again. */
-async function dropDraft(s: DocumentScope, found: Found | null): Promise<void> {
+/** What a supplier invoice and a reimbursement's invoice have in common. */
+function invoiceBase(
+  s: DocumentScope,
+  p: Extract<Posting, { kind: "bill" | "vendor_credit" | "reimbursement" }>,
+) {
+  return {
+    ref: p.ref,
+    date: p.date,
+    currency: p.currency,
+    payableAccountRemoteId: p.payableAccountRemoteId,
+    journal: s.journals.expense,
+    lines: p.lines,
+  };
+}
+
+/**
+ * Writes the invoice; a draft left by an attempt killed before `post` is deleted first,
+ * so the invoice is written whole again.
+ */
+async function writeInvoice(s: DocumentScope, found: Found | null, ref: string, draft: InvoiceDraft) {
   if (found?.state === "draft")
     await s.core.session.rpc.model(found.model, "delete", [[found.id]], s.core.session.ctx(s.company.id));
+  return createAndPostInvoice(s.core.session, s.company.id, draft, s.core.hooks(ref));
 }
 
 async function postSupplierInvoice(
@@ -54,25 +73,18 @@ async function postSupplierInvoice(
   found: Found | null,
 ): Promise<PostResult> {
   if (found && found.state !== "draft") return { erpId: erpRef(found.model, found.id), created: false };
-  const party = s.refs.party(p.vendorRemoteId);
   const number = p.kind === "bill" ? p.invoiceNumber : null;
   const draft = invoiceDraft(
     {
-      ref: p.ref,
-      date: p.date,
+      ...invoiceBase(s, p),
       dueDate: p.kind === "bill" ? p.dueDate : null,
-      currency: p.currency,
-      party,
-      payableAccountRemoteId: p.payableAccountRemoteId,
-      journal: s.journals.expense,
-      lines: p.lines,
+      party: s.refs.party(p.vendorRemoteId),
       sign: p.kind === "bill" ? 1 : -1,
       description: [number, p.memo, p.link].filter(Boolean).join(" | ") || p.ref,
     },
     s.refs,
   );
-  await dropDraft(s, found);
-  const id = await createAndPostInvoice(s.core.session, s.company.id, draft, s.core.hooks(p.ref));
+  const id = await writeInvoice(s, found, p.ref, draft);
   return { erpId: erpRef("account.invoice", id), created: true };
 }
 
@@ -88,14 +100,9 @@ async function postReimbursement(
     const party = await employeeParty(s.core, s.company, p.employeeRemoteId, p.employeeName);
     const draft = invoiceDraft(
       {
-        ref: p.ref,
-        date: p.date,
+        ...invoiceBase(s, p),
         dueDate: null,
-        currency: p.currency,
         party,
-        payableAccountRemoteId: p.payableAccountRemoteId,
-        journal: s.journals.expense,
-        lines: p.lines,
         sign: 1,
         description: [p.employeeName, p.memo, p.link].filter(Boolean).join(" | "),
       },
@@ -106,8 +113,7 @@ async function postReimbursement(
       s.refs.period(p.payment.date);
       s.refs.account(p.payment.bankAccountRemoteId, p.payment.date);
     }
-    await dropDraft(s, found);
-    invoiceId = await createAndPostInvoice(s.core.session, s.company.id, draft, s.core.hooks(p.ref));
+    invoiceId = await writeInvoice(s, found, p.ref, draft);
     created = true;
     if (p.payment) await s.core.crash?.("erp-invoiced", { refs: [p.ref] });
   }
