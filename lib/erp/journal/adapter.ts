@@ -24,20 +24,14 @@ import {
   transientError,
   userError,
 } from "../port.js";
+import { splitRemoteId } from "../remote-id.js";
 import { framed, type TornTail, tornTail, withoutFrame } from "./batch-frame.js";
 import { payeeName } from "./escape.js";
 import { checkJournal } from "./hledger-cli.js";
 import { withFileLock } from "./mutex.js";
 import { emptyIndex, indexLine, type JournalAccount, type JournalIndex, parseJournal } from "./parse.js";
 import { type RenderedEntry, renderPosting } from "./render.js";
-import {
-  fieldRemoteId,
-  optionRemoteId,
-  splitRemoteId,
-  taxCodeRemoteId,
-  taxRateRemoteId,
-  vendorRemoteId,
-} from "./syntax.js";
+import { fieldRemoteId, optionRemoteId, taxCodeRemoteId, taxRateRemoteId, vendorRemoteId } from "./syntax.js";
 import { batchErrors, verifyAppend } from "./verify.js";
 
 export const JOURNAL_CAPABILITIES: ErpCapabilities = {

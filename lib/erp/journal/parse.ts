@@ -4,8 +4,10 @@
  * already posted (idempotency). Line-based on purpose: we only need directives at
  * column 0 and transaction header lines, never hledger's full grammar.
  */
+
+import { splitRemoteId } from "../remote-id.js";
 import { decodeText } from "./escape.js";
-import { parseTags, splitRemoteId } from "./syntax.js";
+import { parseTags } from "./syntax.js";
 
 export interface JournalCompany {
   key: string;

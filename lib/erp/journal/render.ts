@@ -7,6 +7,7 @@
 import { allocate, currencyExponent, type Money, money } from "../../money/index.js";
 import { applyRate } from "../mapping/decimal.js";
 import { ErpError, type ExpenseLine, integratorError, type Posting, userError } from "../port.js";
+import { splitRemoteId } from "../remote-id.js";
 import type { JournalEntry } from "./entries.js";
 import { escapeText, isWritablePayee, payeeName, wellFormed } from "./escape.js";
 import type { JournalCompany, JournalIndex } from "./parse.js";
@@ -16,7 +17,6 @@ import {
   INTERNAL_PAYEE,
   isCalendarDate,
   isDimensionTag,
-  splitRemoteId,
 } from "./syntax.js";
 
 interface Leg {

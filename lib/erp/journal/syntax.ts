@@ -47,13 +47,6 @@ export const optionRemoteId = (companyKey: string, fieldKey: string, value: stri
 export const taxCodeRemoteId = (companyKey: string, code: string) => `${companyKey}:tax/${code}`;
 export const taxRateRemoteId = (companyKey: string, code: string) => `${companyKey}:taxrate/${code}`;
 
-/** Splits `acme:rest` into its company key and the rest; null when there is no colon. */
-export function splitRemoteId(id: string): { companyKey: string; local: string } | null {
-  const i = id.indexOf(":");
-  if (i <= 0) return null;
-  return { companyKey: id.slice(0, i), local: id.slice(i + 1) };
-}
-
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A real calendar date in hledger's `YYYY-MM-DD` form (2026-02-30 is not). */

@@ -5,6 +5,7 @@
  */
 import type { CompanyConfig, TenantConfig } from "../../config/tenant.js";
 import { type ErpErrorCode, userError } from "../port.js";
+import { splitRemoteId } from "../remote-id.js";
 
 /** entityId null → the first company (single-entity businesses); unmapped entity → user-actionable. */
 export function resolveCompany(cfg: TenantConfig, entityId: string | null): CompanyConfig {
@@ -37,11 +38,11 @@ export function assertOwnedBy(
   code: ErpErrorCode,
   what: string,
 ): string {
-  if (!remoteId.startsWith(`${companyKey}:`)) {
-    const owner = remoteId.includes(":") ? remoteId.slice(0, remoteId.indexOf(":")) : "no company";
+  const owner = splitRemoteId(remoteId)?.companyKey ?? null;
+  if (owner !== companyKey) {
     throw userError(
       code,
-      `${what} "${remoteId}" belongs to ${owner === "no company" ? "no ERP company" : `company ${owner}`}, not ${companyKey}`,
+      `${what} "${remoteId}" belongs to ${owner === null ? "no ERP company" : `company ${owner}`}, not ${companyKey}`,
       `Re-code it in Ramp with a ${what.toLowerCase()} of the entity's company (${companyKey}), then retry.`,
     );
   }

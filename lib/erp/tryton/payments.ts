@@ -12,6 +12,7 @@
  */
 import { fromMajor, type Money, money } from "../../money/index.js";
 import { userError } from "../port.js";
+import { companyInvoice, unreconciledLines } from "./lookup.js";
 import { type LineSpec, moveValues } from "./moves.js";
 import type { Refs } from "./refs.js";
 import type { TrytonSession } from "./session.js";
@@ -38,21 +39,21 @@ interface PayLineRow {
   reconciliation: number | null;
 }
 
-export async function readInvoice(
+export function readInvoice(
   session: TrytonSession,
   companyId: number,
   id: number,
 ): Promise<InvoiceRow | null> {
-  const rows = await session.rpc.searchRead<InvoiceRow>(
-    "account.invoice",
-    [
-      ["id", "=", id],
-      ["company", "=", companyId],
-    ],
-    ["state", "company", "party", "account", "reference", "amount_to_pay", "lines_to_pay", "currency.code"],
-    session.ctx(companyId),
-  );
-  return rows[0] ?? null;
+  return companyInvoice<InvoiceRow>(session, companyId, id, [
+    "state",
+    "company",
+    "party",
+    "account",
+    "reference",
+    "amount_to_pay",
+    "lines_to_pay",
+    "currency.code",
+  ]);
 }
 
 export interface PayInput {
@@ -144,15 +145,7 @@ export async function settle(
 ): Promise<void> {
   const rpc = session.rpc;
   const ctx = session.ctx(companyId);
-  const [payLine] = await rpc.search(
-    "account.move.line",
-    [
-      ["move", "=", moveId],
-      ["account", "=", inv.account],
-      ["reconciliation", "=", null],
-    ],
-    ctx,
-  );
+  const [payLine] = await unreconciledLines(session, companyId, moveId, inv.account);
   if (payLine === undefined) return; // already reconciled
   if (openLines?.length) {
     await rpc.wizard(

@@ -11,6 +11,7 @@ import { currencyExponent } from "../../money/index.js";
 import { integratorError, userError } from "../port.js";
 import { convertMinor } from "./fx.js";
 import { idOf } from "./ids.js";
+import type { Needs } from "./needs.js";
 import type { TrytonSession } from "./session.js";
 import { truthy } from "./wire.js";
 
@@ -71,17 +72,6 @@ interface CurrencyRow {
   rate: string | null;
 }
 
-/** Ids a batch of postings needs, collected before anything is read. */
-export class Needs {
-  accounts = new Set<number>();
-  options = new Set<number>();
-  taxes = new Set<number>();
-  parties = new Set<number>();
-  dates = new Set<string>();
-  /** date → foreign currency codes needing a rate on that date. */
-  rates = new Map<string, Set<string>>();
-}
-
 const label = (a: { code: string | null; name: string }) =>
   a.code ? `${a.code} "${a.name}"` : `"${a.name}"`;
 
@@ -100,75 +90,40 @@ export class Refs {
     const rpc = session.rpc;
     const ctx = session.ctx(company.id, { active_test: false });
     const byId = <T extends { id: number }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
-    const ids = (s: Set<number>) => [...s];
-    const dates = [...needs.dates].sort();
+    /** The records of `model` with these ids; no call at all when there are none. */
+    const read = async <T>(model: string, ids: Set<number>, fields: string[]): Promise<T[]> =>
+      ids.size ? rpc.searchRead<T>(model, [["id", "in", [...ids]]], fields, ctx) : [];
     const [accounts, options, taxes, parties, periods, rates] = await Promise.all([
-      needs.accounts.size
-        ? rpc.searchRead<AccountRow>(
-            "account.account",
-            [["id", "in", ids(needs.accounts)]],
-            [
-              "code",
-              "name",
-              "company",
-              "active",
-              "closed",
-              "type",
-              "start_date",
-              "end_date",
-              "party_required",
-            ],
-            ctx,
-          )
-        : [],
-      needs.options.size
-        ? rpc.searchRead<OptionRow>(
-            "analytic_account.account",
-            [["id", "in", ids(needs.options)]],
-            ["code", "name", "company", "active", "type", "root"],
-            ctx,
-          )
-        : [],
-      needs.taxes.size
-        ? rpc.searchRead<TaxRow>(
-            "account.tax",
-            [["id", "in", ids(needs.taxes)]],
-            ["name", "company", "active", "type", "invoice_account", "credit_note_account"],
-            ctx,
-          )
-        : [],
-      needs.parties.size
-        ? rpc.searchRead<PartyRow>(
-            "party.party",
-            [["id", "in", ids(needs.parties)]],
-            ["name", "active", "addresses"],
-            ctx,
-          )
-        : [],
-      dates.length
-        ? rpc.searchRead<PeriodRow>(
-            "account.period",
-            [
-              ["company", "=", company.id],
-              ["type", "=", "standard"],
-              ["start_date", "<=", dates[dates.length - 1]],
-              ["end_date", ">=", dates[0]],
-            ],
-            ["name", "state", "start_date", "end_date"],
-            ctx,
-          )
-        : [],
-      Promise.all(
-        [...needs.rates].map(async ([date, codes]) => {
-          const rows = await rpc.searchRead<CurrencyRow>(
-            "currency.currency",
-            [["code", "in", [company.currency, ...codes]]],
-            ["code", "rate"],
-            session.ctx(company.id, { date: { __class__: "date", ...ymd(date) } }),
-          );
-          return [date, new Map(rows.map((r) => [r.code, r]))] as const;
-        }),
-      ),
+      read<AccountRow>("account.account", needs.accounts, [
+        "code",
+        "name",
+        "company",
+        "active",
+        "closed",
+        "type",
+        "start_date",
+        "end_date",
+        "party_required",
+      ]),
+      read<OptionRow>("analytic_account.account", needs.options, [
+        "code",
+        "name",
+        "company",
+        "active",
+        "type",
+        "root",
+      ]),
+      read<TaxRow>("account.tax", needs.taxes, [
+        "name",
+        "company",
+        "active",
+        "type",
+        "invoice_account",
+        "credit_note_account",
+      ]),
+      read<PartyRow>("party.party", needs.parties, ["name", "active", "addresses"]),
+      readPeriods(session, company, [...needs.dates].sort()),
+      readRates(session, company, needs.rates),
     ]);
     return new Refs(
       company,
@@ -311,4 +266,43 @@ export class Refs {
 function ymd(iso: string) {
   const [year, month, day] = iso.split("-").map(Number);
   return { year, month, day };
+}
+
+/** The standard periods spanning the (sorted) dates, from the first to the last. */
+async function readPeriods(
+  session: TrytonSession,
+  company: CompanyInfo,
+  dates: string[],
+): Promise<PeriodRow[]> {
+  if (!dates.length) return [];
+  return session.rpc.searchRead<PeriodRow>(
+    "account.period",
+    [
+      ["company", "=", company.id],
+      ["type", "=", "standard"],
+      ["start_date", "<=", dates[dates.length - 1]],
+      ["end_date", ">=", dates[0]],
+    ],
+    ["name", "state", "start_date", "end_date"],
+    session.ctx(company.id, { active_test: false }),
+  );
+}
+
+/** Per date, the company currency and the foreign ones with Tryton's rate on that date. */
+function readRates(
+  session: TrytonSession,
+  company: CompanyInfo,
+  rates: Map<string, Set<string>>,
+): Promise<(readonly [string, Map<string, CurrencyRow>])[]> {
+  return Promise.all(
+    [...rates].map(async ([date, codes]) => {
+      const rows = await session.rpc.searchRead<CurrencyRow>(
+        "currency.currency",
+        [["code", "in", [company.currency, ...codes]]],
+        ["code", "rate"],
+        session.ctx(company.id, { date: { __class__: "date", ...ymd(date) } }),
+      );
+      return [date, new Map(rows.map((r) => [r.code, r]))] as const;
+    }),
+  );
 }

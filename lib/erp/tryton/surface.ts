@@ -5,6 +5,7 @@
  * losing them.
  */
 import type {
+  CodingSurface,
   ErpCompany,
   ErpField,
   ErpGlAccount,
@@ -63,7 +64,30 @@ export function normaliseRate(rate: string): string {
   return `${whole}.${frac.replace(/0+$/, "").padEnd(2, "0")}`;
 }
 
-export async function readCompanySurface(session: TrytonSession, company: CompanyRef) {
+/** One company's part of the surface; readSurface (below) joins the parts. */
+async function readCompanySurface(session: TrytonSession, company: CompanyRef) {
+  const rows = await readRows(session, company);
+  const head = rows.info[0];
+  if (!head) throw new Error(`Tryton company ${company.id} not found`);
+  const erpCompany: ErpCompany = {
+    key: company.key,
+    erpId: String(company.id),
+    name: head.rec_name,
+    currency: head["currency."].code,
+  };
+  return {
+    company: erpCompany,
+    glAccounts: glAccountsOf(company.key, rows),
+    fields: fieldsOf(company.key, rows.analytic),
+    vendors: vendorsOf(company.key, rows),
+    ...taxesOf(company.key, rows.taxes),
+  };
+}
+
+type Rows = Awaited<ReturnType<typeof readRows>>;
+
+/** Everything one company's surface is made of, read at once. */
+async function readRows(session: TrytonSession, company: CompanyRef) {
   const rpc: TrytonRpc = session.rpc;
   const ctx = session.ctx(company.id, { active_test: false });
   const c = ["company", "=", company.id];
@@ -90,28 +114,19 @@ export async function readCompanySurface(session: TrytonSession, company: Compan
     }>("account.account", [c, ["type", "!=", null]], ["code", "name", "type", "active", "closed"], ctx, {
       order: [["code", "ASC"]],
     }),
-    rpc.searchRead<{
-      id: number;
-      code: string | null;
-      name: string;
-      type: string;
-      root: number | null;
-      active: unknown;
-    }>(
+    rpc.searchRead<AnalyticRow>(
       "analytic_account.account",
       [c, ["type", "in", ["root", "normal"]]],
       ["code", "name", "type", "root", "active"],
       ctx,
       { order: [["code", "ASC"]] },
     ),
-    rpc.searchRead<{
-      id: number;
-      name: string;
-      type: string;
-      rate: string | null;
-      invoice_account: number | null;
-      active: unknown;
-    }>("account.tax", [c, ["parent", "=", null]], ["name", "type", "rate", "invoice_account", "active"], ctx),
+    rpc.searchRead<TaxRow>(
+      "account.tax",
+      [c, ["parent", "=", null]],
+      ["name", "type", "rate", "invoice_account", "active"],
+      ctx,
+    ),
     rpc.searchRead<{ id: number; name: string; code: string | null; active: unknown }>(
       "party.party",
       [],
@@ -123,68 +138,118 @@ export async function readCompanySurface(session: TrytonSession, company: Compan
     rpc.searchRead<{ party: number }>("company.employee", [], ["party"], ctx),
     rpc.searchRead<{ party: number }>("company.company", [], ["party"], ctx),
   ]);
-  const head = info[0];
-  if (!head) throw new Error(`Tryton company ${company.id} not found`);
-  const erpCompany: ErpCompany = {
-    key: company.key,
-    erpId: String(company.id),
-    name: head.rec_name,
-    currency: head["currency."].code,
-  };
+  return { info, types, accounts, analytic, taxes, parties, employees, companyParties };
+}
+
+interface AnalyticRow {
+  id: number;
+  code: string | null;
+  name: string;
+  type: string;
+  root: number | null;
+  active: unknown;
+}
+
+interface TaxRow {
+  id: number;
+  name: string;
+  type: string;
+  rate: string | null;
+  invoice_account: number | null;
+  active: unknown;
+}
+
+function glAccountsOf(key: string, { accounts, types }: Pick<Rows, "accounts" | "types">): ErpGlAccount[] {
   const typeMap = new Map(types.map((t) => [t.id, t]));
-  const glAccounts: ErpGlAccount[] = accounts.map((a) => ({
-    remoteId: remoteId(company.key, a.id),
-    companyKey: company.key,
+  return accounts.map((a) => ({
+    remoteId: remoteId(key, a.id),
+    companyKey: key,
     code: a.code,
     name: a.name,
     classification: classify(a.type, typeMap, a.name),
     active: a.active === true && !truthy(a.closed),
   }));
+}
 
+/** Each analytic root is a custom field; its normal accounts are the options. */
+function fieldsOf(key: string, analytic: AnalyticRow[]): ErpField[] {
   const roots = analytic.filter((a) => a.type === "root");
-  const fields: ErpField[] = roots.map((root) => ({
+  return roots.map((root) => ({
     remoteId: `field:${root.code ?? root.name}`,
     name: root.name,
     options: analytic
       .filter((a) => a.type === "normal" && a.root === root.id)
       .map((a) => ({
-        remoteId: remoteId(company.key, a.id),
-        companyKey: company.key,
+        remoteId: remoteId(key, a.id),
+        companyKey: key,
         value: a.name,
         code: a.code,
         active: truthy(a.active),
       })),
   }));
+}
 
-  // Tryton 6.0 (without the purchase module) has no "supplier" flag: every party that is
-  // neither a company nor an employee counts as a vendor. Parties are shared by all companies.
+/**
+ * Tryton 6.0 (without the purchase module) has no "supplier" flag: every party that is
+ * neither a company nor an employee counts as a vendor. Parties are shared by all companies.
+ */
+function vendorsOf(
+  key: string,
+  { parties, employees, companyParties }: Pick<Rows, "parties" | "employees" | "companyParties">,
+): ErpVendor[] {
   const notVendors = new Set([...employees, ...companyParties].map((r) => r.party));
-  const vendors: ErpVendor[] = parties
+  return parties
     .filter((p) => !notVendors.has(p.id))
     .map((p) => ({
-      remoteId: remoteId(company.key, p.id),
-      companyKey: company.key,
+      remoteId: remoteId(key, p.id),
+      companyKey: key,
       name: p.name,
       code: p.code,
       active: truthy(p.active),
     }));
+}
 
-  // Only percentage taxes map onto Ramp's tax rates; one tax code per tax (same remote id).
+/** Only percentage taxes map onto Ramp's tax rates; one tax code per tax (same remote id). */
+function taxesOf(key: string, taxes: TaxRow[]): { taxRates: ErpTaxRate[]; taxCodes: ErpTaxCode[] } {
   const pct = taxes.filter((t) => t.type === "percentage");
   const taxRates: ErpTaxRate[] = pct.map((t) => ({
-    remoteId: remoteId(company.key, t.id),
-    companyKey: company.key,
+    remoteId: remoteId(key, t.id),
+    companyKey: key,
     name: t.name,
     rate: normaliseRate(t.rate ?? "0"),
-    glAccountRemoteId: t.invoice_account === null ? null : remoteId(company.key, t.invoice_account),
+    glAccountRemoteId: t.invoice_account === null ? null : remoteId(key, t.invoice_account),
     active: truthy(t.active),
   }));
   const taxCodes: ErpTaxCode[] = pct.map((t) => ({
-    remoteId: remoteId(company.key, t.id),
-    companyKey: company.key,
+    remoteId: remoteId(key, t.id),
+    companyKey: key,
     name: t.name,
-    taxRateRemoteIds: [remoteId(company.key, t.id)],
+    taxRateRemoteIds: [remoteId(key, t.id)],
     active: truthy(t.active),
   }));
-  return { company: erpCompany, glAccounts, fields, vendors, taxRates, taxCodes };
+  return { taxRates, taxCodes };
+}
+
+/**
+ * The whole surface: every configured company's part. A dimension field's id is its
+ * analytic root's code, the same in every company: one field, with all companies' options.
+ */
+export async function readSurface(session: TrytonSession, companies: CompanyRef[]): Promise<CodingSurface> {
+  const parts = await Promise.all(companies.map((c) => readCompanySurface(session, c)));
+  const fields = new Map<string, ErpField>();
+  for (const part of parts) {
+    for (const f of part.fields) {
+      const known = fields.get(f.remoteId);
+      if (known) known.options.push(...f.options);
+      else fields.set(f.remoteId, { ...f, options: [...f.options] });
+    }
+  }
+  return {
+    companies: parts.map((p) => p.company),
+    glAccounts: parts.flatMap((p) => p.glAccounts),
+    fields: [...fields.values()],
+    vendors: parts.flatMap((p) => p.vendors),
+    taxRates: parts.flatMap((p) => p.taxRates),
+    taxCodes: parts.flatMap((p) => p.taxCodes),
+  };
 }
