@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { classify } from "../../lib/erp/journal/adapter.js";
 import { readEntries } from "../../lib/erp/journal/entries.js";
 import { parseJournal } from "../../lib/erp/journal/parse.js";
 import { renderPosting } from "../../lib/erp/journal/render.js";
+import { classify } from "../../lib/erp/journal/surface.js";
 import { commodityDirective, formatAmount, parseTags } from "../../lib/erp/journal/syntax.js";
 import type { CardTransactionPosting } from "../../lib/erp/port.js";
 import { money } from "../../lib/money/index.js";
