@@ -25,7 +25,7 @@ export interface QueueSpec {
 
 export type QueueName = "work" | "priority" | "pollJobs" | "coaRequests";
 
-export const QUEUES: Record<QueueName, QueueSpec> = {
+const QUEUES: Record<QueueName, QueueSpec> = {
   work: { id: "Work", localName: "work", visibilityTimeoutS: 30 * 60, maxReceiveCount: 5 },
   // Sync Button work has its own queue so it never waits behind a polling backlog.
   priority: { id: "Priority", localName: "priority", visibilityTimeoutS: 30 * 60, maxReceiveCount: 5 },

@@ -25,7 +25,7 @@ export type TableAction = "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | 
  * deliberate policy change. `ForAllValues` also covers BatchGetItem's keys.
  * Scan carries no leading key and would pass this condition: it is never granted.
  */
-export const TENANT_KEY_CONDITION = {
+const TENANT_KEY_CONDITION = {
   "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["TENANT#*"] },
 };
 

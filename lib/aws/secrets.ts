@@ -84,7 +84,7 @@ export function createSecretJsonReader(deps: SecretReaderDeps) {
   };
 }
 
-export const RampCredentialsSecretSchema = z.looseObject({
+const RampCredentialsSecretSchema = z.looseObject({
   client_id: z.string().min(1),
   client_secret: z.string().min(1),
 });

@@ -20,7 +20,7 @@ import { type Sleep, sleep as timerSleep } from "../runtime/time.js";
 import { AwsAdapterError } from "./errors.js";
 
 /** SQS's limits (a standard queue's default maximum message size; also the batch total). */
-export const SQS_MAX_BATCH_ENTRIES = 10;
+const SQS_MAX_BATCH_ENTRIES = 10;
 export const SQS_MAX_BYTES = 256 * 1024;
 
 export interface OutgoingMessage {
@@ -55,7 +55,7 @@ export interface SendBatchOptions {
 }
 
 /** Bytes SQS counts for an entry: the body (we send no message attributes). */
-export const entryBytes = (m: OutgoingMessage) => Buffer.byteLength(m.body, "utf8");
+const entryBytes = (m: OutgoingMessage) => Buffer.byteLength(m.body, "utf8");
 
 /**
  * Splits messages into SendMessageBatch calls: at most 10 entries and at most

@@ -44,7 +44,7 @@ export interface TenantRuntimes {
   runtimeFor(tenantId: string): Promise<TenantRuntime | null>;
 }
 
-export function createTenantRuntimes(deps: TenantRuntimeDeps): TenantRuntimes {
+function createTenantRuntimes(deps: TenantRuntimeDeps): TenantRuntimes {
   const now = deps.now ?? Date.now;
   const rampFor = createTenantRampClients({
     store: { doc: deps.doc, tableName: deps.tableName },

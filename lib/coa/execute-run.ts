@@ -73,7 +73,7 @@ export interface ExecRun {
   ): Promise<boolean>;
 }
 
-export function emptyReport(): ExecuteReport {
+function emptyReport(): ExecuteReport {
   return {
     writeCalls: 0,
     created: {

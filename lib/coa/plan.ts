@@ -269,7 +269,7 @@ function strip<T extends { patch: unknown }>(d: T): Omit<T, "patch"> {
   return rest;
 }
 
-export function chunk<T>(items: readonly T[], size: number): T[][] {
+function chunk<T>(items: readonly T[], size: number): T[][] {
   if (size < 1) throw new Error("chunk size must be ≥ 1");
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

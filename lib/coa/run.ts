@@ -22,7 +22,7 @@ export interface TenantPushDeps {
   logger?: RampLogger;
 }
 
-export class UnknownTenantError extends Error {
+class UnknownTenantError extends Error {
   override name = "UnknownTenantError";
   constructor(readonly tenantId: string) {
     super(`tenant ${tenantId} is not configured`);

@@ -14,7 +14,7 @@ const remoteId = z
 const companyKey = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "lowercase letters, digits and dashes");
 
 /** The accounts a posting needs that Ramp's coding does not name (ARCHITECTURE posting rules), per ERP company. */
-export const CompanyDefaultsSchema = z.object({
+const CompanyDefaultsSchema = z.object({
   cardLiability: remoteId,
   accountsPayable: remoteId,
   bank: remoteId,
@@ -36,7 +36,7 @@ export const CompanySchema = z.object({
 });
 export type CompanyConfig = z.infer<typeof CompanySchema>;
 
-export const ErpConfigSchema = z.discriminatedUnion("kind", [
+const ErpConfigSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("tryton"),
     url: z.url(),
@@ -60,7 +60,7 @@ export const ErpConfigSchema = z.discriminatedUnion("kind", [
 ]);
 export type ErpConfigInput = z.input<typeof ErpConfigSchema>;
 
-export const ObjectTypesSchema = z.object({
+const ObjectTypesSchema = z.object({
   transactions: z.boolean().default(true),
   bills: z.boolean().default(true),
   reimbursements: z.boolean().default(true),
@@ -69,7 +69,7 @@ export const ObjectTypesSchema = z.object({
   vendorCredits: z.boolean().default(false),
 });
 
-export const CadenceSchema = z.object({
+const CadenceSchema = z.object({
   /** Weekday polling interval, hours (the guide: 1–4). */
   weekdayHours: z.number().min(1).max(4).default(2),
   /** Weekend polling interval, hours (the guide: 12). */
@@ -166,7 +166,7 @@ export type TenantConfigInput = z.input<typeof TenantConfigSchema>;
 export type ErpConfig = TenantConfig["erp"];
 
 /** Cross-field rules zod's shape cannot express. Returns problems; empty means valid. */
-export function tenantConfigProblems(cfg: TenantConfig): string[] {
+function tenantConfigProblems(cfg: TenantConfig): string[] {
   const problems: string[] = [];
   const keys = new Set(cfg.companies.map((c) => c.key));
   if (keys.size !== cfg.companies.length) problems.push("companies: duplicate company key");

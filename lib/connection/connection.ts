@@ -114,17 +114,6 @@ export async function ensureConnection(
 }
 
 /**
- * Checks, with reads only, that CoA writes may go to the active connection:
- * throws DirectConnectionActiveError when a direct integration is active.
- */
-export async function assertNoDirectConnection(client: Pick<RampClient, "allConnections">): Promise<void> {
-  const active = (await client.allConnections()).find((c) => c.is_active);
-  if (active && typeIs(active, "DIRECT")) {
-    throw new DirectConnectionActiveError(active.id, active.remote_provider_name ?? null);
-  }
-}
-
-/**
  * Disconnects the tenant's active API connection. Irreversible for the customer's
  * coding until reactivated, so it needs `confirm: true`; with `expectedConnectionId`
  * it refuses to disconnect any other connection.

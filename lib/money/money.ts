@@ -73,7 +73,7 @@ export function toMajorString(m: Money): string {
   return `${m.minor < 0 ? "-" : ""}${whole}${frac}`;
 }
 
-export function add(a: Money, b: Money): Money {
+function add(a: Money, b: Money): Money {
   assertSameCurrency(a, b);
   return money(a.minor + b.minor, a.currency);
 }
@@ -82,19 +82,7 @@ export function sum(items: readonly Money[], currency: string): Money {
   return items.reduce((acc, m) => add(acc, m), money(0, currency));
 }
 
-export function negate(m: Money): Money {
-  return money(m.minor === 0 ? 0 : -m.minor, m.currency);
-}
-
-export function isNegative(m: Money): boolean {
-  return m.minor < 0;
-}
-
-export function abs(m: Money): Money {
-  return money(Math.abs(m.minor), m.currency);
-}
-
-export function assertSameCurrency(a: Money, b: Money): void {
+function assertSameCurrency(a: Money, b: Money): void {
   if (a.currency !== b.currency) throw new MoneyError(`currency mismatch: ${a.currency} vs ${b.currency}`);
 }
 

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { ReadySourceSchema } from "../ramp/resume.js";
 import { KINDS } from "../sync/kinds.js";
 
-export const PollStepSchema = z.object({
+const PollStepSchema = z.object({
   source: ReadySourceSchema,
   entityId: z.string().min(1).nullable(),
 });

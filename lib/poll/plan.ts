@@ -18,7 +18,7 @@ export interface PollStep {
 }
 
 /** Listing order: bills first (settles-links), then the rest. */
-export const SOURCE_ORDER: readonly ReadySource[] = [
+const SOURCE_ORDER: readonly ReadySource[] = [
   "bill",
   "transaction",
   "reimbursement",

@@ -32,7 +32,7 @@ export type ListedCandidate = Extract<Candidate, { snapshot: ReadyObject }>;
  * "the customer changed it" when the ledger decides whether a user-actionable
  * failure may be retried. The syncer should fingerprint with the same list.
  */
-export const FINGERPRINT_IGNORES = ["syncStatus", "syncedAt"] as const;
+const FINGERPRINT_IGNORES = ["syncStatus", "syncedAt"] as const;
 
 export const snapshotFingerprint = (snapshot: ReadyObject) => fingerprintOf(snapshot, FINGERPRINT_IGNORES);
 

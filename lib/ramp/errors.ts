@@ -6,7 +6,7 @@
 import { z } from "zod";
 
 /** `error_v2` envelope (REFERENCE §5); every field optional because Ramp does not always send it. */
-export const ErrorV2Schema = z.looseObject({
+const ErrorV2Schema = z.looseObject({
   error_code: z.string().nullish(),
   message: z.string().nullish(),
   additional_info: z.unknown().optional(),
@@ -90,7 +90,7 @@ export class RampResponseError extends Error {
   }
 }
 
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 408 || status >= 500;
 }
 

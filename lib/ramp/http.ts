@@ -8,7 +8,7 @@
 import type { z } from "zod";
 import { registerSecret } from "../runtime/redact.js";
 import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../runtime/time.js";
-import { RampApiError, RampResponseError, RampTransportError, rampApiErrorFrom } from "./errors.js";
+import { RampResponseError, RampTransportError, rampApiErrorFrom } from "./errors.js";
 import {
   type CredentialsProvider,
   type RampLogger,
@@ -34,7 +34,7 @@ export const DEFAULT_SCOPES = [
   "vendors:write",
 ] as const;
 
-export const TOKEN_PATH = "/developer/v1/token";
+const TOKEN_PATH = "/developer/v1/token";
 
 export interface RampHttpDeps {
   tenantId: string;
@@ -332,5 +332,3 @@ function describe(err: unknown): string {
   if (err instanceof Error) return err.name === "TimeoutError" ? "timed out" : err.message;
   return String(err);
 }
-
-export { RampApiError };

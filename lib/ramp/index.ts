@@ -1,14 +1,7 @@
 /** Public surface of the Ramp client. */
 export * from "./client.js";
 export * from "./errors.js";
-export {
-  createRampHttp,
-  DEFAULT_SCOPES,
-  type Query,
-  type RampHttp,
-  type RampHttpDeps,
-  type RequestSpec,
-} from "./http.js";
+export type { Query, RampHttp, RampHttpDeps, RequestSpec } from "./http.js";
 export * from "./memory.js";
 export * from "./normalise.js";
 export * from "./ports.js";

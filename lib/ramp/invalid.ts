@@ -16,7 +16,7 @@ import { RampResponseError } from "./errors.js";
 import { RampMoneyShapeError } from "./normalise.js";
 
 /** Keeps the summary short enough to leave room for the support contact and reference in Ramp's message. */
-export const MAX_SUMMARY_LENGTH = 110;
+const MAX_SUMMARY_LENGTH = 110;
 
 /** Thrown where one object could not be read; the sync records it as needs-integrator with the summary. */
 export class RampObjectInvalidError extends Error {

@@ -34,11 +34,11 @@ export class RampMoneyShapeError extends Error {
   override name = "RampMoneyShapeError";
 }
 
-export function moneyFromCurrencyAmount(a: CurrencyAmountWire): Money {
+function moneyFromCurrencyAmount(a: CurrencyAmountWire): Money {
   return fromMinor(a.amount, a.currency_code, a.minor_unit_conversion_rate ?? null);
 }
 
-export function moneyFromSigned(a: SignedAmountWire): Money {
+function moneyFromSigned(a: SignedAmountWire): Money {
   return fromMinor(a.value, a.currency);
 }
 
@@ -54,7 +54,7 @@ function preferredAmount(
   throw new RampMoneyShapeError(`${what}: no amount in any known shape`);
 }
 
-export function toSelection(s: SelectionWire): Selection {
+function toSelection(s: SelectionWire): Selection {
   return {
     optionRampId: s.id,
     optionRemoteId: s.external_id ?? null,
@@ -67,7 +67,7 @@ export function toSelection(s: SelectionWire): Selection {
   };
 }
 
-export function toLineItem(l: LineItemWire): LineItem {
+function toLineItem(l: LineItemWire): LineItem {
   return {
     amount: moneyFromCurrencyAmount(l.amount),
     memo: l.memo ?? null,

@@ -57,7 +57,7 @@ export function spanSlots(cfg: RateWindowConfig): number {
   return Math.ceil((cfg.windowMs + 2 * cfg.skewMs) / cfg.slotMs) + 1;
 }
 
-export function budget(cfg: RateWindowConfig): number {
+function budget(cfg: RateWindowConfig): number {
   return cfg.limit - cfg.safetyMargin;
 }
 

@@ -151,7 +151,6 @@ export async function fetchReadyPage<S extends ReadySource>(
   return { items, invalid, next };
 }
 
-export const READY_SOURCES = Object.keys(SPECS) as ReadySource[];
 export const ReadySourceSchema = z.enum([
   "transaction",
   "reimbursement",

@@ -32,7 +32,7 @@ export const CARD_REDACTED = "[card redacted]";
  * is weak whatever the logs do. Real secrets (generated passwords, client secrets,
  * tokens) are far longer.
  */
-export const MIN_REGISTERED_LENGTH = 8;
+const MIN_REGISTERED_LENGTH = 8;
 
 /** Bounded so a process that mints tokens for weeks does not grow without end (oldest dropped first). */
 const MAX_REGISTERED = 1_000;
@@ -41,7 +41,7 @@ const registered = new Set<string>();
 /** Registered values (and their escaped forms), longest first so a secret containing another is replaced whole. */
 let ordered: string[] = [];
 
-export function isSensitiveKey(key: string): boolean {
+function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key);
 }
 

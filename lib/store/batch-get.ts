@@ -10,7 +10,7 @@ import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynam
 import { type Sleep, sleep as timerSleep } from "../runtime/time.js";
 
 /** DynamoDB's limit on keys per BatchGetItem call. */
-export const BATCH_GET_MAX_KEYS = 100;
+const BATCH_GET_MAX_KEYS = 100;
 /** Retries of a chunk's unprocessed keys before giving up (the waits add up to about 20 s). */
 export const BATCH_GET_MAX_RETRIES = 10;
 /** The first back-off; each retry doubles it. */

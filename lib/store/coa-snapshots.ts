@@ -22,7 +22,7 @@ import { queryPrefix } from "./query-prefix.js";
 import { ttlSeconds } from "./ttl.js";
 
 /** Well under the 400 KB item limit, leaving room for keys and attribute names. */
-export const COA_CHUNK_BYTES = 350_000;
+const COA_CHUNK_BYTES = 350_000;
 /** Chunks written by a run that crashed before switching the header expire after this. */
 const ORPHAN_TTL_MS = 7 * 24 * 3600_000;
 

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 
 /** JSON with object keys sorted at every level, so key order never changes the hash. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 

@@ -26,7 +26,6 @@ export function createStore(deps: StoreDeps) {
 }
 export type Store = ReturnType<typeof createStore>;
 
-export { fingerprintOf } from "./fingerprint.js";
 export type {
   AttachResult,
   ClaimResult,
@@ -36,12 +35,12 @@ export type {
   StoreDeps,
 } from "./ledger.js";
 export type { LedgerBucket, LedgerItem, LedgerState } from "./ledger-item.js";
-export { ledgerKeyOf } from "./ledger-item.js";
+
 export type { CloseDisposition, FailureInput, SkipReason } from "./ledger-rules.js";
-export { isReportableFailure } from "./ledger-rules.js";
+
 export type { PollCursor } from "./poll-cursors.js";
 export type { ReportOutcome } from "./report-content.js";
-export { idempotencyKeyOf, MAX_PER_LIST, outcomeOf } from "./report-content.js";
+
 export type { CloseOptions, CloseSummary, ReportIntent, WriteIntentInput } from "./report-intents.js";
 export type { ReportLockKey } from "./report-lock.js";
 export type { SettlesLink } from "./settles-links.js";

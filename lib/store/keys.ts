@@ -38,7 +38,7 @@ export const intentChunkSk = (reportId: string, n: number) => `${intentChunkPref
 export const INTENT_SK_PREFIX = "INTENT#";
 
 /** `-` stands for "no sync_request_id" (scheduled/webhook work). */
-export const requestSegment = (syncRequestId: string | null | undefined) => syncRequestId ?? "-";
+const requestSegment = (syncRequestId: string | null | undefined) => syncRequestId ?? "-";
 
 export const reportLockSk = (syncType: string, syncRequestId: string | null) =>
   `REPORTLOCK#${syncType}#${requestSegment(syncRequestId)}`;

@@ -28,7 +28,7 @@ import { LEDGER_SK_PREFIX, ledgerSk, tenantPk } from "./keys.js";
  */
 export const ledgerKeyOf = (k: { kind: Kind; rampId: string }) => `${k.kind}#${k.rampId}`;
 
-export const LEDGER_STATES = ["CLAIMED", "POSTED", "REPORTING", "MARKED", "FAILED"] as const;
+const LEDGER_STATES = ["CLAIMED", "POSTED", "REPORTING", "MARKED", "FAILED"] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
 
 export const LEDGER_BUCKETS = [
@@ -79,7 +79,7 @@ export const LedgerItemSchema = z.object({
 export type LedgerItem = z.infer<typeof LedgerItemSchema>;
 
 /** The sync type a row is reported under; vendor credits have none (the ledger is their record). */
-export function syncTypeOf(kind: Kind): string | null {
+function syncTypeOf(kind: Kind): string | null {
   return SYNC_TYPE_BY_KIND[kind];
 }
 

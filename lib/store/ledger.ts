@@ -87,7 +87,7 @@ const ledgerKey = (tenantId: string, kind: Kind, rampId: string) => ({
 });
 
 /** A strongly consistent read of one row. */
-export async function readLedgerItem(
+async function readLedgerItem(
   deps: StoreDeps,
   tenantId: string,
   kind: Kind,
@@ -107,7 +107,7 @@ export async function readLedgerItem(
  * Writes `next` if the row is still as it was read (`prev`, or absent when
  * `prev` is undefined); false when someone else wrote first.
  */
-export async function putLedgerItem(
+async function putLedgerItem(
   deps: StoreDeps,
   prev: LedgerItem | undefined,
   next: LedgerItem,

@@ -13,7 +13,7 @@ import { putIf, unchangedSince } from "./conditional-write.js";
 import { cursorSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
 
-export const PollCursorSchema = z.object({
+const PollCursorSchema = z.object({
   /** Ramp's `page.next` URL (or a `start` id) to continue from; null when the last walk finished. */
   next: z.string().nullable(),
   /** Lower bound of the listing's time filter (ISO), if the poller uses one. */

@@ -27,7 +27,7 @@ import {
 import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../runtime/time.js";
 import { updateIf } from "./conditional-write.js";
 
-export const RATE_LIMIT_SK = "RATELIMIT#RAMP";
+const RATE_LIMIT_SK = "RATELIMIT#RAMP";
 
 export interface DynamoRateLimiterDeps {
   doc: DynamoDBDocumentClient;

@@ -14,7 +14,7 @@ import type { StoreDeps } from "./ledger.js";
 import { ttlSeconds } from "./ttl.js";
 
 /** How long an event id is remembered (Ramp retries deliveries for a few days). */
-export const EVENT_SEEN_TTL_MS = 7 * 24 * 3600_000;
+const EVENT_SEEN_TTL_MS = 7 * 24 * 3600_000;
 const PARKED_TTL_MS = 30 * 24 * 3600_000;
 /** Parked bodies are cut to stay far below the 400 KB item limit. */
 export const PARKED_BODY_MAX_CHARS = 100_000;
@@ -39,9 +39,9 @@ export type ParkedEvent = z.infer<typeof ParkedEventSchema>;
  * prefixes. A raw id cannot be mistaken for a hashed one unless it is itself
  * `sha256:` + the digest of another id.
  */
-export const RAW_EVENT_ID_MAX_BYTES = 256;
+const RAW_EVENT_ID_MAX_BYTES = 256;
 
-export function eventIdKey(eventId: string): string {
+function eventIdKey(eventId: string): string {
   if (Buffer.byteLength(eventId, "utf8") <= RAW_EVENT_ID_MAX_BYTES) return eventId;
   return `sha256:${createHash("sha256").update(eventId, "utf8").digest("hex")}`;
 }

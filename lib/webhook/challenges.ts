@@ -14,7 +14,7 @@ import { tenantPk } from "../store/keys.js";
 import type { StoreDeps } from "../store/ledger.js";
 import { ttlSeconds } from "../store/ttl.js";
 
-export const CHALLENGE_TTL_MS = 24 * 3600_000;
+const CHALLENGE_TTL_MS = 24 * 3600_000;
 const challengeSk = (subscriptionId: string) => `WEBHOOKCHALLENGE#${subscriptionId}`;
 
 const ChallengeItemSchema = z.object({ challenge: z.string().min(1), receivedAt: z.number() });

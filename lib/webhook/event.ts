@@ -9,14 +9,14 @@
  */
 import { z } from "zod";
 
-export const VerificationEventSchema = z.looseObject({
+const VerificationEventSchema = z.looseObject({
   type: z.literal("webhooks.verification"),
   id: z.string().min(1).nullish(),
   business_id: z.string().min(1).nullish(),
   challenge: z.string().min(1),
 });
 
-export const EventEnvelopeSchema = z.looseObject({
+const EventEnvelopeSchema = z.looseObject({
   id: z.string().min(1),
   type: z.string().min(1),
   created_at: z.string().nullish(),
@@ -28,14 +28,14 @@ export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;
 const SyncRequestedObjectSchema = z.looseObject({ sync_request_id: z.string().min(1) });
 
 /** `*.ready_to_sync` event prefixes → the ready listing a poll covers. */
-export const READY_TO_SYNC: Readonly<Record<string, "transaction" | "reimbursement" | "bill">> = {
+const READY_TO_SYNC: Readonly<Record<string, "transaction" | "reimbursement" | "bill">> = {
   "transactions.ready_to_sync": "transaction",
   "reimbursements.ready_to_sync": "reimbursement",
   "bills.ready_to_sync": "bill",
 };
 
 /** `*.sync_requested` (the Sync Button) → the button job's kind. */
-export const SYNC_REQUESTED: Readonly<Record<string, "transaction" | "reimbursement">> = {
+const SYNC_REQUESTED: Readonly<Record<string, "transaction" | "reimbursement">> = {
   "transactions.sync_requested": "transaction",
   "reimbursements.sync_requested": "reimbursement",
 };

@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { registerSecret } from "../runtime/redact.js";
 
-export const WebhookSecretEntrySchema = z.object({
+const WebhookSecretEntrySchema = z.object({
   secret: z.string().min(1),
   subscriptionId: z.string().min(1).nullable().default(null),
   addedAt: z.string().nullable().default(null),

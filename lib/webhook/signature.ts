@@ -11,7 +11,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** Lower-case header names, most specific first. */
-export const SIGNATURE_HEADERS = ["x-ramp-signature", "x-ramp-webhook-signature"] as const;
+const SIGNATURE_HEADERS = ["x-ramp-signature", "x-ramp-webhook-signature"] as const;
 
 const DIGEST_BYTES = 32;
 
@@ -43,7 +43,7 @@ export function decodeSignature(value: string): Buffer | null {
   return bytes.length === DIGEST_BYTES ? bytes : null;
 }
 
-export function hmacOf(secret: string, rawBody: Buffer | string): Buffer {
+function hmacOf(secret: string, rawBody: Buffer | string): Buffer {
   return createHmac("sha256", secret).update(rawBody).digest();
 }
 

@@ -75,7 +75,7 @@ export function webhookEndpointUrl(baseUrl: string, tenantId: string): string {
 }
 
 /** The events this tenant needs, sorted: ready_to_sync per enabled type, sync_requested per enabled button. */
-export function desiredEventTypes(tenant: TenantConfig, opts: { readyToSync?: boolean } = {}): string[] {
+function desiredEventTypes(tenant: TenantConfig, opts: { readyToSync?: boolean } = {}): string[] {
   const out: string[] = [];
   if (opts.readyToSync !== false) {
     if (tenant.objectTypes.transactions) out.push("transactions.ready_to_sync");

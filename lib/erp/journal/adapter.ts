@@ -33,7 +33,7 @@ import { surfaceOf } from "./surface.js";
 import { vendorRemoteId } from "./syntax.js";
 import { batchErrors, verifyAppend } from "./verify.js";
 
-export const JOURNAL_CAPABILITIES: ErpCapabilities = {
+const JOURNAL_CAPABILITIES: ErpCapabilities = {
   batchPosting: true,
   maxBatchSize: 500,
   foreignCurrency: "convert_at_erp_rate",

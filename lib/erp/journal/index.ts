@@ -1,5 +1,5 @@
 /** The embedded journal ERP (hledger). Conventions: syntax.ts. */
-export { createJournalErp, JOURNAL_CAPABILITIES, JournalErp } from "./adapter.js";
+export { createJournalErp, JournalErp } from "./adapter.js";
 export { hledgerBalance, hledgerCheck } from "./hledger-cli.js";
 export { type JournalIndex, parseJournal } from "./parse.js";
 export { classify, surfaceOf } from "./surface.js";

@@ -48,7 +48,7 @@ function addDecimals(values: string[]): string {
 
 export type SelectionRole = "gl" | "vendor" | "tax" | "dimension" | "ignored";
 
-export function roleOf(s: Selection, ctx: CodingContext): SelectionRole {
+function roleOf(s: Selection, ctx: CodingContext): SelectionRole {
   if (s.type === "GL_ACCOUNT") return "gl";
   if (s.type === "MERCHANT" || (!!ctx.vendorFieldRemoteId && s.fieldRemoteId === ctx.vendorFieldRemoteId))
     return "vendor";

@@ -8,7 +8,7 @@ export interface Ratio {
   den: bigint;
 }
 
-export function parseRate(rate: string): Ratio {
+function parseRate(rate: string): Ratio {
   const m = /^(\d+)(?:\.(\d+))?$/.exec(rate.trim());
   if (!m) throw new Error(`not a non-negative decimal rate: "${rate}"`);
   const frac = m[2] ?? "";
@@ -16,7 +16,7 @@ export function parseRate(rate: string): Ratio {
 }
 
 /** round-half-even(num / den) for any signs, den > 0. */
-export function divRoundHalfEven(num: bigint, den: bigint): bigint {
+function divRoundHalfEven(num: bigint, den: bigint): bigint {
   if (den <= 0n) throw new Error("denominator must be positive");
   const sign = num < 0n ? -1n : 1n;
   const a = num * sign;

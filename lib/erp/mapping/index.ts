@@ -6,12 +6,10 @@ export {
   effectiveSelections,
   expenseLines,
   lineAmounts,
-  roleOf,
-  selectedVendor,
 } from "./coding.js";
 export { assertOwnedBy, resolveCompany } from "./company.js";
-export { dateOnly, postingDate } from "./dates.js";
-export { applyRate, divRoundHalfEven, includedTax, parseRate } from "./decimal.js";
+export { postingDate } from "./dates.js";
+export { applyRate, includedTax } from "./decimal.js";
 export {
   mapBill,
   mapBillPayment,

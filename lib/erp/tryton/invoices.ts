@@ -12,7 +12,7 @@
  * create() runs no on_change (pitfall 8): address, payable account and journal
  * are spelled out; a foreign invoice needs its currency on every line (pitfall 21).
  */
-import { fromMajor, type Money, money, toMajorString } from "../../money/index.js";
+import { fromMajor, money, toMajorString } from "../../money/index.js";
 import type { ExpenseLine } from "../port.js";
 import type { Refs } from "./refs.js";
 import type { TrytonRpc } from "./rpc.js";
@@ -136,9 +136,3 @@ export async function createAndPostInvoice(
   }
   return id;
 }
-
-export const totalOf = (lines: readonly ExpenseLine[], currency: string): Money =>
-  money(
-    lines.reduce((s, l) => s + l.amount.minor + (l.tax?.amount.minor ?? 0), 0),
-    currency,
-  );

@@ -25,11 +25,7 @@ export interface LineSpec {
   taxLines?: { tax: number; type: "base" | "tax"; minor: number }[];
 }
 
-export function moveLineValues(
-  spec: LineSpec,
-  companyCurrency: string,
-  date: string,
-): Record<string, unknown> {
+function moveLineValues(spec: LineSpec, companyCurrency: string, date: string): Record<string, unknown> {
   const amount = (minor: number) => tagDecimal(toMajorString(money(Math.abs(minor), companyCurrency)));
   const signed = (minor: number) => tagDecimal(toMajorString(money(minor, companyCurrency)));
   const zero = tagDecimal(toMajorString(money(0, companyCurrency)));
@@ -84,7 +80,7 @@ export function moveValues(d: MoveDraft, refs: Refs): Record<string, unknown> {
  * tax code as tax lines) in company minor units. `second` gives each line's
  * second-currency amount, or null.
  */
-export function expenseSpecs(
+function expenseSpecs(
   lines: readonly ExpenseLine[],
   date: string,
   refs: Refs,

@@ -9,7 +9,7 @@
 import type { TrytonRpc } from "./rpc.js";
 
 /** Groups the sync needs: post and read accounting, analytic accounts, parties; period admin for tests. */
-export const INTEGRATION_GROUPS = [
+const INTEGRATION_GROUPS = [
   "Account",
   "Account Administration",
   "Analytic Administration",

@@ -4,7 +4,7 @@ import { z } from "zod";
 const str = z.string().nullish();
 const bool = z.boolean().nullish();
 
-export const ConnectionSettingsSchema = z.looseObject({
+const ConnectionSettingsSchema = z.looseObject({
   transaction_sync_button_enabled: bool,
   reimbursement_sync_button_enabled: bool,
   transaction_accounting_vendor_creation_on_sync_enabled: bool,
@@ -46,7 +46,7 @@ export const ConnectionCreateSchema = z.strictObject({
 });
 export type ConnectionCreate = z.infer<typeof ConnectionCreateSchema>;
 
-export const GL_CLASSIFICATIONS = [
+const GL_CLASSIFICATIONS = [
   "ANY",
   "ASSET",
   "CREDCARD",
@@ -56,7 +56,7 @@ export const GL_CLASSIFICATIONS = [
   "REVENUE",
   "UNKNOWN",
 ] as const;
-export const VISIBILITIES = ["HIDDEN", "VISIBLE"] as const;
+const VISIBILITIES = ["HIDDEN", "VISIBLE"] as const;
 
 const coaCommon = {
   ramp_id: z.string(),
@@ -165,7 +165,7 @@ export const CoaPatchSchema = z.strictObject({
 });
 export type CoaPatch = z.infer<typeof CoaPatchSchema>;
 
-export const UploadResultSchema = z.looseObject({ uploaded: z.array(z.string()).nullish() });
+const UploadResultSchema = z.looseObject({ uploaded: z.array(z.string()).nullish() });
 
 export const GlUploadResponseSchema = UploadResultSchema.extend({
   gl_accounts: z.array(GlAccountSchema).nullish(),

@@ -63,7 +63,7 @@ export function pageSchema<T extends z.ZodType>(item: T) {
   });
 }
 
-export const OBJECT_SYNC_STATUSES = ["NOT_SYNC_READY", "SYNC_READY", "SYNCED"] as const;
+const OBJECT_SYNC_STATUSES = ["NOT_SYNC_READY", "SYNC_READY", "SYNCED"] as const;
 /** Known values are kept; an unknown value becomes null rather than failing the page. */
 export const syncStatus = z
   .string()

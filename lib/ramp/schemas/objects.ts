@@ -91,7 +91,7 @@ export const CashbackSchema = z.looseObject({
 });
 export type CashbackWire = z.infer<typeof CashbackSchema>;
 
-export const BILL_SYNC_STATUSES = ["NOT_SYNCED", "BILL_SYNCED", "BILL_AND_PAYMENT_SYNCED"] as const;
+const BILL_SYNC_STATUSES = ["NOT_SYNCED", "BILL_SYNCED", "BILL_AND_PAYMENT_SYNCED"] as const;
 
 export const BillPaymentSchema = z.looseObject({
   id: str,
