@@ -14,7 +14,7 @@ export interface SyncAlarmThresholds {
 }
 
 /**
- * The guide's two monitoring alarms: a SYNC_READY backlog over a threshold (the
+ * The guide's two monitoring alarms (docs/ramp-api.md, Guide "Operations"): a SYNC_READY backlog over a threshold (the
  * sync worker is stuck) and failed syncs per minute (an ERP integration is broken).
  * The metrics carry tenant and kind dimensions, so the alarms use Metrics Insights
  * queries that aggregate over them into one series.

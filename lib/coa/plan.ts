@@ -86,7 +86,7 @@ const phases = (): Record<Phase, CoaOperation[]> => ({
   remove: [],
 });
 
-/** Tax: rates, then the tax-code field, then options — strictly in that order (the guide). */
+/** Tax: rates, then the tax-code field, then options — strictly in that order (the guide; docs/ramp-api.md, Guide "Chart of accounts"). */
 function planTax(
   input: PlanInput,
   owned: Owned,
@@ -157,7 +157,7 @@ function planField(
   owned: Owned,
 ): void {
   const cur = input.current.fields.find((f) => f.remoteId === field.remoteId);
-  // POST /fields is idempotent on id and reactivates an inactive field (the guide's "POST the same field ID").
+  // POST /fields is idempotent on id and reactivates an inactive field (the guide's "POST the same field ID"; docs/ramp-api.md §7.2).
   if (!cur?.isActive)
     out.create.push({ op: "create_field", field: { remoteId: field.remoteId, name: field.name } });
   else if (cur.name !== field.name) {

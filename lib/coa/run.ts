@@ -3,7 +3,7 @@
  * build its Ramp client and ERP adapter (factories passed in: no AWS here), push,
  * store the connection id when it changed. For the daily schedule, every enabled
  * tenant is pushed with a random stagger so uploads across customers do not all
- * start on the same second (the guide: stagger bulk CoA uploads); each tenant's
+ * start on the same second (the guide: stagger bulk CoA uploads; docs/ramp-api.md, Guide "Chart of accounts"); each tenant's
  * own rate limiter paces its calls.
  */
 import type { TenantConfig } from "../config/tenant.js";

@@ -38,7 +38,7 @@ export interface CoaWriter {
   remove(rampId: string): Promise<unknown>;
 }
 
-/** A list whose DELETE is undone by `PATCH { reactivate: true }` (REFERENCE §7). */
+/** A list whose DELETE is undone by `PATCH { reactivate: true }` (docs/ramp-api.md §7). */
 const softDeleted = (
   patch: (rampId: string, p: Record<string, unknown>) => Promise<unknown>,
   remove: (rampId: string) => Promise<unknown>,

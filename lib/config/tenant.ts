@@ -70,9 +70,9 @@ const ObjectTypesSchema = z.object({
 });
 
 const CadenceSchema = z.object({
-  /** Weekday polling interval, hours (the guide: 1–4). */
+  /** Weekday polling interval, hours (the guide: 1–4; docs/ramp-api.md, Guide "Polling cadence"). */
   weekdayHours: z.number().min(1).max(4).default(2),
-  /** Weekend polling interval, hours (the guide: 12). */
+  /** Weekend polling interval, hours (the guide: 12; docs/ramp-api.md, Guide "Polling cadence"). */
   weekendHours: z.number().min(1).max(24).default(12),
 });
 

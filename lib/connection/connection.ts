@@ -21,7 +21,7 @@ export type ConnectionClient = Pick<
   | "reactivateConnection"
 >;
 
-/** Status is lowercase in the spec, uppercase in the guide: compare case-insensitively. */
+/** Status is lowercase in the spec, uppercase in the guide: compare case-insensitively (docs/ramp-api.md "Header decisions"). */
 export const statusIs = (c: Pick<Connection, "status">, status: string) =>
   (c.status ?? "").toLowerCase() === status.toLowerCase();
 export const typeIs = (c: Pick<Connection, "connection_type">, type: "API" | "CSV" | "DIRECT") =>

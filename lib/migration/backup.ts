@@ -1,5 +1,5 @@
 /**
- * The backup the guide asks for before a migration: the old connection's GL
+ * The backup the guide asks for before a migration (docs/ramp-api.md, Guide "Migration tool"): the old connection's GL
  * accounts, custom fields with their options, accounting vendors (and tax, when
  * present), as Ramp returns them, so a rollback can re-upload them.
  */

@@ -1,5 +1,5 @@
 /**
- * The migration tool (the guide's "Migration tool" walkthrough): move a customer
+ * The migration tool (the guide's "Migration tool" walkthrough, docs/ramp-api.md, Guide "Migration tool"): move a customer
  * from the connection they have (usually a Ramp-managed direct integration) onto
  * our API connection without losing historical codings.
  *
@@ -83,7 +83,7 @@ export function findTargetConnection(all: readonly Connection[], providerName: s
   return candidates.find((c) => c.is_ready_to_migrate) ?? candidates[0] ?? null;
 }
 
-/** The guide's four preconditions of ready-to-migrate, each failed one explained. */
+/** The guide's four preconditions of ready-to-migrate (docs/ramp-api.md, Guide "Migration tool"), each failed one explained. */
 export function readyToMigrateProblems(all: readonly Connection[], targetId: string): string[] {
   const problems: string[] = [];
   const target = all.find((c) => c.id === targetId);

@@ -1,6 +1,6 @@
 /**
  * Before a cutover every ready-to-sync object on the old connection must be
- * synced: anything left ready does not survive the switch (the guide). This
+ * synced: anything left ready does not survive the switch (the guide, docs/ramp-api.md, Guide "Migration tool"). This
  * counts them with list calls only.
  */
 import type { RampClient } from "../ramp/index.js";

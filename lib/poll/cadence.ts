@@ -1,5 +1,5 @@
 /**
- * When a tenant is due for a poll (the guide's cadence): every 1–4 h on
+ * When a tenant is due for a poll (the guide's cadence, docs/ramp-api.md, Guide "Polling cadence"): every 1–4 h on
  * weekdays, every 12 h at weekends, both per tenant (`cadence` in the tenant
  * document). The schedule fires more often than any interval (e.g. every
  * 15 minutes) and asks each tenant `isDue`; the answer depends only on the

@@ -37,7 +37,7 @@ const FINGERPRINT_IGNORES = ["syncStatus", "syncedAt"] as const;
 export const snapshotFingerprint = (snapshot: ReadyObject) => fingerprintOf(snapshot, FINGERPRINT_IGNORES);
 
 /**
- * The kinds one listed object owes. A bill owes the phases of the guide's
+ * The kinds one listed object owes. A bill owes the phases of the guide's (docs/ramp-api.md, Guide "Bills")
  * decision table (`bill` before `bill_payment`); everything else owes one.
  */
 export function candidatesOf(source: ReadySource, obj: ReadyObject): ListedCandidate[] {

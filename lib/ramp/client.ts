@@ -1,6 +1,6 @@
 /**
  * The typed Ramp Developer API client for one tenant: one method per endpoint
- * the connector uses (REFERENCE §2–§12; the guide wins), grouped by resource in
+ * the connector uses (docs/ramp-api.md §2–§12; Ramp's guide wins), grouped by resource in
  * lib/ramp/resources/. Requests are validated by zod before they leave,
  * responses after they arrive; syncable objects come back normalised
  * (lib/ramp/model.ts, Money in minor units).

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-/** `error_v2` envelope (REFERENCE §5); every field optional because Ramp does not always send it. */
+/** `error_v2` envelope (docs/ramp-api.md §5); every field optional because Ramp does not always send it. */
 const ErrorV2Schema = z.looseObject({
   error_code: z.string().nullish(),
   message: z.string().nullish(),

@@ -20,7 +20,7 @@ import { RAMP_RATE_DEFAULTS } from "./rate-window.js";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from "./retry.js";
 import { TokenResponseSchema } from "./schemas/token.js";
 
-/** Scopes the connector needs (REFERENCE §2.3). */
+/** Scopes the connector needs (docs/ramp-api.md §2.3). */
 export const DEFAULT_SCOPES = [
   "accounting:read",
   "accounting:write",

@@ -80,7 +80,7 @@ const SPECS: Record<ReadySource, Spec> = {
 };
 
 /**
- * The relative URL of a listing's first page. The filters are the guide's:
+ * The relative URL of a listing's first page. The filters are the guide's (docs/ramp-api.md, Guide "Ready lists"):
  * `sync_status=SYNC_READY` for transactions, reimbursements, transfers and
  * cashbacks; `sync_ready=true` for bills (Ramp applies the decision table);
  * vendor credits have no sync filter (the ledger is their record).

@@ -4,7 +4,7 @@
  * they are cut into chunks that fit DynamoDB's limits.
  *
  * One intent = one `POST /accounting/syncs` call, so it holds at most 5,000
- * successes and 5,000 failures (the guide's batch limits).
+ * successes and 5,000 failures (the guide's batch limits, docs/ramp-api.md, Guide "Batch limits").
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";

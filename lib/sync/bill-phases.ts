@@ -1,5 +1,5 @@
 /**
- * Bills are two-phase (the guide's decision table): `sync_status` together with the
+ * Bills are two-phase (the guide's decision table, docs/ramp-api.md, Guide "Bills"): `sync_status` together with the
  * bill's payment `status` says what is still owed to the ERP. `sync_ready` is only
  * a list filter, never a field to decide on.
  */

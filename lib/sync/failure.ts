@@ -1,5 +1,5 @@
 /**
- * Turns any failure into what Ramp's Export Errors show (the guide's three kinds):
+ * Turns any failure into what Ramp's Export Errors show (the guide's three kinds, docs/ramp-api.md, Guide "Errors"):
  * user-actionable = title + how to fix; transient = title + "We'll retry shortly.";
  * needs integrator = title + support contact + reference id. The reference id is the
  * ledger item's id so support can find the whole story.

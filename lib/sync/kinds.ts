@@ -42,6 +42,6 @@ export function parseExternalRef(ref: string): { kind: Kind; rampId: string } | 
   return KINDS.includes(kind) ? { kind, rampId: m[2]! } : null;
 }
 
-/** The three kinds of failure Ramp's Export Errors show (the guide's "Errors"). */
+/** The three kinds of failure Ramp's Export Errors show (the guide's "Errors", docs/ramp-api.md, Guide "Errors"). */
 export const ERROR_CATEGORIES = ["user_actionable", "transient", "needs_integrator"] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];

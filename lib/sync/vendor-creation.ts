@@ -1,5 +1,5 @@
 /**
- * Automatic accounting-vendor creation on sync (the guide: a transaction with
+ * Automatic accounting-vendor creation on sync (the guide, docs/ramp-api.md, Guide "Automatic vendor creation": a transaction with
  * `requires_accounting_vendor_creation_to_sync` cannot be marked synced until it
  * carries an accounting vendor). Match first so one merchant does not breed
  * vendors: an accounting vendor Ramp already has for this company with exactly

@@ -1,8 +1,8 @@
 /**
  * What a signed delivery means for us, decided from its JSON (zod at the
  * boundary). Ramp's envelope is thin — `{ id, type, created_at, business_id,
- * object: { id, … } }` (REFERENCE §12.3) — and the `webhooks.verification`
- * delivery carries a top-level `challenge` instead of an object (§12.2).
+ * object: { id, … } }` (docs/ramp-api.md §12.3) — and the `webhooks.verification`
+ * delivery carries a top-level `challenge` instead of an object (docs/ramp-api.md §12.2).
  * Anything we cannot act on is `park`ed by the caller, never answered with a
  * 4xx: Ramp drops a delivery on a 4xx, and a signed event we do not understand
  * is exactly what someone must look at. Pure.

@@ -1,5 +1,5 @@
 /**
- * Ramp webhook signatures (REFERENCE §12.3): HMAC-SHA256 of the exact raw body
+ * Ramp webhook signatures (docs/ramp-api.md §12.3): HMAC-SHA256 of the exact raw body
  * with the subscription's secret. Sources disagree on the header name
  * (`X-Ramp-Signature` vs `X-Ramp-Webhook-Signature`) and on the encoding (hex
  * in the 2025 guide, base64 in some integrators' code), so both names and both

@@ -3,7 +3,7 @@
  * can be rerun at will: a subscription that already matches — same endpoint,
  * same event types, active, its secret on file — is left alone.
  *
- * The handshake (REFERENCE §12.1–12.2): `POST /webhooks` answers
+ * The handshake (docs/ramp-api.md §12.1–12.2): `POST /webhooks` answers
  * `pending_verification` and the signing `secret`, which goes straight into
  * Secrets Manager (never logged, never returned); Ramp then sends a signed
  * `webhooks.verification` delivery to our endpoint, the receiver records its

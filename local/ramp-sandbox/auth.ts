@@ -1,6 +1,6 @@
 /**
  * OAuth client credentials (`POST /developer/v1/token`) and bearer checks.
- * Per the live observation in REFERENCE.md §2.1 a token is minted for whatever scopes are
+ * Per the live observation in docs/ramp-api.md §2.1 a token is minted for whatever scopes are
  * requested; the 403 `DEVELOPER_7100` comes at the resource call when the app was never granted
  * the scope (or the token did not request it).
  */

@@ -15,7 +15,7 @@ export function activeApiConnection(biz: Business): Connection | null {
 /**
  * The connection a CoA call addresses: `accounting_connection_id` when given (it must be an
  * API-based connection of this business), else the active one. Writes to a DIRECT connection
- * are refused: its chart is read-only via the API (the guide).
+ * are refused: its chart is read-only via the API (the guide; docs/ramp-api.md, Guide "Chart of accounts").
  */
 export function targetConnection(
   biz: Business,
@@ -72,7 +72,7 @@ export function addHistory(
   o.sync.history.push({ at, event, ...(detail ? { detail } : {}) });
 }
 
-/** A bill has outstanding export work (the guide's `sync_ready` decision table). */
+/** A bill has outstanding export work (the guide's `sync_ready` decision table, docs/ramp-api.md, Guide "Bills"). */
 export function billSyncReady(b: {
   status: string;
   payStatus: string;

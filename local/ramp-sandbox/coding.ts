@@ -50,7 +50,7 @@ export function codeObject(
     if (opts.withTax && tax.length > 0 && rng.chance(0.5)) sel.push(rng.pick(tax).selection);
     return sel;
   };
-  // An object without line items carries its whole coding on the header (REFERENCE.md §8).
+  // An object without line items carries its whole coding on the header (docs/ramp-api.md §8).
   if (obj.lines.length === 0) obj.header.push(...lineCoding());
   for (const line of obj.lines) line.selections = lineCoding();
 }

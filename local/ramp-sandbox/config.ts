@@ -1,6 +1,6 @@
 /**
  * Run-time knobs, all settable through `PUT /sandbox/config` (and `startSandbox` options).
- * Defaults follow REFERENCE.md's header: 200 requests per rolling 10 s per client app, a 60 s
+ * Defaults follow docs/ramp-api.md "Header decisions": 200 requests per rolling 10 s per client app, a 60 s
  * lockout that calls during it restart, 10-day tokens, a 5-minute sync-request window.
  */
 export interface FaultRule {

@@ -1,7 +1,7 @@
 /**
  * Ramp's error envelope: `{ error_v2: { error_code, message, additional_info, notes, error_id }, error }`.
  * Validation problems are 422 `DEVELOPER_7001`, missing scopes 403 `DEVELOPER_7100`, a reused
- * idempotency key 400 `DEVELOPER_7005` (REFERENCE.md header); semantic refusals are 400.
+ * idempotency key 400 `DEVELOPER_7005` (docs/ramp-api.md "Header decisions"); semantic refusals are 400.
  */
 export class ApiError extends Error {
   constructor(
@@ -19,7 +19,7 @@ export const CODES = {
   validation: "DEVELOPER_7001",
   idempotencyReused: "DEVELOPER_7005",
   scope: "DEVELOPER_7100",
-  /** The sandbox's own codes for statuses whose real code is unknown (REFERENCE.md §17). */
+  /** The sandbox's own codes for statuses whose real code is unknown (docs/ramp-api.md §17). */
   unauthorized: "UNAUTHORIZED",
   notFound: "NOT_FOUND",
   refused: "DEVELOPER_7001",

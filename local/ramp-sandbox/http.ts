@@ -1,6 +1,6 @@
 /**
  * A deliberately small router over node:http: routes are `METHOD /path/{param}` patterns,
- * each developer route declares the scopes it needs (REFERENCE.md §2.3), and list endpoints
+ * each developer route declares the scopes it needs (docs/ramp-api.md §2.3), and list endpoints
  * share one keyset-pagination helper.
  */
 import { validation } from "./errors.js";

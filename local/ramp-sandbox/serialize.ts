@@ -1,6 +1,6 @@
 /**
- * Internal records → Ramp's wire shapes. Every money value is emitted in each shape REFERENCE.md's
- * header lists, side by side: the 2025 decimal `amount` in major units (transactions,
+ * Internal records → Ramp's wire shapes. Every money value is emitted in each shape docs/ramp-api.md's
+ * "Header decisions" and §1.1 list, side by side: the 2025 decimal `amount` in major units (transactions,
  * reimbursements), `CurrencyAmount` objects in minor units with the 2026
  * `minor_unit_conversion_rate`, and the 2026 `entity_amount` / `merchant_amount` signed minor units.
  * Fields the 2025 spec types as non-nullable are omitted rather than sent as null.

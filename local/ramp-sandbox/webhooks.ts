@@ -152,7 +152,7 @@ export class WebhookDispatcher {
       "Content-Type": "application/json",
       [cfg.signatureHeader]: sign(sub.secret, raw, cfg.encoding),
     };
-    // The verification delivery carries no event-id header (REFERENCE.md §12.2).
+    // The verification delivery carries no event-id header (docs/ramp-api.md §12.2).
     if (business) headers["X-Ramp-Webhook-ID"] = eventId;
     let status: number | null = null;
     let error: string | undefined;

@@ -1,6 +1,6 @@
 /**
  * The typed tax writes of the Ramp client (PATCH/DELETE of tax rates and tax code
- * options, REFERENCE §7.5) against the Ramp sandbox over real HTTP: each reaches
+ * options, docs/ramp-api.md §7.5) against the Ramp sandbox over real HTTP: each reaches
  * its own route with the body it was given, and the sandbox's state shows it landed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * Posting dates: the first present candidate (REFERENCE §14 fallbacks), as the
+ * Posting dates: the first present candidate (docs/ramp-api.md §14 fallbacks), as the
  * calendar date written in Ramp's timestamp. We take the date part as sent rather
  * than converting time zones: Ramp shows users that date, and re-interpreting
  * "2026-03-31T23:30:00-05:00" as April would move spend across a period close.

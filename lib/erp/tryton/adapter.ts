@@ -14,7 +14,7 @@
  *
  * Idempotency: look-before-create by the external ref, stored in
  * `account.move.description` or `account.invoice.reference` and searched with
- * `=` (exact). Tryton has no unique constraint on these fields (README
+ * `=` (exact). Tryton has no unique constraint on these fields (docs/tryton.md
  * pitfall 14), so callers must serialise work per ref (the syncer's per-object
  * lock); capabilities.maxConcurrency is 1 for the same reason and because
  * trytond on SQLite serialises writers anyway.

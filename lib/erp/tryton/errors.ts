@@ -9,7 +9,7 @@
  * The adapter checks periods, accounts, departments and taxes *before* it
  * writes (errors that name the period or account and say how to fix it); the
  * message patterns below are the fallback for what slips through, e.g. a period
- * closed between our check and the create. Texts are Tryton 6.0's (README).
+ * closed between our check and the create. Texts are Tryton 6.0's (docs/tryton.md "Error texts matched").
  */
 import { ErpError, integratorError, transientError, userError } from "../port.js";
 import { TrytonRpcError, TrytonTransportError } from "./rpc.js";

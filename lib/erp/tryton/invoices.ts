@@ -9,8 +9,8 @@
  * update only rewrites a tax whose *base* changed. The posted invoice therefore
  * totals exactly the Ramp amount, tax included, and keeps the tax code.
  *
- * create() runs no on_change (pitfall 8): address, payable account and journal
- * are spelled out; a foreign invoice needs its currency on every line (pitfall 21).
+ * create() runs no on_change (docs/tryton.md pitfall 8): address, payable account and journal
+ * are spelled out; a foreign invoice needs its currency on every line (docs/tryton.md pitfall 21).
  */
 import { fromMajor, money, toMajorString } from "../../money/index.js";
 import type { ExpenseLine } from "../port.js";
@@ -106,7 +106,7 @@ export async function createAndPostInvoice(
   if (id === undefined) throw new Error("account.invoice.create returned no id");
   try {
     if (draft.taxes.size) {
-      await rpc.write("account.invoice", [id], {}, ctx); // computes the draft taxes (pitfall 9)
+      await rpc.write("account.invoice", [id], {}, ctx); // computes the draft taxes (docs/tryton.md pitfall 9)
       const rows = await rpc.searchRead<{ id: number; tax: number | null; amount: string }>(
         "account.invoice.tax",
         [["invoice", "=", id]],

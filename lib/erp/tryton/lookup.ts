@@ -2,7 +2,7 @@
  * Finding what Tryton already holds for a ref: the idempotency half of
  * look-before-create. Refs live in `account.invoice.reference` (bills, credits,
  * reimbursements) or `account.move.description` (everything else) and are searched
- * with `=`/`in`, never `like` (README pitfall 25).
+ * with `=`/`in`, never `like` (docs/tryton.md pitfall 25).
  */
 import { parseExternalRef } from "../../sync/kinds.js";
 import type { TrytonCore } from "./core.js";

@@ -7,7 +7,7 @@
  * by construction. The counter line takes minus the sum of the converted lines,
  * so the entry always balances even when conversion rounds each line.
  * Foreign documents carry `second_currency` / `amount_second_currency` with the
- * sign of debit − credit (README pitfall 21).
+ * sign of debit − credit (docs/tryton.md pitfall 21).
  */
 import { allocate, type Money, money, toMajorString } from "../../money/index.js";
 import type { CardTransactionPosting, CashbackPosting, ExpenseLine, TransferPosting } from "../port.js";

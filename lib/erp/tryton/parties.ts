@@ -1,7 +1,7 @@
 /**
  * Parties: vendors found or created by exact name, and the party a reimbursement is
  * invoiced to (the employee's). Parties are shared by all companies in Tryton 6.0;
- * employees are not, but have no record rule (README pitfall 19).
+ * employees are not, but have no record rule (docs/tryton.md pitfall 19).
  */
 import { type ErpVendor, integratorError, userError } from "../port.js";
 import type { TrytonCore } from "./core.js";
@@ -79,7 +79,7 @@ export async function employeeParty(
 ): Promise<{ id: number; name: string; addresses: number[] }> {
   const rpc = core.session.rpc;
   const ctx = core.session.ctx(company.id);
-  // company.employee has no record rule (pitfall 19): always filter on company.
+  // company.employee has no record rule (docs/tryton.md pitfall 19): always filter on company.
   const domain = remote
     ? [["id", "=", idOf(remote, company.key, "employee", "MISSING_MAPPING")]]
     : [["party.name", "=", name]];

@@ -1,7 +1,7 @@
 /**
  * The dedicated integration login. The adapter needs a login whose company
  * filter is "all" when it serves several companies (session.ts), and that filter
- * belongs to the login, not the session (README pitfall 18): flipping a human's
+ * belongs to the login, not the session (docs/tryton.md pitfall 18): flipping a human's
  * login would change what that person sees in Tryton. So production, tests and
  * benchmarks use their own user, created here with an admin login (find by
  * login, else create; companies, filter and groups are set either way).

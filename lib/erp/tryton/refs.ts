@@ -4,8 +4,8 @@
  * user-actionable error naming the account, department, tax or period.
  *
  * Checked here because Tryton itself does not (inactive analytic accounts are
- * accepted, README pitfall 24) or answers misleadingly (a closed period on an
- * invoice reads "you must create a period", pitfall 22).
+ * accepted, docs/tryton.md pitfall 24) or answers misleadingly (a closed period on an
+ * invoice reads "you must create a period", docs/tryton.md pitfall 22).
  */
 import { currencyExponent } from "../../money/index.js";
 import { integratorError, userError } from "../port.js";

@@ -1,7 +1,7 @@
 /**
  * Our own JSON-RPC client for Tryton 6.0, over global fetch.
  *
- * Wire facts (../shared/erp/tryton/README.md): POST `<url>/<db>/` with a body of
+ * Wire facts (docs/tryton.md): POST `<url>/<db>/` with a body of
  * exactly {id, method, params}; answers are {id, result} or {id, error}; a user
  * error is ["UserError", [message, description, domain]]; anything else is
  * [exception text, traceback]. The session key goes in

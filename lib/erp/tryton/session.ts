@@ -2,12 +2,12 @@
  * One login serving every configured company.
  *
  * Tryton's record rules follow the login's *stored* company and company filter,
- * not the call's context (README pitfall 17). So the adapter sets the login's
+ * not the call's context (docs/tryton.md pitfall 17). So the adapter sets the login's
  * filter to "all" once, then names the company in the context of every call
  * (defaults, sequences, per-company configuration) and in every domain
  * (otherwise a search sees both companies). This is stateless per call, so one
  * login can post for several companies without switching back and forth.
- * Caveat (pitfall 18): the filter is a property of the login, so use a
+ * Caveat (docs/tryton.md pitfall 18): the filter is a property of the login, so use a
  * dedicated integration user (provision.ts), never a person's login. If someone
  * resets the filter we notice the record-rule refusal and set it again once.
  */

@@ -134,7 +134,7 @@ async function readRows(session: TrytonSession, company: CompanyRef) {
       ctx,
       { order: [["name", "ASC"]] },
     ),
-    // company.employee has no record rule (pitfall 19): all companies' employees come back, which is what we want here.
+    // company.employee has no record rule (docs/tryton.md pitfall 19): all companies' employees come back, which is what we want here.
     rpc.searchRead<{ party: number }>("company.employee", [], ["party"], ctx),
     rpc.searchRead<{ party: number }>("company.company", [], ["party"], ctx),
   ]);

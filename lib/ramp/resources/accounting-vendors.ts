@@ -1,4 +1,4 @@
-/** Accounting vendors: the ERP's vendor list in Ramp (REFERENCE §7.4). */
+/** Accounting vendors: the ERP's vendor list in Ramp (docs/ramp-api.md §7.4). */
 import {
   type AccountingVendor,
   type AccountingVendorInput,

@@ -1,4 +1,4 @@
-/** The accounting connection (REFERENCE §6). */
+/** The accounting connection (docs/ramp-api.md §6). */
 import {
   AllConnectionsSchema,
   type Connection,

@@ -8,7 +8,7 @@ import type { Query, RampHttp } from "../http.js";
 import { pageSchema } from "../schemas/common.js";
 import { chunk } from "../sync-report.js";
 
-/** Ramp's batch limit per CoA upload call (REFERENCE §7). */
+/** Ramp's batch limit per CoA upload call (docs/ramp-api.md §7). */
 export const COA_UPLOAD_MAX = 500;
 export const V1 = "/developer/v1";
 export const enc = encodeURIComponent;

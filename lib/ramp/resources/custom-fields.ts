@@ -1,4 +1,4 @@
-/** Custom fields and their options (REFERENCE §7.2, §7.3). */
+/** Custom fields and their options (docs/ramp-api.md §7.2, §7.3). */
 import {
   type CoaPatch,
   CoaPatchSchema,

@@ -1,4 +1,4 @@
-/** GL accounts (REFERENCE §7.1). */
+/** GL accounts (docs/ramp-api.md §7.1). */
 import {
   type CoaPatch,
   CoaPatchSchema,

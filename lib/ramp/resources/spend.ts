@@ -1,4 +1,4 @@
-/** The syncable spend objects: transactions, reimbursements, transfers, cashbacks, bills (REFERENCE §10). */
+/** The syncable spend objects: transactions, reimbursements, transfers, cashbacks, bills (docs/ramp-api.md §10). */
 import type { z } from "zod";
 import type { Query } from "../http.js";
 import type { RampBill, RampCashback, RampReimbursement, RampTransaction, RampTransfer } from "../model.js";

@@ -1,4 +1,4 @@
-/** Reporting syncs back to Ramp and writing coding onto objects (REFERENCE §11). */
+/** Reporting syncs back to Ramp and writing coding onto objects (docs/ramp-api.md §11). */
 import type { z } from "zod";
 import { RampApiError } from "../errors.js";
 import {

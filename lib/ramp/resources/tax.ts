@@ -1,4 +1,4 @@
-/** Tax (beta): tax rates, the single tax-code field, its options (REFERENCE §7.5). */
+/** Tax (beta): tax rates, the single tax-code field, its options (docs/ramp-api.md §7.5). */
 import { z } from "zod";
 import {
   type TaxCodeField,

@@ -1,4 +1,4 @@
-/** Ramp (bill-pay) vendors, their credits, and the business's entities (REFERENCE §9). */
+/** Ramp (bill-pay) vendors, their credits, and the business's entities (docs/ramp-api.md §9). */
 import type { Query } from "../http.js";
 import type { RampEntity, RampVendorCredit } from "../model.js";
 import { toEntity, toVendorCredit } from "../normalise.js";

@@ -1,4 +1,4 @@
-/** Webhook subscriptions (REFERENCE §12). */
+/** Webhook subscriptions (docs/ramp-api.md §12). */
 import {
   type WebhookCreate,
   type WebhookCreated,

@@ -1,4 +1,4 @@
-/** Accounting connection and chart-of-accounts wire shapes (REFERENCE §6, §7). */
+/** Accounting connection and chart-of-accounts wire shapes (docs/ramp-api.md §6, §7). */
 import { z } from "zod";
 
 const str = z.string().nullish();
@@ -26,7 +26,7 @@ export const ConnectionSchema = z.looseObject({
   id: z.string(),
   remote_provider_name: str,
   is_active: z.boolean(),
-  /** Lowercase in the spec, uppercase in the guide: compare case-insensitively. */
+  /** Lowercase in the spec, uppercase in the guide: compare case-insensitively (docs/ramp-api.md "Header decisions"). */
   status: str,
   connection_type: str,
   is_ready_to_migrate: bool,
@@ -204,7 +204,7 @@ export type TaxRateInput = z.infer<typeof TaxRateInputSchema>;
  */
 export const TaxRatePatchSchema = z.strictObject({
   name: z.string().optional(),
-  /** Decimal fraction, as a string or a number (REFERENCE §7.5). */
+  /** Decimal fraction, as a string or a number (docs/ramp-api.md §7.5). */
   rate: z.union([z.string(), z.number()]).optional(),
   accounting_gl_account_id: z.string().optional(),
   reactivate: z.literal(true).optional(),

@@ -1,7 +1,7 @@
 /**
  * Wire shapes shared by many endpoints. Every object is loose (unknown fields
  * pass through untouched) and almost every field nullish: Ramp's API grows
- * additively and the 2025 and 2026 shapes differ (REFERENCE §1.1, §16).
+ * additively and the 2025 and 2026 shapes differ (docs/ramp-api.md §1.1, §16).
  */
 import { z } from "zod";
 
@@ -22,7 +22,7 @@ export const SignedAmountSchema = z.looseObject({
 });
 export type SignedAmountWire = z.infer<typeof SignedAmountSchema>;
 
-/** A coding selection on transactions, reimbursements, bills and their lines (REFERENCE §8). */
+/** A coding selection on transactions, reimbursements, bills and their lines (docs/ramp-api.md §8). */
 export const SelectionSchema = z.looseObject({
   id: z.string(),
   name: str,
@@ -55,7 +55,7 @@ export const LineItemSchema = z.looseObject({
 });
 export type LineItemWire = z.infer<typeof LineItemSchema>;
 
-/** `{ data: [...], page: { next } }` envelope of every paginated list (REFERENCE §3). */
+/** `{ data: [...], page: { next } }` envelope of every paginated list (docs/ramp-api.md §3). */
 export function pageSchema<T extends z.ZodType>(item: T) {
   return z.looseObject({
     data: z.array(item),

@@ -1,6 +1,6 @@
 /**
  * Syncable Ramp objects and their neighbours, as Ramp sends them
- * (REFERENCE §9, §10). Money fields are kept in whichever shapes arrive;
+ * (docs/ramp-api.md §9, §10). Money fields are kept in whichever shapes arrive;
  * lib/ramp/normalise.ts turns them into Money.
  */
 import { z } from "zod";
@@ -99,7 +99,7 @@ export const BillPaymentSchema = z.looseObject({
   payment_method: str,
   payment_date: str,
   effective_date: str,
-  /** One of card / manual / vendor details; told apart by their fields (REFERENCE §19). */
+  /** One of card / manual / vendor details; told apart by their fields (docs/ramp-api.md §19). */
   details: z
     .looseObject({
       spend_limit_id: str,
@@ -135,7 +135,7 @@ export const BillSchema = z.looseObject({
 });
 export type BillWire = z.infer<typeof BillSchema>;
 
-/** Shape undocumented (REFERENCE header): the project's reading, tolerant of extras and gaps. */
+/** Shape undocumented (docs/ramp-api.md "Header decisions"): the project's reading, tolerant of extras and gaps. */
 export const VendorCreditSchema = z.looseObject({
   id: z.string(),
   vendor_id: str,
@@ -158,7 +158,7 @@ export const EntitySchema = z.looseObject({
 });
 export type EntityWire = z.infer<typeof EntitySchema>;
 
-/** Ramp (bill-pay) vendor — not an accounting vendor (REFERENCE §9.1). */
+/** Ramp (bill-pay) vendor — not an accounting vendor (docs/ramp-api.md §9.1). */
 export const RampVendorSchema = z.looseObject({
   id: z.string(),
   name: str,

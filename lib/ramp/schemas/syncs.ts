@@ -1,4 +1,4 @@
-/** `POST /accounting/syncs` and `POST /accounting/codings` (REFERENCE §11, header). */
+/** `POST /accounting/syncs` and `POST /accounting/codings` (docs/ramp-api.md §11, "Header decisions"). */
 import { z } from "zod";
 
 export const MAX_SYNC_ITEMS = 5_000;

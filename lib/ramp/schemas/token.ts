@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** `POST /developer/v1/token` (client credentials) answer; `scope` is sometimes absent (REFERENCE §2.1). */
+/** `POST /developer/v1/token` (client credentials) answer; `scope` is sometimes absent (docs/ramp-api.md §2.1). */
 export const TokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string().optional(),

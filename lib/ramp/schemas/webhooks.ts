@@ -1,4 +1,4 @@
-/** Webhook subscription management (REFERENCE §12.1). */
+/** Webhook subscription management (docs/ramp-api.md §12.1). */
 import { z } from "zod";
 
 const str = z.string().nullish();

@@ -59,7 +59,7 @@ export const connectionRoutes: Route[] = [
     const now = ctx.sb.clock.now();
     const current = activeConnection(ctx.biz);
     if (isActive && current) {
-      // A Universal-CSV connection is upgraded to an API one (REFERENCE.md §6.2).
+      // A Universal-CSV connection is upgraded to an API one (docs/ramp-api.md §6.2).
       if (current.type === "CSV") {
         current.type = "API";
         current.name = name;
@@ -110,7 +110,7 @@ export const connectionRoutes: Route[] = [
 
   route("POST", `${P}/connection/{connection_id}/ready-to-migrate`, W, (ctx) => {
     const c = byId(ctx);
-    // The guide's four preconditions, checked in its order.
+    // The guide's four preconditions, checked in its order (docs/ramp-api.md, Guide "Migration tool").
     if (c.type !== "API" || c.isActive) {
       throw refused("accounting_connection_id must refer to an inactive API-based connection");
     }

@@ -1,6 +1,6 @@
 /**
  * `POST /accounting/syncs` (report results), `POST /accounting/codings` (write coding) and
- * `POST /accounting/ready-to-sync`. Refusals follow REFERENCE.md's header: a report naming
+ * `POST /accounting/ready-to-sync`. Refusals follow docs/ramp-api.md "Header decisions": a report naming
  * objects that cannot be accepted is a 422 whose `additional_info.refused` lists each id with a
  * reason (ALREADY_SYNCED, NOT_READY, WRONG_SYNC_TYPE, NOT_FOUND, VENDOR_CODING_REQUIRED); a
  * refused call does not consume its idempotency key; reusing an accepted key is 400 DEVELOPER_7005.
@@ -213,7 +213,7 @@ export const syncRoutes: Route[] = [
       throw validation("object_type: only TRANSACTION is supported", "object_type");
     const objectId = reqString(body, "object_id");
     // The guide names the list accounting_field_selections; 2026 spec-derived sources say
-    // accounting_coding_selections. Both are accepted (REFERENCE.md header).
+    // accounting_coding_selections. Both are accepted (docs/ramp-api.md "Header decisions").
     const listKey =
       body.accounting_field_selections !== undefined
         ? "accounting_field_selections"

@@ -32,7 +32,7 @@ const taxRateSpec: CollectionSpec = {
     const p = parseBase(raw, where);
     p.extra.rate = parseRate(raw.rate, where);
     const gl = optString(raw, "accounting_gl_account_id", `${where}.accounting_gl_account_id`);
-    // Required for API-based connections (REFERENCE.md §7.5).
+    // Required for API-based connections (docs/ramp-api.md §7.5).
     if (!gl)
       throw validation(
         `${where}.accounting_gl_account_id: required for API-based connections`,

@@ -18,7 +18,7 @@ export const LIVE = {
 
 /**
  * The adapter logs in as its own integration user, never as admin: the company
- * filter it needs belongs to the login (README pitfall 18), and admin is shared
+ * filter it needs belongs to the login (docs/tryton.md pitfall 18), and admin is shared
  * with the smoke test and people. Admin only provisions that user.
  */
 export const SYNC_LOGIN = {
@@ -138,7 +138,7 @@ export async function connectLive(): Promise<Live> {
 /**
  * Closes March of the previous fiscal year of a company (a month no other test
  * posts to) and returns a date inside it plus a function that reopens the period
- * and its journal-periods (README: `reopen` leaves journal-periods closed).
+ * and its journal-periods (docs/tryton.md pitfall 22: `reopen` leaves journal-periods closed).
  */
 export async function closePastPeriod(live: Live, company: LiveCompany) {
   const rpc = live.session.rpc;
