@@ -17,16 +17,15 @@ import { RampApiError } from "../ramp/errors.js";
 import { isObjectShapeError, RampObjectInvalidError, summariseInvalid } from "../ramp/invalid.js";
 import type { RampBill } from "../ramp/model.js";
 import type { RampLogger } from "../ramp/ports.js";
-import { fingerprintOf } from "../store/fingerprint.js";
-import type { Store } from "../store/index.js";
-import type { LedgerItem } from "../store/ledger-item.js";
 import { paymentMode, settlingTransactionIds } from "./bill-phases.js";
 import { type CrashHook, InjectedCrash } from "./crash-points.js";
 import { classifyFailure, failureMessage } from "./failure.js";
 import type { ErrorCategory, Kind } from "./kinds.js";
 import { METRIC, type SyncMetrics } from "./metrics.js";
+import type { ItemStore, LedgerItem } from "./ports.js";
 import {
   billErpIdOf,
+  blockedChargeFingerprint,
   entityOf,
   fingerprintFor,
   invalidFingerprint,
@@ -90,7 +89,7 @@ export interface ItemSettings {
 }
 
 export interface ItemDeps {
-  store: Pick<Store, "ledger" | "settlesLinks">;
+  store: ItemStore;
   rt: TenantRuntime;
   vendors: VendorResolver;
   owner: string;
@@ -240,11 +239,7 @@ async function failSettledCharge(
     rampId,
     owner: deps.owner,
     leaseMs: deps.settings.leaseMs,
-    fingerprint: fingerprintOf({
-      charge: fingerprintFor(object),
-      // Attempts, not rev: reporting the payment's failure to Ramp moves its rev but is no new failure.
-      blockedBy: `${blocker.row.kind}#${blocker.row.rampId}#${blocker.row.attempts}#${blocker.row.category}`,
-    }),
+    fingerprint: blockedChargeFingerprint(object, blocker.row),
     entityId: entityOf(object) ?? item.entityId,
     syncRequestId: item.syncRequestId,
   });

@@ -13,14 +13,13 @@
  */
 import type { RampClient } from "../ramp/client.js";
 import type { RampLogger } from "../ramp/ports.js";
+import { MAX_SYNC_ITEMS as MAX_PER_LIST } from "../ramp/schemas/syncs.js";
 import type { SyncRefusal } from "../ramp/sync-report.js";
-import type { Store } from "../store/index.js";
-import { MAX_PER_LIST } from "../store/report-content.js";
-import type { ReportIntent } from "../store/report-intents.js";
 import { type CrashHook, InjectedCrash } from "./crash-points.js";
 import { classifyFailure } from "./failure.js";
 import { DEFAULT_FLUSH, type FlushSettings, flushDecision } from "./flush-policy.js";
 import { METRIC, type SyncMetrics } from "./metrics.js";
+import type { ReportIntent, ReportStore } from "./ports.js";
 
 export interface ReportKey {
   tenantId: string;
@@ -29,7 +28,7 @@ export interface ReportKey {
 }
 
 export interface ReporterDeps {
-  store: Pick<Store, "ledger" | "reportIntents" | "reportLock">;
+  store: ReportStore;
   ramp: Pick<RampClient, "postSync">;
   /** Lock owner (unique per invocation). */
   owner: string;

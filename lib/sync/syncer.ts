@@ -18,13 +18,13 @@
  */
 import type { FoundRecord, PostOutcome } from "../erp/port.js";
 import type { RampLogger } from "../ramp/ports.js";
-import type { Store } from "../store/index.js";
 import { type CrashHook, InjectedCrash } from "./crash-points.js";
 import { classifyFailure } from "./failure.js";
 import { DEFAULT_FLUSH, type FlushSettings } from "./flush-policy.js";
 import { SYNC_TYPE_BY_KIND, SYNC_TYPES } from "./kinds.js";
 import { createLimiter, mapLimit } from "./limit.js";
 import { METRIC, type SyncMetrics } from "./metrics.js";
+import type { SyncStore } from "./ports.js";
 import {
   finishItem,
   followUpsOf,
@@ -61,7 +61,7 @@ export const DEFAULT_SYNCER_SETTINGS: SyncerSettings = {
 };
 
 export interface SyncerDeps {
-  store: Pick<Store, "ledger" | "settlesLinks" | "reportIntents" | "reportLock">;
+  store: SyncStore;
   /** The tenant's config, Ramp client, ERP adapter and coding context; null = unknown or disabled tenant. */
   runtimeFor(tenantId: string): Promise<TenantRuntime | null>;
   /** A lease/lock owner unique to this invocation. */
