@@ -7,20 +7,7 @@
  * protocol never relies on that lag.
  */
 import type { AttachResult, ClaimResult, HolderResult, ReportableRows } from "../../../lib/store/ledger.js";
-import {
-  type AdoptInput,
-  adopted,
-  attached,
-  type ClaimInput,
-  canAttach,
-  decideClaim,
-  type FailureInput,
-  failed,
-  holdsLease,
-  posted,
-  released,
-  renewed,
-} from "../../../lib/store/ledger-rules.js";
+import * as rules from "../../../lib/store/ledger-rules.js";
 import type { Kind } from "../../../lib/sync/kinds.js";
 import type { LedgerBucket, LedgerItem, LedgerPage, LedgerPort } from "../../../lib/sync/ports.js";
 import type { MemoryRows } from "./rows.js";
@@ -52,7 +39,7 @@ export function createMemoryLedger(rows: MemoryRows) {
     next: (item: LedgerItem, now: number) => LedgerItem,
   ): Promise<HolderResult> =>
     transition<HolderResult>(tenantId, kind, rampId, (item) =>
-      holdsLease(item, owner)
+      rules.holdsLease(item, owner)
         ? { next: next(item, clock()), result: (w) => ({ ok: true, item: w }) }
         : { result: { ok: false, reason: "lost-lease", item } },
     );
@@ -75,42 +62,52 @@ export function createMemoryLedger(rows: MemoryRows) {
       return rows.get(tenantId, kind, rampId);
     },
 
-    async claim(input: Omit<ClaimInput, "now">): Promise<ClaimResult> {
+    async claim(input: Omit<rules.ClaimInput, "now">): Promise<ClaimResult> {
       return transition<ClaimResult>(input.tenantId, input.kind, input.rampId, (item) => {
-        const d = decideClaim(item, { ...input, now: clock() });
+        const d = rules.decideClaim(item, { ...input, now: clock() });
         if (d.action === "skip")
           return { result: { outcome: "skip", reason: d.reason, item: item as LedgerItem } };
-        if (d.action === "create") return { next: d.next, result: (w) => ({ outcome: "claimed", item: w }) };
-        if (d.outcome === "retry") return { next: d.next, result: (w) => ({ outcome: "retry", item: w }) };
+        // A new row is "claimed"; an update is a retry of a FAILED row or a takeover of an expired lease.
+        const outcome = d.action === "create" ? "claimed" : d.outcome;
         const previousOwner = item?.leaseOwner;
-        return { next: d.next, result: (w) => ({ outcome: "takeover", item: w, previousOwner }) };
+        const result = (w: LedgerItem): ClaimResult =>
+          outcome === "takeover" ? { outcome, item: w, previousOwner } : { outcome, item: w };
+        return { next: d.next, result };
       });
     },
 
     renewLease: (tenantId: string, kind: Kind, rampId: string, owner: string, leaseMs: number) =>
-      whileHolding(tenantId, kind, rampId, owner, (item, now) => renewed(item, leaseMs, now)),
+      whileHolding(tenantId, kind, rampId, owner, (item, now) => rules.renewed(item, leaseMs, now)),
 
     recordPosted: (tenantId: string, kind: Kind, rampId: string, owner: string, erpRef: string) =>
-      whileHolding(tenantId, kind, rampId, owner, (item, now) => posted(item, erpRef, now)),
+      whileHolding(tenantId, kind, rampId, owner, (item, now) => rules.posted(item, erpRef, now)),
 
-    recordFailed: (tenantId: string, kind: Kind, rampId: string, owner: string, failure: FailureInput) =>
-      whileHolding(tenantId, kind, rampId, owner, (item, now) => failed(item, failure, now)),
+    recordFailed: (
+      tenantId: string,
+      kind: Kind,
+      rampId: string,
+      owner: string,
+      failure: rules.FailureInput,
+    ) => whileHolding(tenantId, kind, rampId, owner, (item, now) => rules.failed(item, failure, now)),
 
     release: (tenantId: string, kind: Kind, rampId: string, owner: string) =>
-      whileHolding(tenantId, kind, rampId, owner, (item, now) => released(item, now)),
+      whileHolding(tenantId, kind, rampId, owner, (item, now) => rules.released(item, now)),
 
     async attachSyncRequest(tenantId: string, kind: Kind, rampId: string, syncRequestId: string) {
       return transition<AttachResult>(tenantId, kind, rampId, (item) => {
         if (!item) return { result: { attached: false, reason: "not-found", item } };
-        if (!canAttach(item)) return { result: { attached: false, reason: "not-attachable", item } };
+        if (!rules.canAttach(item)) return { result: { attached: false, reason: "not-attachable", item } };
         if (item.syncRequestId === syncRequestId) return { result: { attached: true, item } };
-        return { next: attached(item, syncRequestId, clock()), result: (w) => ({ attached: true, item: w }) };
+        return {
+          next: rules.attached(item, syncRequestId, clock()),
+          result: (w) => ({ attached: true, item: w }),
+        };
       });
     },
 
-    async adoptSyncedElsewhere(input: AdoptInput): Promise<"adopted" | "already" | "in-flight"> {
+    async adoptSyncedElsewhere(input: rules.AdoptInput): Promise<"adopted" | "already" | "in-flight"> {
       const prev = rows.get(input.tenantId, input.kind, input.rampId);
-      const next = adopted(prev, input, clock());
+      const next = rules.adopted(prev, input, clock());
       if (!next) return prev?.state === "MARKED" ? "already" : "in-flight";
       return rows.put(prev, next) ? "adopted" : "in-flight";
     },

@@ -31,7 +31,18 @@ function checkBelongs(input: WriteIntentInput, item: LedgerItem): void {
     throw new Error(`ledger ${item.kind}/${item.rampId} is ${item.state}, not reportable`);
 }
 
-function dispositionOf(o: ReportIntent["outcomes"][number], elsewhere: Set<string>, again: Set<string>) {
+const COUNTED_AS: Record<CloseDisposition, keyof CloseSummary> = {
+  synced: "marked",
+  failed: "failedTold",
+  "synced-elsewhere": "syncedElsewhere",
+  "re-report": "reReported",
+};
+
+function dispositionOf(
+  o: ReportIntent["outcomes"][number],
+  elsewhere: Set<string>,
+  again: Set<string>,
+): CloseDisposition {
   if (elsewhere.has(o.rampId)) return "synced-elsewhere";
   if (again.has(o.rampId)) return "re-report";
   return o.result === "synced" ? "synced" : "failed";
@@ -93,27 +104,23 @@ export function createMemoryReportIntents(rows: MemoryRows) {
     async closeIntent(intent: ReportIntent, options: CloseOptions = {}): Promise<CloseSummary> {
       const elsewhere = new Set(options.syncedElsewhere ?? []);
       const again = new Set(options.reReport ?? []);
-      const summary: CloseSummary = {
-        marked: 0,
-        failedTold: 0,
-        syncedElsewhere: 0,
-        reReported: 0,
-        alreadyClosed: 0,
-      };
-      const counter: Record<CloseDisposition, keyof CloseSummary> = {
-        synced: "marked",
-        failed: "failedTold",
-        "synced-elsewhere": "syncedElsewhere",
-        "re-report": "reReported",
-      };
-      for (const o of intent.outcomes) {
+      const ends = intent.outcomes.map((o): keyof CloseSummary => {
         const item = rows.get(intent.tenantId, o.kind, o.rampId);
+        if (item?.state !== "REPORTING" || item.reportId !== intent.reportId) return "alreadyClosed";
         const disposition = dispositionOf(o, elsewhere, again);
-        if (item?.state !== "REPORTING" || item.reportId !== intent.reportId) summary.alreadyClosed++;
-        else if (rows.put(item, closed(item, disposition, clock()))) summary[counter[disposition]]++;
-      }
+        if (!rows.put(item, closed(item, disposition, clock())))
+          throw new Error(`memory intents: ${o.rampId} raced`);
+        return COUNTED_AS[disposition];
+      });
       intents.delete(intent.reportId);
-      return summary;
+      const count = (k: keyof CloseSummary) => ends.filter((e) => e === k).length;
+      return {
+        marked: count("marked"),
+        failedTold: count("failedTold"),
+        syncedElsewhere: count("syncedElsewhere"),
+        reReported: count("reReported"),
+        alreadyClosed: count("alreadyClosed"),
+      };
     },
   };
   return reportIntents satisfies ReportIntentsPort;

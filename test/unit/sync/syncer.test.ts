@@ -9,18 +9,20 @@ import type { Posting, PostOutcome } from "../../../lib/erp/port.js";
 import { transientError } from "../../../lib/erp/port.js";
 import { InjectedCrash } from "../../../lib/sync/crash-points.js";
 import { prepareItem, type WorkItem } from "../../../lib/sync/process-item.js";
+import { type WorkMessage, workMessageBody } from "../../../lib/sync/work-message.js";
 import { billOf, LEASE, tx, type World, world } from "./world.js";
 
+/** Work items → SQS-shaped records with the real message body. */
 const records = (items: readonly WorkItem[]) =>
   items.map((it, i) => ({
     messageId: `m-${i}`,
-    body: JSON.stringify({
+    body: workMessageBody({
       v: 1,
       tenantId: it.tenantId,
-      entityId: it.entityId,
       kind: it.kind,
       rampId: it.rampId,
-      ...(it.snapshot ? { snapshot: it.snapshot } : {}),
+      ...(it.entityId ? { entityId: it.entityId } : {}),
+      ...(it.snapshot ? { snapshot: it.snapshot as WorkMessage["snapshot"] } : {}),
       ...(it.syncRequestId ? { syncRequestId: it.syncRequestId } : {}),
       source: it.syncRequestId ? "button" : "poll",
       enqueuedAt: "2026-06-15T12:00:00.000Z",
