@@ -8,7 +8,7 @@
  * Gathering across SQS batches is what keeps a drain of hundreds of objects at one
  * or two sync calls per type. Pure.
  */
-import { MAX_PER_LIST } from "../store/report-content.js";
+import { MAX_SYNC_ITEMS as MAX_PER_LIST } from "../ramp/schemas/syncs.js";
 
 export interface FlushSettings {
   /** Rows that trigger a flush at once (≤ 5,000, Ramp's list limit). */

@@ -13,14 +13,13 @@
  */
 import type { RampClient } from "../ramp/client.js";
 import type { RampLogger } from "../ramp/ports.js";
-import type { SyncRefusal } from "../ramp/sync-report.js";
-import type { Store } from "../store/index.js";
-import { MAX_PER_LIST } from "../store/report-content.js";
-import type { ReportIntent } from "../store/report-intents.js";
+import { MAX_SYNC_ITEMS as MAX_PER_LIST } from "../ramp/schemas/syncs.js";
+import type { SyncPostResult, SyncRefusal } from "../ramp/sync-report.js";
 import { type CrashHook, InjectedCrash } from "./crash-points.js";
 import { classifyFailure } from "./failure.js";
 import { DEFAULT_FLUSH, type FlushSettings, flushDecision } from "./flush-policy.js";
 import { METRIC, type SyncMetrics } from "./metrics.js";
+import type { ReportIntent, ReportStore } from "./ports.js";
 
 export interface ReportKey {
   tenantId: string;
@@ -29,7 +28,7 @@ export interface ReportKey {
 }
 
 export interface ReporterDeps {
-  store: Pick<Store, "ledger" | "reportIntents" | "reportLock">;
+  store: ReportStore;
   ramp: Pick<RampClient, "postSync">;
   /** Lock owner (unique per invocation). */
   owner: string;
@@ -77,133 +76,160 @@ export function splitRefusals(refused: readonly SyncRefusal[]) {
   return { elsewhere, other };
 }
 
+/** One flush in progress: what it needs, what it has done, and the ids it leaves out. */
+interface FlushRun {
+  deps: ReporterDeps;
+  key: ReportKey;
+  leaseMs: number;
+  result: FlushResult;
+  /** Ids Ramp refused for a reason other than ALREADY_SYNCED: left out of this flush. */
+  excluded: Set<string>;
+}
+
 export async function flushReports(
   deps: ReporterDeps,
   key: ReportKey,
   opts: { force?: boolean } = {},
 ): Promise<FlushResult> {
-  const { store, logger, clock } = deps;
-  const settings = deps.flush ?? DEFAULT_FLUSH;
-  const leaseMs = deps.lockLeaseMs ?? 60_000;
-  const result: FlushResult = {
+  const run: FlushRun = {
+    deps,
     key,
-    status: "done",
-    calls: 0,
-    replayed: 0,
-    synced: 0,
-    failed: 0,
-    syncedElsewhere: 0,
-    refused: [],
+    leaseMs: deps.lockLeaseMs ?? 60_000,
+    result: {
+      key,
+      status: "done",
+      calls: 0,
+      replayed: 0,
+      synced: 0,
+      failed: 0,
+      syncedElsewhere: 0,
+      refused: [],
+    },
+    excluded: new Set(),
   };
-  /** Ids Ramp refused for a reason other than ALREADY_SYNCED: left out of this flush. */
-  const excluded = new Set<string>();
-  const lock = await store.reportLock.acquire(key, deps.owner, leaseMs);
-  if (!lock.held) return { ...result, status: "busy" };
+  const lock = await deps.store.reportLock.acquire(key, deps.owner, run.leaseMs);
+  if (!lock.held) return { ...run.result, status: "busy" };
   let crashed = false;
   try {
-    // Crash recovery first: an open intent is replayed as it is, with its own key.
-    const open = await store.reportIntents.findOpenIntents(key.tenantId, {
-      syncType: key.syncType,
-      syncRequestId: key.syncRequestId,
-    });
-    for (const intent of open) {
-      result.replayed++;
-      if (!(await send(intent))) return { ...result, status: "deferred" };
-    }
-
-    for (;;) {
-      await store.reportLock.renew(key, deps.owner, leaseMs);
-      const listed = await store.ledger.listReportable({ ...key, limit: MAX_PER_LIST });
-      const rows = listed.items.filter((r) => !excluded.has(r.rampId));
-      const decision = flushDecision(
-        { count: rows.length, oldestAt: rows[0]?.updatedAt ?? null, button: key.syncRequestId !== null },
-        clock(),
-        settings,
-        opts.force ?? false,
-      );
-      if (!decision.flush) break;
-      const intent = await store.reportIntents.writeIntent({ ...key, items: rows });
-      if (!intent) continue; // every row moved on since listing: look again
-      await deps.crash?.("intent", { tenantId: key.tenantId, ids: intent.outcomes.map((o) => o.rampId) });
-      const sent = await send(intent);
-      if (!sent) return { ...result, status: "deferred" };
-      // A short list means nothing else was waiting; a refusal means the rest waits to be re-sent.
-      if (listed.items.length < MAX_PER_LIST && sent !== "split") break;
-    }
-    return result;
+    return await flushUnderLock(run, opts.force ?? false);
   } catch (err) {
     // A simulated crash is a dead worker: it releases nothing, its lock expires on its own.
     if (err instanceof InjectedCrash) crashed = true;
     throw err;
   } finally {
-    if (!crashed) await store.reportLock.release(key, deps.owner).catch(() => false);
+    if (!crashed) await deps.store.reportLock.release(key, deps.owner).catch(() => false);
   }
+}
 
-  /** One sync call for one intent, then its close. false = Ramp failed (intent stays open). */
-  async function send(intent: ReportIntent): Promise<false | "closed" | "split"> {
-    const call = syncCallOf(intent);
-    let answer: Awaited<ReturnType<ReporterDeps["ramp"]["postSync"]>>;
-    try {
-      result.calls++;
-      deps.metrics.add(METRIC.rampCalls, "Count", 1, { route: "POST /accounting/syncs" });
-      answer = await deps.ramp.postSync(call);
-    } catch (err) {
-      if (err instanceof InjectedCrash) throw err;
-      const f = classifyFailure(err);
-      logger.error("sync report not delivered; the open intent is replayed on the next flush", {
-        tenantId: key.tenantId,
-        syncType: key.syncType,
-        reportId: intent.reportId,
-        category: f.category,
-        detail: f.detail,
-      });
-      return false;
-    }
-    await deps.crash?.("report-call", { tenantId: key.tenantId, ids: intent.outcomes.map((o) => o.rampId) });
-    const dims = { syncType: key.syncType };
-    if (answer.outcome !== "refused") {
-      if (answer.outcome === "already_applied") {
-        logger.info("sync report replayed: Ramp had already applied this key", {
-          tenantId: key.tenantId,
-          syncType: key.syncType,
-          reportId: intent.reportId,
-        });
-      }
-      const s = await deps.store.reportIntents.closeIntent(intent);
-      result.synced += s.marked;
-      result.failed += s.failedTold;
-      deps.metrics.add(METRIC.reportedSynced, "Count", s.marked, dims);
-      deps.metrics.add(METRIC.reportedFailed, "Count", s.failedTold, dims);
-      await deps.crash?.("close", { tenantId: key.tenantId, ids: intent.outcomes.map((o) => o.rampId) });
-      return "closed";
-    }
-    const { elsewhere, other } = splitRefusals(answer.refused);
-    const elsewhereSet = new Set(elsewhere);
-    const back = intent.outcomes.map((o) => o.rampId).filter((id) => !elsewhereSet.has(id));
-    if (elsewhere.length) {
-      logger.warn("objects already synced in Ramp (exported elsewhere): closed without reporting", {
-        tenantId: key.tenantId,
-        syncType: key.syncType,
-        ids: elsewhere,
-      });
-    }
-    if (other.length) {
-      logger.error("Ramp refused objects of a sync report; they stay unreported until looked at", {
-        tenantId: key.tenantId,
-        syncType: key.syncType,
-        refused: other,
-        traceId: answer.traceId,
-      });
-      result.refused.push(...other);
-      deps.metrics.add(METRIC.refused, "Count", other.length, dims);
-      for (const r of other) excluded.add(r.id);
-    }
-    const s = await deps.store.reportIntents.closeIntent(intent, {
-      syncedElsewhere: elsewhere,
-      reReport: back,
+/** Replays open intents, then reports what waits for as long as the flush policy says go. */
+async function flushUnderLock(run: FlushRun, force: boolean): Promise<FlushResult> {
+  const { deps, key, result } = run;
+  const { store } = deps;
+  // Crash recovery first: an open intent is replayed as it is, with its own key.
+  const open = await store.reportIntents.findOpenIntents(key.tenantId, {
+    syncType: key.syncType,
+    syncRequestId: key.syncRequestId,
+  });
+  for (const intent of open) {
+    result.replayed++;
+    if (!(await send(run, intent))) return { ...result, status: "deferred" };
+  }
+  for (;;) {
+    await store.reportLock.renew(key, deps.owner, run.leaseMs);
+    const listed = await store.ledger.listReportable({ ...key, limit: MAX_PER_LIST });
+    const rows = listed.items.filter((r) => !run.excluded.has(r.rampId));
+    const decision = flushDecision(
+      { count: rows.length, oldestAt: rows[0]?.updatedAt ?? null, button: key.syncRequestId !== null },
+      deps.clock(),
+      deps.flush ?? DEFAULT_FLUSH,
+      force,
+    );
+    if (!decision.flush) break;
+    const intent = await store.reportIntents.writeIntent({ ...key, items: rows });
+    if (!intent) continue; // every row moved on since listing: look again
+    await deps.crash?.("intent", { tenantId: key.tenantId, ids: intent.outcomes.map((o) => o.rampId) });
+    const sent = await send(run, intent);
+    if (!sent) return { ...result, status: "deferred" };
+    // A short list means nothing else was waiting; a refusal means the rest waits to be re-sent.
+    if (listed.items.length < MAX_PER_LIST && sent !== "split") break;
+  }
+  return result;
+}
+
+/** One sync call for one intent, then its close. false = Ramp failed (intent stays open). */
+async function send(run: FlushRun, intent: ReportIntent): Promise<false | "closed" | "split"> {
+  const { deps, key, result } = run;
+  let answer: SyncPostResult;
+  try {
+    result.calls++;
+    deps.metrics.add(METRIC.rampCalls, "Count", 1, { route: "POST /accounting/syncs" });
+    answer = await deps.ramp.postSync(syncCallOf(intent));
+  } catch (err) {
+    if (err instanceof InjectedCrash) throw err;
+    const f = classifyFailure(err);
+    deps.logger.error("sync report not delivered; the open intent is replayed on the next flush", {
+      tenantId: key.tenantId,
+      syncType: key.syncType,
+      reportId: intent.reportId,
+      category: f.category,
+      detail: f.detail,
     });
-    result.syncedElsewhere += s.syncedElsewhere;
-    deps.metrics.add(METRIC.syncedElsewhere, "Count", s.syncedElsewhere, dims);
+    return false;
+  }
+  await deps.crash?.("report-call", { tenantId: key.tenantId, ids: intent.outcomes.map((o) => o.rampId) });
+  if (answer.outcome === "refused") {
+    await closeRefused(run, intent, answer);
     return "split";
   }
+  if (answer.outcome === "already_applied") {
+    deps.logger.info("sync report replayed: Ramp had already applied this key", {
+      tenantId: key.tenantId,
+      syncType: key.syncType,
+      reportId: intent.reportId,
+    });
+  }
+  const s = await deps.store.reportIntents.closeIntent(intent);
+  result.synced += s.marked;
+  result.failed += s.failedTold;
+  deps.metrics.add(METRIC.reportedSynced, "Count", s.marked, { syncType: key.syncType });
+  deps.metrics.add(METRIC.reportedFailed, "Count", s.failedTold, { syncType: key.syncType });
+  await deps.crash?.("close", { tenantId: key.tenantId, ids: intent.outcomes.map((o) => o.rampId) });
+  return "closed";
+}
+
+/** A 422: ALREADY_SYNCED ids close as synced elsewhere, other refusals are left out and logged, the rest goes back. */
+async function closeRefused(
+  run: FlushRun,
+  intent: ReportIntent,
+  answer: Extract<SyncPostResult, { outcome: "refused" }>,
+): Promise<void> {
+  const { deps, key, result } = run;
+  const dims = { syncType: key.syncType };
+  const { elsewhere, other } = splitRefusals(answer.refused);
+  const elsewhereSet = new Set(elsewhere);
+  const back = intent.outcomes.map((o) => o.rampId).filter((id) => !elsewhereSet.has(id));
+  if (elsewhere.length) {
+    deps.logger.warn("objects already synced in Ramp (exported elsewhere): closed without reporting", {
+      tenantId: key.tenantId,
+      syncType: key.syncType,
+      ids: elsewhere,
+    });
+  }
+  if (other.length) {
+    deps.logger.error("Ramp refused objects of a sync report; they stay unreported until looked at", {
+      tenantId: key.tenantId,
+      syncType: key.syncType,
+      refused: other,
+      traceId: answer.traceId,
+    });
+    result.refused.push(...other);
+    deps.metrics.add(METRIC.refused, "Count", other.length, dims);
+    for (const r of other) run.excluded.add(r.id);
+  }
+  const s = await deps.store.reportIntents.closeIntent(intent, {
+    syncedElsewhere: elsewhere,
+    reReport: back,
+  });
+  result.syncedElsewhere += s.syncedElsewhere;
+  deps.metrics.add(METRIC.syncedElsewhere, "Count", s.syncedElsewhere, dims);
 }

@@ -6,8 +6,8 @@
  * the sweep never touches an intent without holding its report lock.
  */
 import type { RampLogger } from "../ramp/ports.js";
-import type { LedgerBucket, Store } from "../store/index.js";
 import { SYNC_TYPES } from "./kinds.js";
+import type { LedgerBucket, LedgerPort, TenantsPort } from "./ports.js";
 import type { TenantRuntime } from "./process-item.js";
 import type { FlushResult, ReportKey } from "./reporter.js";
 
@@ -15,7 +15,7 @@ const BUCKETS: LedgerBucket[] = ["REPORTING", "POSTED", "FAILED_REPORTABLE"];
 
 /** Report keys (sync type × request) with rows waiting or in flight, bills before their payments. */
 export async function waitingReportKeys(
-  ledger: Store["ledger"],
+  ledger: Pick<LedgerPort, "listBucket">,
   tenantId: string,
   opts: { pageSize?: number; maxPages?: number } = {},
 ): Promise<ReportKey[]> {
@@ -46,7 +46,7 @@ export async function waitingReportKeys(
 
 export async function sweepTenant(
   deps: {
-    ledger: Store["ledger"];
+    ledger: Pick<LedgerPort, "listBucket">;
     flush: (rt: TenantRuntime, key: ReportKey, force: boolean) => Promise<FlushResult>;
   },
   rt: TenantRuntime,
@@ -59,8 +59,8 @@ export async function sweepTenant(
 }
 
 export interface SweepAllDeps {
-  tenants: Pick<Store["tenants"], "listEnabled">;
-  ledger: Store["ledger"];
+  tenants: TenantsPort;
+  ledger: Pick<LedgerPort, "listBucket">;
   runtimeFor(tenantId: string): Promise<TenantRuntime | null>;
   flush: (rt: TenantRuntime, key: ReportKey, force: boolean) => Promise<FlushResult>;
   /** True when the invocation is about to run out of time; the next sweep carries on. */

@@ -25,9 +25,9 @@ import type {
   RampVendorCredit,
 } from "../ramp/model.js";
 import { fingerprintOf } from "../store/fingerprint.js";
-import type { LedgerItem } from "../store/ledger-item.js";
 import { billPhases } from "./bill-phases.js";
 import type { Kind } from "./kinds.js";
+import type { LedgerItem } from "./ports.js";
 
 export type SyncObject =
   | { kind: "transaction"; object: RampTransaction }
@@ -61,6 +61,20 @@ export const fingerprintFor = (o: SyncObject) => fingerprintOf(o.object, VOLATIL
  * problem, or the object fixed) is.
  */
 export const invalidFingerprint = (summary: string) => fingerprintOf({ invalid: summary });
+
+/**
+ * The ledger fingerprint of a card charge held by its bill payment's failure: it names the
+ * failed row's attempt, so the charge is told once per failure of the payment, not every poll.
+ * Attempts, not rev: reporting the payment's failure to Ramp moves its rev but is no new failure.
+ */
+export const blockedChargeFingerprint = (
+  charge: SyncObject,
+  blocker: Pick<LedgerItem, "kind" | "rampId" | "attempts" | "category">,
+) =>
+  fingerprintOf({
+    charge: fingerprintFor(charge),
+    blockedBy: `${blocker.kind}#${blocker.rampId}#${blocker.attempts}#${blocker.category}`,
+  });
 
 export type Owed = { owed: true } | { owed: false; reason: "already-synced" | "not-ready" | "phase-done" };
 

@@ -1,0 +1,30 @@
+/**
+ * Compile-time only (types, imported by nothing): the DynamoDB repositories
+ * satisfy the ports lib/sync declares (lib/sync/ports.ts), and the rows they
+ * trade are the same types both ways, so lib/sync never imports this package.
+ */
+import type { MAX_SYNC_ITEMS } from "../ramp/schemas/syncs.js";
+import type * as Port from "../sync/ports.js";
+import type { Store } from "./index.js";
+import type { LedgerBucket, LedgerItem, LedgerState } from "./ledger-item.js";
+import type { MAX_PER_LIST } from "./report-content.js";
+import type { ReportIntent } from "./report-intents.js";
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+type Satisfies<A, P> = A extends P ? true : never;
+
+/** Each entry is `true` only while the check holds; otherwise `never`, and the assignment below fails. */
+export type SyncPortsCheck = [
+  Same<LedgerItem, Port.LedgerItem>,
+  Same<LedgerState, Port.LedgerState>,
+  Same<LedgerBucket, Port.LedgerBucket>,
+  Same<ReportIntent, Port.ReportIntent>,
+  // lib/sync cuts reports at Ramp's list limit (lib/ramp): the number the intents are checked against.
+  Same<typeof MAX_PER_LIST, typeof MAX_SYNC_ITEMS>,
+  Satisfies<Store["ledger"], Port.LedgerPort>,
+  Satisfies<Store["settlesLinks"], Port.SettlesLinksPort>,
+  Satisfies<Store["reportIntents"], Port.ReportIntentsPort>,
+  Satisfies<Store["reportLock"], Port.ReportLockPort>,
+  Satisfies<Store["tenants"], Port.TenantsPort>,
+];
+export const SYNC_PORTS_HOLD: SyncPortsCheck = [true, true, true, true, true, true, true, true, true, true];

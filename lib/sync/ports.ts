@@ -1,0 +1,235 @@
+/**
+ * The store ports lib/sync depends on: exactly the methods and fields the
+ * syncer, process-item, the reporter and the sweep call, with their types spelled
+ * out here instead of borrowed from the DynamoDB repositories. lib/store's
+ * repositories satisfy them structurally (checked at compile time in
+ * lib/store/sync-ports.ts, rows both ways); test/support/memory-store has
+ * in-memory fakes held to the same contract (test/support/store-contract.ts).
+ * Types only: nothing here runs.
+ */
+import type { TenantConfig } from "../config/tenant.js";
+import type { ErrorCategory, Kind } from "./kinds.js";
+
+export type LedgerState = "CLAIMED" | "POSTED" | "REPORTING" | "MARKED" | "FAILED";
+
+/** GSI1 buckets (ARCHITECTURE step 4: "a GSI on state"); FAILED is split by what the reporter needs. */
+export type LedgerBucket =
+  | "CLAIMED"
+  | "POSTED"
+  | "REPORTING"
+  | "FAILED_REPORTABLE"
+  | "FAILED_RETRY"
+  | "FAILED_TOLD";
+
+/** One ledger row (`PK=TENANT#<t> SK=LEDGER#<kind>#<rampId>`); field meanings in lib/store/ledger-item.ts. */
+export interface LedgerItem {
+  tenantId: string;
+  kind: Kind;
+  rampId: string;
+  state: LedgerState;
+  rev: number;
+  leaseOwner?: string | undefined;
+  /** Epoch ms; the lease is live while `now < leaseUntil`. */
+  leaseUntil?: number | undefined;
+  attempts: number;
+  category?: ErrorCategory | undefined;
+  message?: string | undefined;
+  reportable?: boolean | undefined;
+  told: boolean;
+  erpRef?: string | undefined;
+  reportId?: string | undefined;
+  preReportState?: "POSTED" | "FAILED" | undefined;
+  syncedElsewhere?: boolean | undefined;
+  syncRequestId?: string | undefined;
+  fingerprint: string;
+  retryAt?: number | undefined;
+  entityId?: string | undefined;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ClaimRequest {
+  tenantId: string;
+  kind: Kind;
+  rampId: string;
+  owner: string;
+  leaseMs: number;
+  fingerprint: string;
+  entityId?: string | null;
+  syncRequestId?: string | null;
+}
+
+export type SkipReason = "marked" | "in-flight" | "posted" | "reporting" | "failed-unchanged";
+
+export type ClaimResult =
+  /** New row: the caller owns it and posts. */
+  | { outcome: "claimed"; item: LedgerItem }
+  /** A FAILED row claimed again: look the reference up before posting (Complete or finish). */
+  | { outcome: "retry"; item: LedgerItem }
+  /** An expired lease taken over: look the reference up (after a short grace) before posting. */
+  | { outcome: "takeover"; item: LedgerItem; previousOwner: string | undefined }
+  | { outcome: "skip"; reason: SkipReason; item: LedgerItem };
+
+export type HolderResult =
+  | { ok: true; item: LedgerItem }
+  | { ok: false; reason: "lost-lease"; item: LedgerItem | undefined };
+
+export interface FailureRecord {
+  category: ErrorCategory;
+  message: string;
+  transientAttemptsBeforeReport: number;
+  coolDownMs: number;
+  holdUnchanged?: boolean;
+}
+
+export interface AdoptRequest {
+  tenantId: string;
+  kind: Kind;
+  rampId: string;
+  erpRef: string | null;
+  entityId?: string | undefined;
+}
+
+export interface ReportStream {
+  tenantId: string;
+  syncType: string;
+  /** `null`: rows no Sync Button asked for. */
+  syncRequestId: string | null;
+}
+
+export interface LedgerPage {
+  items: LedgerItem[];
+  cursor?: Record<string, unknown>;
+}
+
+export interface LedgerPort {
+  /** A strongly consistent read of one row. */
+  get(tenantId: string, kind: Kind, rampId: string): Promise<LedgerItem | undefined>;
+  /** ARCHITECTURE step 1: create CLAIMED, take over an expired lease or a FAILED row, else skip. */
+  claim(input: ClaimRequest): Promise<ClaimResult>;
+  renewLease(
+    tenantId: string,
+    kind: Kind,
+    rampId: string,
+    owner: string,
+    leaseMs: number,
+  ): Promise<HolderResult>;
+  recordPosted(
+    tenantId: string,
+    kind: Kind,
+    rampId: string,
+    owner: string,
+    erpRef: string,
+  ): Promise<HolderResult>;
+  recordFailed(
+    tenantId: string,
+    kind: Kind,
+    rampId: string,
+    owner: string,
+    failure: FailureRecord,
+  ): Promise<HolderResult>;
+  /** Gives a claimed row back without a result: the next claim is a takeover. */
+  release(tenantId: string, kind: Kind, rampId: string, owner: string): Promise<HolderResult>;
+  /** lib/sync reads no field of the answer: attaching is best effort. */
+  attachSyncRequest(tenantId: string, kind: Kind, rampId: string, syncRequestId: string): Promise<unknown>;
+  adoptSyncedElsewhere(input: AdoptRequest): Promise<"adopted" | "already" | "in-flight">;
+  /** POSTED and FAILED-reportable rows of one stream, oldest first; bill payments only once their bill is MARKED. */
+  listReportable(q: ReportStream & { limit: number }): Promise<{ items: LedgerItem[] }>;
+  /** One bucket of one stream in GSI1 order (request, then time); all requests when `syncRequestId` is omitted. */
+  listBucket(q: {
+    tenantId: string;
+    bucket: LedgerBucket;
+    stream: string;
+    syncRequestId?: string | null;
+    limit: number;
+    cursor?: Record<string, unknown>;
+  }): Promise<LedgerPage>;
+}
+
+export interface SettlesLink {
+  transactionId: string;
+  billId: string;
+  createdAt: number;
+}
+
+export interface SettlesLinksPort {
+  /** Idempotent; a transaction already linked to another bill is left alone and returned as a conflict. */
+  link(
+    tenantId: string,
+    billId: string,
+    transactionIds: readonly string[],
+  ): Promise<{ conflicts: SettlesLink[] }>;
+  get(tenantId: string, transactionId: string): Promise<SettlesLink | undefined>;
+}
+
+export type ReportOutcome =
+  | { kind: Kind; rampId: string; result: "synced"; erpRef: string }
+  | { kind: Kind; rampId: string; result: "failed"; category: ErrorCategory; message: string };
+
+export interface ReportIntent {
+  tenantId: string;
+  reportId: string;
+  syncType: string;
+  syncRequestId: string | null;
+  /** The sync call's `idempotency_key`: the same on every replay. */
+  idempotencyKey: string;
+  outcomes: ReportOutcome[];
+  createdAt: number;
+}
+
+export interface CloseSummary {
+  marked: number;
+  failedTold: number;
+  syncedElsewhere: number;
+  reReported: number;
+  alreadyClosed: number;
+}
+
+export interface ReportIntentsPort {
+  /** Persists the report and flips its rows to REPORTING; null when every row moved on since listing. */
+  writeIntent(input: ReportStream & { items: readonly LedgerItem[] }): Promise<ReportIntent | null>;
+  /** Intents written and not closed, to be replayed with their own key (call under the report lock). */
+  findOpenIntents(
+    tenantId: string,
+    filter?: { syncType?: string; syncRequestId?: string | null },
+  ): Promise<ReportIntent[]>;
+  /** Rows → MARKED / FAILED told / synced elsewhere / back to reportable; then the intent is gone. Repeatable. */
+  closeIntent(
+    intent: ReportIntent,
+    options?: { syncedElsewhere?: Iterable<string>; reReport?: Iterable<string> },
+  ): Promise<CloseSummary>;
+}
+
+export type LockResult = { held: true; leaseUntil: number } | { held: false };
+
+export interface ReportLockPort {
+  /** Free, expired, or already ours → ours until now + leaseMs. */
+  acquire(k: ReportStream, owner: string, leaseMs: number): Promise<LockResult>;
+  /** Extends a lock we still own (even past its lease, as long as nobody took it). */
+  renew(k: ReportStream, owner: string, leaseMs: number): Promise<LockResult>;
+  /** Frees the lock if we own it (or nobody does); false when someone else holds it. */
+  release(k: ReportStream, owner: string): Promise<boolean>;
+}
+
+export interface TenantsPort {
+  listEnabled(opts?: {
+    limit?: number;
+    cursor?: string;
+  }): Promise<{ tenants: TenantConfig[]; cursor?: string }>;
+}
+
+/** What process-item needs. */
+export interface ItemStore {
+  ledger: LedgerPort;
+  settlesLinks: SettlesLinksPort;
+}
+
+/** What the reporter needs. */
+export interface ReportStore {
+  ledger: LedgerPort;
+  reportIntents: ReportIntentsPort;
+  reportLock: ReportLockPort;
+}
+
+/** What the syncer needs: both of the above. */
+export interface SyncStore extends ItemStore, ReportStore {}
