@@ -11,10 +11,10 @@
  * Every run uses fresh Ramp ids, so it is safe against a persistent database.
  */
 import { randomUUID } from "node:crypto";
+import { externalRef } from "../lib/domain/kinds.js";
 import type { CardTransactionPosting } from "../lib/erp/port.js";
 import { ensureIntegrationUser, TrytonErp, TrytonRpc } from "../lib/erp/tryton/index.js";
 import { money } from "../lib/money/index.js";
-import { externalRef } from "../lib/sync/kinds.js";
 
 const url = process.env.TRYTON_URL ?? `http://127.0.0.1:${process.env.TRYTON_PORT ?? "8000"}`;
 const database = process.env.TRYTON_DB ?? "tryton";

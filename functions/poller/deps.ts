@@ -15,12 +15,12 @@ import {
 import { tenantRuntimesOf } from "../../lib/aws/tenant-runtime.js";
 import type { PollerRuntimeEnv } from "../../lib/config/poller-env.js";
 import type { TenantConfig } from "../../lib/config/tenant.js";
+import type { Kind } from "../../lib/domain/kinds.js";
 import type { Backlog } from "../../lib/poll/work.js";
 import type { RampClient } from "../../lib/ramp/client.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
 import type { Observability } from "../../lib/runtime/handler-stack.js";
 import { createStore, type Store } from "../../lib/store/index.js";
-import type { Kind } from "../../lib/sync/kinds.js";
 
 export interface PollerSettings {
   jitterMaxSeconds: number;

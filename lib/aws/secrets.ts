@@ -8,9 +8,9 @@
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { z } from "zod";
+import { registerSecret, registerSecretsIn } from "../domain/redact.js";
+import { type Clock, systemClock } from "../domain/time.js";
 import type { CredentialsProvider, RampCredentials } from "../ramp/ports.js";
-import { registerSecret, registerSecretsIn } from "../runtime/redact.js";
-import { type Clock, systemClock } from "../runtime/time.js";
 import { AwsAdapterError } from "./errors.js";
 
 export class SecretFormatError extends AwsAdapterError {

@@ -16,7 +16,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { type Sleep, sleep as timerSleep } from "../runtime/time.js";
+import { type Sleep, sleep as timerSleep } from "../domain/time.js";
 import { AwsAdapterError } from "./errors.js";
 
 /** SQS's limits (a standard queue's default maximum message size; also the batch total). */

@@ -7,8 +7,8 @@
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { TenantConfig } from "../config/tenant.js";
 import { assertTenantSecretId } from "../config/tenant-secrets.js";
+import type { RampLogger } from "../domain/logger.js";
 import { createRampClient, type RampClient } from "../ramp/client.js";
-import type { RampLogger } from "../ramp/ports.js";
 import type { StoreDeps } from "../store/ledger.js";
 import { createDynamoRateLimiter } from "../store/rate-limit.js";
 import { createDynamoTokenStore } from "../store/tokens.js";

@@ -11,9 +11,9 @@
 import type { TenantConfig } from "../config/tenant.js";
 import { type EnsureConnectionResult, ensureConnection } from "../connection/connection.js";
 import { rampSettingsOf } from "../connection/settings.js";
+import type { RampLogger } from "../domain/logger.js";
 import type { ErpPort } from "../erp/port.js";
 import { COA_UPLOAD_MAX, type RampClient } from "../ramp/client.js";
-import type { RampLogger } from "../ramp/ports.js";
 import { readRampSurface } from "./current.js";
 import { desiredFromSurface, snapshotOf } from "./desired.js";
 import { type ExecuteReport, executePlan } from "./execute.js";

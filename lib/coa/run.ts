@@ -7,10 +7,10 @@
  * own rate limiter paces its calls.
  */
 import type { TenantConfig } from "../config/tenant.js";
+import type { RampLogger } from "../domain/logger.js";
+import { type Sleep, sleep as timerSleep } from "../domain/time.js";
 import type { ErpPort } from "../erp/port.js";
 import type { RampClient } from "../ramp/client.js";
-import type { RampLogger } from "../ramp/ports.js";
-import { type Sleep, sleep as timerSleep } from "../runtime/time.js";
 import type { Tenants } from "../store/tenants.js";
 import { type CoaPushResult, pushCoa, type SnapshotStore } from "./push.js";
 

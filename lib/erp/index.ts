@@ -5,7 +5,7 @@
  */
 import type { TenantConfig } from "../config/tenant.js";
 import { assertTenantSecretId } from "../config/tenant-secrets.js";
-import { registerSecret } from "../runtime/redact.js";
+import { registerSecret } from "../domain/redact.js";
 import type { ErpCrashHook } from "./crash-points.js";
 import { createJournalErp } from "./journal/adapter.js";
 import { resolveTenantJournal } from "./journal-file.js";

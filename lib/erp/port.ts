@@ -6,8 +6,9 @@
  * Remote ids (ARCHITECTURE.md) are `<company key>:<ERP id>`: stable, and unique
  * across the companies of one tenant, because one Ramp business may map several.
  */
+
+import type { ErrorCategory, Kind } from "../domain/kinds.js";
 import type { Money } from "../money/index.js";
-import type { ErrorCategory, Kind } from "../sync/kinds.js";
 
 export type RemoteId = string;
 
@@ -114,7 +115,7 @@ export interface ExpenseLine {
 }
 
 interface PostingBase {
-  /** Deterministic external reference `ramp:<kind>:<ramp id>` (lib/sync/kinds externalRef). */
+  /** Deterministic external reference `ramp:<kind>:<ramp id>` (lib/domain/kinds.ts externalRef). */
   ref: string;
   rampId: string;
   companyKey: string;

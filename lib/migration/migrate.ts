@@ -19,9 +19,9 @@ import type { TenantConfig } from "../config/tenant.js";
 import { statusIs, typeIs } from "../connection/connection.js";
 import { rampSettingsOf } from "../connection/settings.js";
 import { ServiceError } from "../domain/errors.js";
+import type { RampLogger } from "../domain/logger.js";
 import type { ErpPort } from "../erp/port.js";
 import type { Connection, RampClient } from "../ramp/index.js";
-import type { RampLogger } from "../ramp/ports.js";
 import { backupChart, type ChartBackup } from "./backup.js";
 import { countReadyToSync, describeCounts, type ReadyCounts } from "./preflight.js";
 

@@ -6,8 +6,8 @@
  * where it stopped, and the backlog counted so far. Pure (zod).
  */
 import { z } from "zod";
+import { KINDS } from "../domain/kinds.js";
 import { ReadySourceSchema } from "../ramp/resume.js";
-import { KINDS } from "../sync/kinds.js";
 
 const PollStepSchema = z.object({
   source: ReadySourceSchema,

@@ -14,16 +14,16 @@
 
 import type { FailedEntry, OutgoingMessage } from "../aws/sqs.js";
 import type { TenantConfig } from "../config/tenant.js";
+import type { Kind } from "../domain/kinds.js";
+import { type RampLogger, silentLogger } from "../domain/logger.js";
 import type { RampClient } from "../ramp/client.js";
 import type { InvalidObject } from "../ramp/invalid.js";
 import type { RampBill } from "../ramp/model.js";
-import { type RampLogger, silentLogger } from "../ramp/ports.js";
 import { fetchReadyPage, type ReadyObject } from "../ramp/resume.js";
 import type { Store } from "../store/index.js";
 import { type LedgerItem, ledgerKeyOf } from "../store/ledger-item.js";
 import { settlingTransactionIds } from "../sync/bill-phases.js";
 import { failureMessage } from "../sync/failure.js";
-import type { Kind } from "../sync/kinds.js";
 import { ledgerReference } from "../sync/sync-object.js";
 import { batchEntryId, idOnlyBody, type WorkMessage, workMessageBody } from "../sync/work-message.js";
 import type { Continuation, PollJob } from "./job.js";

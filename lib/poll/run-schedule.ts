@@ -10,7 +10,7 @@
  * the row as read, so two overlapping schedule runs do not both record it.
  */
 import type { OutgoingMessage } from "../aws/sqs.js";
-import { type RampLogger, silentLogger } from "../ramp/ports.js";
+import { type RampLogger, silentLogger } from "../domain/logger.js";
 import type { Store } from "../store/index.js";
 import type { CursorKey } from "../store/poll-cursors.js";
 import { type CadenceOptions, isDue } from "./cadence.js";

@@ -2,14 +2,15 @@
  * From listed objects to work messages: which kinds each object owes, what the
  * ledger says about each, and the messages to send. Pure.
  */
+
+import { fingerprintOf } from "../domain/fingerprint.js";
+import type { Kind } from "../domain/kinds.js";
 import type { InvalidObject } from "../ramp/invalid.js";
 import type { RampBill } from "../ramp/model.js";
 import type { ReadyObject, ReadySource } from "../ramp/resume.js";
-import { fingerprintOf } from "../store/fingerprint.js";
 import { type LedgerItem, ledgerKeyOf } from "../store/ledger-item.js";
 import { canAttach, decideClaim, type SkipReason } from "../store/ledger-rules.js";
 import { billPhases } from "../sync/bill-phases.js";
-import type { Kind } from "../sync/kinds.js";
 import { invalidFingerprint } from "../sync/sync-object.js";
 import type { WorkMessage } from "../sync/work-message.js";
 

@@ -5,7 +5,7 @@
  * responses after they arrive; syncable objects come back normalised
  * (lib/ramp/model.ts, Money in minor units).
  */
-import type { SyncType } from "../sync/kinds.js";
+import type { SyncType } from "../domain/kinds.js";
 import { createRampHttp, type RampHttp, type RampHttpDeps } from "./http.js";
 import { type AccountingVendorsApi, accountingVendorsApi } from "./resources/accounting-vendors.js";
 import { type ConnectionsApi, connectionsApi } from "./resources/connections.js";

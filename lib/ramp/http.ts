@@ -6,16 +6,11 @@
  * as a typed error carrying Ramp's `x-trace-id`.
  */
 import type { z } from "zod";
-import { registerSecret } from "../runtime/redact.js";
-import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../runtime/time.js";
+import { type RampLogger, silentLogger } from "../domain/logger.js";
+import { registerSecret } from "../domain/redact.js";
+import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../domain/time.js";
 import { RampResponseError, RampTransportError, rampApiErrorFrom } from "./errors.js";
-import {
-  type CredentialsProvider,
-  type RampLogger,
-  type RateLimiter,
-  silentLogger,
-  type TokenStore,
-} from "./ports.js";
+import type { CredentialsProvider, RateLimiter, TokenStore } from "./ports.js";
 import { RAMP_RATE_DEFAULTS } from "./rate-window.js";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from "./retry.js";
 import { TokenResponseSchema } from "./schemas/token.js";

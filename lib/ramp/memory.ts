@@ -4,7 +4,7 @@
  * they would not share the limit).
  */
 
-import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../runtime/time.js";
+import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../domain/time.js";
 import {
   type AcquireOptions,
   type CachedToken,

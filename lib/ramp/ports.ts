@@ -54,18 +54,3 @@ export class RateLimitWaitError extends Error {
     super(`rate limiter would wait ${waitMs} ms${blockedUntil ? " (tenant locked out after a 429)" : ""}`);
   }
 }
-
-/** Structured logger; callers pass Powertools' logger or console. Never given tokens or secrets. */
-export interface RampLogger {
-  debug(message: string, data?: Record<string, unknown>): void;
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-  error(message: string, data?: Record<string, unknown>): void;
-}
-
-export const silentLogger: RampLogger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};

@@ -5,7 +5,7 @@
  * answer (refused ids with reasons; DEVELOPER_7005 = that exact call already landed).
  */
 import { createHash } from "node:crypto";
-import type { SyncType } from "../sync/kinds.js";
+import type { SyncType } from "../domain/kinds.js";
 import type { RampApiError } from "./errors.js";
 import {
   type FailedSync,

@@ -13,7 +13,7 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { ServiceError } from "../domain/errors.js";
-import type { RampLogger } from "../ramp/ports.js";
+import type { RampLogger } from "../domain/logger.js";
 import { createLogger, createMetrics, rampLoggerOf } from "./observability.js";
 
 /** A function's logger and metrics; `log` is the small interface lib/ code takes. */

@@ -5,8 +5,8 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import type { RampLogger } from "../ramp/ports.js";
-import { redactingReplacer } from "./redact.js";
+import type { RampLogger } from "../domain/logger.js";
+import { redactingReplacer } from "../domain/redact.js";
 
 export const SERVICE_NAME = "ramp-erp-sync";
 export const METRICS_NAMESPACE = "RampErpSync";

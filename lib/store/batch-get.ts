@@ -7,7 +7,7 @@
  * caller's own retry (SQS redelivery, the next poll) takes over.
  */
 import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { type Sleep, sleep as timerSleep } from "../runtime/time.js";
+import { type Sleep, sleep as timerSleep } from "../domain/time.js";
 
 /** DynamoDB's limit on keys per BatchGetItem call. */
 const BATCH_GET_MAX_KEYS = 100;

@@ -19,7 +19,7 @@
  * GSI1 holds ledger items by tenant × state bucket × sync type (see ledger-item.ts)
  * and enabled tenants (GSI1PK=TENANTS#ENABLED).
  */
-import type { Kind } from "../sync/kinds.js";
+import type { Kind } from "../domain/kinds.js";
 
 export const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
 

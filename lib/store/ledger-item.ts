@@ -19,7 +19,7 @@
  * terminal rows would only grow it.
  */
 import { z } from "zod";
-import { ERROR_CATEGORIES, KINDS, type Kind, SYNC_TYPE_BY_KIND } from "../sync/kinds.js";
+import { ERROR_CATEGORIES, KINDS, type Kind, SYNC_TYPE_BY_KIND } from "../domain/kinds.js";
 import { LEDGER_SK_PREFIX, ledgerSk, tenantPk } from "./keys.js";
 
 /**

@@ -11,7 +11,7 @@
  *                   FAILED ─flip (reportable, untold)→ REPORTING
  *   CLAIMED with an expired lease ─claim→ CLAIMED (takeover: re-check the ERP first)
  */
-import type { ErrorCategory, Kind } from "../sync/kinds.js";
+import type { ErrorCategory, Kind } from "../domain/kinds.js";
 import type { LedgerItem } from "./ledger-item.js";
 
 export interface ClaimInput {

@@ -7,8 +7,8 @@
  * pure functions in ledger-rules.ts.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { type Clock, systemClock } from "../runtime/time.js";
-import type { Kind } from "../sync/kinds.js";
+import type { Kind } from "../domain/kinds.js";
+import { type Clock, systemClock } from "../domain/time.js";
 import { batchGetAll } from "./batch-get.js";
 import { putIf, unchangedSince } from "./conditional-write.js";
 import { ledgerSk, tenantPk } from "./keys.js";

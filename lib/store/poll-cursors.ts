@@ -7,8 +7,8 @@
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { systemClock } from "../runtime/time.js";
-import type { Kind } from "../sync/kinds.js";
+import type { Kind } from "../domain/kinds.js";
+import { systemClock } from "../domain/time.js";
 import { putIf, unchangedSince } from "./conditional-write.js";
 import { cursorSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";

@@ -14,6 +14,7 @@
  * from the other slots' counts, and how long to wait comes from what was read. No locks, no leases: a crashed Lambda cannot wedge the tenant.
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../domain/time.js";
 import { type AcquireOptions, type RateLimiter, RateLimitWaitError } from "../ramp/ports.js";
 import {
   isStaleSlot,
@@ -24,7 +25,6 @@ import {
   slotOf,
   slotStartMs,
 } from "../ramp/rate-window.js";
-import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../runtime/time.js";
 import { updateIf } from "./conditional-write.js";
 
 const RATE_LIMIT_SK = "RATELIMIT#RAMP";

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { ERROR_CATEGORIES, KINDS } from "../sync/kinds.js";
+import { ERROR_CATEGORIES, KINDS } from "../domain/kinds.js";
 import type { LedgerItem } from "./ledger-item.js";
 
 export const MAX_PER_LIST = 5_000;

@@ -28,7 +28,7 @@
 import { randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { systemClock } from "../runtime/time.js";
+import { systemClock } from "../domain/time.js";
 import { conditionalFailuresOf } from "./conditional.js";
 import { updateIf } from "./conditional-write.js";
 import { INTENT_SK_PREFIX, intentChunkPrefix, intentChunkSk, intentSk, tenantPk } from "./keys.js";

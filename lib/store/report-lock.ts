@@ -4,7 +4,7 @@
  * that key (ARCHITECTURE.md step 4). Same lease semantics as the ledger: live
  * while `now < leaseUntil`; an expired lock is taken over by the next acquirer.
  */
-import { systemClock } from "../runtime/time.js";
+import { systemClock } from "../domain/time.js";
 import { deleteIf, putIf, updateIf } from "./conditional-write.js";
 import { reportLockSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";

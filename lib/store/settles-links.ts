@@ -8,7 +8,7 @@
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { systemClock } from "../runtime/time.js";
+import { systemClock } from "../domain/time.js";
 import { batchGetAll } from "./batch-get.js";
 import { putIf } from "./conditional-write.js";
 import { settlesSk, tenantPk } from "./keys.js";

@@ -8,7 +8,7 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { parseTenantConfig, type TenantConfig, type TenantConfigInput } from "../config/tenant.js";
 import { TenantIsolationError } from "../config/tenant-secrets.js";
-import { systemClock } from "../runtime/time.js";
+import { systemClock } from "../domain/time.js";
 import { putIf, unchangedSince } from "./conditional-write.js";
 import { ENABLED_TENANTS_GSI1PK, TENANT_CONFIG_SK, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";

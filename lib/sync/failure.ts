@@ -4,12 +4,13 @@
  * needs integrator = title + support contact + reference id. The reference id is the
  * ledger item's id so support can find the whole story.
  */
+
+import type { ErrorCategory } from "../domain/kinds.js";
 import { ErpError } from "../erp/port.js";
 import { MoneyError } from "../money/index.js";
 import { RampApiError, RampTransportError } from "../ramp/errors.js";
 import { RampObjectInvalidError } from "../ramp/invalid.js";
 import { RateLimitWaitError } from "../ramp/ports.js";
-import type { ErrorCategory } from "./kinds.js";
 
 export interface ClassifiedFailure {
   category: ErrorCategory;

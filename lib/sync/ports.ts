@@ -8,7 +8,7 @@
  * Types only: nothing here runs.
  */
 import type { TenantConfig } from "../config/tenant.js";
-import type { ErrorCategory, Kind } from "./kinds.js";
+import type { ErrorCategory, Kind } from "../domain/kinds.js";
 
 export type LedgerState = "CLAIMED" | "POSTED" | "REPORTING" | "MARKED" | "FAILED";
 

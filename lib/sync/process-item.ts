@@ -13,18 +13,18 @@
  * a row stuck CLAIMED; only failures before the claim ask SQS to redeliver.
  */
 import type { TenantConfig } from "../config/tenant.js";
+import type { ErrorCategory, Kind } from "../domain/kinds.js";
+import type { RampLogger } from "../domain/logger.js";
 import type { CodingContext } from "../erp/mapping/index.js";
 import type { ErpPort, FoundRecord, Posting, PostResult } from "../erp/port.js";
 import type { RampClient } from "../ramp/client.js";
 import { RampApiError } from "../ramp/errors.js";
 import { isObjectShapeError } from "../ramp/invalid.js";
-import type { RampLogger } from "../ramp/ports.js";
 import { settlingTransactionIds } from "./bill-phases.js";
 import { claimAndRoute, done, failSettledCharge, failUnreadable, recordFailure } from "./claim-item.js";
 import type { CrashHook } from "./crash-points.js";
 import { classifyFailure } from "./failure.js";
 import { type GateFacts, gateOf } from "./item-gate.js";
-import type { ErrorCategory, Kind } from "./kinds.js";
 import { METRIC, type SyncMetrics } from "./metrics.js";
 import type { ItemStore, LedgerItem } from "./ports.js";
 import { entityOf, owedPhase, type SyncObject, syncObjectOf } from "./sync-object.js";

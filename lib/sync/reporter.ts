@@ -11,8 +11,9 @@
  * intent. Ids refused for any other reason are never closed: they are logged as
  * errors, counted, and left out of this flush so the rest goes through.
  */
+
+import type { RampLogger } from "../domain/logger.js";
 import type { RampClient } from "../ramp/client.js";
-import type { RampLogger } from "../ramp/ports.js";
 import { MAX_SYNC_ITEMS as MAX_PER_LIST } from "../ramp/schemas/syncs.js";
 import type { SyncPostResult, SyncRefusal } from "../ramp/sync-report.js";
 import { type CrashHook, InjectedCrash } from "./crash-points.js";

@@ -5,8 +5,9 @@
  * through their REPORTING rows (a chunk exists iff its rows are REPORTING), so
  * the sweep never touches an intent without holding its report lock.
  */
-import type { RampLogger } from "../ramp/ports.js";
-import { SYNC_TYPES } from "./kinds.js";
+
+import { SYNC_TYPES } from "../domain/kinds.js";
+import type { RampLogger } from "../domain/logger.js";
 import type { LedgerBucket, LedgerPort, TenantsPort } from "./ports.js";
 import type { TenantRuntime } from "./process-item.js";
 import type { FlushResult, ReportKey } from "./reporter.js";

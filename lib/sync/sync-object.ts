@@ -5,6 +5,8 @@
  * rules). No I/O here; process-item.ts does the effects.
  */
 import type { TenantConfig } from "../config/tenant.js";
+import { fingerprintOf } from "../domain/fingerprint.js";
+import type { Kind } from "../domain/kinds.js";
 import {
   type CodingContext,
   mapBill,
@@ -24,9 +26,7 @@ import type {
   RampTransfer,
   RampVendorCredit,
 } from "../ramp/model.js";
-import { fingerprintOf } from "../store/fingerprint.js";
 import { billPhases } from "./bill-phases.js";
-import type { Kind } from "./kinds.js";
 import type { LedgerItem } from "./ports.js";
 
 export type SyncObject =

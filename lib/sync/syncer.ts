@@ -14,12 +14,13 @@
  * attempts the ledger makes it reportable and it is acked) or `poison` (body not
  * a work message: the handler fails that record until SQS moves it to the DLQ).
  */
-import type { RampLogger } from "../ramp/ports.js";
-import { type Sleep, sleep as timerSleep } from "../runtime/time.js";
+
+import { SYNC_TYPE_BY_KIND, SYNC_TYPES } from "../domain/kinds.js";
+import type { RampLogger } from "../domain/logger.js";
+import { type Sleep, sleep as timerSleep } from "../domain/time.js";
 import { type CrashHook, InjectedCrash } from "./crash-points.js";
 import { classifyFailure } from "./failure.js";
 import { DEFAULT_FLUSH, type FlushSettings } from "./flush-policy.js";
-import { SYNC_TYPE_BY_KIND, SYNC_TYPES } from "./kinds.js";
 import { createLimiter } from "./limit.js";
 import { METRIC, type SyncMetrics } from "./metrics.js";
 import type { SyncStore } from "./ports.js";

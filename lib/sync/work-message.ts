@@ -5,8 +5,8 @@
  * extra GETs; it is left out when too large and the syncer re-fetches by id.
  */
 import { z } from "zod";
-import { sqsSafeJson } from "../aws/sqs-body.js";
-import { KINDS } from "./kinds.js";
+import { KINDS } from "../domain/kinds.js";
+import { sqsSafeJson } from "./sqs-safe-json.js";
 
 export const WORK_SOURCES = ["poll", "webhook", "button", "sweep"] as const;
 

@@ -23,8 +23,8 @@
  * of an unauthenticated sender only ever reach the length check and the HMAC.
  */
 import type { TenantConfig } from "../config/tenant.js";
+import { type RampLogger, silentLogger } from "../domain/logger.js";
 import { buttonJob, type PollJob, pollJob } from "../poll/job.js";
-import { type RampLogger, silentLogger } from "../ramp/ports.js";
 import type { WebhookEvents } from "../store/webhook-events.js";
 import type { ChallengeStore } from "./challenges.js";
 import { coalescePlan } from "./coalesce.js";

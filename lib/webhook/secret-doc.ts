@@ -9,7 +9,7 @@
  * is answered 503 (Ramp retries) instead of 401 (Ramp gives up). Pure (zod).
  */
 import { z } from "zod";
-import { registerSecret } from "../runtime/redact.js";
+import { registerSecret } from "../domain/redact.js";
 
 const WebhookSecretEntrySchema = z.object({
   secret: z.string().min(1),

@@ -21,11 +21,11 @@
 import type { TenantConfig } from "../config/tenant.js";
 import { tenantSecretId } from "../config/tenant-secrets.js";
 import { ServiceError } from "../domain/errors.js";
+import { type RampLogger, silentLogger } from "../domain/logger.js";
+import { registerSecret } from "../domain/redact.js";
+import { type Sleep, sleep as timerSleep } from "../domain/time.js";
 import type { RampClient } from "../ramp/client.js";
-import { type RampLogger, silentLogger } from "../ramp/ports.js";
 import type { WebhookSubscription } from "../ramp/schemas/webhooks.js";
-import { registerSecret } from "../runtime/redact.js";
-import { type Sleep, sleep as timerSleep } from "../runtime/time.js";
 import type { Tenants } from "../store/tenants.js";
 import type { ChallengeStore } from "./challenges.js";
 import { emptySecretDoc, parseSecretDoc, serializeSecretDoc, type WebhookSecretDoc } from "./secret-doc.js";

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { sleep } from "../../lib/runtime/time.js";
+import { sleep } from "../../lib/domain/time.js";
 import { authenticate, isOauthError, issueToken, requireScopes, revokeToken } from "./auth.js";
 import { type Clock, systemClock } from "./clock.js";
 import { applyConfigPatch, type ConfigPatch, defaultConfig, type FaultRule } from "./config.js";

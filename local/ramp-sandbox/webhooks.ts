@@ -6,7 +6,7 @@
  * Optional modes deliver each event twice or the events of one action in reverse order.
  */
 import { createHmac } from "node:crypto";
-import { sleep } from "../../lib/runtime/time.js";
+import { sleep } from "../../lib/domain/time.js";
 import { isoTime } from "./clock.js";
 import type { WebhookConfig } from "./config.js";
 import type { Rng } from "./prng.js";

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { sleep } from "../../lib/runtime/time.js";
+import { sleep } from "../../lib/domain/time.js";
 import { freePort } from "./free-port.js";
 
 export interface DynamoLocal {

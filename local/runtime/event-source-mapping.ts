@@ -17,7 +17,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { z } from "zod";
-import { sleep } from "../../lib/runtime/time.js";
+import { sleep } from "../../lib/domain/time.js";
 import { type FunctionOptions, invoke, type LambdaHandler, LambdaTimeoutError } from "./lambda-context.js";
 import { queueDepth } from "./local-sqs.js";
 import { RECEIVE_ATTRIBUTES, regionOfArn, sqsEvent } from "./sqs-event.js";

@@ -10,7 +10,7 @@
  * Where fauxqs is stricter than SQS: it checks bodies per UTF-16 code unit against
  * #x9 #xA #xD #x20–#xD7FF #xE000–#xFFFD, so it refuses every astral character (an
  * emoji in a memo) that real SQS accepts (#x10000–#x10FFFF). Work-message bodies are
- * therefore written SQS-safe at the source (lib/aws/sqs-body.ts: such characters as
+ * therefore written SQS-safe at the source (lib/sync/sqs-safe-json.ts: such characters as
  * JSON escapes, the same value after JSON.parse), so an emoji never makes an object
  * unsyncable here while syncing in AWS — test/integration/poll-isolation.test.ts runs
  * emoji and U+FFFF memos through this emulator to the ERP and back to Ramp.

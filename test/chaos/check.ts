@@ -12,11 +12,12 @@
  * - told more than once: named as successful in more than one accepted sync call
  *   of its sync type, or more than one "synced" event in its Ramp history.
  */
+
+import { externalRef, SYNC_TYPE_BY_KIND } from "../../lib/domain/kinds.js";
 import { resolveCompany } from "../../lib/erp/mapping/index.js";
 import type { ErpPort, Posting } from "../../lib/erp/port.js";
 import type { RampBill } from "../../lib/ramp/model.js";
 import { paymentMode } from "../../lib/sync/bill-phases.js";
-import { externalRef, SYNC_TYPE_BY_KIND } from "../../lib/sync/kinds.js";
 import type { WorkItem } from "../../lib/sync/process-item.js";
 import { postingFor, syncObjectOf } from "../../lib/sync/sync-object.js";
 import type { Harness } from "../integration/syncer-harness.js";

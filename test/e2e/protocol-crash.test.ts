@@ -12,9 +12,9 @@
  * lives in protocol-tryton.test.ts.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { externalRef } from "../../lib/domain/kinds.js";
 import type { RampClient } from "../../lib/ramp/client.js";
 import { CRASH_POINTS } from "../../lib/sync/crash-points.js";
-import { externalRef } from "../../lib/sync/kinds.js";
 import { type LocalSqs, startLocalSqs } from "../../local/runtime/local-sqs.js";
 import { type Harness, syncerHarness, TENANT } from "../integration/syncer-harness.js";
 import {

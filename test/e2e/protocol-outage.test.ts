@@ -7,8 +7,8 @@
  * over HTTP and the journal ERP whose books are closed through mid-May (the seeded spend spans April to June).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { externalRef } from "../../lib/domain/kinds.js";
 import { type ErpPort, transientError } from "../../lib/erp/port.js";
-import { externalRef } from "../../lib/sync/kinds.js";
 import { type LocalSqs, startLocalSqs } from "../../local/runtime/local-sqs.js";
 import { type Harness, syncerHarness, TENANT } from "../integration/syncer-harness.js";
 import {

@@ -7,7 +7,7 @@
  * The database is persistent; every run has fresh Ramp ids (a fresh sandbox seed).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { externalRef } from "../../lib/sync/kinds.js";
+import { externalRef } from "../../lib/domain/kinds.js";
 import { type LocalSqs, startLocalSqs } from "../../local/runtime/local-sqs.js";
 import { countRef } from "../erp/support/inspect.js";
 import { connectLive, type Live, liveTenantErp } from "../erp/support/tryton-live.js";

@@ -12,9 +12,9 @@
  * database is persistent: a fresh sandbox seed per run gives fresh Ramp ids.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { externalRef } from "../../lib/domain/kinds.js";
 import type { RampBill, RampReimbursement } from "../../lib/ramp/model.js";
 import { paymentMode, settlingTransactionIds } from "../../lib/sync/bill-phases.js";
-import { externalRef } from "../../lib/sync/kinds.js";
 import type { WorkItem } from "../../lib/sync/process-item.js";
 import { sweepTenant } from "../../lib/sync/sweep.js";
 import { type DynamoLocal, startDynamoLocal } from "../../local/runtime/dynamo-local.js";

@@ -13,11 +13,11 @@ import {
 import { startFauxqs } from "fauxqs";
 import { sendAllOrThrow, sendKeepingRefusals } from "../../lib/aws/sqs.js";
 import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
+import type { Kind } from "../../lib/domain/kinds.js";
 import type { PollJobDeps } from "../../lib/poll/run-job.js";
 import type { Backlog } from "../../lib/poll/work.js";
 import { createStore, type Store } from "../../lib/store/index.js";
 import { billPhases } from "../../lib/sync/bill-phases.js";
-import type { Kind } from "../../lib/sync/kinds.js";
 import { parseWorkMessage, type WorkMessage } from "../../lib/sync/work-message.js";
 import { freshTable, LOCAL_AWS } from "../support/dynamo-client.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";

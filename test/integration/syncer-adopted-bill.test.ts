@@ -7,8 +7,8 @@
  *   instead of being held silently forever.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { externalRef } from "../../lib/domain/kinds.js";
 import type { RampBill } from "../../lib/ramp/model.js";
-import { externalRef } from "../../lib/sync/kinds.js";
 import { sweepTenant } from "../../lib/sync/sweep.js";
 import { asRecords, type Harness, syncerHarness, TENANT } from "./syncer-harness.js";
 

@@ -9,10 +9,10 @@
  */
 import { appendFile, readFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
+import { externalRef } from "../../lib/domain/kinds.js";
 import type { RampBill } from "../../lib/ramp/model.js";
 import { billPhases, paymentMode, settlingTransactionIds } from "../../lib/sync/bill-phases.js";
 import { InjectedCrash } from "../../lib/sync/crash-points.js";
-import { externalRef } from "../../lib/sync/kinds.js";
 import type { WorkItem } from "../../lib/sync/process-item.js";
 import { sweepTenant } from "../../lib/sync/sweep.js";
 import { asRecords, type Harness, syncerHarness, TENANT } from "./syncer-harness.js";

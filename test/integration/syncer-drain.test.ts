@@ -6,7 +6,7 @@
  * expensed, and PAID_IN_ERP payments post nothing.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { externalRef } from "../../lib/sync/kinds.js";
+import { externalRef } from "../../lib/domain/kinds.js";
 import { sweepTenant } from "../../lib/sync/sweep.js";
 import { asRecords, type Harness, syncerHarness, TENANT } from "./syncer-harness.js";
 

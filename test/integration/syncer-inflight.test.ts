@@ -7,9 +7,9 @@
  * over.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { externalRef } from "../../lib/domain/kinds.js";
 import type { ErpPort } from "../../lib/erp/port.js";
 import { InjectedCrash } from "../../lib/sync/crash-points.js";
-import { externalRef } from "../../lib/sync/kinds.js";
 import type { ItemOutcome } from "../../lib/sync/process-item.js";
 import { sweepTenant } from "../../lib/sync/sweep.js";
 import { asRecords, type Harness, syncerHarness, TENANT } from "./syncer-harness.js";

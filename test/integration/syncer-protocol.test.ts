@@ -7,9 +7,9 @@
  * entity (user-actionable), and a transient ERP outage (retried, then synced).
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { externalRef } from "../../lib/domain/kinds.js";
 import { type ErpPort, transientError } from "../../lib/erp/port.js";
 import { InjectedCrash } from "../../lib/sync/crash-points.js";
-import { externalRef } from "../../lib/sync/kinds.js";
 import { sweepTenant } from "../../lib/sync/sweep.js";
 import { asRecords, type Harness, syncerHarness, TENANT } from "./syncer-harness.js";
 

@@ -11,6 +11,7 @@
  * so reruns against a persistent ERP never collide.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { externalRef } from "../../lib/domain/kinds.js";
 import {
   type BillPaymentPosting,
   type BillPosting,
@@ -27,7 +28,6 @@ import {
   type VendorCreditPosting,
 } from "../../lib/erp/port.js";
 import { type Money, money } from "../../lib/money/index.js";
-import { externalRef } from "../../lib/sync/kinds.js";
 import type { ContractFixture, IncompleteState } from "./erp-contract-fixture.js";
 
 const MONTHS = [

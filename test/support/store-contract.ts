@@ -6,7 +6,7 @@
  * retries and cool-downs, GSI listing order, report intents, the report lock.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Kind } from "../../lib/sync/kinds.js";
+import type { Kind } from "../../lib/domain/kinds.js";
 import type { ClaimRequest, FailureRecord, SyncStore } from "../../lib/sync/ports.js";
 
 export interface ContractSubject {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { clearRegisteredSecrets, registerSecret } from "../../lib/domain/redact.js";
 import { createLogger, rampLoggerOf } from "../../lib/runtime/observability.js";
-import { clearRegisteredSecrets, registerSecret } from "../../lib/runtime/redact.js";
 
 describe("createLogger", () => {
   afterEach(() => vi.restoreAllMocks());

@@ -10,7 +10,7 @@ import {
   sendKeepingRefusals,
   sendMessageBatch,
 } from "../../lib/aws/sqs.js";
-import { isSqsSafe, sqsSafeJson } from "../../lib/aws/sqs-body.js";
+import { isSqsSafe, sqsSafeJson } from "../../lib/sync/sqs-safe-json.js";
 
 const msg = (id: string, bytes = 10): OutgoingMessage => ({ id, body: "x".repeat(bytes) });
 

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import type { RampLogger } from "../../lib/domain/logger.js";
 import { createRampClient } from "../../lib/ramp/client.js";
 import { RampApiError, RampResponseError } from "../../lib/ramp/errors.js";
 import { createMemoryRateLimiter, createMemoryTokenStore } from "../../lib/ramp/memory.js";
-import type { RampLogger } from "../../lib/ramp/ports.js";
 import { splitSyncReport } from "../../lib/ramp/sync-report.js";
 
 interface Seen {

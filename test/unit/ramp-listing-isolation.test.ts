@@ -10,12 +10,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isSqsSafe } from "../../lib/aws/sqs-body.js";
 import { candidatesOf, invalidCandidate, workMessageOf } from "../../lib/poll/work.js";
 import type { RampHttp } from "../../lib/ramp/http.js";
 import { RampObjectInvalidError } from "../../lib/ramp/invalid.js";
 import { fetchReadyPage, type ReadySource } from "../../lib/ramp/resume.js";
 import { classifyFailure, failureMessage } from "../../lib/sync/failure.js";
+import { isSqsSafe } from "../../lib/sync/sqs-safe-json.js";
 import { parseWorkMessage, workMessageBody } from "../../lib/sync/work-message.js";
 
 /** A RampHttp answering every GET with the given page, parsed by the caller's schema as the real one does. */

@@ -8,7 +8,7 @@ import {
   redactText,
   registerSecret,
   registerSecretsIn,
-} from "../../lib/runtime/redact.js";
+} from "../../lib/domain/redact.js";
 
 describe("redactingReplacer", () => {
   it("blanks credentials, tokens and card data at any depth", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sleep, systemClock } from "../../lib/runtime/time.js";
+import { sleep, systemClock } from "../../lib/domain/time.js";
 
 describe("runtime time", () => {
   it("the system clock is epoch milliseconds", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fingerprintOf } from "../../lib/store/fingerprint.js";
+import { fingerprintOf } from "../../lib/domain/fingerprint.js";
 import { decideClaim, failed, posted } from "../../lib/store/ledger-rules.js";
 import {
   canonicalOutcomes,

@@ -5,12 +5,12 @@
  * processing order and the follow-up work a posted item unlocks.
  */
 import { describe, expect, it } from "vitest";
+import type { Kind } from "../../lib/domain/kinds.js";
 import { fromMinor } from "../../lib/money/index.js";
 import type { RampBill, RampTransaction } from "../../lib/ramp/model.js";
 import type { LedgerItem } from "../../lib/store/ledger-item.js";
 import type { ReportIntent } from "../../lib/store/report-intents.js";
 import { DEFAULT_FLUSH, flushDecision, probeLimit } from "../../lib/sync/flush-policy.js";
-import type { Kind } from "../../lib/sync/kinds.js";
 import { followUpsOf, type ItemOutcome } from "../../lib/sync/process-item.js";
 import { splitRefusals, syncCallOf } from "../../lib/sync/reporter.js";
 import {

@@ -7,6 +7,7 @@
  * whether the ERP converts or refuses it is the adapter's business.
  */
 import type { CompanyConfig, TenantConfig } from "../../config/tenant.js";
+import { externalRef } from "../../domain/kinds.js";
 import type {
   RampBill,
   RampCashback,
@@ -15,7 +16,6 @@ import type {
   RampTransfer,
   RampVendorCredit,
 } from "../../ramp/model.js";
-import { externalRef } from "../../sync/kinds.js";
 import { type PostingOf, userError } from "../port.js";
 import { type CodingContext, expenseLines, selectedVendor } from "./coding.js";
 import { assertOwnedBy, resolveCompany } from "./company.js";

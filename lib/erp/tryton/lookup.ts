@@ -4,7 +4,7 @@
  * reimbursements) or `account.move.description` (everything else) and are searched
  * with `=`/`in`, never `like` (docs/tryton.md pitfall 25).
  */
-import { parseExternalRef } from "../../sync/kinds.js";
+import { parseExternalRef } from "../../domain/kinds.js";
 import type { TrytonCore } from "./core.js";
 import { type ErpModel, erpRef, parseErpRef } from "./ids.js";
 import type { CompanyInfo } from "./refs.js";

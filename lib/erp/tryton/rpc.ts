@@ -12,7 +12,7 @@
  * and never logs the password or the session key.
  */
 import { createHash } from "node:crypto";
-import { registerSecret } from "../../runtime/redact.js";
+import { registerSecret } from "../../domain/redact.js";
 import { untag } from "./wire.js";
 
 export type Context = Record<string, unknown>;

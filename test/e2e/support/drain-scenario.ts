@@ -10,6 +10,8 @@
  * It returns what the assertions need: the objects as they were listed before the
  * poll, which of them the test broke, the stack (for the ledger) and the ERP side.
  */
+
+import type { Kind } from "../../../lib/domain/kinds.js";
 import { DEFAULT_SCOPES } from "../../../lib/ramp/http.js";
 import {
   createMemoryRateLimiter,
@@ -26,7 +28,6 @@ import type {
   RampVendorCredit,
 } from "../../../lib/ramp/model.js";
 import { billPhases, paymentMode, settlingTransactionIds } from "../../../lib/sync/bill-phases.js";
-import type { Kind } from "../../../lib/sync/kinds.js";
 import { sandboxControl } from "../../../local/ramp-sandbox/control-client.js";
 import { type RunningSandbox, startSandbox } from "../../../local/ramp-sandbox/server.js";
 import { type DrainStats, type LocalStack, startLocalStack } from "../../../local/runtime/stack.js";

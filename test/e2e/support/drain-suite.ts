@@ -8,10 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CompanyConfig } from "../../../lib/config/tenant.js";
+import { externalRef, type Kind } from "../../../lib/domain/kinds.js";
 import { dateOnly } from "../../../lib/erp/mapping/dates.js";
 import type { LineItem, Selection } from "../../../lib/ramp/model.js";
 import type { LedgerItem } from "../../../lib/store/ledger-item.js";
-import { externalRef, type Kind } from "../../../lib/sync/kinds.js";
 import { type Listed, paymentMode, runDrainScenario, type ScenarioRun, TENANT } from "./drain-scenario.js";
 import type { ErpSide } from "./erp-side.js";
 

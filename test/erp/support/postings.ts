@@ -1,4 +1,6 @@
 /** Postings of every kind for a live company, with fresh Ramp ids. */
+
+import { externalRef } from "../../../lib/domain/kinds.js";
 import type {
   BillPaymentPosting,
   BillPosting,
@@ -10,7 +12,6 @@ import type {
   VendorCreditPosting,
 } from "../../../lib/erp/port.js";
 import { fromMajor, type Money } from "../../../lib/money/index.js";
-import { externalRef } from "../../../lib/sync/kinds.js";
 import { type LiveCompany, newRampId, today } from "./tryton-live.js";
 
 const m = (major: string, currency: string): Money => fromMajor(major, currency);

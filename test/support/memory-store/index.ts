@@ -4,7 +4,7 @@
  * (test/support/store-contract.ts, run against both). For fast unit tests of the
  * syncer, process-item and the reporter; `rows` lets a test read the whole ledger.
  */
-import type { Clock } from "../../../lib/runtime/time.js";
+import type { Clock } from "../../../lib/domain/time.js";
 import type { SyncStore } from "../../../lib/sync/ports.js";
 import { createMemoryLedger } from "./ledger.js";
 import { createMemoryReportIntents } from "./report-intents.js";

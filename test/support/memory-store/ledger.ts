@@ -6,9 +6,10 @@
  * being MARKED. Strongly consistent where the GSI is eventually consistent: the
  * protocol never relies on that lag.
  */
+
+import type { Kind } from "../../../lib/domain/kinds.js";
 import type { AttachResult, ClaimResult, HolderResult, ReportableRows } from "../../../lib/store/ledger.js";
 import * as rules from "../../../lib/store/ledger-rules.js";
-import type { Kind } from "../../../lib/sync/kinds.js";
 import type { LedgerBucket, LedgerItem, LedgerPage, LedgerPort } from "../../../lib/sync/ports.js";
 import type { MemoryRows } from "./rows.js";
 

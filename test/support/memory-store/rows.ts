@@ -5,7 +5,9 @@
  * scan of the rows' own index keys (lib/store/ledger-item.ts), so listings come
  * back in the table's order. No TTL: nothing expires on its own.
  */
-import type { Clock } from "../../../lib/runtime/time.js";
+
+import type { Kind } from "../../../lib/domain/kinds.js";
+import type { Clock } from "../../../lib/domain/time.js";
 import {
   bucketOf,
   ledgerGsi1Pk,
@@ -13,7 +15,6 @@ import {
   ledgerGsi1Sk,
   streamOf,
 } from "../../../lib/store/ledger-item.js";
-import type { Kind } from "../../../lib/sync/kinds.js";
 import type { LedgerBucket, LedgerItem } from "../../../lib/sync/ports.js";
 
 export const rowKey = (tenantId: string, kind: Kind, rampId: string) => `${tenantId}#${kind}#${rampId}`;
