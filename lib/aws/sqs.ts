@@ -23,21 +23,9 @@ import { AwsAdapterError } from "./errors.js";
 const SQS_MAX_BATCH_ENTRIES = 10;
 export const SQS_MAX_BYTES = 256 * 1024;
 
-export interface OutgoingMessage {
-  /** Unique within one call (SendMessageBatch entry id: letters, digits, - and _; ≤ 80). */
-  id: string;
-  body: string;
-  /** 0–900; spreads work in time (poll-job jitter). */
-  delaySeconds?: number;
-}
+import type { FailedEntry, OutgoingMessage } from "../domain/queue.js";
 
-export interface FailedEntry {
-  id: string;
-  code: string;
-  message: string;
-  /** SQS blamed the request (retrying the same entry will not help). */
-  senderFault: boolean;
-}
+export type { FailedEntry, OutgoingMessage };
 
 export interface BatchSendResult {
   sent: string[];

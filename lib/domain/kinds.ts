@@ -45,3 +45,6 @@ export function parseExternalRef(ref: string): { kind: Kind; rampId: string } | 
 /** The three kinds of failure Ramp's Export Errors show (the guide's "Errors", docs/ramp-api.md, Guide "Errors"). */
 export const ERROR_CATEGORIES = ["user_actionable", "transient", "needs_integrator"] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
+
+/** The key of an object's ledger row within its tenant, as batch reads return them: `<kind>#<rampId>`. */
+export const ledgerKeyOf = (k: { kind: Kind; rampId: string }) => `${k.kind}#${k.rampId}`;

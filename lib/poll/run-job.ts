@@ -12,22 +12,23 @@
  * sandbox, DynamoDB Local and fauxqs.
  */
 
-import type { FailedEntry, OutgoingMessage } from "../aws/sqs.js";
 import type { TenantConfig } from "../config/tenant.js";
 import type { Kind } from "../domain/kinds.js";
+import { ledgerKeyOf } from "../domain/kinds.js";
 import { type RampLogger, silentLogger } from "../domain/logger.js";
+import type { FailedEntry, OutgoingMessage } from "../domain/queue.js";
 import type { RampClient } from "../ramp/client.js";
 import type { InvalidObject } from "../ramp/invalid.js";
 import type { RampBill } from "../ramp/model.js";
 import { fetchReadyPage, type ReadyObject } from "../ramp/resume.js";
-import type { Store } from "../store/index.js";
-import { type LedgerItem, ledgerKeyOf } from "../store/ledger-item.js";
 import { settlingTransactionIds } from "../sync/bill-phases.js";
 import { failureMessage } from "../sync/failure.js";
+import type { LedgerItem } from "../sync/ports.js";
 import { ledgerReference } from "../sync/sync-object.js";
 import { batchEntryId, idOnlyBody, type WorkMessage, workMessageBody } from "../sync/work-message.js";
 import type { Continuation, PollJob } from "./job.js";
 import { enabledSources, type PollStep, pollSteps } from "./plan.js";
+import type { PollJobStore } from "./ports.js";
 import {
   addToBacklog,
   type Backlog,
@@ -41,7 +42,7 @@ import {
 
 export interface PollJobDeps {
   ramp: Pick<RampClient, "http" | "listEntities">;
-  store: Pick<Store, "ledger" | "pollCursors" | "settlesLinks">;
+  store: PollJobStore;
   /**
    * Work messages: the work queue for polls, the priority queue for Sync Button jobs.
    * Must throw unless every message was sent or refused by SQS for what it contains

@@ -9,12 +9,12 @@
  * (entity segment `~schedule`): written after its job was sent, conditional on
  * the row as read, so two overlapping schedule runs do not both record it.
  */
-import type { OutgoingMessage } from "../aws/sqs.js";
+
 import { type RampLogger, silentLogger } from "../domain/logger.js";
-import type { Store } from "../store/index.js";
-import type { CursorKey } from "../store/poll-cursors.js";
+import type { OutgoingMessage } from "../domain/queue.js";
 import { type CadenceOptions, isDue } from "./cadence.js";
 import { pollJob } from "./job.js";
+import type { CursorKey, ScheduleStore } from "./ports.js";
 
 /** The row remembering a tenant's last dispatch (never a real entity id: Ramp ids have no `~`). */
 export const scheduleMarkerKey = (tenantId: string): CursorKey => ({
@@ -24,7 +24,7 @@ export const scheduleMarkerKey = (tenantId: string): CursorKey => ({
 });
 
 export interface ScheduleDeps {
-  store: Pick<Store, "tenants" | "pollCursors">;
+  store: ScheduleStore;
   /** Poll jobs onto the poll-jobs queue; must throw unless all were sent. */
   sendJobs(messages: OutgoingMessage[]): Promise<void>;
   clock: () => number;

@@ -5,12 +5,13 @@
 
 import { fingerprintOf } from "../domain/fingerprint.js";
 import type { Kind } from "../domain/kinds.js";
+import { ledgerKeyOf } from "../domain/kinds.js";
 import type { InvalidObject } from "../ramp/invalid.js";
 import type { RampBill } from "../ramp/model.js";
 import type { ReadyObject, ReadySource } from "../ramp/resume.js";
-import { type LedgerItem, ledgerKeyOf } from "../store/ledger-item.js";
-import { canAttach, decideClaim, type SkipReason } from "../store/ledger-rules.js";
 import { billPhases } from "../sync/bill-phases.js";
+import { canAttach, decideClaim, type SkipReason } from "../sync/ledger-rules.js";
+import type { LedgerItem } from "../sync/ports.js";
 import { invalidFingerprint } from "../sync/sync-object.js";
 import type { WorkMessage } from "../sync/work-message.js";
 

@@ -26,6 +26,7 @@ export function createStore(deps: StoreDeps) {
 }
 export type Store = ReturnType<typeof createStore>;
 
+export type { CloseDisposition, FailureInput, SkipReason } from "../sync/ledger-rules.js";
 export type {
   AttachResult,
   ClaimResult,
@@ -35,8 +36,6 @@ export type {
   StoreDeps,
 } from "./ledger.js";
 export type { LedgerBucket, LedgerItem, LedgerState } from "./ledger-item.js";
-
-export type { CloseDisposition, FailureInput, SkipReason } from "./ledger-rules.js";
 
 export type { PollCursor } from "./poll-cursors.js";
 export type { ReportOutcome } from "./report-content.js";

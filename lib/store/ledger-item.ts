@@ -26,7 +26,7 @@ import { LEDGER_SK_PREFIX, ledgerSk, tenantPk } from "./keys.js";
  * A row's identity within one tenant, `<kind>#<rampId>`: how a page's rows are
  * keyed in memory (ledger getMany, the poller's selection). Not a table key.
  */
-export const ledgerKeyOf = (k: { kind: Kind; rampId: string }) => `${k.kind}#${k.rampId}`;
+export { ledgerKeyOf } from "../domain/kinds.js";
 
 const LEDGER_STATES = ["CLAIMED", "POSTED", "REPORTING", "MARKED", "FAILED"] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];

@@ -8,19 +8,8 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Kind } from "../domain/kinds.js";
+import { ledgerKeyOf } from "../domain/kinds.js";
 import { type Clock, systemClock } from "../domain/time.js";
-import { batchGetAll } from "./batch-get.js";
-import { putIf, unchangedSince } from "./conditional-write.js";
-import { ledgerSk, tenantPk } from "./keys.js";
-import {
-  fromLedgerRecord,
-  type LedgerBucket,
-  type LedgerItem,
-  ledgerGsi1Pk,
-  ledgerGsi1Prefix,
-  ledgerKeyOf,
-  toLedgerRecord,
-} from "./ledger-item.js";
 import {
   type AdoptInput,
   adopted,
@@ -35,7 +24,18 @@ import {
   released,
   renewed,
   type SkipReason,
-} from "./ledger-rules.js";
+} from "../sync/ledger-rules.js";
+import { batchGetAll } from "./batch-get.js";
+import { putIf, unchangedSince } from "./conditional-write.js";
+import { ledgerSk, tenantPk } from "./keys.js";
+import {
+  fromLedgerRecord,
+  type LedgerBucket,
+  type LedgerItem,
+  ledgerGsi1Pk,
+  ledgerGsi1Prefix,
+  toLedgerRecord,
+} from "./ledger-item.js";
 import { TABLE_KEYS } from "./table.js";
 
 export interface StoreDeps {

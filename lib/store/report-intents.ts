@@ -29,12 +29,12 @@ import { randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { systemClock } from "../domain/time.js";
+import { type CloseDisposition, closed, isReportable, toReporting } from "../sync/ledger-rules.js";
 import { conditionalFailuresOf } from "./conditional.js";
 import { updateIf } from "./conditional-write.js";
 import { INTENT_SK_PREFIX, intentChunkPrefix, intentChunkSk, intentSk, tenantPk } from "./keys.js";
 import { revCondition, type StoreDeps, transitionLedgerItem } from "./ledger.js";
 import { type LedgerItem, streamOf, toLedgerRecord } from "./ledger-item.js";
-import { type CloseDisposition, closed, isReportable, toReporting } from "./ledger-rules.js";
 import { queryPrefix } from "./query-prefix.js";
 import {
   canonicalOutcomes,

@@ -1,12 +1,15 @@
 /**
  * Compile-time only (types, imported by nothing): the DynamoDB repositories
- * satisfy the ports lib/sync declares (lib/sync/ports.ts), and the rows they
+ * satisfy the ports lib/sync and lib/poll declare (lib/sync/ports.ts, lib/poll/ports.ts), and the rows they
  * trade are the same types both ways, so lib/sync never imports this package.
  */
+
+import type * as PollPort from "../poll/ports.js";
 import type { MAX_SYNC_ITEMS } from "../ramp/schemas/syncs.js";
 import type * as Port from "../sync/ports.js";
 import type { Store } from "./index.js";
 import type { LedgerBucket, LedgerItem, LedgerState } from "./ledger-item.js";
+import type { CursorKey, PollCursor } from "./poll-cursors.js";
 import type { MAX_PER_LIST } from "./report-content.js";
 import type { ReportIntent } from "./report-intents.js";
 
@@ -26,5 +29,27 @@ export type SyncPortsCheck = [
   Satisfies<Store["reportIntents"], Port.ReportIntentsPort>,
   Satisfies<Store["reportLock"], Port.ReportLockPort>,
   Satisfies<Store["tenants"], Port.TenantsPort>,
+  // lib/poll's ports (lib/poll/ports.ts).
+  Same<PollCursor, PollPort.PollCursor>,
+  Same<CursorKey, PollPort.CursorKey>,
+  Satisfies<Store["pollCursors"], PollPort.PollCursorsPort>,
+  Satisfies<Store["ledger"], PollPort.PollLedgerPort>,
+  Satisfies<Store["tenants"], PollPort.ScheduleTenantsPort>,
 ];
-export const SYNC_PORTS_HOLD: SyncPortsCheck = [true, true, true, true, true, true, true, true, true, true];
+export const SYNC_PORTS_HOLD: SyncPortsCheck = [
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+];

@@ -6,9 +6,9 @@
  */
 import { BatchGetCommand, BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ledgerKeyOf } from "../../lib/domain/kinds.js";
 import { batchGetAll, type Key } from "../../lib/store/batch-get.js";
 import { createLedger } from "../../lib/store/ledger.js";
-import { ledgerKeyOf } from "../../lib/store/ledger-item.js";
 import { freshTable } from "../support/dynamo-client.js";
 
 let deps: Awaited<ReturnType<typeof freshTable>>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LedgerItem } from "../../lib/store/ledger-item.js";
-import { adopted } from "../../lib/store/ledger-rules.js";
+import { adopted } from "../../lib/sync/ledger-rules.js";
 
 const input = {
   tenantId: "acme",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ledgerKeyOf } from "../../lib/domain/kinds.js";
 import { buttonJob, parsePollJob, pollJob } from "../../lib/poll/job.js";
 import { enabledSources, entityScopes, pollSteps } from "../../lib/poll/plan.js";
 import {
@@ -11,7 +12,6 @@ import {
 } from "../../lib/poll/work.js";
 import { cursorPath, readyListStart } from "../../lib/ramp/resume.js";
 import type { LedgerItem } from "../../lib/store/ledger-item.js";
-import { ledgerKeyOf } from "../../lib/store/ledger-item.js";
 import { parseWorkMessage, workMessageBody } from "../../lib/sync/work-message.js";
 import { bill, tenant, txn } from "./poll-support.js";
 

@@ -19,7 +19,7 @@ import {
   isReportableFailure,
   posted,
   toReporting,
-} from "../../lib/store/ledger-rules.js";
+} from "../../lib/sync/ledger-rules.js";
 
 const NOW = Date.UTC(2026, 2, 1, 12);
 const input = (over: Partial<ClaimInput> = {}): ClaimInput => ({

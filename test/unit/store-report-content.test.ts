@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { fingerprintOf } from "../../lib/domain/fingerprint.js";
-import { decideClaim, failed, posted } from "../../lib/store/ledger-rules.js";
 import {
   canonicalOutcomes,
   checkListLimits,
@@ -10,6 +9,7 @@ import {
   outcomeOf,
   type ReportOutcome,
 } from "../../lib/store/report-content.js";
+import { decideClaim, failed, posted } from "../../lib/sync/ledger-rules.js";
 
 const ok = (rampId: string, erpRef = `erp-${rampId}`): ReportOutcome => ({
   kind: "transaction",

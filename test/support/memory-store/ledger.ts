@@ -9,7 +9,7 @@
 
 import type { Kind } from "../../../lib/domain/kinds.js";
 import type { AttachResult, ClaimResult, HolderResult, ReportableRows } from "../../../lib/store/ledger.js";
-import * as rules from "../../../lib/store/ledger-rules.js";
+import * as rules from "../../../lib/sync/ledger-rules.js";
 import type { LedgerBucket, LedgerItem, LedgerPage, LedgerPort } from "../../../lib/sync/ports.js";
 import type { MemoryRows } from "./rows.js";
 

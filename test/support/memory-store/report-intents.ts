@@ -9,7 +9,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { type LedgerItem, streamOf } from "../../../lib/store/ledger-item.js";
-import { type CloseDisposition, closed, isReportable, toReporting } from "../../../lib/store/ledger-rules.js";
 import {
   canonicalOutcomes,
   checkListLimits,
@@ -17,6 +16,7 @@ import {
   outcomeOf,
 } from "../../../lib/store/report-content.js";
 import type { CloseOptions, CloseSummary, WriteIntentInput } from "../../../lib/store/report-intents.js";
+import { type CloseDisposition, closed, isReportable, toReporting } from "../../../lib/sync/ledger-rules.js";
 import type { ReportIntent, ReportIntentsPort } from "../../../lib/sync/ports.js";
 import type { MemoryRows } from "./rows.js";
 

@@ -12,7 +12,7 @@
  *   CLAIMED with an expired lease ─claim→ CLAIMED (takeover: re-check the ERP first)
  */
 import type { ErrorCategory, Kind } from "../domain/kinds.js";
-import type { LedgerItem } from "./ledger-item.js";
+import type { LedgerItem } from "./ports.js";
 
 export interface ClaimInput {
   tenantId: string;
