@@ -7,6 +7,7 @@
  * own rate limiter paces its calls.
  */
 import type { TenantConfig } from "../config/tenant.js";
+import { ServiceError } from "../domain/errors.js";
 import type { RampLogger } from "../domain/logger.js";
 import { type Sleep, sleep as timerSleep } from "../domain/time.js";
 import type { ErpPort } from "../erp/port.js";
@@ -22,7 +23,7 @@ export interface TenantPushDeps {
   logger?: RampLogger;
 }
 
-class UnknownTenantError extends Error {
+class UnknownTenantError extends ServiceError {
   override name = "UnknownTenantError";
   constructor(readonly tenantId: string) {
     super(`tenant ${tenantId} is not configured`);

@@ -9,6 +9,7 @@
 
 import type { ErrorCategory, Kind } from "../domain/kinds.js";
 import type { Money } from "../money/index.js";
+import { ErpBaseError } from "./errors.js";
 
 export type RemoteId = string;
 
@@ -255,7 +256,7 @@ export type ErpErrorCode =
  * A failure with what Ramp's Export Errors need: its category, a short title and,
  * for user-actionable ones, how to fix it. The sync layer formats the final message.
  */
-export class ErpError extends Error {
+export class ErpError extends ErpBaseError {
   override name = "ErpError";
   readonly category: ErrorCategory;
   readonly code: ErpErrorCode;

@@ -4,6 +4,7 @@
  * Ramp's `x-trace-id`, the one thing Ramp support needs to find a request.
  */
 import { z } from "zod";
+import { ServiceError } from "../domain/errors.js";
 
 /** `error_v2` envelope (docs/ramp-api.md §5); every field optional because Ramp does not always send it. */
 const ErrorV2Schema = z.looseObject({
@@ -28,7 +29,10 @@ export const ErrorBodySchema = z.looseObject({
  * `body`) on non-enumerable fields, so a logger serialising the error object
  * does not print them either.
  */
-export class RampApiError extends Error {
+/** The base of lib/ramp's errors: Ramp refused, could not be reached, or answered in an unexpected shape. */
+export abstract class RampError extends ServiceError {}
+
+export class RampApiError extends RampError {
   override name = "RampApiError";
   /** Ramp's `error_v2.message` (or the OAuth description): free text, for code only — never log it. */
   declare readonly rampMessage: string;
@@ -63,21 +67,21 @@ export class RampApiError extends Error {
 }
 
 /** The network failed or the body could not be read: nothing is known about Ramp's side. */
-export class RampTransportError extends Error {
+export class RampTransportError extends RampError {
   override name = "RampTransportError";
   readonly retryable = true;
   constructor(
     message: string,
     readonly method: string,
     readonly path: string,
-    override readonly cause?: unknown,
+    cause?: unknown,
   ) {
-    super(`Ramp ${method} ${path}: ${message}`);
+    super(`Ramp ${method} ${path}: ${message}`, { cause });
   }
 }
 
 /** Ramp answered 2xx but the body does not match our schema: a contract change, never retried. */
-export class RampResponseError extends Error {
+export class RampResponseError extends RampError {
   override name = "RampResponseError";
   constructor(
     message: string,

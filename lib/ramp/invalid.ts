@@ -12,14 +12,14 @@
  */
 import { z } from "zod";
 import { MoneyError } from "../money/index.js";
-import { RampResponseError } from "./errors.js";
+import { RampError, RampResponseError } from "./errors.js";
 import { RampMoneyShapeError } from "./normalise.js";
 
 /** Keeps the summary short enough to leave room for the support contact and reference in Ramp's message. */
 const MAX_SUMMARY_LENGTH = 110;
 
 /** Thrown where one object could not be read; the sync records it as needs-integrator with the summary. */
-export class RampObjectInvalidError extends Error {
+export class RampObjectInvalidError extends RampError {
   override name = "RampObjectInvalidError";
   constructor(
     readonly summary: string,

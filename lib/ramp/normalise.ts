@@ -5,6 +5,7 @@
  * converted by string arithmetic (lib/money) so no float survives the parser.
  */
 import { fromMajor, fromMinor, type Money } from "../money/index.js";
+import { RampError } from "./errors.js";
 import type {
   BillPaymentDetails,
   LineItem,
@@ -30,7 +31,7 @@ import type {
   VendorCreditWire,
 } from "./schemas/objects.js";
 
-export class RampMoneyShapeError extends Error {
+export class RampMoneyShapeError extends RampError {
   override name = "RampMoneyShapeError";
 }
 

@@ -1,3 +1,4 @@
+import { RampError } from "./errors.js";
 /**
  * The small interfaces the Ramp client depends on. Production wires them to
  * DynamoDB (lib/store/tokens.ts, lib/store/rate-limit.ts) and Secrets Manager
@@ -43,7 +44,7 @@ export interface RateLimiter {
 }
 
 /** Raised by a limiter when the wait for a slot (or a lockout) would exceed the caller's budget. */
-export class RateLimitWaitError extends Error {
+export class RateLimitWaitError extends RampError {
   override name = "RateLimitWaitError";
   /** Nothing was sent; trying later (e.g. the next SQS delivery) is safe. */
   readonly retryable = true;

@@ -5,6 +5,8 @@
  * no hook. Keeping the points explicit is what makes "crash after each step,
  * then redeliver" tests short to write.
  */
+
+import { ServiceError } from "../domain/errors.js";
 import type { ErpCrashPoint } from "../erp/crash-points.js";
 
 export const CRASH_POINTS = ["post", "record", "intent", "report-call", "close"] as const;
@@ -21,7 +23,7 @@ export type CrashHook = (
  * that lets it through (the protocol test double); the real adapters' clean-up would
  * catch it, so those windows are tested with real kills (test/chaos).
  */
-export class InjectedCrash extends Error {
+export class InjectedCrash extends ServiceError {
   override name = "InjectedCrash";
   constructor(readonly point: CrashPoint | ErpCrashPoint) {
     super(`injected crash after ${point}`);

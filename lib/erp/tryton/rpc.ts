@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { registerSecret } from "../../domain/redact.js";
+import { ErpBaseError } from "../errors.js";
 import { untag } from "./wire.js";
 
 export type Context = Record<string, unknown>;
@@ -29,7 +30,7 @@ export type Context = Record<string, unknown>;
  * non-enumerable fields (`kind`, `args`) so the classification in errors.ts can
  * still read it, while a logger serialising the error object does not.
  */
-export class TrytonRpcError extends Error {
+export class TrytonRpcError extends ErpBaseError {
   override name = "TrytonRpcError";
   /** 'UserError', 'UserWarning', 'ConcurrencyException', an exception text, or `HTTP <status>`. Free text: never log. */
   declare readonly kind: string;
@@ -69,7 +70,7 @@ export class TrytonRpcError extends Error {
 }
 
 /** Tryton could not be reached or did not answer in time. */
-export class TrytonTransportError extends Error {
+export class TrytonTransportError extends ErpBaseError {
   override name = "TrytonTransportError";
   constructor(
     readonly method: string,
