@@ -68,34 +68,7 @@ export function createVendorResolver(deps: {
 
     const existing = (await listErp()).find((v) => v.companyKey === companyKey && sameName(v.name, name));
     const vendor = existing ?? (await erp.createVendor({ companyKey, name }));
-    deps.onRampCall?.("POST /accounting/vendors");
-    let rampId: string | undefined;
-    let refused: unknown = null;
-    try {
-      const up = await ramp.uploadAccountingVendors([
-        {
-          id: vendor.remoteId,
-          name: vendor.name,
-          ...(multiCompany ? { entity_remote_ids: [companyKey] } : {}),
-        },
-      ]);
-      rampId = up.items.find((v) => v.id === vendor.remoteId)?.ramp_id;
-    } catch (err) {
-      // Another syncer invocation (concurrent SQS batches) may have uploaded the same vendor between our
-      // lookup and this upload: Ramp refuses a second upload of a remote id. Read back what Ramp holds.
-      if (!(err instanceof RampApiError && err.isValidation)) throw err;
-      refused = err;
-    }
-    if (!rampId) {
-      // Upload answers may omit the created rows: read it back by remote id.
-      deps.onRampCall?.("GET /accounting/vendors");
-      for await (const v of ramp.listAccountingVendors({ remoteId: vendor.remoteId })) {
-        rampId = v.ramp_id;
-        break;
-      }
-    }
-    if (!rampId && refused) throw refused;
-    if (!rampId) throw new Error(`accounting vendor ${vendor.remoteId} not found in Ramp after upload`);
+    const rampId = await uploadVendor(deps, vendor, multiCompany ? companyKey : null);
     return { remoteId: vendor.remoteId, rampId, how: existing ? "erp-match" : "created" };
   }
 
@@ -138,3 +111,40 @@ export function createVendorResolver(deps: {
 }
 
 export type VendorResolver = ReturnType<typeof createVendorResolver>;
+
+/**
+ * Uploads the ERP vendor to Ramp (scoped to its entity when the tenant has several) and returns
+ * Ramp's id for it, read back by remote id when the upload's answer leaves it out.
+ */
+async function uploadVendor(
+  deps: { ramp: VendorRamp; onRampCall?: (route: string) => void },
+  vendor: { remoteId: string; name: string },
+  entity: string | null,
+): Promise<string> {
+  const { ramp } = deps;
+  deps.onRampCall?.("POST /accounting/vendors");
+  let rampId: string | undefined;
+  let refused: unknown = null;
+  try {
+    const up = await ramp.uploadAccountingVendors([
+      { id: vendor.remoteId, name: vendor.name, ...(entity ? { entity_remote_ids: [entity] } : {}) },
+    ]);
+    rampId = up.items.find((v) => v.id === vendor.remoteId)?.ramp_id;
+  } catch (err) {
+    // Another syncer invocation (concurrent SQS batches) may have uploaded the same vendor between our
+    // lookup and this upload: Ramp refuses a second upload of a remote id. Read back what Ramp holds.
+    if (!(err instanceof RampApiError && err.isValidation)) throw err;
+    refused = err;
+  }
+  if (!rampId) {
+    // Upload answers may omit the created rows: read it back by remote id.
+    deps.onRampCall?.("GET /accounting/vendors");
+    for await (const v of ramp.listAccountingVendors({ remoteId: vendor.remoteId })) {
+      rampId = v.ramp_id;
+      break;
+    }
+  }
+  if (!rampId && refused) throw refused;
+  if (!rampId) throw new Error(`accounting vendor ${vendor.remoteId} not found in Ramp after upload`);
+  return rampId;
+}
