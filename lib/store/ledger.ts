@@ -23,8 +23,8 @@ import {
   posted,
   released,
   renewed,
-  type SkipReason,
 } from "../sync/ledger-rules.js";
+import type { ClaimResult, HolderResult } from "../sync/ports.js";
 import { batchGetAll } from "./batch-get.js";
 import { putIf, unchangedSince } from "./conditional-write.js";
 import { ledgerSk, tenantPk } from "./keys.js";
@@ -44,18 +44,7 @@ export interface StoreDeps {
   clock?: Clock;
 }
 
-export type ClaimResult =
-  /** New row: the caller owns it and posts. */
-  | { outcome: "claimed"; item: LedgerItem }
-  /** A FAILED row claimed again (object changed, cool-down over, or not user-actionable). */
-  | { outcome: "retry"; item: LedgerItem }
-  /** An expired lease taken over: look the reference up in the ERP (after a short grace) before creating anything. */
-  | { outcome: "takeover"; item: LedgerItem; previousOwner: string | undefined }
-  | { outcome: "skip"; reason: SkipReason; item: LedgerItem };
-
-export type HolderResult =
-  | { ok: true; item: LedgerItem }
-  | { ok: false; reason: "lost-lease"; item: LedgerItem | undefined };
+export type { ClaimResult, HolderResult };
 
 export type AttachResult =
   | { attached: true; item: LedgerItem }

@@ -30,6 +30,7 @@ import { DeleteCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dy
 import { z } from "zod";
 import { systemClock } from "../domain/time.js";
 import { type CloseDisposition, closed, isReportable, toReporting } from "../sync/ledger-rules.js";
+import type { ReportIntent } from "../sync/ports.js";
 import { conditionalFailuresOf } from "./conditional.js";
 import { updateIf } from "./conditional-write.js";
 import { INTENT_SK_PREFIX, intentChunkPrefix, intentChunkSk, intentSk, tenantPk } from "./keys.js";
@@ -47,17 +48,7 @@ import {
   ReportOutcomeSchema,
 } from "./report-content.js";
 
-export interface ReportIntent {
-  tenantId: string;
-  reportId: string;
-  syncType: string;
-  syncRequestId: string | null;
-  /** The `idempotency_key` of the sync call; the same on every replay. */
-  idempotencyKey: string;
-  /** Canonical order (report-content.canonicalOutcomes). */
-  outcomes: ReportOutcome[];
-  createdAt: number;
-}
+export type { ReportIntent };
 
 const HeaderSchema = z.object({
   type: z.literal("intent"),

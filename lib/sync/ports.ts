@@ -9,6 +9,7 @@
  */
 import type { TenantConfig } from "../config/tenant.js";
 import type { ErrorCategory, Kind } from "../domain/kinds.js";
+import type { ClaimInput, SkipReason } from "./ledger-rules.js";
 
 export type LedgerState = "CLAIMED" | "POSTED" | "REPORTING" | "MARKED" | "FAILED";
 
@@ -48,18 +49,10 @@ export interface LedgerItem {
   updatedAt: number;
 }
 
-export interface ClaimRequest {
-  tenantId: string;
-  kind: Kind;
-  rampId: string;
-  owner: string;
-  leaseMs: number;
-  fingerprint: string;
-  entityId?: string | null;
-  syncRequestId?: string | null;
-}
+/** A claim as lib/sync asks it; the ledger adds the time (ledger-rules.ts ClaimInput). */
+export type ClaimRequest = Omit<ClaimInput, "now">;
 
-export type SkipReason = "marked" | "in-flight" | "posted" | "reporting" | "failed-unchanged";
+export type { SkipReason };
 
 export type ClaimResult =
   /** New row: the caller owns it and posts. */
