@@ -135,7 +135,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const f = plan.functions[name];
     const env = loadEnv(manifest.functions[name].envSchema, {
       AWS_REGION: region,
-      LOG_LEVEL: "SILENT",
+      // Reading the shell's wish is fine; writing process.env is what the stack never does.
+      LOG_LEVEL: process.env.LOCAL_STACK_LOG_LEVEL ?? "SILENT",
       ...LOCAL_ENV_DEFAULTS,
       ...options.env,
       ...Object.fromEntries(Object.entries(f.env).map(([k, b]) => [k, bound(b)])),
