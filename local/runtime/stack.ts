@@ -187,7 +187,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   if (!http) throw new Error("the manifest declares no webhook route");
   const api = http;
-  await Promise.all(Object.values(mappings).map((m) => m.start()));
+  try {
+    await Promise.all(Object.values(mappings).map((m) => m.start()));
+  } catch (err) {
+    // A mapping refused (e.g. a function outliving its queue's visibility): leave nothing running.
+    await Promise.all(Object.values(mappings).map((m) => m.stop()));
+    await api.stop();
+    await sqs.stop();
+    await secrets.stop();
+    aws.destroy();
+    throw err;
+  }
 
   const fire = (rule: string, at = new Date()) => {
     const name = schedules.get(rule);

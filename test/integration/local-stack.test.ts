@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { MANIFEST, withFunction } from "../../infra/functions.js";
 import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
 import { type LocalStack, startLocalStack } from "../../local/runtime/stack.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
@@ -130,5 +131,20 @@ describe("two local stacks in one process", () => {
     expect(stacks.alpha.plan.functions.syncer.timeoutMs).toBe(30_000);
     expect(stacks.beta.plan.functions.syncer.timeoutMs).toBe(60_000);
     expect(stacks.alpha.plan.queues.work.visibilityTimeoutS).toBe(180);
+  });
+
+  it("a timeout changed in the manifest reaches the running stack: one past its queue's visibility is refused, as AWS refuses the mapping", async () => {
+    const longer = withFunction(MANIFEST, "syncer", { timeoutS: 1_200 });
+    const ok = await startLocalStack({ dynamoEndpoint: inject("dynamoEndpoint"), manifest: longer });
+    try {
+      expect(ok.plan.functions.syncer.timeoutMs).toBe(240_000);
+    } finally {
+      await ok.stop();
+    }
+    // 2,000 s × 0.2 = 400 s of function time against 1,800 s × 0.2 = 360 s of work-queue visibility.
+    const tooLong = withFunction(MANIFEST, "syncer", { timeoutS: 2_000 });
+    await expect(
+      startLocalStack({ dynamoEndpoint: inject("dynamoEndpoint"), manifest: tooLong }),
+    ).rejects.toThrow(/visibility timeout .* less than the function timeout/);
   });
 });
