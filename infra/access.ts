@@ -1,6 +1,6 @@
 /**
  * What each function's code path really calls, read from the repositories it
- * reaches (lib/store/*, lib/webhook/challenges.ts, lib/store/ledger.ts getMany).
+ * reaches (lib/store/*, including the ledger's batched getMany and the webhook challenges).
  * infra/stack.ts grants exactly this; test/unit/iam-least-privilege.test.ts
  * holds the same list as resolved policy statements and fails on any addition.
  * Grow a function's list only together with the code that needs it.

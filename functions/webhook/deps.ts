@@ -5,14 +5,14 @@
  * poll-jobs queue. Built from a handler's parts; tests hand `makeHandler` their own.
  */
 import { sendAllOrThrow } from "../../lib/aws/sqs.js";
+import { secretsManagerStore } from "../../lib/aws/webhook-secrets.js";
 import type { WebhookEnv } from "../../lib/config/env.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
 import type { Observability } from "../../lib/runtime/handler-stack.js";
+import { createChallengeStore } from "../../lib/store/challenges.js";
 import { createStore } from "../../lib/store/index.js";
-import { createChallengeStore } from "../../lib/webhook/challenges.js";
 import type { ReceiverDeps } from "../../lib/webhook/receive.js";
 import { createWebhookSecretSource } from "../../lib/webhook/secret-source.js";
-import { secretsManagerStore } from "../../lib/webhook/secrets-manager.js";
 import { ownSecretsOnly } from "../../lib/webhook/tenant-guard.js";
 
 export interface WebhookDeps {

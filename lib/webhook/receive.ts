@@ -25,8 +25,8 @@
 import type { TenantConfig } from "../config/tenant.js";
 import { type RampLogger, silentLogger } from "../domain/logger.js";
 import { buttonJob, type PollJob, pollJob } from "../poll/job.js";
+import type { ChallengeStore } from "../store/challenges.js";
 import type { WebhookEvents } from "../store/webhook-events.js";
-import type { ChallengeStore } from "./challenges.js";
 import { coalescePlan } from "./coalesce.js";
 import { type Classified, classifyDelivery } from "./event.js";
 import { settingUp, type WebhookSecretDoc } from "./secret-doc.js";

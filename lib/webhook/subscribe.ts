@@ -26,8 +26,8 @@ import { registerSecret } from "../domain/redact.js";
 import { type Sleep, sleep as timerSleep } from "../domain/time.js";
 import type { RampClient } from "../ramp/client.js";
 import type { WebhookSubscription } from "../ramp/schemas/webhooks.js";
+import type { ChallengeStore } from "../store/challenges.js";
 import type { Tenants } from "../store/tenants.js";
-import type { ChallengeStore } from "./challenges.js";
 import { emptySecretDoc, parseSecretDoc, serializeSecretDoc, type WebhookSecretDoc } from "./secret-doc.js";
 import type { SecretStore } from "./secret-source.js";
 

@@ -18,15 +18,15 @@
 import { parseArgs } from "node:util";
 import { tenantPushDeps } from "../../functions/coa-push/deps.js";
 import type { AwsClients } from "../../lib/aws/clients.js";
+import { secretsManagerStore } from "../../lib/aws/webhook-secrets.js";
 import type { CoaPushEnv } from "../../lib/config/env.js";
 import type { TenantConfig } from "../../lib/config/tenant.js";
 import type { RampLogger } from "../../lib/domain/logger.js";
 import type { RampClient } from "../../lib/ramp/client.js";
+import { type ChallengeStore, createChallengeStore } from "../../lib/store/challenges.js";
 import type { Tenants } from "../../lib/store/tenants.js";
 import { createWebhookEvents, type WebhookEvents } from "../../lib/store/webhook-events.js";
-import { type ChallengeStore, createChallengeStore } from "../../lib/webhook/challenges.js";
 import type { SecretStore } from "../../lib/webhook/secret-source.js";
-import { secretsManagerStore } from "../../lib/webhook/secrets-manager.js";
 import { subscribeTenant, WebhookSetupError, webhookEndpointUrl } from "../../lib/webhook/subscribe.js";
 import type { OpsIo } from "./commands.js";
 

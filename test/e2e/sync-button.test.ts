@@ -16,12 +16,12 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { secretsManagerStore } from "../../lib/aws/webhook-secrets.js";
 import type { TenantConfig } from "../../lib/config/tenant.js";
 import { externalRef } from "../../lib/domain/kinds.js";
+import { createChallengeStore } from "../../lib/store/challenges.js";
 import { createDocumentClient } from "../../lib/store/dynamo.js";
 import { createStore } from "../../lib/store/index.js";
-import { createChallengeStore } from "../../lib/webhook/challenges.js";
-import { secretsManagerStore } from "../../lib/webhook/secrets-manager.js";
 import { runWebhookCommand } from "../../local/ops/webhooks.js";
 import { eventSourceMapping } from "../../local/runtime/event-source-mapping.js";
 import { httpToApiGateway, type LocalHttpApi } from "../../local/runtime/http-to-api-gateway.js";

@@ -125,6 +125,7 @@ describe("layering", () => {
       "sync",
       "poll",
       "coa",
+      "webhook",
       "money",
       "connection",
       "migration",

@@ -9,7 +9,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import type { SecretStore } from "./secret-source.js";
+import type { SecretStore } from "../webhook/secret-source.js";
 
 const notFound = (err: unknown) => err instanceof Error && err.name === "ResourceNotFoundException";
 

@@ -10,9 +10,9 @@
  */
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { tenantPk } from "../store/keys.js";
-import type { StoreDeps } from "../store/ledger.js";
-import { ttlSeconds } from "../store/ttl.js";
+import { tenantPk } from "./keys.js";
+import type { StoreDeps } from "./ledger.js";
+import { ttlSeconds } from "./ttl.js";
 
 const CHALLENGE_TTL_MS = 24 * 3600_000;
 const challengeSk = (subscriptionId: string) => `WEBHOOKCHALLENGE#${subscriptionId}`;
