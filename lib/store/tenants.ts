@@ -6,7 +6,12 @@
  * also indexed on GSI1 (`TENANTS#ENABLED`, sorted by id) for the poll fan-out.
  */
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { parseTenantConfig, type TenantConfig, type TenantConfigInput } from "../config/tenant.js";
+import type { TenantConfig, TenantConfigInput } from "../config/tenant.js";
+import {
+  checkedTenantDocument,
+  readTenantDocument,
+  TENANT_SCHEMA_VERSION,
+} from "../config/tenant-document.js";
 import { TenantIsolationError } from "../config/tenant-secrets.js";
 import { systemClock } from "../domain/time.js";
 import { putIf, unchangedSince } from "./conditional-write.js";
@@ -36,7 +41,8 @@ export function createTenants(deps: StoreDeps) {
   // The document's own tenantId decides which secrets it may name (lib/config/tenant.ts): a
   // document stored under TENANT#X that says it is tenant B would hand B's secrets to X's work.
   const fromRecord = (record: Record<string, unknown>): TenantConfig => {
-    const cfg = parseTenantConfig({ ...(record.config as object), version: record.version });
+    // Lenient on read: keys this version does not know are ignored (readTenantDocument), never fatal.
+    const cfg = readTenantDocument({ ...(record.config as object), version: record.version }).config;
     if (record.PK !== tenantPk(cfg.tenantId)) {
       throw new TenantIsolationError(
         `tenant document at ${String(record.PK)} names tenant ${cfg.tenantId}: refused`,
@@ -58,7 +64,8 @@ export function createTenants(deps: StoreDeps) {
      * Stores and returns version + 1; a stale version is a typed conflict.
      */
     async put(input: TenantConfigInput): Promise<PutTenantResult> {
-      const parsed = parseTenantConfig(input);
+      // Strict on write: an unknown key (a typo) is refused with its path and the key it likely meant.
+      const parsed = checkedTenantDocument(input);
       const expected = parsed.version;
       const config: TenantConfig = { ...parsed, version: expected + 1 };
       const { version: _v, ...document } = config;
@@ -72,7 +79,7 @@ export function createTenants(deps: StoreDeps) {
             tenantId: config.tenantId,
             version: config.version,
             enabled: config.enabled,
-            config: document,
+            config: { schemaVersion: TENANT_SCHEMA_VERSION, ...document },
             updatedAt: clock(),
             ...(config.enabled ? { GSI1PK: ENABLED_TENANTS_GSI1PK, GSI1SK: config.tenantId } : {}),
           },
