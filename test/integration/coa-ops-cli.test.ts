@@ -1,5 +1,5 @@
 /**
- * The ops commands (local/ops) against real parts: tenant config in DynamoDB
+ * The ops commands (ops/coa-commands.ts) against real parts: tenant config in DynamoDB
  * Local, the Ramp sandbox over HTTP, a journal ERP.
  */
 import { mkdtemp, readFile } from "node:fs/promises";
@@ -11,7 +11,7 @@ import { createJournalErp } from "../../lib/erp/index.js";
 import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
 import { createTenants } from "../../lib/store/tenants.js";
 import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
-import { runOpsCommand } from "../../local/ops/commands.js";
+import { runOpsCommand } from "../../ops/coa-commands.js";
 import { freshTable } from "../support/dynamo-client.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 

@@ -21,11 +21,11 @@ import { createStore, type Store } from "../../lib/store/index.js";
 import { parseWorkMessage, type WorkMessage } from "../../lib/sync/work-message.js";
 import { parseSecretDoc } from "../../lib/webhook/secret-doc.js";
 import { defaultWebhookSecretId } from "../../lib/webhook/subscribe.js";
-import { runWebhookCommand, type WebhookOpsDeps } from "../../local/ops/webhooks.js";
 import { httpToApiGateway, type LocalHttpApi } from "../../local/runtime/http-to-api-gateway.js";
 import type { LambdaHandler } from "../../local/runtime/lambda-context.js";
 import { type LocalSqs, startLocalSqs } from "../../local/runtime/local-sqs.js";
 import { type LocalSecretsManager, startLocalSecretsManager } from "../../local/secrets-manager/server.js";
+import { runWebhookCommand, type WebhookOpsDeps } from "../../ops/webhook-commands.js";
 import { freshTable } from "../support/dynamo-client.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 

@@ -11,9 +11,9 @@
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { loadTenant, pushTenant, storeConnectionId, type TenantPushDeps } from "../../lib/coa/run.js";
-import { ConnectionError, disconnect } from "../../lib/connection/index.js";
-import { MigrationRefusedError, runMigration } from "../../lib/migration/index.js";
+import { loadTenant, pushTenant, storeConnectionId, type TenantPushDeps } from "../lib/coa/run.js";
+import { ConnectionError, disconnect } from "../lib/connection/index.js";
+import { MigrationRefusedError, runMigration } from "../lib/migration/index.js";
 
 export interface OpsIo {
   out: (line: string) => void;

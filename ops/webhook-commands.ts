@@ -16,19 +16,19 @@
  *   TABLE_NAME=… npm run -s ops -- webhooks subscribe --tenant acme --endpoint https://…
  */
 import { parseArgs } from "node:util";
-import { tenantPushDeps } from "../../functions/coa-push/deps.js";
-import type { AwsClients } from "../../lib/aws/clients.js";
-import { secretsManagerStore } from "../../lib/aws/webhook-secrets.js";
-import type { CoaPushEnv } from "../../lib/config/env.js";
-import type { TenantConfig } from "../../lib/config/tenant.js";
-import type { RampLogger } from "../../lib/domain/logger.js";
-import type { RampClient } from "../../lib/ramp/client.js";
-import { type ChallengeStore, createChallengeStore } from "../../lib/store/challenges.js";
-import type { Tenants } from "../../lib/store/tenants.js";
-import { createWebhookEvents, type WebhookEvents } from "../../lib/store/webhook-events.js";
-import type { SecretStore } from "../../lib/webhook/secret-source.js";
-import { subscribeTenant, WebhookSetupError, webhookEndpointUrl } from "../../lib/webhook/subscribe.js";
-import type { OpsIo } from "./commands.js";
+import { tenantPushDeps } from "../functions/coa-push/deps.js";
+import type { AwsClients } from "../lib/aws/clients.js";
+import { secretsManagerStore } from "../lib/aws/webhook-secrets.js";
+import type { CoaPushEnv } from "../lib/config/env.js";
+import type { TenantConfig } from "../lib/config/tenant.js";
+import type { RampLogger } from "../lib/domain/logger.js";
+import type { RampClient } from "../lib/ramp/client.js";
+import { type ChallengeStore, createChallengeStore } from "../lib/store/challenges.js";
+import type { Tenants } from "../lib/store/tenants.js";
+import { createWebhookEvents, type WebhookEvents } from "../lib/store/webhook-events.js";
+import type { SecretStore } from "../lib/webhook/secret-source.js";
+import { subscribeTenant, WebhookSetupError, webhookEndpointUrl } from "../lib/webhook/subscribe.js";
+import type { OpsIo } from "./coa-commands.js";
 
 export interface WebhookOpsDeps {
   tenants: Pick<Tenants, "get" | "put">;

@@ -1,0 +1,121 @@
+/**
+ * `tenants validate | put | show | list`: tenant documents checked strictly on
+ * the way in (lib/config/tenant-document.ts: unknown keys refused with the key
+ * they likely meant, one readable line per problem), written with their version
+ * (a stale version is refused, never overwritten), read back with secrets named,
+ * never printed (a document holds secret ids, not secrets).
+ */
+import { readFile } from "node:fs/promises";
+import { validateTenantDocument } from "../lib/config/tenant-document.js";
+import type { Tenants } from "../lib/store/tenants.js";
+import type { OpsIo } from "./coa-commands.js";
+
+export interface Printer {
+  io: OpsIo;
+  json: boolean;
+}
+
+/** One JSON document per command with --json (shape documented in ops/README.md); lines otherwise. */
+const emit = (p: Printer, value: unknown, lines: () => string[]) => {
+  if (p.json) p.io.out(JSON.stringify(value));
+  else for (const l of lines()) p.io.out(l);
+};
+
+async function readDocument(file: string): Promise<{ doc: unknown } | { problem: string }> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    return { problem: `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})` };
+  }
+  try {
+    return { doc: JSON.parse(text) };
+  } catch (e) {
+    return {
+      problem: `${file}: not JSON (${e instanceof Error ? e.message.split("\n")[0] : "parse error"})`,
+    };
+  }
+}
+
+export async function tenantsValidate(p: Printer, file: string): Promise<number> {
+  const read = await readDocument(file);
+  if ("problem" in read) return refuse(p, [read.problem]);
+  const r = validateTenantDocument(read.doc);
+  if (!r.ok) return refuse(p, r.problems);
+  emit(p, { ok: true, tenantId: r.config.tenantId, version: r.config.version }, () => [
+    `${file}: valid tenant ${r.config.tenantId} (version ${r.config.version})`,
+  ]);
+  return 0;
+}
+
+export async function tenantsPut(
+  p: Printer,
+  tenants: Pick<Tenants, "get" | "put">,
+  file: string,
+  dryRun: boolean,
+): Promise<number> {
+  const read = await readDocument(file);
+  if ("problem" in read) return refuse(p, [read.problem]);
+  const r = validateTenantDocument(read.doc);
+  if (!r.ok) return refuse(p, r.problems);
+  const { tenantId, version } = r.config;
+  const stored = await tenants.get(tenantId);
+  const storedVersion = stored?.version ?? 0;
+  if (storedVersion !== version) {
+    return refuse(p, [
+      `version: the document is based on version ${version} but tenant ${tenantId} is at version ${storedVersion}; ` +
+        "read it again (tenants show --json), apply your change there, then put it",
+    ]);
+  }
+  if (dryRun) {
+    emit(p, { ok: true, dryRun: true, tenantId, from: version, to: version + 1 }, () => [
+      `dry run: would write tenant ${tenantId} version ${version + 1} (${stored ? "update" : "new tenant"}); nothing written`,
+    ]);
+    return 0;
+  }
+  const put = await tenants.put(r.config);
+  if (!put.ok) {
+    return refuse(p, [
+      `version: tenant ${tenantId} changed meanwhile (now version ${put.currentVersion ?? "unknown"}); nothing written`,
+    ]);
+  }
+  emit(p, { ok: true, tenantId, version: put.config.version }, () => [
+    `wrote tenant ${tenantId} version ${put.config.version}`,
+  ]);
+  return 0;
+}
+
+export async function tenantsShow(
+  p: Printer,
+  tenants: Pick<Tenants, "get">,
+  tenantId: string,
+): Promise<number> {
+  const t = await tenants.get(tenantId);
+  if (!t) return refuse(p, [`tenant ${tenantId}: not found`]);
+  emit(p, t, () => JSON.stringify(t, null, 2).split("\n"));
+  return 0;
+}
+
+export async function tenantsList(p: Printer, tenants: Pick<Tenants, "listEnabled">): Promise<number> {
+  const rows: Array<{ tenantId: string; displayName: string; erp: string; version: number }> = [];
+  const invalid: Array<{ tenantId: string; error: string }> = [];
+  let cursor: string | undefined;
+  do {
+    const page = await tenants.listEnabled({ limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const t of page.tenants)
+      rows.push({ tenantId: t.tenantId, displayName: t.displayName, erp: t.erp.kind, version: t.version });
+    invalid.push(...page.invalid);
+    cursor = page.cursor;
+  } while (cursor);
+  emit(p, { tenants: rows, invalid }, () => [
+    ...rows.map((r) => `${r.tenantId}\t${r.erp}\tv${r.version}\t${r.displayName}`),
+    ...invalid.map((i) => `${i.tenantId}\tINVALID\t${i.error}`),
+  ]);
+  return 0;
+}
+
+function refuse(p: Printer, problems: readonly string[]): number {
+  if (p.json) p.io.out(JSON.stringify({ ok: false, problems }));
+  else for (const l of problems) p.io.err(l);
+  return 2;
+}

@@ -1,0 +1,141 @@
+/**
+ * The operator CLI (ops/): commands run in-process against DynamoDB Local
+ * (tenants validate / put / show / list, --dry-run, --json, exit codes), and the
+ * real entry spawned with an empty environment: --help needs no AWS or env, and
+ * an error is one line plus a hint, never a stack trace.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { createTenants } from "../../lib/store/tenants.js";
+import { demoCompanies } from "../../local/demo-journal.js";
+import type { OpsContext } from "../../ops/context.js";
+import { runOps } from "../../ops/program.js";
+import { freshTable } from "../support/dynamo-client.js";
+
+const run = promisify(execFile);
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+async function contextWithTable(): Promise<OpsContext> {
+  const { doc, tableName } = await freshTable("ops");
+  const tenants = createTenants({ doc, tableName });
+  const unused = () => {
+    throw new Error("not needed by this command");
+  };
+  return { tenants: () => tenants, coa: unused, webhooks: unused };
+}
+
+async function documentFile(body: unknown): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), "ops-")), "tenant.json");
+  await writeFile(file, JSON.stringify(body));
+  return file;
+}
+
+const tenantDoc = (over: Record<string, unknown> = {}) => ({
+  tenantId: "acme",
+  displayName: "Acme",
+  ramp: { remoteProviderName: "Journal" },
+  erp: { kind: "journal", path: "books.journal" },
+  companies: demoCompanies(),
+  ...over,
+});
+
+describe("ops tenants", () => {
+  it("validate refuses a typo with its path and the near-miss key (exit 2), and passes a good document", async () => {
+    const ctx = await contextWithTable();
+    const bad = capture();
+    const file = await documentFile(tenantDoc({ objectTypes: { trasactions: false } }));
+    expect(await runOps(["tenants", "validate", "--file", file], ctx, bad.io)).toBe(2);
+    expect(bad.err).toEqual([
+      'objectTypes.trasactions: unknown key "trasactions" — did you mean "transactions"?',
+    ]);
+    const good = capture();
+    expect(
+      await runOps(
+        ["tenants", "validate", "--file", await documentFile(tenantDoc()), "--json"],
+        ctx,
+        good.io,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(good.out[0] as string)).toEqual({ ok: true, tenantId: "acme", version: 0 });
+  });
+
+  it("put --dry-run writes nothing; put writes version 1; a stale document is refused; show and list read it back", async () => {
+    const ctx = await contextWithTable();
+    const file = await documentFile(tenantDoc());
+    const dry = capture();
+    expect(await runOps(["tenants", "put", "--file", file, "--dry-run"], ctx, dry.io)).toBe(0);
+    expect(dry.out[0]).toMatch(
+      /^dry run: would write tenant acme version 1 \(new tenant\); nothing written$/,
+    );
+    expect(await ctx.tenants().get("acme")).toBeUndefined();
+
+    const put = capture();
+    expect(await runOps(["tenants", "put", "--file", file, "--json"], ctx, put.io)).toBe(0);
+    expect(JSON.parse(put.out[0] as string)).toEqual({ ok: true, tenantId: "acme", version: 1 });
+
+    const stale = capture();
+    expect(await runOps(["tenants", "put", "--file", file], ctx, stale.io)).toBe(2);
+    expect(stale.err[0]).toMatch(/based on version 0 but tenant acme is at version 1/);
+
+    const show = capture();
+    expect(await runOps(["tenants", "show", "acme", "--json"], ctx, show.io)).toBe(0);
+    const shown = JSON.parse(show.out[0] as string);
+    expect(shown).toMatchObject({
+      tenantId: "acme",
+      version: 1,
+      ramp: { credentialsSecretId: "ramp-erp-sync/acme/ramp" },
+    });
+
+    const list = capture();
+    expect(await runOps(["tenants", "list", "--json"], ctx, list.io)).toBe(0);
+    expect(JSON.parse(list.out[0] as string).tenants).toEqual([
+      { tenantId: "acme", displayName: "Acme", erp: "journal", version: 1 },
+    ]);
+    const missing = capture();
+    expect(await runOps(["tenants", "show", "nobody"], ctx, missing.io)).toBe(2);
+  });
+
+  it("usage errors exit 64, help exits 0", async () => {
+    const ctx = await contextWithTable();
+    const c = capture();
+    expect(await runOps(["tenants", "put"], ctx, c.io)).toBe(64);
+    expect(c.err.join("\n")).toMatch(/required option '--file <path>'/);
+    expect(await runOps(["nope"], ctx, capture().io)).toBe(64);
+    const help = capture();
+    expect(await runOps(["tenants", "--help"], ctx, help.io)).toBe(0);
+    expect(help.out.join("\n")).toMatch(/validate[\s\S]*put[\s\S]*show[\s\S]*list/);
+  });
+});
+
+describe("the ops entry, spawned with an empty environment", () => {
+  const bin = join(process.cwd(), "ops", "bin.mjs");
+  const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
+
+  it("--help needs no AWS or environment", async () => {
+    const r = await run(process.execPath, [bin, "--help"], { env });
+    expect(r.stdout).toMatch(/^Usage: ramp-erp-sync/);
+    expect(r.stdout).toMatch(/tenants[\s\S]*coa-push[\s\S]*webhooks/);
+    const sub = await run(process.execPath, [bin, "coa-push", "--help"], { env });
+    expect(sub.stdout).toMatch(/--tenant <id>/);
+  });
+
+  it("a missing TABLE_NAME is one line and a hint, not a stack trace (exit 1)", async () => {
+    const r = await run(process.execPath, [bin, "tenants", "show", "acme"], { env }).catch(
+      (e: { code: number; stderr: string; stdout: string }) => e,
+    );
+    expect((r as { code: number }).code).toBe(1);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "error: invalid environment: TABLE_NAME is missing",
+      "hint: set TABLE_NAME (and AWS credentials / AWS_REGION), or run with --help",
+    ]);
+  });
+});
