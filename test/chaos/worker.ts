@@ -64,8 +64,11 @@ const extras = {
   },
   crash: (point: string, info: { ids: string[] }) => at(point, info.ids),
 };
-const syncerHandler = syncer.makeHandler(syncerDeps(fromEnvironment(FUNCTIONS.syncer), extras));
-const sweepHandler = sweep.makeHandler(syncerDeps(fromEnvironment(FUNCTIONS.sweep), extras));
+// One set of dependencies for both, as before: one tenant runtime (one ERP session, one coding read) per
+// child, so each short-lived worker reaches its armed window as soon as it did with configureSyncer/Sweep.
+const deps = syncerDeps(fromEnvironment(FUNCTIONS.syncer), extras);
+const syncerHandler = syncer.makeHandler(deps);
+const sweepHandler = sweep.makeHandler(deps);
 
 const client = new SQSClient(localSqsClientConfig(process.env.AWS_ENDPOINT_URL_SQS ?? ""));
 const esm = eventSourceMapping({
