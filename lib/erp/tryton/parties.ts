@@ -54,18 +54,20 @@ async function partyByName(
   if (hit || !create) return hit ?? null;
   const make = () => rpc.create("party.party", [{ name, addresses: [["create", [{}]]] }], ctx);
   let id: number | undefined;
-  try {
-    [id] = await make();
-  } catch (err) {
-    // Another worker (concurrent syncer invocations) may have created a party in the same moment:
-    // the same name, or a party code drawn from the same sequence value ("The code on party must be
-    // unique"). Look again, then create once more.
-    if (!(err instanceof TrytonRpcError)) throw err;
-    const again = await find();
-    if (again) return again;
-    [id] = await make();
+  // Another worker (concurrent syncer invocations) may create a party in the same moment: the same
+  // name, or a party code drawn from the same sequence value ("The code on party must be unique").
+  // Look again and create once more — a few times, as several workers can collide in a row.
+  for (let attempt = 1; id === undefined && attempt <= 3; attempt++) {
+    try {
+      [id] = await make();
+    } catch (err) {
+      if (!(err instanceof TrytonRpcError) || attempt >= 3) throw err;
+      const again = await find();
+      if (again) return again;
+    }
   }
-  const [row] = await rpc.read<PartyRow>("party.party", [id as number], fields, ctx);
+  if (id === undefined) throw new Error("Tryton created no party");
+  const [row] = await rpc.read<PartyRow>("party.party", [id], fields, ctx);
   if (!row) throw new Error("created party not readable");
   return row;
 }
