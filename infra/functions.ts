@@ -23,7 +23,8 @@ export interface QueueSpec {
   maxReceiveCount: number;
 }
 
-export type QueueName = "work" | "priority" | "pollJobs" | "coaRequests";
+export const QUEUE_NAMES = ["work", "priority", "pollJobs", "coaRequests"] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const QUEUES: Record<QueueName, QueueSpec> = {
   work: { id: "Work", localName: "work", visibilityTimeoutS: 30 * 60, maxReceiveCount: 5 },

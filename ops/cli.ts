@@ -5,7 +5,7 @@
  * AWS credentials and AWS_REGION); against emulators, AWS_ENDPOINT_URL_*.
  * Errors are one line plus a hint; `--debug` adds the stack.
  */
-import { contextFromEnv } from "./context.js";
+import { contextFor } from "./context.js";
 import { EXIT, runOps } from "./program.js";
 
 const argv = process.argv.slice(2);
@@ -24,15 +24,16 @@ const io = {
   err: (l: string) => process.stderr.write(`${l}\n`),
 };
 try {
-  process.exitCode = await runOps(args.length ? args : ["--help"], contextFromEnv(logger), io);
+  process.exitCode = await runOps(
+    args.length ? args : ["--help"],
+    (choice) => contextFor(choice, logger),
+    io,
+  );
 } catch (e) {
   const message = e instanceof Error ? e.message : String(e);
   io.err(`error: ${message.split("\n")[0]}`);
-  io.err(
-    /TABLE_NAME|environment/.test(message)
-      ? "hint: set TABLE_NAME (and AWS credentials / AWS_REGION), or run with --help"
-      : "hint: run again with --debug for details",
-  );
+  const hint = e instanceof Error && "hint" in e && typeof e.hint === "string" ? e.hint : undefined;
+  io.err(`hint: ${hint ?? "run again with --debug for details"}`);
   if (debug && e instanceof Error && e.stack) io.err(e.stack);
   process.exitCode = EXIT.failed;
 }

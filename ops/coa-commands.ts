@@ -11,15 +11,13 @@
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import type { Command } from "commander";
 import { loadTenant, pushTenant, storeConnectionId, type TenantPushDeps } from "../lib/coa/run.js";
 import { ConnectionError, disconnect } from "../lib/connection/index.js";
 import { MigrationRefusedError, runMigration } from "../lib/migration/index.js";
+import type { CommandKit, OpsIo } from "./command-kit.js";
 
-export interface OpsIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  now?: () => Date;
-}
+export type { OpsIo };
 
 export const USAGE = `usage:
   ops coa-push   --tenant <id> [--delete-removed-options]
@@ -124,4 +122,49 @@ export async function runOpsCommand(
     io.err(`${command} ${tenantId} failed: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+}
+
+export function registerCoaCommands(program: Command, kit: CommandKit): void {
+  const { io, exit, sub } = kit;
+  sub(program, "coa-push", "push the ERP's chart of accounts to the tenant's Ramp connection")
+    .requiredOption("--tenant <id>", "tenant id")
+    .option(
+      "--delete-removed-options",
+      "delete options gone from the ERP instead of hiding them (this run only)",
+    )
+    .action(async (o: { tenant: string; deleteRemovedOptions?: boolean }) => {
+      const argv = [
+        "coa-push",
+        "--tenant",
+        o.tenant,
+        ...(o.deleteRemovedOptions ? ["--delete-removed-options"] : []),
+      ];
+      exit(await runOpsCommand(argv, kit.ctx().coa(), io));
+    });
+  sub(program, "migrate", "move the tenant from another accounting connection with Ramp's migration tool")
+    .requiredOption("--tenant <id>", "tenant id")
+    .option("--force", "go on although objects are still ready to sync on the old connection")
+    .option("--backup <file>", "where to save the old connection's chart")
+    .action(async (o: { tenant: string; force?: boolean; backup?: string }) => {
+      const argv = [
+        "migrate",
+        "--tenant",
+        o.tenant,
+        ...(o.force ? ["--force"] : []),
+        ...(o.backup ? ["--backup", o.backup] : []),
+      ];
+      exit(await runOpsCommand(argv, kit.ctx().coa(), io));
+    });
+  sub(program, "disconnect", "deactivate the tenant's Ramp accounting connection")
+    .requiredOption("--tenant <id>", "tenant id")
+    .option("--confirm", "required: disconnecting stops every sync for the tenant")
+    .action(async (o: { tenant: string; confirm?: boolean }) => {
+      exit(
+        await runOpsCommand(
+          ["disconnect", "--tenant", o.tenant, ...(o.confirm ? ["--confirm"] : [])],
+          kit.ctx().coa(),
+          io,
+        ),
+      );
+    });
 }

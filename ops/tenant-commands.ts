@@ -6,9 +6,10 @@
  * never printed (a document holds secret ids, not secrets).
  */
 import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
 import { validateTenantDocument } from "../lib/config/tenant-document.js";
 import type { Tenants } from "../lib/store/tenants.js";
-import type { OpsIo } from "./coa-commands.js";
+import { type CommandKit, jsonOption, type OpsIo } from "./command-kit.js";
 
 export interface Printer {
   io: OpsIo;
@@ -118,4 +119,37 @@ function refuse(p: Printer, problems: readonly string[]): number {
   if (p.json) p.io.out(JSON.stringify({ ok: false, problems }));
   else for (const l of problems) p.io.err(l);
   return 2;
+}
+
+export function registerTenantCommands(program: Command, kit: CommandKit): void {
+  const { io, exit, sub } = kit;
+  const tenants = sub(program, "tenants", "tenant documents: validate, put, show, list");
+  sub(
+    tenants,
+    "validate",
+    "check a tenant document strictly (unknown keys, types, cross-field rules); writes nothing",
+  )
+    .requiredOption("--file <path>", "the tenant document (JSON)")
+    .addOption(jsonOption())
+    .action(async (o: { file: string; json?: boolean }) => {
+      exit(await tenantsValidate({ io, json: o.json === true }, o.file));
+    });
+  sub(tenants, "put", "validate and write a tenant document (its version must be the stored one)")
+    .requiredOption("--file <path>", "the tenant document (JSON)")
+    .option("--dry-run", "say what would be written; write nothing")
+    .addOption(jsonOption())
+    .action(async (o: { file: string; dryRun?: boolean; json?: boolean }) => {
+      exit(await tenantsPut({ io, json: o.json === true }, kit.ctx().tenants(), o.file, o.dryRun === true));
+    });
+  sub(tenants, "show", "one tenant's configuration (secrets are named, never printed)")
+    .argument("<tenant>", "tenant id")
+    .addOption(jsonOption())
+    .action(async (tenant: string, o: { json?: boolean }) => {
+      exit(await tenantsShow({ io, json: o.json === true }, kit.ctx().tenants(), tenant));
+    });
+  sub(tenants, "list", "enabled tenants, and stored documents that no longer parse")
+    .addOption(jsonOption())
+    .action(async (o: { json?: boolean }) => {
+      exit(await tenantsList({ io, json: o.json === true }, kit.ctx().tenants()));
+    });
 }

@@ -16,6 +16,7 @@
  *   TABLE_NAME=… npm run -s ops -- webhooks subscribe --tenant acme --endpoint https://…
  */
 import { parseArgs } from "node:util";
+import type { Command } from "commander";
 import { tenantPushDeps } from "../functions/coa-push/deps.js";
 import type { AwsClients } from "../lib/aws/clients.js";
 import { secretsManagerStore } from "../lib/aws/webhook-secrets.js";
@@ -28,7 +29,7 @@ import type { Tenants } from "../lib/store/tenants.js";
 import { createWebhookEvents, type WebhookEvents } from "../lib/store/webhook-events.js";
 import type { SecretStore } from "../lib/webhook/secret-source.js";
 import { subscribeTenant, WebhookSetupError, webhookEndpointUrl } from "../lib/webhook/subscribe.js";
-import type { OpsIo } from "./coa-commands.js";
+import type { CommandKit, OpsIo } from "./command-kit.js";
 
 export interface WebhookOpsDeps {
   tenants: Pick<Tenants, "get" | "put">;
@@ -164,3 +165,37 @@ export function buildWebhookOpsDeps(env: CoaPushEnv, aws: AwsClients, logger: Ra
 }
 
 export { webhookEndpointUrl };
+
+export function registerWebhookCommands(program: Command, kit: CommandKit): void {
+  const { io, exit, sub } = kit;
+  const webhooks = sub(program, "webhooks", "the tenant's Ramp webhook subscription");
+  sub(webhooks, "subscribe", "create or repair the subscription and complete its verification")
+    .requiredOption("--tenant <id>", "tenant id")
+    .requiredOption("--endpoint <url>", "the deployed webhook API (stack output WebhookUrl without the path)")
+    .option("--no-ready-to-sync", "subscribe to Sync Button events only")
+    .option("--timeout-ms <n>", "how long to wait for the verification challenge")
+    .action(async (o: { tenant: string; endpoint: string; readyToSync: boolean; timeoutMs?: string }) => {
+      const argv = [
+        "subscribe",
+        "--tenant",
+        o.tenant,
+        "--endpoint",
+        o.endpoint,
+        ...(o.readyToSync ? [] : ["--no-ready-to-sync"]),
+        ...(o.timeoutMs ? ["--timeout-ms", o.timeoutMs] : []),
+      ];
+      exit(await runWebhookCommand(argv, kit.ctx().webhooks(), io));
+    });
+  sub(webhooks, "list", "the tenant's subscriptions in Ramp")
+    .requiredOption("--tenant <id>", "tenant id")
+    .action(async (o: { tenant: string }) => {
+      exit(await runWebhookCommand(["list", "--tenant", o.tenant], kit.ctx().webhooks(), io));
+    });
+  sub(webhooks, "parked", "signed deliveries that could not be acted on (kept 30 days)")
+    .requiredOption("--tenant <id>", "tenant id")
+    .option("--limit <n>", "how many")
+    .action(async (o: { tenant: string; limit?: string }) => {
+      const argv = ["parked", "--tenant", o.tenant, ...(o.limit ? ["--limit", o.limit] : [])];
+      exit(await runWebhookCommand(argv, kit.ctx().webhooks(), io));
+    });
+}

@@ -10,10 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { createTenants } from "../../lib/store/tenants.js";
+import { silentLogger } from "../../lib/domain/logger.js";
 import { demoCompanies } from "../../local/demo-journal.js";
-import type { OpsContext } from "../../ops/context.js";
+import { contextOnTarget, type OpsContext } from "../../ops/context.js";
 import { runOps } from "../../ops/program.js";
+import { OpsTargetSchema } from "../../ops/target.js";
 import { freshTable } from "../support/dynamo-client.js";
 
 const run = promisify(execFile);
@@ -25,12 +26,17 @@ function capture() {
 }
 
 async function contextWithTable(): Promise<OpsContext> {
-  const { doc, tableName } = await freshTable("ops");
-  const tenants = createTenants({ doc, tableName });
-  const unused = () => {
-    throw new Error("not needed by this command");
-  };
-  return { tenants: () => tenants, coa: unused, webhooks: unused };
+  const { endpoint, tableName } = await freshTable("ops");
+  return contextOnTarget(
+    () =>
+      OpsTargetSchema.parse({
+        name: "test",
+        tableName,
+        endpoints: { dynamodb: endpoint },
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      }),
+    silentLogger,
+  );
 }
 
 async function documentFile(body: unknown): Promise<string> {
@@ -134,8 +140,8 @@ describe("the ops entry, spawned with an empty environment", () => {
     );
     expect((r as { code: number }).code).toBe(1);
     expect(r.stderr.trim().split("\n")).toEqual([
-      "error: invalid environment: TABLE_NAME is missing",
-      "hint: set TABLE_NAME (and AWS credentials / AWS_REGION), or run with --help",
+      "error: TABLE_NAME is not set",
+      "hint: set TABLE_NAME (and AWS credentials / AWS_REGION), or use --local <file> or --stage <name>",
     ]);
   });
 });

@@ -1,0 +1,42 @@
+/**
+ * What every command registration gets (each `*-commands.ts` exports a
+ * `register…(program, kit)`): the lazily built context, output, the exit code
+ * setter, and the shared options, so every command reads alike — `--json` for
+ * one documented JSON document, `--dry-run` on every command that writes.
+ */
+import { type Command, InvalidArgumentError, Option } from "commander";
+import type { OpsContext } from "./context.js";
+
+export interface OpsIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  now?: () => Date;
+}
+
+export interface CommandKit {
+  /** Built at the first command that needs it (never for --help). */
+  ctx(): OpsContext;
+  io: OpsIo;
+  exit(code: number): void;
+  /** A subcommand with this CLI's output and error handling. */
+  sub(parent: Command, name: string, description: string): Command;
+}
+
+export const jsonOption = () => new Option("--json", "one JSON document as output (ops/README.md)");
+export const dryRunOption = () => new Option("--dry-run", "say what would be done; change nothing");
+
+/** Prints `doc` as the one JSON document (one line), or the readable lines. */
+export function emit(io: OpsIo, json: boolean | undefined, doc: unknown, lines: () => string[]): void {
+  if (json) io.out(JSON.stringify(doc));
+  else for (const l of lines()) io.out(l);
+}
+
+/** A positive integer option value, or a usage error naming the option. */
+export function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}"`);
+    return n;
+  };
+}
