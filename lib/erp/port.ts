@@ -234,6 +234,24 @@ export interface FoundRecord extends PostResult {
   missing: string | null;
 }
 
+/**
+ * One ERP record under a reference, as reconciliation (lib/reconcile) holds it
+ * against Ramp and the ledger. Adapters report every record they find — two
+ * records under one reference are two summaries, never deduplicated.
+ */
+export interface ErpRecordSummary {
+  ref: string;
+  /** The id we report to Ramp for it (same form as PostResult.erpId). */
+  erpId: string;
+  companyKey: string;
+  /** Judged without a posting: draft or complete; `partial` where the record alone shows a missing step. */
+  state: RecordState;
+  /** The document's total as Ramp shows the object (signed like it), in the document's currency; null when unknown. */
+  amount: Money | null;
+  /** Remote ids of the accounts the record's expense (debit) lines hit — sorted, unique; empty when unknown. */
+  accountRemoteIds: string[];
+}
+
 // ---------------------------------------------------------------- errors
 
 export type ErpErrorCode =
@@ -336,6 +354,13 @@ export interface ErpPort {
    * reference. The outcome's erpId is the finished record's. Outcome order follows input order.
    */
   finishBatch(items: readonly { posting: Posting; found: FoundRecord }[]): Promise<PostOutcome[]>;
+
+  /**
+   * Every record under each of many references at once (reconciliation): keyed by ref,
+   * references with no record absent. Batched per company (a journal read once, Tryton
+   * searches of at most a few hundred references each), never one call per reference.
+   */
+  findMany(refs: readonly { ref: string; companyKey: string }[]): Promise<Map<string, ErpRecordSummary[]>>;
 
   /** For PAID_IN_ERP bills: the payment the ERP already holds for the bill, if any. */
   findBillPayment(billErpId: string, companyKey: string): Promise<string | null>;

@@ -17,6 +17,7 @@ import {
   type CodingSurface,
   type ErpCapabilities,
   type ErpPort,
+  type ErpRecordSummary,
   type ErpVendor,
   type FoundRecord,
   integratorError,
@@ -70,6 +71,11 @@ export class RecordingErp implements ErpPort {
 
   createVendor(input: { companyKey: string; name: string }): Promise<ErpVendor> {
     return this.chart.createVendor(input);
+  }
+
+  /** Placeholder until the many-reference lookup lands (operations issue). */
+  findMany(_refs: readonly { ref: string; companyKey: string }[]): Promise<Map<string, ErpRecordSummary[]>> {
+    return Promise.reject(new Error("findMany: not implemented yet"));
   }
 
   async findBillPayment(billErpId: string): Promise<string | null> {

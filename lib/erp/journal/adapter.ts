@@ -14,6 +14,7 @@ import {
   type ErpCapabilities,
   ErpError,
   type ErpPort,
+  type ErpRecordSummary,
   type ErpVendor,
   type FoundRecord,
   integratorError,
@@ -172,6 +173,11 @@ export class JournalErp implements ErpPort {
       }
       return outcomes;
     });
+  }
+
+  /** Placeholder until the many-reference lookup lands (operations issue). */
+  findMany(_refs: readonly { ref: string; companyKey: string }[]): Promise<Map<string, ErpRecordSummary[]>> {
+    return Promise.reject(new Error("findMany: not implemented yet"));
   }
 
   async findBillPayment(billErpId: string, _companyKey: string): Promise<string | null> {

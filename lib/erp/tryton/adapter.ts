@@ -24,6 +24,7 @@ import {
   type CodingSurface,
   type ErpCapabilities,
   type ErpPort,
+  type ErpRecordSummary,
   type ErpVendor,
   type FoundRecord,
   integratorError,
@@ -84,6 +85,11 @@ export class TrytonErp implements ErpPort {
 
   find(ref: string, companyKey: string, posting?: Posting): Promise<FoundRecord | null> {
     return findWithState(this.core, ref, companyKey, posting);
+  }
+
+  /** Placeholder until the many-reference lookup lands (operations issue). */
+  findMany(_refs: readonly { ref: string; companyKey: string }[]): Promise<Map<string, ErpRecordSummary[]>> {
+    return Promise.reject(new Error("findMany: not implemented yet"));
   }
 
   findBillPayment(billErpId: string, companyKey: string): Promise<string | null> {
