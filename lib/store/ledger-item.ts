@@ -28,10 +28,11 @@ import { LEDGER_SK_PREFIX, ledgerSk, tenantPk } from "./keys.js";
  */
 export { ledgerKeyOf } from "../domain/kinds.js";
 
-const LEDGER_STATES = ["CLAIMED", "POSTED", "REPORTING", "MARKED", "FAILED"] as const;
+const LEDGER_STATES = ["HELD", "CLAIMED", "POSTED", "REPORTING", "MARKED", "FAILED"] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
 
 export const LEDGER_BUCKETS = [
+  "HELD",
   "CLAIMED",
   "POSTED",
   "REPORTING",
@@ -40,6 +41,18 @@ export const LEDGER_BUCKETS = [
   "FAILED_TOLD",
 ] as const;
 export type LedgerBucket = (typeof LEDGER_BUCKETS)[number];
+
+const HistoryEntrySchema = z.object({
+  at: z.number().int(),
+  state: z.enum(LEDGER_STATES),
+  rev: z.number().int().nonnegative(),
+  erpRef: z.string().optional(),
+  category: z.enum(ERROR_CATEGORIES).optional(),
+  note: z.string().optional(),
+  reportId: z.string().optional(),
+  by: z.string().optional(),
+  action: z.string().optional(),
+});
 
 export const LedgerItemSchema = z.object({
   tenantId: z.string().min(1),
@@ -73,6 +86,10 @@ export const LedgerItemSchema = z.object({
   /** FAILED: not claimable again with an unchanged fingerprint before this time (epoch ms). */
   retryAt: z.number().int().optional(),
   entityId: z.string().optional(),
+  /** HELD: why the object waits for another one (lib/sync/item-gate.ts). */
+  heldReason: z.string().optional(),
+  /** The row's last steps, oldest first (ledger-rules.ts withHistory): what `ops show` prints. */
+  history: z.array(HistoryEntrySchema).optional(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });
@@ -85,6 +102,7 @@ function syncTypeOf(kind: Kind): string | null {
 
 export function bucketOf(item: Pick<LedgerItem, "state" | "told" | "reportable">): LedgerBucket | null {
   switch (item.state) {
+    case "HELD":
     case "CLAIMED":
     case "POSTED":
     case "REPORTING":

@@ -19,12 +19,14 @@ import {
   decideClaim,
   type FailureInput,
   failed,
+  held,
   holdsLease,
   posted,
   released,
   renewed,
+  withHistory,
 } from "../sync/ledger-rules.js";
-import type { ClaimResult, HolderResult } from "../sync/ports.js";
+import type { ClaimResult, HolderResult, HoldRequest } from "../sync/ports.js";
 import { batchGetAll } from "./batch-get.js";
 import { putIf, unchangedSince } from "./conditional-write.js";
 import { ledgerSk, tenantPk } from "./keys.js";
@@ -103,7 +105,7 @@ async function putLedgerItem(
 ): Promise<boolean> {
   const put = await putIf(deps.doc, {
     TableName: deps.tableName,
-    Item: toLedgerRecord(next),
+    Item: toLedgerRecord(withHistory(prev, next)),
     ...revCondition(prev),
   });
   return put.ok;
@@ -218,6 +220,23 @@ export function createLedger(deps: StoreDeps) {
     /** CLAIMED → FAILED: attempts + 1; reportable per the category rules (ledger-rules.isReportableFailure). */
     recordFailed(tenantId: string, kind: Kind, rampId: string, owner: string, failure: FailureInput) {
       return whileHolding(tenantId, kind, rampId, owner, (item, now) => failed(item, failure, now));
+    },
+
+    /** The object waits for another one: a HELD row with the reason (ledger-rules.ts `held`). */
+    recordHeld(input: HoldRequest): Promise<"held" | "unchanged" | "not-held"> {
+      return transitionLedgerItem<"held" | "unchanged" | "not-held">(
+        deps,
+        input.tenantId,
+        input.kind,
+        input.rampId,
+        (prev) => {
+          const next = held(prev, input, clock());
+          if (!next) return { result: prev?.state === "HELD" ? "unchanged" : "not-held" };
+          return { next, result: () => "held" };
+        },
+        // Lost races mean someone else moved the row on: theirs is the better record.
+        { max: 3, exhausted: () => "not-held" },
+      );
     },
 
     /** Gives a claimed row back without a result; the next claim is a takeover (which re-checks the ERP). */

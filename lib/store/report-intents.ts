@@ -29,7 +29,13 @@ import { randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { systemClock } from "../domain/time.js";
-import { type CloseDisposition, closed, isReportable, toReporting } from "../sync/ledger-rules.js";
+import {
+  type CloseDisposition,
+  closed,
+  isReportable,
+  toReporting,
+  withHistory,
+} from "../sync/ledger-rules.js";
 import type { ReportIntent } from "../sync/ports.js";
 import { conditionalFailuresOf } from "./conditional.js";
 import { updateIf } from "./conditional-write.js";
@@ -275,7 +281,7 @@ export function createReportIntents(deps: StoreDeps) {
             ...entries.map((e) => ({
               Put: {
                 TableName: tableName,
-                Item: toLedgerRecord(toReporting(e.item, reportId, now)),
+                Item: toLedgerRecord(withHistory(e.item, toReporting(e.item, reportId, now))),
                 ...revCondition(e.item),
               },
             })),

@@ -112,6 +112,31 @@ export async function failSettledCharge(
 }
 
 /** The gate said claim: its effects before the claim, the claim, then the route to an ERP id. */
+/**
+ * An object that waits for another one (item-gate "held") is recorded HELD with the
+ * reason, so `ops status` and `ops show` can say what it waits for; nothing is claimed.
+ * Best effort: the hold is re-decided on every poll, so a lost write loses nothing.
+ */
+export async function holdItem(deps: ItemDeps, item: WorkItem, object: SyncObject, reason: string) {
+  try {
+    await deps.store.ledger.recordHeld({
+      tenantId: item.tenantId,
+      kind: object.kind,
+      rampId: object.object.id,
+      reason,
+      fingerprint: fingerprintFor(object),
+      entityId: entityOf(object) ?? item.entityId ?? undefined,
+    });
+  } catch (err) {
+    deps.logger.warn("could not record a hold", {
+      kind: object.kind,
+      rampId: object.object.id,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+  return done({ status: "held", reason });
+}
+
 export async function claimAndRoute(
   deps: ItemDeps,
   item: WorkItem,

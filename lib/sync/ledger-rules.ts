@@ -10,9 +10,13 @@
  *                    ▼  │
  *                   FAILED ─flip (reportable, untold)→ REPORTING
  *   CLAIMED with an expired lease ─claim→ CLAIMED (takeover: re-check the ERP first)
+ *   (none) ─hold→ HELD ─claim→ CLAIMED (nothing was written to the ERP for a held object)
+ *
+ * Every write also appends a step to the row's history (withHistory) when its
+ * state, ERP id or failure changed, or an operator acted: what `ops show` prints.
  */
 import type { ErrorCategory, Kind } from "../domain/kinds.js";
-import type { LedgerItem } from "./ports.js";
+import type { HistoryEntry, LedgerItem } from "./ports.js";
 
 export interface ClaimInput {
   tenantId: string;
@@ -32,6 +36,7 @@ export interface ClaimInput {
 export type SkipReason = "marked" | "in-flight" | "posted" | "reporting" | "failed-unchanged";
 
 export type ClaimDecision =
+  /** A new row, or a HELD one (nothing of it is in the ERP): the caller owns it and posts. */
   | { action: "create"; next: LedgerItem }
   /** `takeover`: the previous holder's lease expired — the caller must look the reference up in the ERP first. */
   | { action: "update"; next: LedgerItem; outcome: "takeover" | "retry" }
@@ -48,6 +53,7 @@ function withoutTransient(item: LedgerItem): LedgerItem {
     retryAt: _a,
     preReportState: _p,
     reportId: _i,
+    heldReason: _h,
     ...rest
   } = item;
   return { ...rest, told: false };
@@ -79,6 +85,21 @@ export function decideClaim(existing: LedgerItem | undefined, input: ClaimInput)
     };
   }
   switch (existing.state) {
+    case "HELD":
+      return {
+        action: "create",
+        next: {
+          ...withoutTransient(existing),
+          state: "CLAIMED",
+          ...lease,
+          ...request,
+          ...entity,
+          attempts: 0,
+          fingerprint: input.fingerprint,
+          rev: existing.rev + 1,
+          updatedAt: now,
+        },
+      };
     case "MARKED":
       return { action: "skip", reason: "marked" };
     case "POSTED":
@@ -137,6 +158,87 @@ export function renewed(item: LedgerItem, leaseMs: number, now: number): LedgerI
 
 export function posted(item: LedgerItem, erpRef: string, now: number): LedgerItem {
   return { ...withoutTransient(item), state: "POSTED", erpRef, rev: item.rev + 1, updatedAt: now };
+}
+
+/**
+ * The object waits for another one (item-gate "held"): a HELD row when it has none, the
+ * reason refreshed when it changed; null (no write) for a row in any other state, or an
+ * unchanged hold — a poll that re-holds the same object every hour writes nothing.
+ */
+export function held(
+  existing: LedgerItem | undefined,
+  input: {
+    tenantId: string;
+    kind: LedgerItem["kind"];
+    rampId: string;
+    reason: string;
+    fingerprint: string;
+    entityId?: string | undefined;
+  },
+  now: number,
+): LedgerItem | null {
+  if (!existing)
+    return {
+      tenantId: input.tenantId,
+      kind: input.kind,
+      rampId: input.rampId,
+      state: "HELD",
+      rev: 0,
+      attempts: 0,
+      told: false,
+      heldReason: input.reason,
+      fingerprint: input.fingerprint,
+      ...(input.entityId ? { entityId: input.entityId } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+  if (existing.state !== "HELD" || existing.heldReason === input.reason) return null;
+  return {
+    ...existing,
+    heldReason: input.reason,
+    fingerprint: input.fingerprint,
+    rev: existing.rev + 1,
+    updatedAt: now,
+  };
+}
+
+/** How many steps a row keeps: enough for any real story, bounded so a row never nears DynamoDB's 400 KB. */
+export const HISTORY_LIMIT = 30;
+
+/** Long failure messages are kept whole on the row; the history keeps their start. */
+const NOTE_LIMIT = 300;
+
+/**
+ * `next` with its history: a step appended when the state, ERP id, failure or hold
+ * reason changed from `prev` (lease renewals and request attachments add none), unless
+ * the transition already wrote its own step for this revision (operator actions do).
+ */
+export function withHistory(prev: LedgerItem | undefined, next: LedgerItem): LedgerItem {
+  const history = next.history ?? prev?.history ?? [];
+  if (history.at(-1)?.rev === next.rev) return { ...next, history };
+  const changed =
+    !prev ||
+    prev.state !== next.state ||
+    prev.erpRef !== next.erpRef ||
+    prev.message !== next.message ||
+    prev.heldReason !== next.heldReason;
+  if (!changed) return { ...next, ...(history.length ? { history } : {}) };
+  return { ...next, history: [...history, stepOf(next)].slice(-HISTORY_LIMIT) };
+}
+
+/** The step a row's current state makes, optionally by an operator. */
+export function stepOf(item: LedgerItem, by?: { by: string; action: string; note: string }): HistoryEntry {
+  const note = by?.note ?? (item.state === "HELD" ? item.heldReason : item.message);
+  return {
+    at: item.updatedAt,
+    state: item.state,
+    rev: item.rev,
+    ...(item.erpRef ? { erpRef: item.erpRef } : {}),
+    ...(item.category && item.state === "FAILED" ? { category: item.category } : {}),
+    ...(note ? { note: note.length > NOTE_LIMIT ? `${note.slice(0, NOTE_LIMIT - 1)}…` : note } : {}),
+    ...(item.reportId && item.state === "REPORTING" ? { reportId: item.reportId } : {}),
+    ...(by ? { by: by.by, action: by.action } : {}),
+  };
 }
 
 /** Gives the object back without a result (e.g. held until a related object is posted): next claim is a takeover. */
@@ -270,8 +372,8 @@ export function adopted(existing: LedgerItem | undefined, input: AdoptInput, now
       updatedAt: now,
     };
   }
-  if (existing.state !== "FAILED") return null;
-  const { reportable: _r, retryAt: _t, leaseOwner: _o, leaseUntil: _u, ...rest } = existing;
+  if (existing.state !== "FAILED" && existing.state !== "HELD") return null;
+  const { reportable: _r, retryAt: _t, leaseOwner: _o, leaseUntil: _u, heldReason: _h, ...rest } = existing;
   return {
     ...rest,
     rev: existing.rev + 1,

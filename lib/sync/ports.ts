@@ -11,10 +11,27 @@ import type { TenantConfig } from "../config/tenant.js";
 import type { ErrorCategory, Kind } from "../domain/kinds.js";
 import type { ClaimInput, SkipReason } from "./ledger-rules.js";
 
-export type LedgerState = "CLAIMED" | "POSTED" | "REPORTING" | "MARKED" | "FAILED";
+export type LedgerState = "HELD" | "CLAIMED" | "POSTED" | "REPORTING" | "MARKED" | "FAILED";
+
+/** One step of a row's story (ledger-rules.ts withHistory); the row keeps its last HISTORY_LIMIT steps. */
+export interface HistoryEntry {
+  at: number;
+  state: LedgerState;
+  rev: number;
+  erpRef?: string | undefined;
+  category?: ErrorCategory | undefined;
+  /** The failure message, the hold's reason, or an operator's reason. */
+  note?: string | undefined;
+  reportId?: string | undefined;
+  /** Who: an operator (`ops:<user>:<run>`) for operator actions; absent for the service itself. */
+  by?: string | undefined;
+  /** What an operator did (retry, mark-synced). */
+  action?: string | undefined;
+}
 
 /** GSI1 buckets (ARCHITECTURE step 4: "a GSI on state"); FAILED is split by what the reporter needs. */
 export type LedgerBucket =
+  | "HELD"
   | "CLAIMED"
   | "POSTED"
   | "REPORTING"
@@ -45,6 +62,9 @@ export interface LedgerItem {
   fingerprint: string;
   retryAt?: number | undefined;
   entityId?: string | undefined;
+  /** HELD: why the object waits (e.g. its bill is not in the ERP yet). */
+  heldReason?: string | undefined;
+  history?: HistoryEntry[] | undefined;
   createdAt: number;
   updatedAt: number;
 }
@@ -73,6 +93,15 @@ export interface FailureRecord {
   transientAttemptsBeforeReport: number;
   coolDownMs: number;
   holdUnchanged?: boolean;
+}
+
+export interface HoldRequest {
+  tenantId: string;
+  kind: Kind;
+  rampId: string;
+  reason: string;
+  fingerprint: string;
+  entityId?: string | undefined;
 }
 
 export interface AdoptRequest {
@@ -121,6 +150,12 @@ export interface LedgerPort {
     owner: string,
     failure: FailureRecord,
   ): Promise<HolderResult>;
+  /**
+   * Records that the object waits for another one (item-gate "held") and why, so operators
+   * see it: a HELD row is created when there is none, its reason updated when it changed;
+   * a row in any other state is left alone (its own state tells more).
+   */
+  recordHeld(input: HoldRequest): Promise<"held" | "unchanged" | "not-held">;
   /** Gives a claimed row back without a result: the next claim is a takeover. */
   release(tenantId: string, kind: Kind, rampId: string, owner: string): Promise<HolderResult>;
   /** lib/sync reads no field of the answer: attaching is best effort. */

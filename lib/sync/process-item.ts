@@ -21,7 +21,14 @@ import type { RampClient } from "../ramp/client.js";
 import { RampApiError } from "../ramp/errors.js";
 import { isObjectShapeError } from "../ramp/invalid.js";
 import { settlingTransactionIds } from "./bill-phases.js";
-import { claimAndRoute, done, failSettledCharge, failUnreadable, recordFailure } from "./claim-item.js";
+import {
+  claimAndRoute,
+  done,
+  failSettledCharge,
+  failUnreadable,
+  holdItem,
+  recordFailure,
+} from "./claim-item.js";
 import type { CrashHook } from "./crash-points.js";
 import { classifyFailure } from "./failure.js";
 import { type GateFacts, gateOf } from "./item-gate.js";
@@ -216,7 +223,7 @@ export async function prepareItem(deps: ItemDeps, item: WorkItem): Promise<Prepa
     case "skip":
       return done({ status: "skipped", reason: gate.reason });
     case "held":
-      return done({ status: "held", reason: gate.reason });
+      return holdItem(deps, item, object, gate.reason);
     case "bill-first":
       return prepareItem(deps, { ...item, kind: "bill", snapshot: object.object });
     case "fail-charge":

@@ -51,7 +51,15 @@ describe("the fake and the table, side by side", () => {
       const intent = await s.reportIntents.writeIntent({ ...stream, items: listed.items });
       const summary = intent ? await s.reportIntents.closeIntent(intent, { reReport: ["c"] }) : null;
       const rows = await Promise.all(["a", "b", "c"].map((id) => s.ledger.get(tenantId, "transaction", id)));
-      const strip = rows.map((r) => r && { ...r, reportId: r.reportId ? "<id>" : undefined });
+      const id = (reportId: string | undefined) => (reportId ? "<id>" : undefined);
+      const strip = rows.map(
+        (r) =>
+          r && {
+            ...r,
+            reportId: id(r.reportId),
+            history: r.history?.map((h) => ({ ...h, reportId: id(h.reportId) })),
+          },
+      );
       ends.push({
         listed: listed.items.map((r) => r.rampId),
         key: intent?.idempotencyKey,

@@ -57,6 +57,54 @@ export function describeStoreContract(name: string, make: (clock: { now: number 
     };
     const stream = { syncType: "TRANSACTION_SYNC", syncRequestId: null };
 
+    it("records a hold with its reason (HELD bucket), refreshes a changed reason, never overwrites another state, and a claim of a HELD row is a fresh claim", async () => {
+      const hold = (rampId: string, reason: string) =>
+        s.ledger.recordHeld({ tenantId, kind: "transaction", rampId, reason, fingerprint: "f1" });
+      expect(await hold("h1", "the bill is not in the ERP yet")).toBe("held");
+      expect(await hold("h1", "the bill is not in the ERP yet")).toBe("unchanged");
+      clock.now += 1_000;
+      expect(await hold("h1", "paid a card-paid bill (b1) whose payment is not posted yet")).toBe("held");
+      const row = await s.ledger.get(tenantId, "transaction", "h1");
+      expect(row).toMatchObject({
+        state: "HELD",
+        heldReason: "paid a card-paid bill (b1) whose payment is not posted yet",
+      });
+      expect(row?.history?.map((h) => [h.state, h.note])).toEqual([
+        ["HELD", "the bill is not in the ERP yet"],
+        ["HELD", "paid a card-paid bill (b1) whose payment is not posted yet"],
+      ]);
+      const page = await s.ledger.listBucket({
+        tenantId,
+        bucket: "HELD",
+        stream: "TRANSACTION_SYNC",
+        limit: 10,
+      });
+      expect(page.items.map((i) => i.rampId)).toEqual(["h1"]);
+      const c = await claim("h1");
+      expect(c.outcome).toBe("claimed");
+      expect(c.item.state).toBe("CLAIMED");
+      expect(c.item.heldReason).toBeUndefined();
+      expect(await hold("h1", "again")).toBe("not-held");
+      expect((await s.ledger.get(tenantId, "transaction", "h1"))?.state).toBe("CLAIMED");
+    });
+
+    it("keeps each row's story: one step per change of state, ERP id or failure, none for a lease renewal", async () => {
+      await claim("s1");
+      await s.ledger.renewLease(tenantId, "transaction", "s1", "w1", LEASE);
+      await s.ledger.recordFailed(tenantId, "transaction", "s1", "w1", userFailure);
+      clock.now += 2 * 3_600_000;
+      await claim("s1", { owner: "w2" });
+      await s.ledger.recordPosted(tenantId, "transaction", "s1", "w2", "ERP-s1");
+      const row = await s.ledger.get(tenantId, "transaction", "s1");
+      expect(row?.history?.map((h) => [h.state, h.erpRef ?? null, h.category ?? null])).toEqual([
+        ["CLAIMED", null, null],
+        ["FAILED", null, "user_actionable"],
+        ["CLAIMED", null, null],
+        ["POSTED", "ERP-s1", null],
+      ]);
+      expect(row?.history?.[1]?.note).toBe("Reopen the period");
+    });
+
     it("claims a new row once: a live lease is in flight, an expired one is taken over", async () => {
       expect(await claim("t1")).toMatchObject({
         outcome: "claimed",

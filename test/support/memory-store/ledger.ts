@@ -10,7 +10,13 @@
 import type { Kind } from "../../../lib/domain/kinds.js";
 import type { AttachResult, ClaimResult, HolderResult, ReportableRows } from "../../../lib/store/ledger.js";
 import * as rules from "../../../lib/sync/ledger-rules.js";
-import type { LedgerBucket, LedgerItem, LedgerPage, LedgerPort } from "../../../lib/sync/ports.js";
+import type {
+  HoldRequest,
+  LedgerBucket,
+  LedgerItem,
+  LedgerPage,
+  LedgerPort,
+} from "../../../lib/sync/ports.js";
 import type { MemoryRows } from "./rows.js";
 
 type Decision<R> = { next: LedgerItem; result: (written: LedgerItem) => R } | { result: R };
@@ -90,6 +96,13 @@ export function createMemoryLedger(rows: MemoryRows) {
       owner: string,
       failure: rules.FailureInput,
     ) => whileHolding(tenantId, kind, rampId, owner, (item, now) => rules.failed(item, failure, now)),
+
+    async recordHeld(input: HoldRequest): Promise<"held" | "unchanged" | "not-held"> {
+      const prev = rows.get(input.tenantId, input.kind, input.rampId);
+      const next = rules.held(prev, input, clock());
+      if (!next) return prev?.state === "HELD" ? "unchanged" : "not-held";
+      return rows.put(prev, next) ? "held" : "not-held";
+    },
 
     release: (tenantId: string, kind: Kind, rampId: string, owner: string) =>
       whileHolding(tenantId, kind, rampId, owner, (item, now) => rules.released(item, now)),

@@ -15,6 +15,7 @@ import {
   ledgerGsi1Sk,
   streamOf,
 } from "../../../lib/store/ledger-item.js";
+import { withHistory } from "../../../lib/sync/ledger-rules.js";
 import type { LedgerBucket, LedgerItem } from "../../../lib/sync/ports.js";
 
 export const rowKey = (tenantId: string, kind: Kind, rampId: string) => `${tenantId}#${kind}#${rampId}`;
@@ -47,7 +48,8 @@ export function createMemoryRows(clock: Clock): MemoryRows {
       const key = rowKey(next.tenantId, next.kind, next.rampId);
       const current = rows.get(key);
       if (prev ? current?.rev !== prev.rev : current !== undefined) return false;
-      rows.set(key, copy(next));
+      // As lib/store/ledger.ts putLedgerItem: every write carries the row's history.
+      rows.set(key, copy(withHistory(prev, next)));
       return true;
     },
     index(tenantId, bucket, stream, syncRequestId) {

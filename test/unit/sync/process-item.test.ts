@@ -261,11 +261,15 @@ describe("prepareItem: card charges settled by a bill's payment", () => {
     return { w, b, item: w.item("transaction", charge) };
   };
 
-  it("holds the charge while the payment can still post by itself (nothing claimed)", async () => {
+  it("holds the charge while the payment can still post by itself (nothing claimed; the hold and its reason recorded)", async () => {
     const { w, item } = await settled();
     const p = await prepareItem(w.itemDeps(), item);
     expect(p).toMatchObject({ kind: "done", outcome: { status: "held" } });
-    expect(await w.row("transaction", item.rampId)).toBeUndefined();
+    expect(await w.row("transaction", item.rampId)).toMatchObject({
+      state: "HELD",
+      heldReason: expect.stringMatching(/^paid a card-paid bill \(.+\) whose payment is not posted yet$/),
+    });
+    expect((await w.row("transaction", item.rampId))?.leaseOwner).toBeUndefined();
   });
 
   it("records the charge with the payment's ERP id once the payment is POSTED (posts nothing)", async () => {
