@@ -7,6 +7,9 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { OpsContext } from "./context.js";
 
+/** 0 done, 1 failed, 2 refused (a precondition; the message says what to do), 64 usage. */
+export const EXIT = { done: 0, failed: 1, refused: 2, usage: 64 } as const;
+
 export interface OpsIo {
   out: (line: string) => void;
   err: (line: string) => void;

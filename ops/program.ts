@@ -6,17 +6,19 @@
  * `--help` anywhere needs no AWS, environment or target file.
  */
 import { Command, CommanderError } from "commander";
+import { registerActCommands } from "./act-commands.js";
 import { registerCoaCommands } from "./coa-commands.js";
-import type { CommandKit, OpsIo } from "./command-kit.js";
+import { type CommandKit, EXIT, type OpsIo } from "./command-kit.js";
 import type { ContextFactory, OpsContext } from "./context.js";
 import { registerTenantCommands } from "./tenant-commands.js";
 import { registerWebhookCommands } from "./webhook-commands.js";
 
-export const EXIT = { done: 0, failed: 1, refused: 2, usage: 64 } as const;
+export { EXIT };
 
 /** Command groups in the order `--help` lists them. */
 const REGISTRATIONS: ReadonlyArray<(program: Command, kit: CommandKit) => void> = [
   registerTenantCommands,
+  registerActCommands,
   registerCoaCommands,
   registerWebhookCommands,
 ];

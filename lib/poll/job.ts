@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { KINDS } from "../domain/kinds.js";
-import { ReadySourceSchema } from "../ramp/resume.js";
+import { type ReadySource, ReadySourceSchema } from "../ramp/resume.js";
 
 const PollStepSchema = z.object({
   source: ReadySourceSchema,
@@ -36,6 +36,8 @@ export const PollJobSchema = z.discriminatedUnion("type", [
     tenantId,
     /** When the schedule dispatched it (ISO). */
     dispatchedAt: z.iso.datetime(),
+    /** Only these listings (an operator's `sync-now --kind`); absent = every enabled one. */
+    sources: z.array(ReadySourceSchema).min(1).optional(),
     continuation: ContinuationSchema.optional(),
   }),
   z.object({
@@ -51,8 +53,14 @@ export const PollJobSchema = z.discriminatedUnion("type", [
 export type PollJob = z.infer<typeof PollJobSchema>;
 export type ButtonJob = Extract<PollJob, { type: "button" }>;
 
-export function pollJob(tenantIdValue: string, now: number): PollJob {
-  return { v: 1, type: "poll", tenantId: tenantIdValue, dispatchedAt: new Date(now).toISOString() };
+export function pollJob(tenantIdValue: string, now: number, sources?: readonly ReadySource[]): PollJob {
+  return {
+    v: 1,
+    type: "poll",
+    tenantId: tenantIdValue,
+    dispatchedAt: new Date(now).toISOString(),
+    ...(sources?.length ? { sources: [...sources] } : {}),
+  };
 }
 
 /** The job a `*.sync_requested` webhook enqueues. */

@@ -185,7 +185,10 @@ async function planSteps(deps: PollJobDeps, tenant: TenantConfig, job: PollJob):
   // Ramp's own entity list catches entities the tenant has not mapped (their spend must fail visibly).
   const rampEntities: string[] = [];
   if (tenant.entities.length > 0) for await (const e of deps.ramp.listEntities()) rampEntities.push(e.id);
-  return pollSteps(tenant, rampEntities, job.type === "button" ? [job.kind] : enabledSources(tenant));
+  if (job.type === "button") return pollSteps(tenant, rampEntities, [job.kind]);
+  const only = job.sources;
+  const sources = enabledSources(tenant).filter((s) => !only || only.includes(s));
+  return pollSteps(tenant, rampEntities, sources);
 }
 
 async function processPage(

@@ -8,7 +8,8 @@ import { z } from "zod";
 import { KINDS } from "../domain/kinds.js";
 import { sqsSafeJson } from "./sqs-safe-json.js";
 
-export const WORK_SOURCES = ["poll", "webhook", "button", "sweep"] as const;
+/** Who enqueued the work; `ops` = an operator's `retry` (ops/act-commands.ts). */
+export const WORK_SOURCES = ["poll", "webhook", "button", "sweep", "ops"] as const;
 
 /** SQS allows 256 KiB per message; stay well below it with the envelope and attributes. */
 export const MAX_SNAPSHOT_BYTES = 200 * 1024;

@@ -1,0 +1,22 @@
+/**
+ * `sync-now`: a poll job for the tenant at once (optionally only some listings),
+ * through the poll-jobs queue like the schedule's — the poll job's ledger rules
+ * decide what is enqueued, so nothing here can bypass them.
+ */
+import type { Kind } from "../domain/kinds.js";
+import { pollJob } from "../poll/job.js";
+import type { ReadySource } from "../ramp/resume.js";
+import type { SendMessages } from "./ports.js";
+
+/** The listing a kind is read from: a bill's payment comes with its bill. */
+export const sourceOfKind = (kind: Kind): ReadySource => (kind === "bill_payment" ? "bill" : kind);
+
+export async function syncNow(
+  deps: { sendJob: SendMessages; now(): number },
+  req: { tenantId: string; kinds?: readonly Kind[]; dryRun: boolean },
+): Promise<{ job: ReturnType<typeof pollJob>; sent: boolean }> {
+  const sources = req.kinds?.length ? [...new Set(req.kinds.map(sourceOfKind))] : undefined;
+  const job = pollJob(req.tenantId, deps.now(), sources);
+  if (!req.dryRun) await deps.sendJob([{ id: "sync-now", body: JSON.stringify(job) }]);
+  return { job, sent: !req.dryRun };
+}
