@@ -13,7 +13,7 @@
  * and journal running for exploration until Ctrl-C). Needs Java 17+ (DynamoDB Local).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createDemoJournal, demoCompanies } from "./demo-journal.js";
@@ -160,6 +160,9 @@ async function main(): Promise<void> {
     }
 
     if (args.keep) {
+      const target = join(dir, "ops.local.json");
+      writeFileSync(target, `${JSON.stringify(stack.opsTarget(), null, 2)}\n`);
+      say(`\nThe ops CLI acts on this stack: npx ramp-erp-sync --local ${target} status`);
       say(
         `\nThe sandbox stays up at ${sb.url} (client_id ${sb.clientId}); its control API is under /sandbox.`,
       );

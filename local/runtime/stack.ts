@@ -25,6 +25,7 @@ import { observability } from "../../lib/runtime/handler-stack.js";
 import { createTable } from "../../lib/store/create-tables.js";
 import { createStore, type Store } from "../../lib/store/index.js";
 import { MAIN_TABLE } from "../../lib/store/table.js";
+import type { OpsTargetInput } from "../../ops/target.js";
 import { type LocalSecretsManager, startLocalSecretsManager } from "../secrets-manager/server.js";
 import { type EventSourceMapping, eventSourceMapping, type MappingStats } from "./event-source-mapping.js";
 import { type AnyHandler, LOCAL_HANDLERS } from "./handlers.js";
@@ -96,6 +97,8 @@ export interface LocalStack {
   drain(options?: { timeoutMs?: number; idleMs?: number }): Promise<DrainStats>;
   /** Fires the scheduled report sweep once. */
   sweep(): Promise<{ tenants: number; calls: number; failedTenants: number; complete: boolean }>;
+  /** Where the ops CLI acts on this stack (`--local <file>` holds this document; ops/target.ts). */
+  opsTarget(): OpsTargetInput;
   /** Depth of every queue and DLQ, by queue name. */
   depths(): Promise<Record<string, QueueDepth>>;
   stop(): Promise<void>;
@@ -267,6 +270,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       };
     },
     depths,
+    opsTarget: () => ({
+      name: "local",
+      region,
+      tableName,
+      endpoints: { dynamodb: options.dynamoEndpoint, sqs: sqs.endpoint, secretsManager: secrets.endpoint },
+      credentials: { ...LOCAL_KEYS },
+      queues: Object.fromEntries(
+        keysOf(queues).map((n) => [
+          n,
+          { url: queues[n].url, ...(queues[n].dlq ? { dlqUrl: queues[n].dlq?.url } : {}) },
+        ]),
+      ),
+      ...(options.env?.JOURNAL_ROOT ? { journalRoot: options.env.JOURNAL_ROOT } : {}),
+    }),
     async stop() {
       await Promise.all(Object.values(mappings).map((m) => m.stop()));
       await api.stop();
