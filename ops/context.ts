@@ -68,7 +68,8 @@ export function contextOnTarget(
     return createAwsClients({
       region: t.region,
       ...(t.endpoints ? { endpoints: t.endpoints } : {}),
-      ...(t.credentials ? { credentials: t.credentials } : {}),
+      // A copy: the SDK marks the credentials object it is given.
+      ...(t.credentials ? { credentials: { ...t.credentials } } : {}),
     });
   });
   const functionEnv = once(

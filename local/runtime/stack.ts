@@ -275,7 +275,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region,
       tableName,
       endpoints: { dynamodb: options.dynamoEndpoint, sqs: sqs.endpoint, secretsManager: secrets.endpoint },
-      credentials: { ...LOCAL_KEYS },
+      // Spelled out: the SDK marks the credentials objects it is given (`$source`).
+      credentials: { accessKeyId: LOCAL_KEYS.accessKeyId, secretAccessKey: LOCAL_KEYS.secretAccessKey },
       queues: Object.fromEntries(
         keysOf(queues).map((n) => [
           n,
