@@ -168,6 +168,46 @@ describe("ops on a drained local stack", () => {
     expect(await world()).toEqual(before);
   });
 
+  it("mark-synced records an object the operator posted by hand, tells Ramp, and audits who and why", async () => {
+    const id = failedIds.at(-1) as string;
+    const res = await ops(
+      "mark-synced",
+      "--tenant",
+      TENANT,
+      id,
+      "--erp-id",
+      "J-HAND-1",
+      "--reason",
+      "posted by hand (ticket 42)",
+      "--json",
+    );
+    expect(res.code).toBe(0);
+    expect(res.json).toEqual({
+      tenantId: TENANT,
+      dryRun: false,
+      kind: "transaction",
+      rampId: id,
+      outcome: "marked",
+      toldRamp: true,
+      message: "recorded J-HAND-1; Ramp shows it synced",
+    });
+    const o = await r.control<{ sync: { status: string; reference_id: string } }>("GET", `/objects/${id}`);
+    expect(o.sync).toMatchObject({ status: "SYNCED", reference_id: "J-HAND-1" });
+    const row = await stack.store.ledger.get(TENANT, "transaction", id);
+    expect(row).toMatchObject({ state: "MARKED", erpRef: "J-HAND-1" });
+    expect(row?.history?.find((h) => h.action === "mark-synced")).toMatchObject({
+      by: expect.stringMatching(/^ops:/),
+      note: "posted by hand (ticket 42)",
+      erpRef: "J-HAND-1",
+    });
+    // Nothing was posted by us for it, and a second mark is refused.
+    expect((await refsInJournal()).get(`ramp:transaction:${id}`)).toBeUndefined();
+    expect(
+      (await ops("mark-synced", "--tenant", TENANT, id, "--erp-id", "J-2", "--reason", "again")).code,
+    ).toBe(2);
+    failedIds = failedIds.slice(0, -1);
+  });
+
   it("retry of a failed object before its cause is fixed fails again (and says why); after the fix it syncs exactly once", async () => {
     const [first, ...rest] = failedIds as [string, ...string[]];
     const early = await ops("retry", "--tenant", TENANT, first, "--reason", "trying", "--json");
