@@ -7,8 +7,9 @@
  */
 
 import type { Posting } from "../../lib/erp/port.js";
-import { erpContractSuite } from "../support/erp-contract.js";
-import type { ContractFixture, IncompleteState } from "../support/erp-contract-fixture.js";
+import { tagDate, tagDecimal } from "../../lib/erp/tryton/wire.js";
+import { type ErpContractFixture, erpContractSuite } from "../support/erp-contract.js";
+import type { IncompleteState } from "../support/erp-contract-fixture.js";
 import {
   beforePaymentMove,
   beforeSettling,
@@ -36,7 +37,7 @@ function tearAt(kind: Posting["kind"], state: IncompleteState): StopAt | null {
 }
 
 function fixtureFor(pick: "us" | "eu") {
-  return async (): Promise<ContractFixture> => {
+  return async (): Promise<ErpContractFixture> => {
     const live = await connectLive();
     const c: LiveCompany = live[pick];
     const port = live.adapter({ companies: [{ key: c.key, erpCompanyId: String(c.id) }] });
@@ -83,6 +84,56 @@ function fixtureFor(pick: "us" | "eu") {
         return true;
       },
       recordsUnder: (ref) => countRef(live, c, ref),
+      // Someone entering the same journal entry again by hand, line by line, and posting it.
+      async plantDuplicate(ref, erpId) {
+        const [model, id] = erpId.split(",");
+        if (model !== "account.move") throw new Error(`plantDuplicate: moves only, not ${model}`);
+        const rpc = live.session.rpc;
+        const ctx = live.session.ctx(c.id);
+        const [move] = await rpc.read<{ journal: number; period: number; date: string }>(
+          "account.move",
+          [Number(id)],
+          ["journal", "period", "date"],
+          ctx,
+        );
+        const lines = await rpc.searchRead<Record<string, unknown>>(
+          "account.move.line",
+          [["move", "=", Number(id)]],
+          ["account", "debit", "credit", "party", "second_currency", "amount_second_currency"],
+          ctx,
+          { order: [["id", "ASC"]] },
+        );
+        if (!move) throw new Error(`no move ${erpId}`);
+        const decimal = (v: unknown) => (v === null ? null : tagDecimal(String(v)));
+        const [copy] = await rpc.create(
+          "account.move",
+          [
+            {
+              company: c.id,
+              journal: move.journal,
+              period: move.period,
+              date: tagDate(move.date),
+              description: ref,
+              lines: [
+                [
+                  "create",
+                  lines.map((l) => ({
+                    account: l.account,
+                    debit: decimal(l.debit),
+                    credit: decimal(l.credit),
+                    party: l.party,
+                    second_currency: l.second_currency,
+                    amount_second_currency: decimal(l.amount_second_currency),
+                  })),
+                ],
+              ],
+            },
+          ],
+          ctx,
+        );
+        await rpc.button("account.move", "post", [copy as number], ctx);
+      },
+      roundTrips: () => port.session.rpc.requests,
       async teardown() {
         await closed.reopen();
         await port.close();

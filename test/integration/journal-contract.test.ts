@@ -55,6 +55,14 @@ erpContractSuite("journal", async () => {
       const { readFile } = await import("node:fs/promises");
       return (await readFile(path, "utf8")).split(`ramp-ref:${ref},`).length - 1;
     },
+    // A person copying the entry by hand, tag and code included, at the end of the file.
+    plantDuplicate: async (ref) => {
+      const { appendFile, readFile } = await import("node:fs/promises");
+      const blocks = (await readFile(path, "utf8")).split(/\n\s*\n/);
+      const entry = blocks.find((b) => b.includes(`ramp-ref:${ref},`));
+      if (!entry) throw new Error(`no entry under ${ref}`);
+      await appendFile(path, `\n${entry.trim()}\n`);
+    },
     newRampId: () => randomUUID(),
     teardown: async () => {},
   };

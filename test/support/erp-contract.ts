@@ -74,9 +74,23 @@ export function taxOn(netMinor: number, rate: string): number {
   return Number(q * sign);
 }
 
-export function erpContractSuite(name: string, setup: () => Promise<ContractFixture>): void {
+/** What the findMany cases need besides the ContractFixture (each optional: the case is skipped without it). */
+export interface FindManyHooks {
+  /**
+   * A second record under `ref` next to the record `erpId`, made by hand in the ERP (not
+   * through the adapter) the way a person would, and posted: the duplicate reconciliation
+   * must see.
+   */
+  plantDuplicate?(ref: string, erpId: string): Promise<void>;
+  /** Round trips the port has made to the ERP so far (e.g. JSON-RPC requests). */
+  roundTrips?(): number;
+}
+
+export type ErpContractFixture = ContractFixture & FindManyHooks;
+
+export function erpContractSuite(name: string, setup: () => Promise<ErpContractFixture>): void {
   describe(`ERP adapter contract: ${name}`, () => {
-    let fx: ContractFixture;
+    let fx: ErpContractFixture;
 
     beforeAll(async () => {
       fx = await setup();
@@ -635,6 +649,177 @@ export function erpContractSuite(name: string, setup: () => Promise<ContractFixt
         const dCard = (after[1] ?? 0) - (before[1] ?? 0);
         expect(dExpense).toBeGreaterThan(0);
         expect(dCard).toBe(-dExpense);
+      });
+    });
+
+    // ------------------------------------------------------------ many references at once
+
+    describe("findMany (reconciliation)", () => {
+      const sorted = (ids: RemoteId[]) => [...new Set(ids)].sort();
+      const summary = (
+        p: Posting,
+        erpId: string,
+        amount: Money,
+        accounts: RemoteId[],
+        state = "complete",
+      ) => ({
+        ref: p.ref,
+        erpId,
+        companyKey: fx.companyKey,
+        state,
+        amount,
+        accountRemoteIds: sorted(accounts),
+      });
+      const ask = (refs: string[]) =>
+        fx.port.findMany(refs.map((ref) => ({ ref, companyKey: fx.companyKey })));
+
+      it("finds a record of every kind with its erpId, state, Ramp amount (tax included) and expense/debit accounts; an unknown ref is absent", async () => {
+        const taxMinor = fx.tax ? taxOn(10_000, fx.tax.rate) : 0;
+        const taxed = fx.tax ? { tax: { taxCodeRemoteId: fx.tax.taxCodeRemoteId, amount: m(taxMinor) } } : {};
+        const tx = transaction([line(fx.accounts.expense, 10_000, taxed), line(fx.accounts.expense2, 2_500)]);
+        const b = bill([line(fx.accounts.expense2, 4_000), line(fx.accounts.expense, 1_000)]);
+        const r = reimbursement([line(fx.accounts.expense2, 1_300)], true);
+        const t = transfer(20_000);
+        const c = cashback(700);
+        const vc = vendorCredit([line(fx.accounts.expense, 3_000)]);
+        const ids = new Map<string, string>();
+        for (const p of [tx, b, r, t, c, vc]) ids.set(p.ref, (await fx.port.post(p)).erpId);
+        const bp = billPayment(b, ids.get(b.ref) as string, 5_000, "bank");
+        ids.set(bp.ref, (await fx.port.post(bp)).erpId);
+        const unknown = externalRef("transaction", fx.newRampId());
+        const id = (p: Posting) => ids.get(p.ref) as string;
+
+        const found = await ask([tx, b, r, t, c, vc, bp].map((p) => p.ref).concat(unknown));
+        expect(found.has(unknown), "a ref never posted is absent").toBe(false);
+        expect(found.size).toBe(7);
+        // Tax lines post to the tax's account, which is not an expense line's.
+        expect(found.get(tx.ref)).toEqual([
+          summary(tx, id(tx), m(12_500 + taxMinor), [fx.accounts.expense, fx.accounts.expense2]),
+        ]);
+        expect(found.get(b.ref)).toEqual([
+          summary(b, id(b), m(5_000), [fx.accounts.expense, fx.accounts.expense2]),
+        ]);
+        expect(found.get(r.ref)).toEqual([summary(r, id(r), m(1_300), [fx.accounts.expense2])]);
+        expect(found.get(t.ref)).toEqual([summary(t, id(t), m(20_000), [fx.accounts.cardLiability])]);
+        expect(found.get(c.ref)).toEqual([summary(c, id(c), m(700), [fx.accounts.cardLiability])]);
+        expect(found.get(vc.ref)).toEqual([summary(vc, id(vc), m(3_000), [fx.accounts.expense])]);
+        expect(found.get(bp.ref)).toEqual([summary(bp, id(bp), m(5_000), [fx.accounts.payable])]);
+        // The erpId is the one find reports (and Ramp was told).
+        for (const p of [tx, b, r, t, c, vc, bp])
+          expect((await fx.port.find(p.ref, fx.companyKey))?.erpId, p.kind).toBe(id(p));
+        expect((await fx.port.findMany([])).size).toBe(0);
+      });
+
+      it("signs amounts like the Ramp object (a refund is negative) and keeps a foreign document's currency", async () => {
+        const refund = transaction([line(fx.accounts.expense, -1_500)]);
+        const negativeCashback = cashback(-250);
+        const posted = [refund, negativeCashback];
+        const foreign = fx.foreignCurrency;
+        const abroad: CardTransactionPosting | null = foreign
+          ? {
+              ...transaction([{ ...line(fx.accounts.expense2, 0), amount: money(5_000, foreign) }]),
+              currency: foreign,
+              originalAmount: money(5_000, foreign),
+            }
+          : null;
+        if (abroad) posted.push(abroad);
+        const ids = new Map<string, string>();
+        for (const p of posted) ids.set(p.ref, (await fx.port.post(p)).erpId);
+        const found = await ask(posted.map((p) => p.ref));
+        expect(found.get(refund.ref)).toEqual([
+          summary(refund, ids.get(refund.ref) as string, m(-1_500), [fx.accounts.expense]),
+        ]);
+        expect(found.get(negativeCashback.ref)).toEqual([
+          summary(negativeCashback, ids.get(negativeCashback.ref) as string, m(-250), [
+            fx.accounts.cardLiability,
+          ]),
+        ]);
+        if (abroad && foreign) {
+          expect(found.get(abroad.ref)).toEqual([
+            summary(abroad, ids.get(abroad.ref) as string, money(5_000, foreign), [fx.accounts.expense2]),
+          ]);
+        }
+      });
+
+      it("reports a record killed between create and post as a draft, with the erpId find gives", async (ctx) => {
+        if (!fx.leaveIncomplete) return ctx.skip("the fixture cannot leave a record incomplete");
+        const tx = transaction([line(fx.accounts.expense, 4_300)]);
+        const b = bill([line(fx.accounts.expense2, 5_200)]);
+        for (const p of [tx, b]) {
+          if (!(await fx.leaveIncomplete(p, "draft"))) return ctx.skip(`no draft ${p.kind} in this ERP`);
+        }
+        const found = await ask([tx.ref, b.ref]);
+        for (const [p, minor, account] of [
+          [tx, 4_300, fx.accounts.expense],
+          [b, 5_200, fx.accounts.expense2],
+        ] as const) {
+          const erpId = (await fx.port.find(p.ref, fx.companyKey))?.erpId as string;
+          expect(found.get(p.ref), p.kind).toEqual([summary(p, erpId, m(minor), [account], "draft")]);
+          const [o] = await fx.port.finishBatch([
+            { posting: p, found: { erpId, created: false, state: "draft", missing: "not posted" } },
+          ]);
+          expect(o?.ok).toBe(true);
+        }
+        const after = await ask([tx.ref, b.ref]);
+        expect([...after.values()].flat().map((s) => s.state)).toEqual(["complete", "complete"]);
+      });
+
+      it("reports an entry of a write cut off partway as partial, never complete", async (ctx) => {
+        if (!fx.tearWrite) return ctx.skip("the adapter's writes cannot be cut off partway");
+        const tx = transaction([line(fx.accounts.expense, 1_700)]);
+        expect(await fx.tearWrite(tx)).toBe(true);
+        const found = await fx.port.find(tx.ref, fx.companyKey, tx);
+        const [s, ...more] = (await ask([tx.ref])).get(tx.ref) ?? [];
+        expect(more).toEqual([]);
+        expect(s).toMatchObject({
+          ref: tx.ref,
+          erpId: found?.erpId,
+          companyKey: fx.companyKey,
+          state: "partial",
+        });
+        // Cut off inside the entry: its total is unknown, or (had the cut spared it) right.
+        expect([null, m(1_700)]).toContainEqual(s?.amount);
+        const [o] = await fx.port.finishBatch([{ posting: tx, found: found as FoundRecord }]);
+        if (!o?.ok) throw o?.error ?? new Error("finishBatch returned no outcome");
+        expect((await ask([tx.ref])).get(tx.ref)).toEqual([
+          summary(tx, o.result.erpId, m(1_700), [fx.accounts.expense]),
+        ]);
+      });
+
+      it("reports two records under one reference as two summaries (one posted by hand), never one", async (ctx) => {
+        if (!fx.plantDuplicate) return ctx.skip("the fixture cannot plant a duplicate");
+        const tx = transaction([line(fx.accounts.expense, 2_200)]);
+        const erpId = (await fx.port.post(tx)).erpId;
+        await fx.plantDuplicate(tx.ref, erpId);
+        if (fx.recordsUnder) expect(await fx.recordsUnder(tx.ref)).toBe(2);
+        const list = (await ask([tx.ref])).get(tx.ref) ?? [];
+        expect(list).toHaveLength(2);
+        expect(list.map((s) => s.erpId)).toContain(erpId);
+        for (const s of list) expect(s).toEqual(summary(tx, s.erpId, m(2_200), [fx.accounts.expense]));
+      });
+
+      it("looks up 600 references in a bounded number of round trips, not one per reference", async (ctx) => {
+        if (!fx.roundTrips) return ctx.skip("the fixture cannot count round trips");
+        const tx = transaction([line(fx.accounts.expense, 600)]);
+        const b = bill([line(fx.accounts.expense, 601)]);
+        const txId = (await fx.port.post(tx)).erpId;
+        const bId = (await fx.port.post(b)).erpId;
+        // 550 journal-entry refs (two chunks of at most 500) and 50 document refs (one chunk).
+        const refs = [
+          tx.ref,
+          b.ref,
+          ...Array.from({ length: 549 }, () => externalRef("transaction", fx.newRampId())),
+          ...Array.from({ length: 49 }, () => externalRef("bill", fx.newRampId())),
+        ];
+        const before = fx.roundTrips();
+        const found = await ask(refs);
+        const trips = fx.roundTrips() - before;
+        expect([...found.keys()].sort()).toEqual([tx.ref, b.ref].sort());
+        expect(found.get(tx.ref)?.[0]?.erpId).toBe(txId);
+        expect(found.get(b.ref)?.[0]?.erpId).toBe(bId);
+        // At most three searches per entry chunk (entries, lines, tax lines), two per document chunk.
+        expect(trips, `round trips for ${refs.length} refs`).toBeLessThanOrEqual(3 * 2 + 2 * 1);
+        console.info(`findMany: ${refs.length} refs in ${trips} round trips`);
       });
     });
 

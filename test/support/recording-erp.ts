@@ -25,6 +25,7 @@ import {
   type PostOutcome,
   type PostResult,
 } from "../../lib/erp/port.js";
+import { type Money, money } from "../../lib/money/index.js";
 
 export interface DoubleRecord {
   id: string;
@@ -38,6 +39,23 @@ export interface DoubleRecord {
   /** A bill payment: reconciled with its bill. */
   settled: boolean;
   billErpId: string | null;
+  /** What the posting said Ramp shows (signed like the object), and the accounts its expense/debit side hit. */
+  amount: Money;
+  accountRemoteIds: string[];
+}
+
+/** The Ramp amount of a posting: its lines' gross total, or its amount. */
+function rampAmountOf(p: Posting): Money {
+  if (p.kind === "bill_payment" || p.kind === "transfer" || p.kind === "cashback") return p.amount;
+  const minor = p.lines.reduce((a, l) => a + l.amount.minor + (l.tax?.amount.minor ?? 0), 0);
+  return money(minor, p.currency);
+}
+
+/** The accounts a posting's expense lines (or its debit side) hit, sorted, unique. */
+function debitAccountsOf(p: Posting): string[] {
+  if (p.kind === "transfer" || p.kind === "cashback") return [p.debitAccountRemoteId];
+  if (p.kind === "bill_payment") return [p.payableAccountRemoteId];
+  return [...new Set(p.lines.map((l) => l.accountRemoteId))].sort();
 }
 
 export type DoubleWrite =
@@ -73,9 +91,29 @@ export class RecordingErp implements ErpPort {
     return this.chart.createVendor(input);
   }
 
-  /** Placeholder until the many-reference lookup lands (operations issue). */
-  findMany(_refs: readonly { ref: string; companyKey: string }[]): Promise<Map<string, ErpRecordSummary[]>> {
-    return Promise.reject(new Error("findMany: not implemented yet"));
+  /**
+   * Every record under each ref, from the double's own records (the inner port only lends its
+   * chart): duplicates the protocol let through show as several summaries.
+   */
+  async findMany(
+    refs: readonly { ref: string; companyKey: string }[],
+  ): Promise<Map<string, ErpRecordSummary[]>> {
+    const wanted = new Set(refs.map((r) => `${r.companyKey}\u0000${r.ref}`));
+    const out = new Map<string, ErpRecordSummary[]>();
+    for (const r of this.records) {
+      if (!wanted.has(`${r.companyKey}\u0000${r.ref}`)) continue;
+      const state: FoundRecord["state"] = !r.posted ? "draft" : isComplete(r) ? "complete" : "partial";
+      const summary: ErpRecordSummary = {
+        ref: r.ref,
+        erpId: r.id,
+        companyKey: r.companyKey,
+        state,
+        amount: r.amount,
+        accountRemoteIds: r.accountRemoteIds,
+      };
+      out.set(r.ref, [...(out.get(r.ref) ?? []), summary]);
+    }
+    return out;
   }
 
   async findBillPayment(billErpId: string): Promise<string | null> {
@@ -121,6 +159,8 @@ export class RecordingErp implements ErpPort {
         needsPayment: p.kind === "reimbursement" && p.payment !== null,
         settled: false,
         billErpId: p.kind === "bill_payment" ? p.billErpId : null,
+        amount: rampAmountOf(p),
+        accountRemoteIds: debitAccountsOf(p),
       };
       this.records.push(r);
       this.writes.push({ op: "create", ref: r.ref, id: r.id });

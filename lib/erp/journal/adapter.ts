@@ -26,6 +26,7 @@ import {
 } from "../port.js";
 import { framed, type TornTail, tornTail, withoutFrame } from "./batch-frame.js";
 import { payeeName } from "./escape.js";
+import { summariesOf } from "./find-many.js";
 import { checkJournal } from "./hledger-cli.js";
 import { withFileLock } from "./mutex.js";
 import { emptyIndex, indexLine, type JournalIndex, parseJournal } from "./parse.js";
@@ -175,9 +176,18 @@ export class JournalErp implements ErpPort {
     });
   }
 
-  /** Placeholder until the many-reference lookup lands (operations issue). */
-  findMany(_refs: readonly { ref: string; companyKey: string }[]): Promise<Map<string, ErpRecordSummary[]>> {
-    return Promise.reject(new Error("findMany: not implemented yet"));
+  /**
+   * Every entry under each ref, from one read of the file (find-many.ts). Read whole rather
+   * than from the cached index: the index keeps one entry per ref, reconciliation needs all.
+   */
+  findMany(refs: readonly { ref: string; companyKey: string }[]): Promise<Map<string, ErpRecordSummary[]>> {
+    if (refs.length === 0) return Promise.resolve(new Map());
+    return this.locked(async () => {
+      const text = await readFile(this.path, "utf8").catch((e: unknown) => {
+        throw integratorError("Journal file not found", this.path, e);
+      });
+      return summariesOf(text, refs);
+    });
   }
 
   async findBillPayment(billErpId: string, _companyKey: string): Promise<string | null> {

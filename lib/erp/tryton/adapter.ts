@@ -36,6 +36,7 @@ import { postBatch } from "./batch.js";
 import { findWithState } from "./completeness.js";
 import type { TrytonConfig } from "./config.js";
 import { TrytonCore } from "./core.js";
+import { findMany } from "./find-many.js";
 import { findBillPayment } from "./lookup.js";
 import { createVendor } from "./parties.js";
 import type { CompanyInfo } from "./refs.js";
@@ -87,9 +88,8 @@ export class TrytonErp implements ErpPort {
     return findWithState(this.core, ref, companyKey, posting);
   }
 
-  /** Placeholder until the many-reference lookup lands (operations issue). */
-  findMany(_refs: readonly { ref: string; companyKey: string }[]): Promise<Map<string, ErpRecordSummary[]>> {
-    return Promise.reject(new Error("findMany: not implemented yet"));
+  findMany(refs: readonly { ref: string; companyKey: string }[]): Promise<Map<string, ErpRecordSummary[]>> {
+    return findMany(this.core, refs);
   }
 
   findBillPayment(billErpId: string, companyKey: string): Promise<string | null> {
