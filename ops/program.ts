@@ -68,6 +68,7 @@ export async function runOps(
     .option("--local <file>", "act on a local stack (the JSON the demo's --keep writes; ops/README.md)")
     .option("--stage <name>", "act on a deployed stage named in ops.config.json")
     .option("--config <file>", "where --stage looks (default ./ops.config.json)")
+    .option("--debug", "on an error, print its stack too")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError("(add --help for usage)");
