@@ -6,9 +6,11 @@
 import { tenantRuntimesOf } from "../../lib/aws/tenant-runtime.js";
 import type { TenantPushDeps } from "../../lib/coa/run.js";
 import type { CoaPushEnv } from "../../lib/config/env.js";
+import type { MessageFailures } from "../../lib/domain/message-failure.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
 import type { Observability } from "../../lib/runtime/handler-stack.js";
 import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
+import { createMessageFailures } from "../../lib/store/message-failures.js";
 import { createTenants } from "../../lib/store/tenants.js";
 
 export interface CoaPushDeps {
@@ -16,10 +18,17 @@ export interface CoaPushDeps {
   push: TenantPushDeps;
   /** The daily schedule spreads tenant starts over this window (within one invocation). */
   scheduleWindowMs: number;
+  /** Where failed records are written down (message id → last error, for `ops dlq list`); absent = not recorded. */
+  failures?: MessageFailures;
 }
 
 export function coaPushDeps(parts: HandlerParts<CoaPushEnv>): CoaPushDeps {
-  return { obs: parts.obs, push: tenantPushDeps(parts), scheduleWindowMs: 5 * 60_000 };
+  return {
+    obs: parts.obs,
+    push: tenantPushDeps(parts),
+    scheduleWindowMs: 5 * 60_000,
+    failures: createMessageFailures({ doc: parts.aws.doc, tableName: parts.env.TABLE_NAME }),
+  };
 }
 
 export function tenantPushDeps(

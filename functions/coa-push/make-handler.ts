@@ -47,25 +47,30 @@ export function makeHandler(deps: CoaPushDeps) {
         };
       }
       case "sqs":
-        return sqsPartialBatch(event as SQSEvent, context, async (record) => {
-          const m = parseCoaPushMessage(record);
-          if (!m.request) {
-            // A malformed message never becomes valid: log it and let it go.
-            log.error("invalid coa-push message", { messageId: m.messageId, error: m.error });
-            return;
-          }
-          try {
-            const report = await pushOne(m.request, shouldStop);
-            // Cut off by the deadline: retry the message so the push finishes.
-            if (!report.complete) throw new RecordNotDone("push cut off by the deadline; retried");
-          } catch (err) {
-            log.error("coa push failed", {
-              tenantId: m.request.tenantId,
-              error: err instanceof Error ? err.message : String(err),
-            });
-            throw err;
-          }
-        });
+        return sqsPartialBatch(
+          event as SQSEvent,
+          context,
+          async (record) => {
+            const m = parseCoaPushMessage(record);
+            if (!m.request) {
+              // A malformed message never becomes valid: log it and let it go.
+              log.error("invalid coa-push message", { messageId: m.messageId, error: m.error });
+              return;
+            }
+            try {
+              const report = await pushOne(m.request, shouldStop);
+              // Cut off by the deadline: retry the message so the push finishes.
+              if (!report.complete) throw new RecordNotDone("push cut off by the deadline; retried");
+            } catch (err) {
+              log.error("coa push failed", {
+                tenantId: m.request.tenantId,
+                error: err instanceof Error ? err.message : String(err),
+              });
+              throw err;
+            }
+          },
+          { failures: deps.failures, log },
+        );
     }
   });
 }

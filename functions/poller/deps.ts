@@ -16,6 +16,7 @@ import { tenantRuntimesOf } from "../../lib/aws/tenant-runtime.js";
 import type { PollerRuntimeEnv } from "../../lib/config/poller-env.js";
 import type { TenantConfig } from "../../lib/config/tenant.js";
 import type { Kind } from "../../lib/domain/kinds.js";
+import type { MessageFailures } from "../../lib/domain/message-failure.js";
 import type { Backlog } from "../../lib/poll/work.js";
 import type { RampClient } from "../../lib/ramp/client.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
@@ -38,6 +39,8 @@ export interface PollerDeps {
   /** Must throw unless every job was sent. */
   sendPollJobs(messages: OutgoingMessage[]): Promise<void>;
   settings: PollerSettings;
+  /** Where failed records are written down (message id → last error, for `ops dlq list`); absent = not recorded. */
+  failures?: MessageFailures;
   clock?: () => number;
 }
 
@@ -49,6 +52,7 @@ export function pollerDeps(parts: HandlerParts<PollerRuntimeEnv>): PollerDeps {
     obs,
     store,
     rampFor: runtimes.rampFor,
+    failures: store.messageFailures,
     sendWork: async (queue, messages) =>
       (
         await sendKeepingRefusals(

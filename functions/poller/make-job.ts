@@ -42,22 +42,27 @@ export function makeHandler(deps: PollerDeps) {
   }
 
   return powertoolsHandler(deps.obs, (event: SQSEvent, context) =>
-    sqsPartialBatch(event, context, async (record) => {
-      const parsed = parsePollJob(record.body);
-      if (!parsed.ok) {
-        log.error("malformed poll job", { messageId: record.messageId, error: parsed.error });
-        throw new RecordNotDone(`malformed poll job: ${parsed.error}`);
-      }
-      try {
-        await runOne(parsed.job, context);
-      } catch (err) {
-        log.error("poll job failed", {
-          messageId: record.messageId,
-          tenantId: parsed.job.tenantId,
-          error: err instanceof Error ? err.message : String(err),
-        });
-        throw err;
-      }
-    }),
+    sqsPartialBatch(
+      event,
+      context,
+      async (record) => {
+        const parsed = parsePollJob(record.body);
+        if (!parsed.ok) {
+          log.error("malformed poll job", { messageId: record.messageId, error: parsed.error });
+          throw new RecordNotDone(`malformed poll job: ${parsed.error}`);
+        }
+        try {
+          await runOne(parsed.job, context);
+        } catch (err) {
+          log.error("poll job failed", {
+            messageId: record.messageId,
+            tenantId: parsed.job.tenantId,
+            error: err instanceof Error ? err.message : String(err),
+          });
+          throw err;
+        }
+      },
+      { failures: deps.failures, log },
+    ),
   );
 }

@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { tenantRuntimesOf } from "../../lib/aws/tenant-runtime.js";
 import type { SyncerEnv } from "../../lib/config/env.js";
+import type { MessageFailures } from "../../lib/domain/message-failure.js";
 import type { ErpCrashHook } from "../../lib/erp/crash-points.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
 import type { Observability } from "../../lib/runtime/handler-stack.js";
@@ -23,6 +24,8 @@ export interface SyncerDeps {
   runtimeFor(tenantId: string): Promise<TenantRuntime | null>;
   /** A fresh lease owner per invocation. */
   newOwner(requestId?: string): string;
+  /** Where failed records are written down (message id → last error, for `ops dlq list`); absent = not recorded. */
+  failures?: MessageFailures;
   settings?: Partial<SyncerSettings>;
   /** Protocol crash points (tests only). */
   crash?: CrashHook;
@@ -51,6 +54,7 @@ export function syncerDeps(parts: HandlerParts<SyncerEnv>, extras: SyncerExtras 
     store,
     runtimeFor: runtimes.runtimeFor,
     newOwner: (requestId) => `${requestId ?? "local"}:${randomUUID().slice(0, 8)}`,
+    failures: store.messageFailures,
     settings: { leaseMs: env.LEASE_MS, ...extras.settings },
     ...(extras.crash ? { crash: extras.crash } : {}),
     ...(extras.clock ? { clock: extras.clock } : {}),

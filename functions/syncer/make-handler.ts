@@ -20,14 +20,19 @@ export function makeHandler(deps: SyncerDeps) {
       event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
     );
     const byId = new Map<string, MessageResult>(results.map((r) => [r.messageId, r]));
-    return sqsPartialBatch(event, context, async (record) => {
-      const r = byId.get(record.messageId);
-      if (!r) throw new RecordNotDone("record not processed");
-      if (r.disposition === "poison") throw new RecordNotDone(`poison message: ${r.error ?? "invalid"}`);
-      if (r.disposition === "retry") {
-        const why = r.outcome?.status === "retry" ? r.outcome.reason : "transient failure";
-        throw new RecordNotDone(`retry later: ${why}`);
-      }
-    });
+    return sqsPartialBatch(
+      event,
+      context,
+      async (record) => {
+        const r = byId.get(record.messageId);
+        if (!r) throw new RecordNotDone("record not processed");
+        if (r.disposition === "poison") throw new RecordNotDone(`poison message: ${r.error ?? "invalid"}`);
+        if (r.disposition === "retry") {
+          const why = r.outcome?.status === "retry" ? r.outcome.reason : "transient failure";
+          throw new RecordNotDone(`retry later: ${why}`);
+        }
+      },
+      { failures: deps.failures, log: deps.obs.log },
+    );
   });
 }

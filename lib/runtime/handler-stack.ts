@@ -14,6 +14,7 @@ import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { ServiceError } from "../domain/errors.js";
 import type { RampLogger } from "../domain/logger.js";
+import { errorSummary, type MessageFailures } from "../domain/message-failure.js";
 import { createLogger, createMetrics, rampLoggerOf } from "./observability.js";
 
 /** A function's logger and metrics; `log` is the small interface lib/ code takes. */
@@ -44,20 +45,72 @@ export class RecordNotDone extends ServiceError {
   override readonly name: string = "RecordNotDone";
 }
 
+/** Where a consumer's failed records are written down (SQS keeps no reason; `ops dlq list` shows it). */
+export interface FailureRecording {
+  /** Absent: nothing is recorded (tests that do not care). */
+  failures?: MessageFailures | undefined;
+  log: RampLogger;
+}
+
 /**
  * Each record through `record`, one at a time; a record that throws is listed
  * in `batchItemFailures` (SQS redelivers it, and after maxReceiveCount moves it
  * to the DLQ). Every record failing is an ordinary outcome (the ERP is down):
  * answered, not thrown.
+ *
+ * This is the one place a record is failed, so it is also where the failure is
+ * recorded (message id → last error, `recording.failures`) for every consumer.
+ * Recording is best effort: a table that refuses the write is logged and the
+ * record is still failed as it would have been — the batch's answer never
+ * depends on the bookkeeping.
  */
 export function sqsPartialBatch(
   event: SQSEvent,
   context: Context,
   record: (r: SQSRecord) => Promise<void>,
+  recording?: FailureRecording,
 ): Promise<SQSBatchResponse> {
-  return processPartialResponse(event, record, new BatchProcessor(EventType.SQS), {
+  const failures = recording?.failures;
+  const handle = !failures
+    ? record
+    : async (r: SQSRecord) => {
+        try {
+          await record(r);
+        } catch (err) {
+          await recordFailure(failures, recording.log, r, context, err);
+          throw err;
+        }
+      };
+  return processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), {
     context,
     throwOnFullBatchFailure: false,
     processInParallel: false,
   });
+}
+
+async function recordFailure(
+  failures: MessageFailures,
+  log: RampLogger,
+  r: SQSRecord,
+  context: Context,
+  err: unknown,
+): Promise<void> {
+  const receiveCount = Number(r.attributes?.ApproximateReceiveCount);
+  // arn:aws:sqs:<region>:<account>:<queue name>
+  const queue = r.eventSourceARN?.split(":").at(-1);
+  try {
+    await failures.record({
+      messageId: r.messageId,
+      functionName: context.functionName,
+      ...(queue ? { queue } : {}),
+      error: errorSummary(err),
+      at: Date.now(),
+      ...(Number.isInteger(receiveCount) && receiveCount >= 0 ? { receiveCount } : {}),
+    });
+  } catch (recordErr) {
+    log.warn("could not record why a message failed; it is failed all the same", {
+      messageId: r.messageId,
+      error: errorSummary(recordErr),
+    });
+  }
 }

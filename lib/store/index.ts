@@ -5,6 +5,7 @@
  */
 import { createCoaSnapshots } from "./coa-snapshots.js";
 import { createLedger, type StoreDeps } from "./ledger.js";
+import { createMessageFailures } from "./message-failures.js";
 import { createPollCursors } from "./poll-cursors.js";
 import { createReportIntents } from "./report-intents.js";
 import { createReportLock } from "./report-lock.js";
@@ -22,6 +23,7 @@ export function createStore(deps: StoreDeps) {
     pollCursors: createPollCursors(deps),
     coaSnapshots: createCoaSnapshots(deps),
     webhookEvents: createWebhookEvents(deps),
+    messageFailures: createMessageFailures(deps),
   };
 }
 export type Store = ReturnType<typeof createStore>;

@@ -14,6 +14,7 @@
  * | CoA snapshot        | TENANT#<t>         | COA#<scope> (+ COA#<scope>#G#<gen>#<nnnn>)|
  * | webhook event seen  | TENANT#<t>         | EVENT#<eventId>                           |
  * | parked event        | TENANT#<t>         | PARKED#<receivedAt ISO>#<eventId>         |
+ * | SQS message failure| MESSAGE#<messageId> | FAILURE                                  |
  * (tokens.ts: TOKEN#RAMP, rate-limit.ts: RATELIMIT#RAMP — owned elsewhere.)
  *
  * GSI1 holds ledger items by tenant × state bucket × sync type (see ledger-item.ts)
@@ -55,3 +56,7 @@ export const coaGenerationPrefix = (scope: string, generation: string) => `COA#$
 export const eventSeenSk = (eventId: string) => `EVENT#${eventId}`;
 export const parkedSk = (receivedAtIso: string, eventId: string) => `PARKED#${receivedAtIso}#${eventId}`;
 export const PARKED_SK_PREFIX = "PARKED#";
+
+/** Keyed by message id alone: a malformed message names no tenant, and the DLQ lists ids. */
+export const messageFailurePk = (messageId: string) => `MESSAGE#${messageId}`;
+export const MESSAGE_FAILURE_SK = "FAILURE";

@@ -1,6 +1,5 @@
 /** The local Lambda harness: handlers invoked with real-shaped events over real local services. */
 export * from "./api-gateway-event.js";
-export * from "./dlq-redrive.js";
 export * from "./event-source-mapping.js";
 export * from "./http-to-api-gateway.js";
 export * from "./lambda-context.js";

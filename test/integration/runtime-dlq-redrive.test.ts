@@ -1,6 +1,6 @@
 import { DeleteMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { describe, it } from "vitest";
-import { redriveDlq } from "../../local/runtime/dlq-redrive.js";
+import { redriveDlq } from "../../lib/aws/dlq.js";
 import { eventSourceMapping } from "../../local/runtime/event-source-mapping.js";
 import { receiveAllVisible, sendBodies, useLocalSqs } from "../support/sqs-local.js";
 
