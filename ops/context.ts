@@ -80,7 +80,7 @@ export function contextOnTarget(
         ...(target().journalRoot ? { JOURNAL_ROOT: target().journalRoot } : {}),
       }),
   );
-  const store = once(() => createStore({ doc: aws().doc, tableName: target().tableName }));
+  const store = once(() => createStore({ doc: aws().doc, tableName: target().tableName, logger }));
   const parts = () => ({ env: functionEnv(), aws: aws(), obs: { log: logger } });
   const runtimes = once(() => tenantRuntimesOf(parts(), store().tenants));
   const coa = once(() => tenantPushDeps(parts()));

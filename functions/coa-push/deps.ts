@@ -36,7 +36,7 @@ export function tenantPushDeps(
 ): TenantPushDeps {
   const { env, aws, obs } = parts;
   const store = { doc: aws.doc, tableName: env.TABLE_NAME };
-  const tenants = createTenants(store);
+  const tenants = createTenants({ ...store, logger: obs.log });
   const runtimes = tenantRuntimesOf(parts, tenants);
   return {
     tenants,

@@ -46,7 +46,7 @@ export interface PollerDeps {
 
 export function pollerDeps(parts: HandlerParts<PollerRuntimeEnv>): PollerDeps {
   const { env, aws, obs } = parts;
-  const store = createStore({ doc: aws.doc, tableName: env.TABLE_NAME });
+  const store = createStore({ doc: aws.doc, tableName: env.TABLE_NAME, logger: obs.log });
   const runtimes = tenantRuntimesOf(parts, store.tenants);
   return {
     obs,

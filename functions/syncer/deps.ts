@@ -43,7 +43,7 @@ export interface SyncerExtras {
 
 export function syncerDeps(parts: HandlerParts<SyncerEnv>, extras: SyncerExtras = {}): SyncerDeps {
   const { env, aws, obs } = parts;
-  const store = createStore({ doc: aws.doc, tableName: env.TABLE_NAME });
+  const store = createStore({ doc: aws.doc, tableName: env.TABLE_NAME, logger: obs.log });
   const runtimes = tenantRuntimesOf(
     parts,
     store.tenants,

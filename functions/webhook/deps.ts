@@ -22,7 +22,7 @@ export interface WebhookDeps {
 
 export function webhookDeps(parts: HandlerParts<WebhookEnv>): WebhookDeps {
   const { env, aws, obs } = parts;
-  const store = createStore({ doc: aws.doc, tableName: env.TABLE_NAME });
+  const store = createStore({ doc: aws.doc, tableName: env.TABLE_NAME, logger: obs.log });
   return {
     obs,
     receiver: {

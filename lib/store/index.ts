@@ -3,6 +3,7 @@
  * table to the same client, table name and clock. (Ramp tokens and rate-limit
  * buckets live in tokens.ts and rate-limit.ts.)
  */
+import type { RampLogger } from "../domain/logger.js";
 import { createCoaSnapshots } from "./coa-snapshots.js";
 import { createLedger, type StoreDeps } from "./ledger.js";
 import { createMessageFailures } from "./message-failures.js";
@@ -13,7 +14,8 @@ import { createSettlesLinks } from "./settles-links.js";
 import { createTenants } from "./tenants.js";
 import { createWebhookEvents } from "./webhook-events.js";
 
-export function createStore(deps: StoreDeps) {
+/** `logger`: where the repositories warn (a tenant document with keys this version does not know). */
+export function createStore(deps: StoreDeps & { logger?: Pick<RampLogger, "warn"> }) {
   return {
     ledger: createLedger(deps),
     reportIntents: createReportIntents(deps),

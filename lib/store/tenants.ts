@@ -13,6 +13,7 @@ import {
   TENANT_SCHEMA_VERSION,
 } from "../config/tenant-document.js";
 import { TenantIsolationError } from "../config/tenant-secrets.js";
+import type { RampLogger } from "../domain/logger.js";
 import { systemClock } from "../domain/time.js";
 import { putIf, unchangedSince } from "./conditional-write.js";
 import { ENABLED_TENANTS_GSI1PK, TENANT_CONFIG_SK, tenantPk } from "./keys.js";
@@ -33,8 +34,10 @@ export interface EnabledTenantsPage {
 
 export type Tenants = ReturnType<typeof createTenants>;
 
-export function createTenants(deps: StoreDeps) {
+export function createTenants(deps: StoreDeps & { logger?: Pick<RampLogger, "warn"> }) {
   const clock = deps.clock ?? systemClock;
+  // Once per document version and process: a warm Lambda reads the same tenant on every message.
+  const warned = new Set<string>();
   const { doc, tableName } = deps;
   const keyOf = (tenantId: string) => ({ PK: tenantPk(tenantId), SK: TENANT_CONFIG_SK });
 
@@ -42,7 +45,18 @@ export function createTenants(deps: StoreDeps) {
   // document stored under TENANT#X that says it is tenant B would hand B's secrets to X's work.
   const fromRecord = (record: Record<string, unknown>): TenantConfig => {
     // Lenient on read: keys this version does not know are ignored (readTenantDocument), never fatal.
-    const cfg = readTenantDocument({ ...(record.config as object), version: record.version }).config;
+    const read = readTenantDocument({ ...(record.config as object), version: record.version });
+    const cfg = read.config;
+    const seen = `${cfg.tenantId}@${cfg.version}`;
+    if (read.warnings.length && deps.logger && !warned.has(seen)) {
+      warned.add(seen);
+      // Keys this version does not know are logged, and the tenant goes on syncing.
+      deps.logger.warn("tenant document has keys this version does not know; they are ignored", {
+        tenantId: cfg.tenantId,
+        version: cfg.version,
+        unknownKeys: read.warnings,
+      });
+    }
     if (record.PK !== tenantPk(cfg.tenantId)) {
       throw new TenantIsolationError(
         `tenant document at ${String(record.PK)} names tenant ${cfg.tenantId}: refused`,

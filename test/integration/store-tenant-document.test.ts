@@ -36,9 +36,14 @@ describe("tenant documents in the store", () => {
     expect((stored.config as { schemaVersion?: number }).schemaVersion).toBe(TENANT_SCHEMA_VERSION);
   });
 
-  it("loads a stored document carrying a key this version does not know", async () => {
+  it("loads a stored document carrying a key this version does not know, and logs the key once", async () => {
     const { doc, tableName } = await freshTable("tdoc");
-    const tenants = createTenants({ doc, tableName });
+    const warnings: Array<{ message: string; data: unknown }> = [];
+    const tenants = createTenants({
+      doc,
+      tableName,
+      logger: { warn: (message, data) => warnings.push({ message, data }) },
+    });
     const put = await tenants.put(input("future"));
     expect(put.ok).toBe(true);
     const record = await findRecord(doc, tableName, "future");
@@ -54,6 +59,16 @@ describe("tenant documents in the store", () => {
     const page = await tenants.listEnabled();
     expect(page.tenants.map((t) => t.tenantId)).toContain("future");
     expect(page.invalid).toEqual([]);
+    expect(warnings).toEqual([
+      {
+        message: "tenant document has keys this version does not know; they are ignored",
+        data: {
+          tenantId: "future",
+          version: 1,
+          unknownKeys: [expect.stringMatching(/^\(document\)|futureFeature/)],
+        },
+      },
+    ]);
   });
 });
 
