@@ -9,6 +9,7 @@ import { Command, CommanderError } from "commander";
 import { registerCoaCommands } from "./coa-commands.js";
 import type { CommandKit, OpsIo } from "./command-kit.js";
 import type { ContextFactory, OpsContext } from "./context.js";
+import { registerStatusCommands } from "./status-commands.js";
 import { registerTenantCommands } from "./tenant-commands.js";
 import { registerWebhookCommands } from "./webhook-commands.js";
 
@@ -19,6 +20,7 @@ const REGISTRATIONS: ReadonlyArray<(program: Command, kit: CommandKit) => void> 
   registerTenantCommands,
   registerCoaCommands,
   registerWebhookCommands,
+  registerStatusCommands,
 ];
 
 /**

@@ -25,6 +25,7 @@ import { observability } from "../../lib/runtime/handler-stack.js";
 import { createTable } from "../../lib/store/create-tables.js";
 import { createStore, type Store } from "../../lib/store/index.js";
 import { MAIN_TABLE } from "../../lib/store/table.js";
+import type { OpsTargetInput } from "../../ops/target.js";
 import { type LocalSecretsManager, startLocalSecretsManager } from "../secrets-manager/server.js";
 import { type EventSourceMapping, eventSourceMapping, type MappingStats } from "./event-source-mapping.js";
 import { type AnyHandler, LOCAL_HANDLERS } from "./handlers.js";
@@ -98,6 +99,8 @@ export interface LocalStack {
   sweep(): Promise<{ tenants: number; calls: number; failedTenants: number; complete: boolean }>;
   /** Depth of every queue and DLQ, by queue name. */
   depths(): Promise<Record<string, QueueDepth>>;
+  /** This stack as an ops target (ops/target.ts): its table, emulator endpoints, static keys and queues. */
+  opsTarget(): OpsTargetInput;
   stop(): Promise<void>;
 }
 
@@ -267,6 +270,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       };
     },
     depths,
+    opsTarget: () => ({
+      name: "local stack",
+      region,
+      tableName,
+      endpoints: { dynamodb: options.dynamoEndpoint, sqs: sqs.endpoint, secretsManager: secrets.endpoint },
+      // Spelled out: the SDK marks the credentials object it was given (a `$source` key).
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      queues: Object.fromEntries(
+        Object.entries(queues).map(([name, q]) => [
+          name,
+          { url: q.url, ...(q.dlq ? { dlqUrl: q.dlq.url } : {}) },
+        ]),
+      ),
+    }),
     async stop() {
       await Promise.all(Object.values(mappings).map((m) => m.stop()));
       await api.stop();
