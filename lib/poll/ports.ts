@@ -44,11 +44,33 @@ export interface PollLedgerPort extends Pick<LedgerPort, "claim" | "recordFailed
   ): Promise<Map<string, LedgerItem>>;
 }
 
+/**
+ * How a scheduled poll job ended, for operators (`ops status`): per invocation, so a long
+ * walk records "continued" until the invocation that finishes it records "done".
+ */
+export interface PollRun {
+  at: number;
+  outcome: "done" | "continued" | "failed";
+  /** Pages read and work messages sent by this invocation. */
+  pages: number;
+  enqueued: number;
+  /** SYNC_READY objects per kind: the whole walk when done (zeros included), counted so far otherwise. */
+  backlog: Partial<Record<Kind, number>>;
+  /** failed: one line saying why. */
+  error?: string;
+}
+
+export interface PollRunsPort {
+  /** Keeps the latest run per tenant (an older one arriving late changes nothing). */
+  record(tenantId: string, run: PollRun): Promise<void>;
+}
+
 /** What a poll job needs. */
 export interface PollJobStore {
   ledger: PollLedgerPort;
   pollCursors: PollCursorsPort;
   settlesLinks: Pick<SettlesLinksPort, "link">;
+  pollRuns: PollRunsPort;
 }
 
 /** Enabled tenants page by page, with the configs that no longer parse named (never polled, logged). */

@@ -26,7 +26,7 @@ import type { LedgerItem } from "../sync/ports.js";
 import { batchEntryId, workMessageBody } from "../sync/work-message.js";
 import type { Continuation, PollJob } from "./job.js";
 import { enabledSources, type PollStep, pollSteps } from "./plan.js";
-import type { PollJobStore } from "./ports.js";
+import type { PollJobStore, PollRun } from "./ports.js";
 import { routeRefused } from "./refused.js";
 import {
   addToBacklog,
@@ -83,11 +83,48 @@ export interface PollJobResult {
   continuation?: Continuation;
 }
 
+/**
+ * Runs the job; a scheduled job records how its invocation ended (done, continued, or
+ * failed with why) through the store's poll-runs port, for `ops status`.
+ */
 export async function runPollJob(
   deps: PollJobDeps,
   tenant: TenantConfig,
   job: PollJob,
 ): Promise<PollJobResult> {
+  try {
+    return await walk(deps, tenant, job);
+  } catch (err) {
+    if (job.type === "poll") {
+      await recordRun(deps, job.tenantId, {
+        at: deps.clock(),
+        outcome: "failed",
+        pages: 0,
+        enqueued: 0,
+        backlog: {},
+        error: oneLine(err),
+      });
+    }
+    throw err;
+  }
+}
+
+/** The first line of an error, bounded: a status record, not a log. */
+function oneLine(err: unknown): string {
+  const text = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split("\n")[0] ?? "";
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
+
+/** Best effort: a status record that cannot be written must never fail (or re-fail) a poll. */
+async function recordRun(deps: PollJobDeps, tenantId: string, run: PollRun): Promise<void> {
+  try {
+    await deps.store.pollRuns.record(tenantId, run);
+  } catch (err) {
+    (deps.log ?? silentLogger).warn("poll run not recorded", { tenantId, error: oneLine(err) });
+  }
+}
+
+async function walk(deps: PollJobDeps, tenant: TenantConfig, job: PollJob): Promise<PollJobResult> {
   const log = deps.log ?? silentLogger;
   const tenantId = tenant.tenantId;
   const button = job.type === "button";
@@ -152,7 +189,12 @@ export async function runPollJob(
     } while (next !== null);
   }
 
-  if (!button) deps.emitBacklog(tenantId, withZeros(result.backlog, steps));
+  if (!button) {
+    const backlog = withZeros(result.backlog, steps);
+    deps.emitBacklog(tenantId, backlog);
+    const { pages, enqueued } = result;
+    await recordRun(deps, tenantId, { at: deps.clock(), outcome: "done", pages, enqueued, backlog });
+  }
   log.info("poll job done", {
     tenantId,
     type: job.type,
@@ -172,6 +214,11 @@ async function continueLater(
 ): Promise<PollJobResult> {
   const continuation: Continuation = { ...at, hops: (job.continuation?.hops ?? 0) + 1 };
   await deps.sendJob({ ...job, continuation });
+  if (job.type === "poll") {
+    const { pages, enqueued } = result;
+    const run = { at: deps.clock(), outcome: "continued", pages, enqueued, backlog: at.backlog } as const;
+    await recordRun(deps, job.tenantId, run);
+  }
   (deps.log ?? silentLogger).info("poll job continued", {
     tenantId: job.tenantId,
     step: at.step,

@@ -5,9 +5,13 @@
  */
 import type { RampLogger } from "../domain/logger.js";
 import { createCoaSnapshots } from "./coa-snapshots.js";
+import { createIntentHeaders } from "./intent-headers.js";
+import { createLastSynced } from "./last-synced.js";
 import { createLedger, type StoreDeps } from "./ledger.js";
+import { createLedgerCounts } from "./ledger-counts.js";
 import { createMessageFailures } from "./message-failures.js";
 import { createPollCursors } from "./poll-cursors.js";
+import { createPollRuns } from "./poll-runs.js";
 import { createReportIntents } from "./report-intents.js";
 import { createReportLock } from "./report-lock.js";
 import { createSettlesLinks } from "./settles-links.js";
@@ -23,6 +27,10 @@ export function createStore(deps: StoreDeps & { logger?: Pick<RampLogger, "warn"
     tenants: createTenants(deps),
     settlesLinks: createSettlesLinks(deps),
     pollCursors: createPollCursors(deps),
+    pollRuns: createPollRuns(deps),
+    lastSynced: createLastSynced(deps),
+    ledgerCounts: createLedgerCounts(deps),
+    intentHeaders: createIntentHeaders(deps),
     coaSnapshots: createCoaSnapshots(deps),
     webhookEvents: createWebhookEvents(deps),
     messageFailures: createMessageFailures(deps),
@@ -31,6 +39,8 @@ export function createStore(deps: StoreDeps & { logger?: Pick<RampLogger, "warn"
 export type Store = ReturnType<typeof createStore>;
 
 export type { CloseDisposition, FailureInput, SkipReason } from "../sync/ledger-rules.js";
+export type { IntentHeader } from "./intent-headers.js";
+export type { LastSynced } from "./last-synced.js";
 export type {
   AttachResult,
   ClaimResult,
@@ -40,8 +50,8 @@ export type {
   StoreDeps,
 } from "./ledger.js";
 export type { LedgerBucket, LedgerItem, LedgerState } from "./ledger-item.js";
-
 export type { PollCursor } from "./poll-cursors.js";
+export type { PollRunRecord } from "./poll-runs.js";
 export type { ReportOutcome } from "./report-content.js";
 
 export type { CloseOptions, CloseSummary, ReportIntent, WriteIntentInput } from "./report-intents.js";

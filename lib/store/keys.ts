@@ -11,6 +11,8 @@
  * | report lock         | TENANT#<t>         | REPORTLOCK#<syncType>#<syncRequestId|->   |
  * | settles-link        | TENANT#<t>         | SETTLES#<transactionId>                   |
  * | poll cursor         | TENANT#<t>         | CURSOR#<entityId|->#<kind>                |
+ * | last poll run       | TENANT#<t>         | POLLRUN                                   |
+ * | last synced (kind)  | TENANT#<t>         | SYNCED#<kind>                             |
  * | CoA snapshot        | TENANT#<t>         | COA#<scope> (+ COA#<scope>#G#<gen>#<nnnn>)|
  * | webhook event seen  | TENANT#<t>         | EVENT#<eventId>                           |
  * | parked event        | TENANT#<t>         | PARKED#<receivedAt ISO>#<eventId>         |
@@ -47,6 +49,11 @@ export const reportLockSk = (syncType: string, syncRequestId: string | null) =>
 export const settlesSk = (transactionId: string) => `SETTLES#${transactionId}`;
 
 export const cursorSk = (entityId: string | null, kind: Kind) => `CURSOR#${entityId ?? "-"}#${kind}`;
+
+export const POLL_RUN_SK = "POLLRUN";
+
+export const lastSyncedSk = (kind: Kind) => `SYNCED#${kind}`;
+export const LAST_SYNCED_SK_PREFIX = "SYNCED#";
 
 export const coaHeaderSk = (scope: string) => `COA#${scope}`;
 export const coaChunkSk = (scope: string, generation: string, n: number) =>

@@ -40,6 +40,7 @@ import type { ReportIntent } from "../sync/ports.js";
 import { conditionalFailuresOf } from "./conditional.js";
 import { updateIf } from "./conditional-write.js";
 import { INTENT_SK_PREFIX, intentChunkPrefix, intentChunkSk, intentSk, tenantPk } from "./keys.js";
+import { createLastSynced } from "./last-synced.js";
 import { revCondition, type StoreDeps, transitionLedgerItem } from "./ledger.js";
 import { type LedgerItem, streamOf, toLedgerRecord } from "./ledger-item.js";
 import { queryPrefix } from "./query-prefix.js";
@@ -101,6 +102,7 @@ export type ReportIntents = ReturnType<typeof createReportIntents>;
 export function createReportIntents(deps: StoreDeps) {
   const clock = deps.clock ?? systemClock;
   const { doc, tableName } = deps;
+  const lastSynced = createLastSynced(deps);
 
   return {
     /**
@@ -214,6 +216,7 @@ export function createReportIntents(deps: StoreDeps) {
         reReported: 0,
         alreadyClosed: 0,
       };
+      const markedPerKind = new Map<ReportIntent["outcomes"][number]["kind"], number>();
       await forEachBounded(intent.outcomes, 16, async (o) => {
         const disposition: CloseDisposition = elsewhere.has(o.rampId)
           ? "synced-elsewhere"
@@ -238,11 +241,18 @@ export function createReportIntents(deps: StoreDeps) {
           summary.alreadyClosed++;
           return;
         }
-        if (disposition === "synced") summary.marked++;
-        else if (disposition === "failed") summary.failedTold++;
+        if (disposition === "synced") {
+          summary.marked++;
+          markedPerKind.set(o.kind, (markedPerKind.get(o.kind) ?? 0) + 1);
+        } else if (disposition === "failed") summary.failedTold++;
         else if (disposition === "synced-elsewhere") summary.syncedElsewhere++;
         else summary.reReported++;
       });
+      // One write per kind of this report (one kind per sync type), never one per row. It is an
+      // observation for operators: a repeated close marks nothing new and writes nothing.
+      const at = clock();
+      for (const [kind, marked] of markedPerKind)
+        await lastSynced.record(intent.tenantId, { kind, at, reportId: intent.reportId, marked });
       const pk = tenantPk(intent.tenantId);
       for (const sk of await chunkKeys(intent.tenantId, intent.reportId)) {
         await doc.send(new DeleteCommand({ TableName: tableName, Key: { PK: pk, SK: sk } }));

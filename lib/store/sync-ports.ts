@@ -1,11 +1,14 @@
 /**
  * Compile-time only (types, imported by nothing): the DynamoDB repositories
- * satisfy the ports lib/sync and lib/poll declare (lib/sync/ports.ts, lib/poll/ports.ts), and the rows they
+ * satisfy the ports lib/sync, lib/poll and lib/status declare (lib/sync/ports.ts, lib/poll/ports.ts,
+ * lib/status/ports.ts), and the rows they
  * trade are the same types both ways, so lib/sync never imports this package.
  */
 
 import type * as PollPort from "../poll/ports.js";
 import type { MAX_SYNC_ITEMS } from "../ramp/schemas/syncs.js";
+import type * as StatusPort from "../status/ports.js";
+import type { STATUS_BUCKETS } from "../status/tenant-status.js";
 import type * as Port from "../sync/ports.js";
 import type { Store } from "./index.js";
 import type { LedgerBucket, LedgerItem, LedgerState } from "./ledger-item.js";
@@ -35,8 +38,21 @@ export type SyncPortsCheck = [
   Satisfies<Store["pollCursors"], PollPort.PollCursorsPort>,
   Satisfies<Store["ledger"], PollPort.PollLedgerPort>,
   Satisfies<Store["tenants"], PollPort.ScheduleTenantsPort>,
+  Satisfies<Store["pollRuns"], PollPort.PollRunsPort>,
+  Satisfies<Store, PollPort.PollJobStore>,
+  // lib/status's ports (lib/status/ports.ts): what the operator read models read.
+  Same<(typeof STATUS_BUCKETS)[number], LedgerBucket>,
+  Satisfies<Store, StatusPort.TenantStatusStore>,
+  Satisfies<Store, StatusPort.ObjectStoryStore>,
+  Satisfies<Store["ledger"], StatusPort.StatusLedgerPort>,
 ];
 export const SYNC_PORTS_HOLD: SyncPortsCheck = [
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
   true,
   true,
   true,

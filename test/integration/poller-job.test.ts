@@ -247,6 +247,59 @@ describe("poll job", () => {
     expect(w.backlogs[0]?.backlog.transaction).toBe(expected.filter((e) => e.kind === "transaction").length);
   });
 
+  it("records how each scheduled invocation ended (continued, done with the backlog, failed with why) for ops status", async () => {
+    const clockAt = (t: number) => () => t;
+    const stopEarly = () => {
+      let calls = 0;
+      return () => (calls++ < 1 ? 900_000 : 1_000);
+    };
+    const r1 = await runPollJob(
+      w.deps({ timeLeftMs: stopEarly(), pageSize: 4, clock: clockAt(1_000) }),
+      w.tenant,
+      first(),
+    );
+    expect(r1.status).toBe("continued");
+    expect(await w.store.pollRuns.get("t-poll")).toEqual({
+      last: { at: 1_000, outcome: "continued", pages: r1.pages, enqueued: r1.enqueued, backlog: r1.backlog },
+    });
+    await w.drain(w.queues.jobs);
+    const r2 = await runPollJob(w.deps({ clock: clockAt(2_000) }), w.tenant, first());
+    expect(r2.status).toBe("done");
+    const emitted = w.backlogs.at(-1)?.backlog;
+    expect(await w.store.pollRuns.get("t-poll")).toEqual({
+      last: { at: 2_000, outcome: "done", pages: r2.pages, enqueued: r2.enqueued, backlog: emitted },
+      lastDone: { at: 2_000, backlog: emitted },
+    });
+    const down = {
+      ...w.deps().ramp,
+      // biome-ignore lint/correctness/useYield: a listing that fails before its first entity
+      listEntities: async function* () {
+        throw new Error("Ramp is down\n    at somewhere");
+      },
+    };
+    await expect(
+      runPollJob(w.deps({ ramp: down, clock: clockAt(3_000) }), w.tenant, first()),
+    ).rejects.toThrow(/Ramp is down/);
+    expect(await w.store.pollRuns.get("t-poll")).toEqual({
+      last: {
+        at: 3_000,
+        outcome: "failed",
+        pages: 0,
+        enqueued: 0,
+        backlog: {},
+        error: "Error: Ramp is down",
+      },
+      lastDone: { at: 2_000, backlog: emitted },
+    });
+    // A Sync Button walk is not the scheduled poll: it records nothing.
+    await runPollJob(
+      w.deps({ clock: clockAt(4_000) }),
+      w.tenant,
+      buttonJob({ tenantId: "t-poll", kind: "transaction", syncRequestId: "req-1" }, 4_000),
+    );
+    expect((await w.store.pollRuns.get("t-poll"))?.last.at).toBe(3_000);
+  });
+
   it("a snapshot over the size limit travels id-only", async () => {
     const entityId = w.entityIds[0] as string;
     const big = await w.r.control<{ id: string }>("POST", "/vendor-credits", {
