@@ -8,7 +8,7 @@
  */
 import type { z } from "zod";
 import { ConfigError } from "./errors.js";
-import { parseTenantConfig, type TenantConfig, TenantConfigSchema } from "./tenant.js";
+import { parseTenantConfig, type TenantConfig, TenantConfigSchema, tenantConfigProblems } from "./tenant.js";
 import { type UnknownKey, unknownKeys } from "./unknown-keys.js";
 
 /** The document shape this code writes. Older documents are migrated up on read and on write. */
@@ -56,12 +56,9 @@ export function validateTenantDocument(input: unknown): TenantDocumentResult {
   const problems = unknownKeys(TenantConfigSchema, doc).map(describeUnknown);
   const parsed = TenantConfigSchema.safeParse(doc);
   if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
+  else problems.push(...tenantConfigProblems(parsed.data));
   if (problems.length) return { ok: false, problems };
-  try {
-    return { ok: true, config: parseTenantConfig(doc), warnings: [] };
-  } catch (e) {
-    return { ok: false, problems: [e instanceof Error ? e.message : String(e)] };
-  }
+  return { ok: true, config: parseTenantConfig(doc), warnings: [] };
 }
 
 /** Lenient: a stored document loads whatever extra keys it carries; they come back as warnings. */

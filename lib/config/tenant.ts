@@ -165,15 +165,17 @@ export type TenantConfig = z.output<typeof TenantConfigSchema>;
 export type TenantConfigInput = z.input<typeof TenantConfigSchema>;
 export type ErpConfig = TenantConfig["erp"];
 
-/** Cross-field rules zod's shape cannot express. Returns problems; empty means valid. */
-function tenantConfigProblems(cfg: TenantConfig): string[] {
+/** Cross-field rules zod's shape cannot express: one line per problem, starting with its path; empty means valid. */
+export function tenantConfigProblems(cfg: TenantConfig): string[] {
   const problems: string[] = [];
   const keys = new Set(cfg.companies.map((c) => c.key));
   if (keys.size !== cfg.companies.length) problems.push("companies: duplicate company key");
-  for (const e of cfg.entities) {
+  cfg.entities.forEach((e, i) => {
     if (!keys.has(e.companyKey))
-      problems.push(`entities: ${e.rampEntityId} maps to unknown company "${e.companyKey}"`);
-  }
+      problems.push(
+        `entities.${i}.companyKey: entity ${e.rampEntityId} maps to unknown company "${e.companyKey}" (companies: ${[...keys].join(", ") || "none"})`,
+      );
+  });
   for (const c of cfg.companies) {
     for (const [name, id] of Object.entries(c.defaults)) {
       if (id && !id.startsWith(`${c.key}:`)) {

@@ -5,7 +5,7 @@
  * an error is one line plus a hint, never a stack trace.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -110,6 +110,49 @@ describe("ops tenants", () => {
     expect(await runOps(["tenants", "show", "nobody"], ctx, missing.io)).toBe(2);
   });
 
+  it.each([
+    [
+      "a typo'd key",
+      { objectTypes: { trasactions: false } },
+      /^objectTypes\.trasactions: unknown key "trasactions" — did you mean "transactions"\?$/,
+    ],
+    ["a wrong type", { cadence: { weekdayHours: "2" } }, /^cadence\.weekdayHours: .*expected number/],
+    ["an unknown ERP kind", { erp: { kind: "sap", path: "x" } }, /^erp(\.kind)?: /],
+    [
+      "an entity mapped to a missing company",
+      { entities: [{ rampEntityId: "ent-1", companyKey: "nowhere" }] },
+      /^entities\.0\.companyKey: .*nowhere/,
+    ],
+  ])(
+    "put refuses %s with one line naming the path (exit 2) and writes nothing",
+    async (_what, over, line) => {
+      const ctx = await contextWithTable();
+      const c = capture();
+      expect(await runOps(["tenants", "put", "--file", await documentFile(tenantDoc(over))], ctx, c.io)).toBe(
+        2,
+      );
+      expect(c.err).toHaveLength(1);
+      expect(c.err[0]).toMatch(line);
+      expect(await ctx.tenants().get("acme")).toBeUndefined();
+    },
+  );
+
+  it("the README's example tenant document is accepted", async () => {
+    const readme = await readFile(join(process.cwd(), "README.md"), "utf8");
+    const block = /### Tenant configuration[^\n]*\n+```jsonc\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    if (!block) throw new Error("README has no tenant example");
+    // jsonc → JSON: drop comments (a "//" after whitespace, never the one in "https://").
+    const json = block.replace(/(^|\s)\/\/.*$/gm, "$1");
+    const c = capture();
+    const code = await runOps(
+      ["tenants", "validate", "--file", await documentFile(JSON.parse(json))],
+      await contextWithTable(),
+      c.io,
+    );
+    expect(c.err).toEqual([]);
+    expect(code).toBe(0);
+  });
+
   it("usage errors exit 64, help exits 0", async () => {
     const ctx = await contextWithTable();
     const c = capture();
@@ -129,7 +172,35 @@ describe("the ops entry, spawned with an empty environment", () => {
   it("--help needs no AWS or environment", async () => {
     const r = await run(process.execPath, [bin, "--help"], { env });
     expect(r.stdout).toMatch(/^Usage: ramp-erp-sync/);
-    expect(r.stdout).toMatch(/tenants[\s\S]*coa-push[\s\S]*webhooks/);
+    const listed = [...r.stdout.matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]);
+    for (const command of [
+      "tenants",
+      "status",
+      "failed",
+      "show",
+      "retry",
+      "sync-now",
+      "mark-synced",
+      "dlq",
+      "reconcile",
+      "coa-push",
+      "migrate",
+      "disconnect",
+      "webhooks",
+    ])
+      expect(listed).toContain(command);
+    for (const sub of [
+      "tenants validate",
+      "dlq list",
+      "dlq redrive",
+      "webhooks subscribe",
+      "reconcile",
+      "status",
+      "mark-synced",
+    ]) {
+      const h = await run(process.execPath, [bin, ...sub.split(" "), "--help"], { env });
+      expect(h.stdout).toMatch(new RegExp(`^Usage: ramp-erp-sync ${sub}`));
+    }
     const sub = await run(process.execPath, [bin, "coa-push", "--help"], { env });
     expect(sub.stdout).toMatch(/--tenant <id>/);
   });
