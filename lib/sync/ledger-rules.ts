@@ -15,7 +15,7 @@
  * Every write also appends a step to the row's history (withHistory) when its
  * state, ERP id or failure changed, or an operator acted: what `ops show` prints.
  */
-import type { ErrorCategory, Kind } from "../domain/kinds.js";
+import { type ErrorCategory, type Kind, SYNC_TYPE_BY_KIND } from "../domain/kinds.js";
 import type { HistoryEntry, LedgerItem } from "./ports.js";
 
 export interface ClaimInput {
@@ -156,8 +156,21 @@ export function renewed(item: LedgerItem, leaseMs: number, now: number): LedgerI
   return { ...item, leaseUntil: now + leaseMs, rev: item.rev + 1, updatedAt: now };
 }
 
+/**
+ * CLAIMED → POSTED with the ERP's id; a kind Ramp has no sync for (vendor credits) is
+ * finished here — MARKED, nothing to tell — instead of waiting in POSTED for a report
+ * that never comes (where it would count as backlog and as unsynced forever).
+ */
 export function posted(item: LedgerItem, erpRef: string, now: number): LedgerItem {
-  return { ...withoutTransient(item), state: "POSTED", erpRef, rev: item.rev + 1, updatedAt: now };
+  const done = SYNC_TYPE_BY_KIND[item.kind] === null;
+  return {
+    ...withoutTransient(item),
+    state: done ? "MARKED" : "POSTED",
+    ...(done ? { told: true } : {}),
+    erpRef,
+    rev: item.rev + 1,
+    updatedAt: now,
+  };
 }
 
 /**

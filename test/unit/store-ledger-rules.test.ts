@@ -205,3 +205,12 @@ describe("table layout", () => {
     expect(toLedgerRecord(d.next).GSI1PK).toBe("LEDGER#acme#CLAIMED#vendor_credit");
   });
 });
+
+describe("posted: a kind Ramp has no sync for", () => {
+  it("finishes a vendor credit MARKED (nothing to report), never leaving it POSTED as backlog", () => {
+    const d = decideClaim(undefined, input({ kind: "vendor_credit" }));
+    if (d.action !== "create") throw new Error("expected a create");
+    expect(posted(d.next, "J000009", NOW)).toMatchObject({ state: "MARKED", told: true, erpRef: "J000009" });
+    expect(posted(claimed(), "erp-1", NOW).state).toBe("POSTED");
+  });
+});
