@@ -69,28 +69,25 @@ export function registerActCommands(program: Command, kit: CommandKit): void {
         if (!(await tenantOrRefuse(kit, o.tenant))) return exit(EXIT.refused);
         const ctx = kit.ctx();
         const ledger = ctx.store().ledger;
-        const targets = o.failed ? await failedObjects(ledger, o.tenant, o.kind) : null;
-        const ids = targets ? targets.map((t) => t.rampId) : rampIds;
-        const outcomes: RetryOutcome[] = ids.length
-          ? await retryObjects(
-              {
-                ledger,
-                operator: operatorLedger(ctx),
-                sendWork: async (m) => {
-                  await sendAllOrThrow(ctx.aws().sqs, ctx.queue("work").url, m);
-                },
-                now: ctx.now,
-              },
-              {
-                tenantId: o.tenant,
-                rampIds: [...new Set(ids)],
-                ...(o.kind ? { kind: o.kind } : {}),
-                by: ctx.actor(),
-                reason: o.reason,
-                dryRun: o.dryRun === true,
-              },
-            )
-          : [];
+        const deps = {
+          ledger,
+          operator: operatorLedger(ctx),
+          sendWork: async (m: Parameters<typeof sendAllOrThrow>[2]) => {
+            await sendAllOrThrow(ctx.aws().sqs, ctx.queue("work").url, m);
+          },
+          now: ctx.now,
+        };
+        const request = { tenantId: o.tenant, by: ctx.actor(), reason: o.reason, dryRun: o.dryRun === true };
+        // --failed names rows, kind and all: a bill whose payment failed retries the payment, not the bill.
+        const batches: Array<{ kind?: Kind; rampIds: string[] }> = [];
+        if (o.failed) {
+          const byKind = new Map<Kind, string[]>();
+          for (const t of await failedObjects(ledger, o.tenant, o.kind))
+            byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), t.rampId]);
+          for (const [kind, ids] of byKind) batches.push({ kind, rampIds: ids });
+        } else batches.push({ ...(o.kind ? { kind: o.kind } : {}), rampIds: [...new Set(rampIds)] });
+        const outcomes: RetryOutcome[] = [];
+        for (const b of batches) outcomes.push(...(await retryObjects(deps, { ...request, ...b })));
         const refused = outcomes.filter((r) => r.outcome === "refused").length;
         emit(io, o.json, { tenantId: o.tenant, dryRun: o.dryRun === true, outcomes }, () => [
           ...outcomes.map(
