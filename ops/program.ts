@@ -10,6 +10,7 @@ import { registerActCommands } from "./act-commands.js";
 import { registerCoaCommands } from "./coa-commands.js";
 import { type CommandKit, EXIT, type OpsIo } from "./command-kit.js";
 import type { ContextFactory, OpsContext } from "./context.js";
+import { registerReconcileCommands } from "./reconcile-commands.js";
 import { registerTenantCommands } from "./tenant-commands.js";
 import { registerWebhookCommands } from "./webhook-commands.js";
 
@@ -21,6 +22,7 @@ const REGISTRATIONS: ReadonlyArray<(program: Command, kit: CommandKit) => void> 
   registerActCommands,
   registerCoaCommands,
   registerWebhookCommands,
+  registerReconcileCommands,
 ];
 
 /**

@@ -132,6 +132,7 @@ describe("layering", () => {
       "erp",
       "ramp",
       "config",
+      "reconcile",
     ];
     const bad = libFiles
       .filter((f) => pure.includes(folderOf(f)))
