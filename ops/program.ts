@@ -11,6 +11,7 @@ import { registerCoaCommands } from "./coa-commands.js";
 import { type CommandKit, EXIT, type OpsIo } from "./command-kit.js";
 import type { ContextFactory, OpsContext } from "./context.js";
 import { registerDlqCommands } from "./dlq-commands.js";
+import { registerReconcileCommands } from "./reconcile-commands.js";
 import { registerStatusCommands } from "./status-commands.js";
 import { registerTenantCommands } from "./tenant-commands.js";
 import { registerWebhookCommands } from "./webhook-commands.js";
@@ -25,6 +26,7 @@ const REGISTRATIONS: ReadonlyArray<(program: Command, kit: CommandKit) => void> 
   registerWebhookCommands,
   registerDlqCommands,
   registerStatusCommands,
+  registerReconcileCommands,
 ];
 
 /**

@@ -133,6 +133,7 @@ describe("layering", () => {
       "ramp",
       "config",
       "status",
+      "reconcile",
     ];
     const bad = libFiles
       .filter((f) => pure.includes(folderOf(f)))
