@@ -5,22 +5,12 @@
  */
 import type { Kind } from "../domain/kinds.js";
 import type { OutgoingMessage } from "../domain/queue.js";
+import type { StatusLedgerPort } from "../status/ports.js";
 import type { OperatorAct, OperatorDecision } from "../sync/operator-rules.js";
-import type { LedgerBucket, LedgerItem, LedgerPage } from "../sync/ports.js";
+import type { LedgerItem } from "../sync/ports.js";
 
-export interface OperateLedger {
-  getMany(
-    tenantId: string,
-    keys: ReadonlyArray<{ kind: Kind; rampId: string }>,
-  ): Promise<Map<string, LedgerItem>>;
-  listBucket(q: {
-    tenantId: string;
-    bucket: LedgerBucket;
-    stream: string;
-    limit: number;
-    cursor?: Record<string, unknown>;
-  }): Promise<LedgerPage>;
-}
+/** The ledger reads operators need: the same as the status read models'. */
+export type OperateLedger = StatusLedgerPort;
 
 export type OperatorWrite = OperatorDecision & { item: LedgerItem | undefined };
 

@@ -5,7 +5,8 @@
  * the ERP before posting, so a retry can never post twice. Objects the service
  * is busy with, or that are synced, are refused with the reason.
  */
-import { KINDS, type Kind, SYNC_TYPE_BY_KIND } from "../domain/kinds.js";
+import type { Kind } from "../domain/kinds.js";
+import { readFailedRows } from "../status/failed-rows.js";
 import { retryDecision } from "../sync/operator-rules.js";
 import { idOnlyBody, type WorkMessage } from "../sync/work-message.js";
 import { rowsFor } from "./objects.js";
@@ -34,35 +35,14 @@ export interface RetryRequest {
   dryRun: boolean;
 }
 
-const FAILED_BUCKETS = ["FAILED_RETRY", "FAILED_REPORTABLE", "FAILED_TOLD"] as const;
-
 /** Every FAILED row of the tenant (all three buckets), optionally of one kind: what `retry --failed` retries. */
 export async function failedObjects(
   ledger: OperateLedger,
   tenantId: string,
   kind?: Kind,
 ): Promise<Array<{ kind: Kind; rampId: string }>> {
-  const kinds = kind ? [kind] : KINDS;
-  const out: Array<{ kind: Kind; rampId: string }> = [];
-  // The GSI stream of a kind: its sync type, or the kind itself when it has none (lib/store/ledger-item.ts).
-  for (const stream of new Set(kinds.map((k) => SYNC_TYPE_BY_KIND[k] ?? k))) {
-    for (const bucket of FAILED_BUCKETS) {
-      let cursor: Record<string, unknown> | undefined;
-      do {
-        const page = await ledger.listBucket({
-          tenantId,
-          bucket,
-          stream,
-          limit: 500,
-          ...(cursor ? { cursor } : {}),
-        });
-        for (const row of page.items)
-          if (kinds.includes(row.kind)) out.push({ kind: row.kind, rampId: row.rampId });
-        cursor = page.cursor;
-      } while (cursor);
-    }
-  }
-  return out;
+  const rows = await readFailedRows(ledger, tenantId, kind ? { kinds: [kind] } : {});
+  return rows.map((r) => ({ kind: r.kind, rampId: r.rampId }));
 }
 
 export async function retryObjects(deps: RetryDeps, req: RetryRequest): Promise<RetryOutcome[]> {

@@ -43,7 +43,7 @@ export type ClaimDecision =
   | { action: "skip"; reason: SkipReason };
 
 /** Fields that only mean something in one state; cleared when leaving it. */
-function withoutTransient(item: LedgerItem): LedgerItem {
+export function withoutTransient(item: LedgerItem): LedgerItem {
   const {
     leaseOwner: _o,
     leaseUntil: _u,

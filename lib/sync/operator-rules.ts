@@ -14,7 +14,7 @@
  * Every operator step is written into the row's history with who and why.
  */
 import { type Kind, SYNC_TYPE_BY_KIND } from "../domain/kinds.js";
-import { stepOf } from "./ledger-rules.js";
+import { stepOf, withoutTransient } from "./ledger-rules.js";
 import type { LedgerItem } from "./ports.js";
 
 export interface OperatorAct {
@@ -95,17 +95,7 @@ export function markSyncedDecision(
     createdAt: input.now,
     updatedAt: input.now,
   };
-  const {
-    leaseOwner: _o,
-    leaseUntil: _u,
-    category: _c,
-    message: _m,
-    reportable: _r,
-    retryAt: _a,
-    heldReason: _h,
-    preReportState: _p,
-    ...rest
-  } = base;
+  const rest = withoutTransient(base);
   const next: LedgerItem = {
     ...rest,
     state,
