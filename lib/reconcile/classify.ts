@@ -73,9 +73,11 @@ export function classify(o: Observed, now: number): Mismatch[] {
   const add = (cls: MismatchClass, detail: string, erpIds: string[] = []) =>
     out.push({ class: cls, ...base, detail, erpIds: [...erpIds].sort() });
   const ids = records.map((r) => r.erpId);
-  const markedByUs = ledger?.state === "MARKED" && ledger.syncedElsewhere !== true;
-  // Vendor credits have no sync status in Ramp: the ledger is their record.
-  const synced = ramp.synced ?? ledger?.state === "MARKED";
+  // Vendor credits have no sync status in Ramp and nothing to report them to: the ledger is
+  // their record, and POSTED (in the ERP) is as far as they go.
+  const ledgerDone = ledger?.state === "MARKED" || (ramp.synced === null && ledger?.state === "POSTED");
+  const markedByUs = ledgerDone && ledger?.syncedElsewhere !== true;
+  const synced = ramp.synced ?? ledgerDone;
   const elsewhere = ramp.recordElsewhere ?? (operatorMarked(ledger) ? "marked synced by an operator" : null);
 
   if (records.length > 1)
@@ -96,7 +98,7 @@ export function classify(o: Observed, now: number): Mismatch[] {
           "synced_without_erp_record",
           ramp.synced === false
             ? `ledger MARKED (${ledger?.erpRef ?? "no ERP id"}) but Ramp shows it not synced, and the ERP has no record`
-            : `Ramp synced, ledger MARKED (${ledger?.erpRef ?? "no ERP id"}), no ERP record`,
+            : `${ramp.synced === null ? "ledger" : "Ramp synced, ledger"} ${ledger?.state} (${ledger?.erpRef ?? "no ERP id"}), no ERP record`,
         );
       else
         add(
@@ -120,7 +122,7 @@ export function classify(o: Observed, now: number): Mismatch[] {
   }
 
   amountAndAccounts(ramp, records, add);
-  stuck(ledger, now, add);
+  stuck(ramp.synced === null ? ledgerWithoutReport(ledger) : ledger, now, add);
   return out;
 }
 
@@ -153,6 +155,9 @@ function amountAndAccounts(
       wrong.map((r) => r.erpId),
     );
 }
+
+/** A vendor credit's POSTED row is its last state (nothing reports it): only a lapsed claim is stuck. */
+const ledgerWithoutReport = (l: LedgerRow | undefined) => (l?.state === "POSTED" ? undefined : l);
 
 function stuck(
   ledger: LedgerRow | undefined,

@@ -157,6 +157,10 @@ describe("reconcile classify", () => {
       "synced_without_erp_record",
     ]);
     expect(classes({ ramp: vc, ledger: undefined, records: [r] })).toEqual(["erp_record_not_synced"]);
+    // POSTED is as far as a vendor credit goes: never stuck, and it must have its record.
+    const posted = row({ kind: "vendor_credit", state: "POSTED", updatedAt: NOW - 2 * STUCK_AFTER_MS });
+    expect(classes({ ramp: vc, ledger: posted, records: [r] })).toEqual([]);
+    expect(classes({ ramp: vc, ledger: posted, records: [] })).toEqual(["synced_without_erp_record"]);
     expect(classes({ ramp: vc, ledger: undefined, records: [] })).toEqual([]);
   });
 });
