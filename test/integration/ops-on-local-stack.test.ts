@@ -6,19 +6,23 @@
  * journal); the operator fixes the cause and retries; `--dry-run` changes
  * nothing anywhere (table, queues, sandbox, journal).
  */
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { silentLogger } from "../../lib/domain/logger.js";
 import { createDocumentClient } from "../../lib/store/dynamo.js";
-import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
-import { type LocalStack, startLocalStack } from "../../local/runtime/stack.js";
+import type { LocalStack } from "../../local/runtime/stack.js";
 import { contextOnTarget } from "../../ops/context.js";
 import { runOps } from "../../ops/program.js";
 import { OpsTargetSchema } from "../../ops/target.js";
 import { LOCAL_AWS } from "../support/dynamo-client.js";
+import {
+  codeSpend,
+  deactivateAccount,
+  demoEntityLinks,
+  reactivateAccount,
+  startJournalStack,
+} from "../support/journal-stack.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 
 const TENANT = "acme";
@@ -68,48 +72,18 @@ async function refsInJournal(): Promise<Map<string, number>> {
   return counts;
 }
 
-const MEALS = "account demo:Expenses:Meals  ; type: X, code: 6100";
-
 beforeAll(async () => {
   r = await sandboxRamp({ transactions: 16, readyShare: 1, entities: 2, currencies: ["USD", "EUR"] });
-  const ents = await r.control<Array<{ id: string; currency: string }>>("GET", "/entities");
-  const links = [
-    ["USD", "demo"],
-    ["EUR", "demo-eu"],
-  ].flatMap(([currency, companyKey]) => {
-    const e = ents.find((x) => x.currency === currency);
-    return e ? [{ rampEntityId: e.id, companyKey: companyKey as string }] : [];
-  });
-  const root = await mkdtemp(join(tmpdir(), "ops-stack-"));
-  await mkdir(join(root, TENANT));
-  journal = join(root, TENANT, "books.journal");
-  await createDemoJournal(journal);
-  stack = await startLocalStack({ dynamoEndpoint: inject("dynamoEndpoint"), env: { JOURNAL_ROOT: root } });
-  stack.seedSecret(`ramp-erp-sync/${TENANT}/ramp`, {
-    client_id: r.sb.clientId,
-    client_secret: r.sb.clientSecret,
-  });
-  await stack.saveTenant({
+  const links = await demoEntityLinks(r);
+  // Tax codes are not entity-scoped in the sandbox coding; the test keeps to GL, vendors and dimensions.
+  ({ stack, journal } = await startJournalStack(r, {
     tenantId: TENANT,
-    displayName: "Acme",
-    version: 0,
-    ramp: { baseUrl: r.sb.url, remoteProviderName: "Journal (ops)" },
-    erp: { kind: "journal", path: "books.journal" },
-    companies: demoCompanies(),
-    entities: links,
-    // Tax codes are not entity-scoped in the sandbox coding; the test keeps to GL, vendors and dimensions.
-    coa: { pushTax: false },
-  });
-  await stack.coaPush(TENANT);
-  await r.control("POST", "/code", {
-    seed: 3,
-    vendorless_share: 0,
-    entity_remote_ids: Object.fromEntries(links.map((l) => [l.rampEntityId, l.companyKey])),
-  });
+    prefix: "ops-stack",
+    tenant: { entities: links, coa: { pushTax: false } },
+  }));
+  await codeSpend(r, links);
   // The known failure: Meals goes inactive in the ERP after the spend was coded to it.
-  const text = await readFile(journal, "utf8");
-  if (!text.includes(MEALS)) throw new Error("the demo chart changed: no Meals account");
-  await writeFile(journal, text.replace(MEALS, `${MEALS}, inactive: true`));
+  await deactivateAccount(journal);
   await stack.pollSchedule();
   await stack.drain({ timeoutMs: 120_000 });
   await stack.sweep();
@@ -222,7 +196,7 @@ describe("ops on a drained local stack", () => {
     ]);
 
     // The fix: Meals is active again in the ERP. Then every failed object is retried.
-    await writeFile(journal, (await readFile(journal, "utf8")).replace(`${MEALS}, inactive: true`, MEALS));
+    await reactivateAccount(journal);
     const again = await ops(
       "retry",
       "--tenant",
