@@ -9,17 +9,14 @@
 import { readFile } from "node:fs/promises";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { silentLogger } from "../../lib/domain/logger.js";
 import { createDocumentClient } from "../../lib/store/dynamo.js";
 import type { LocalStack } from "../../local/runtime/stack.js";
-import { contextOnTarget } from "../../ops/context.js";
-import { runOps } from "../../ops/program.js";
-import { OpsTargetSchema } from "../../ops/target.js";
 import { LOCAL_AWS } from "../support/dynamo-client.js";
 import {
   codeSpend,
   deactivateAccount,
   demoEntityLinks,
+  opsOn,
   reactivateAccount,
   startJournalStack,
 } from "../support/journal-stack.js";
@@ -30,16 +27,7 @@ let r: SandboxRamp;
 let stack: LocalStack;
 let journal: string;
 
-/** One command line through the CLI, as `npx ramp-erp-sync … --json` would run it. */
-async function ops(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx = contextOnTarget(() => OpsTargetSchema.parse(stack.opsTarget()), silentLogger);
-  const code = await runOps(argv, ctx, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  ctx.close();
-  const json = argv.includes("--json") && out.length ? JSON.parse(out.join("\n")) : undefined;
-  return { code, out, err, json };
-}
+const ops = (...argv: string[]) => opsOn(stack, ...argv);
 
 /** Everything an operator command could change: table, queues, Ramp's side, the journal. */
 async function world() {

@@ -12,16 +12,13 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../../lib/domain/logger.js";
 import { type ReconcileReport, ReconcileReportSchema } from "../../lib/reconcile/report.js";
 import type { LocalStack } from "../../local/runtime/stack.js";
-import { contextOnTarget } from "../../ops/context.js";
-import { runOps } from "../../ops/program.js";
-import { OpsTargetSchema } from "../../ops/target.js";
 import {
   codeSpend,
   deactivateAccount,
   demoEntityLinks,
+  opsOn,
   startJournalStack,
 } from "../support/journal-stack.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
@@ -31,15 +28,7 @@ let r: SandboxRamp;
 let stack: LocalStack;
 let journal: string;
 
-async function ops(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx = contextOnTarget(() => OpsTargetSchema.parse(stack.opsTarget()), silentLogger);
-  const code = await runOps(argv, ctx, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  ctx.close();
-  const json = argv.includes("--json") && out.length ? JSON.parse(out.join("\n")) : undefined;
-  return { code, out, err, json };
-}
+const ops = (...argv: string[]) => opsOn(stack, ...argv);
 
 /** Reconcile with --json, its document checked against the documented schema, and the list calls it made. */
 async function reconcileJson(...extra: string[]) {

@@ -9,8 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import type { TenantConfigInput } from "../../lib/config/tenant.js";
+import { silentLogger } from "../../lib/domain/logger.js";
 import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
 import { type LocalStack, startLocalStack } from "../../local/runtime/stack.js";
+import { contextOnTarget } from "../../ops/context.js";
+import { runOps } from "../../ops/program.js";
+import { OpsTargetSchema } from "../../ops/target.js";
 
 interface Sandbox {
   sb: { url: string; clientId: string; clientSecret: string };
@@ -80,4 +84,15 @@ export async function deactivateAccount(journal: string, line = MEALS): Promise<
 
 export async function reactivateAccount(journal: string, line = MEALS): Promise<void> {
   await writeFile(journal, (await readFile(journal, "utf8")).replace(`${line}, inactive: true`, line));
+}
+
+/** One command line through the CLI on the stack, as `npx ramp-erp-sync --local … --json` would run it. */
+export async function opsOn(stack: LocalStack, ...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx = contextOnTarget(() => OpsTargetSchema.parse(stack.opsTarget()), silentLogger);
+  const code = await runOps(argv, ctx, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  ctx.close();
+  const json = argv.includes("--json") && out.length ? JSON.parse(out.join("\n")) : undefined;
+  return { code, out, err, json };
 }
