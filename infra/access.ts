@@ -12,6 +12,8 @@ export interface FunctionAccess {
   table: TableAction[];
   /** Query on GSI1 (enabled tenants, ledger buckets). */
   index: boolean;
+  /** Query on GSI2 (a tenant's open work, lib/store/open-work.ts). */
+  openWorkIndex?: boolean;
   sendTo: Array<"work" | "priority" | "pollJobs">;
   secrets: TenantSecretKind[];
 }
@@ -49,6 +51,8 @@ export const FUNCTION_ACCESS = {
     sendTo: [],
     secrets: ["ramp", "erp"],
   },
+  // Enabled tenants (GSI1) and each one's open work (GSI2): reads only, no item access, no secret.
+  health: { table: [], index: true, openWorkIndex: true, sendTo: [], secrets: [] },
   // Tenants (Get, Put of the connection id, enabled list on GSI1), CoA snapshots (Get, Put, Delete,
   // chunk Query), token and rate window.
   coaPush: {

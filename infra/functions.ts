@@ -10,6 +10,7 @@
  */
 import type { z } from "zod";
 import { CoaPushEnvSchema, SyncerEnvSchema, WebhookEnvSchema } from "../lib/config/env.js";
+import { HealthEnvSchema } from "../lib/config/health-env.js";
 import { PollerRuntimeEnvSchema } from "../lib/config/poller-env.js";
 
 /** The queues (each with its DLQ). Visibility = 6× the consumer's timeout (AWS guidance for SQS sources). */
@@ -73,7 +74,7 @@ export interface FunctionSpec<S extends z.ZodType = z.ZodType> {
   envSchema: S;
 }
 
-export type FunctionName = "webhook" | "pollSchedule" | "pollJob" | "syncer" | "sweep" | "coaPush";
+export type FunctionName = "webhook" | "pollSchedule" | "pollJob" | "syncer" | "sweep" | "coaPush" | "health";
 
 const store = { TABLE_NAME: { table: "main" } } as const;
 const pollQueues = {
@@ -140,6 +141,18 @@ export const FUNCTIONS = {
     triggers: [{ schedule: "ReportSweep", rateS: 60 }],
     env: { ...store },
     envSchema: SyncerEnvSchema,
+  },
+  // Every 15 minutes, whatever each tenant's cadence: its backlog, open work and poll age as metrics
+  // (lib/health), so the per-tenant alarms always have a datapoint to judge — or miss one.
+  health: {
+    id: "Health",
+    name: "sync-health",
+    entry: "functions/poller/health.ts",
+    memoryMb: 512,
+    timeoutS: 5 * 60,
+    triggers: [{ schedule: "HealthTick", rateS: 15 * 60 }],
+    env: { ...store },
+    envSchema: HealthEnvSchema,
   },
   coaPush: {
     id: "CoaPush",

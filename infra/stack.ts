@@ -157,7 +157,10 @@ export class RampErpSyncStack extends Stack {
       [keyof typeof fns, FunctionAccess]
     >) {
       const fn = fns[name];
-      for (const s of tableStatements(this.tables.main, access.table, { index: access.index }))
+      for (const s of tableStatements(this.tables.main, access.table, {
+        index: access.index,
+        openWorkIndex: access.openWorkIndex,
+      }))
         fn.addToRolePolicy(s);
       fn.addToRolePolicy(dataKeyStatement(key));
       if (access.sendTo.length) fn.addToRolePolicy(sendStatement(access.sendTo.map((q) => sendTo[q].queue)));

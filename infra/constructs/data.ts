@@ -24,6 +24,9 @@ function tableFrom(scope: Construct, id: string, def: TableDefinition, key: kms.
       indexName: g.name,
       partitionKey: s(g.partitionKey),
       sortKey: s(g.sortKey),
+      ...(g.include
+        ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...g.include] }
+        : {}),
     });
   }
   return table;

@@ -29,19 +29,24 @@ const TENANT_KEY_CONDITION = {
   "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["TENANT#*"] },
 };
 
-/** `actions` on the table itself; Query also on GSI1 by its exact name, when `index` is set (no `/index/*`). */
+/**
+ * `actions` on the table itself (none: no statement); Query also on GSI1 / GSI2 by their exact
+ * names, when `index` / `openWorkIndex` is set (never `/index/*`).
+ */
 export function tableStatements(
   table: dynamodb.ITable,
   actions: readonly TableAction[],
-  opts: { index?: boolean } = {},
+  opts: { index?: boolean; openWorkIndex?: boolean | undefined } = {},
 ): iam.PolicyStatement[] {
-  const out = [
-    new iam.PolicyStatement({
-      actions: actions.map((a) => `dynamodb:${a}`),
-      resources: [table.tableArn],
-      conditions: TENANT_KEY_CONDITION,
-    }),
-  ];
+  const out = actions.length
+    ? [
+        new iam.PolicyStatement({
+          actions: actions.map((a) => `dynamodb:${a}`),
+          resources: [table.tableArn],
+          conditions: TENANT_KEY_CONDITION,
+        }),
+      ]
+    : [];
   // GSI1's partition keys are TENANTS#ENABLED and per-tenant ledger buckets, not the table's PK:
   // the tenant-family condition does not apply to it. Query is the only action on an index.
   if (opts.index) {
@@ -49,6 +54,15 @@ export function tableStatements(
       new iam.PolicyStatement({
         actions: ["dynamodb:Query"],
         resources: [`${table.tableArn}/index/${TABLE_KEYS.gsi1.name}`],
+      }),
+    );
+  }
+  // GSI2's partition keys are OPEN#<tenant>: one tenant's open rows and poll run, read-only.
+  if (opts.openWorkIndex) {
+    out.push(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:Query"],
+        resources: [`${table.tableArn}/index/${TABLE_KEYS.gsi2.name}`],
       }),
     );
   }

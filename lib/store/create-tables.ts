@@ -31,7 +31,9 @@ export async function createTable(client: DynamoDBClient, name: string, def: Tab
               { AttributeName: g.partitionKey, KeyType: "HASH" as const },
               { AttributeName: g.sortKey, KeyType: "RANGE" as const },
             ],
-            Projection: { ProjectionType: "ALL" as const },
+            Projection: g.include
+              ? { ProjectionType: "INCLUDE" as const, NonKeyAttributes: [...g.include] }
+              : { ProjectionType: "ALL" as const },
           })),
         }
       : {}),

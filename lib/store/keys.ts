@@ -52,6 +52,9 @@ export const cursorSk = (entityId: string | null, kind: Kind) => `CURSOR#${entit
 
 export const POLL_RUN_SK = "POLLRUN";
 
+/** GSI2PK of a tenant's open work: its open ledger rows and its poll run (lib/store/open-work.ts). */
+export const openWorkGsi2Pk = (tenantId: string) => `OPEN#${tenantId}`;
+
 export const lastSyncedSk = (kind: Kind) => `SYNCED#${kind}`;
 export const LAST_SYNCED_SK_PREFIX = "SYNCED#";
 

@@ -20,7 +20,7 @@
  */
 import { z } from "zod";
 import { ERROR_CATEGORIES, KINDS, type Kind, SYNC_TYPE_BY_KIND } from "../domain/kinds.js";
-import { LEDGER_SK_PREFIX, ledgerSk, tenantPk } from "./keys.js";
+import { LEDGER_SK_PREFIX, ledgerSk, openWorkGsi2Pk, tenantPk } from "./keys.js";
 
 /**
  * A row's identity within one tenant, `<kind>#<rampId>`: how a page's rows are
@@ -90,6 +90,12 @@ export const LedgerItemSchema = z.object({
   heldReason: z.string().optional(),
   /** The row's last steps, oldest first (ledger-rules.ts withHistory): what `ops show` prints. */
   history: z.array(HistoryEntrySchema).optional(),
+  /**
+   * Open rows only (openBucket): when the row last became work we still owe —
+   * created, or reopened after it was synced or told to Ramp as failed. The
+   * health tick's "oldest unsynced" age starts here (withOpenSince).
+   */
+  openSince: z.number().int().optional(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });
@@ -113,6 +119,27 @@ export function bucketOf(item: Pick<LedgerItem, "state" | "told" | "reportable">
       if (item.told) return "FAILED_TOLD";
       return item.reportable ? "FAILED_REPORTABLE" : "FAILED_RETRY";
   }
+}
+
+/**
+ * Rows we still owe work on: everything but MARKED (done) and FAILED told to
+ * Ramp (the user's to fix; it comes back when the object changes). These are
+ * the rows in GSI2, the tick's "in flight" and "oldest unsynced".
+ */
+export const openBucket = (bucket: LedgerBucket | null): boolean =>
+  bucket !== null && bucket !== "FAILED_TOLD";
+
+/**
+ * Stamps `openSince` on a transition prev → next: kept while the row stays
+ * open, set to the transition's time when it opens (new, or reopened), dropped
+ * when it closes. Pure; applied by every ledger writer with the history step.
+ */
+export function withOpenSince<T extends LedgerItem>(prev: LedgerItem | undefined, next: T): T {
+  const { openSince: _, ...rest } = next;
+  if (!openBucket(bucketOf(next))) return rest as T;
+  const wasOpen = prev !== undefined && openBucket(bucketOf(prev));
+  const since = wasOpen ? (prev.openSince ?? prev.createdAt) : next.updatedAt;
+  return { ...rest, openSince: since } as T;
 }
 
 /** The GSI1PK segment naming the report stream: sync type, or the kind for kinds without one. */
@@ -141,6 +168,9 @@ export function toLedgerRecord(item: LedgerItem): Record<string, unknown> {
     ...item,
     ...(bucket
       ? { GSI1PK: ledgerGsi1Pk(item.tenantId, bucket, streamOf(item.kind)), GSI1SK: ledgerGsi1Sk(item) }
+      : {}),
+    ...(openBucket(bucket)
+      ? { GSI2PK: openWorkGsi2Pk(item.tenantId), GSI2SK: ledgerSk(item.kind, item.rampId) }
       : {}),
   };
 }

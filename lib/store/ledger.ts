@@ -37,6 +37,7 @@ import {
   ledgerGsi1Pk,
   ledgerGsi1Prefix,
   toLedgerRecord,
+  withOpenSince,
 } from "./ledger-item.js";
 import { TABLE_KEYS } from "./table.js";
 
@@ -105,7 +106,7 @@ async function putLedgerItem(
 ): Promise<boolean> {
   const put = await putIf(deps.doc, {
     TableName: deps.tableName,
-    Item: toLedgerRecord(withHistory(prev, next)),
+    Item: toLedgerRecord(withOpenSince(prev, withHistory(prev, next))),
     ...revCondition(prev),
   });
   return put.ok;

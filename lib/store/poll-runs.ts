@@ -11,7 +11,7 @@ import { z } from "zod";
 import { KINDS } from "../domain/kinds.js";
 import type { PollRun } from "../poll/ports.js";
 import { updateIf } from "./conditional-write.js";
-import { POLL_RUN_SK, tenantPk } from "./keys.js";
+import { openWorkGsi2Pk, POLL_RUN_SK, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
 
 const BacklogSchema = z.partialRecord(z.enum(KINDS), z.number().int().nonnegative());
@@ -25,7 +25,7 @@ const PollRunSchema = z.object({
   error: z.string().optional(),
 });
 
-const PollRunRecordSchema = z.object({
+export const PollRunRecordSchema = z.object({
   /** The latest invocation, whatever its outcome. */
   last: PollRunSchema,
   /** The latest walk that reached the end of every listing: the backlog "as last seen". */
@@ -47,12 +47,15 @@ export function createPollRuns(deps: StoreDeps) {
       await updateIf(doc, {
         TableName: tableName,
         Key: key(tenantId),
-        UpdateExpression: `SET #type = :type, tenantId = :tenantId, #last = :run${done ? ", lastDone = :done" : ""}`,
+        // GSI2: the run sits with the tenant's open ledger rows, so the health tick reads both in one Query.
+        UpdateExpression: `SET #type = :type, tenantId = :tenantId, GSI2PK = :g2pk, GSI2SK = :g2sk, #last = :run${done ? ", lastDone = :done" : ""}`,
         ConditionExpression: "attribute_not_exists(#last) OR #last.#at <= :at",
         ExpressionAttributeNames: { "#type": "type", "#last": "last", "#at": "at" },
         ExpressionAttributeValues: {
           ":type": "poll-run",
           ":tenantId": tenantId,
+          ":g2pk": openWorkGsi2Pk(tenantId),
+          ":g2sk": POLL_RUN_SK,
           ":run": value,
           ":at": value.at,
           ...(done ? { ":done": { at: value.at, backlog: value.backlog } } : {}),

@@ -42,7 +42,7 @@ import { updateIf } from "./conditional-write.js";
 import { INTENT_SK_PREFIX, intentChunkPrefix, intentChunkSk, intentSk, tenantPk } from "./keys.js";
 import { createLastSynced } from "./last-synced.js";
 import { revCondition, type StoreDeps, transitionLedgerItem } from "./ledger.js";
-import { type LedgerItem, streamOf, toLedgerRecord } from "./ledger-item.js";
+import { type LedgerItem, streamOf, toLedgerRecord, withOpenSince } from "./ledger-item.js";
 import { queryPrefix } from "./query-prefix.js";
 import {
   canonicalOutcomes,
@@ -291,7 +291,7 @@ export function createReportIntents(deps: StoreDeps) {
             ...entries.map((e) => ({
               Put: {
                 TableName: tableName,
-                Item: toLedgerRecord(withHistory(e.item, toReporting(e.item, reportId, now))),
+                Item: toLedgerRecord(withOpenSince(e.item, withHistory(e.item, toReporting(e.item, reportId, now)))),
                 ...revCondition(e.item),
               },
             })),

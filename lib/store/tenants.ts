@@ -28,6 +28,8 @@ export interface EnabledTenantsPage {
   tenants: TenantConfig[];
   /** Stored documents that no longer parse: reported, not silently skipped, and never fatal for the others. */
   invalid: Array<{ tenantId: string; error: string }>;
+  /** When each listed document was stored (epoch ms), by tenant: a never-polled tenant's health clock. */
+  storedAt?: Record<string, number>;
   /** Opaque; pass back to get the next page. Absent on the last page. */
   cursor?: string;
 }
@@ -127,7 +129,9 @@ export function createTenants(deps: StoreDeps & { logger?: Pick<RampLogger, "war
       const page: EnabledTenantsPage = { tenants: [], invalid: [] };
       for (const row of res.Items ?? []) {
         try {
-          page.tenants.push(fromRecord(row));
+          const cfg = fromRecord(row);
+          page.tenants.push(cfg);
+          if (typeof row.updatedAt === "number") (page.storedAt ??= {})[cfg.tenantId] = row.updatedAt;
         } catch (err) {
           page.invalid.push({
             tenantId: String(row.tenantId),

@@ -65,6 +65,8 @@ export interface LedgerItem {
   /** HELD: why the object waits (e.g. its bill is not in the ERP yet). */
   heldReason?: string | undefined;
   history?: HistoryEntry[] | undefined;
+  /** Open rows: when the row last became work we owe (lib/store/ledger-item.ts withOpenSince). */
+  openSince?: number | undefined;
   createdAt: number;
   updatedAt: number;
 }

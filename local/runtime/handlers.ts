@@ -7,6 +7,8 @@
 import { coaPushDeps } from "../../functions/coa-push/deps.js";
 import { makeHandler as coaPush } from "../../functions/coa-push/make-handler.js";
 import { pollerDeps } from "../../functions/poller/deps.js";
+import { healthDeps } from "../../functions/poller/health-deps.js";
+import { makeHandler as health } from "../../functions/poller/make-health.js";
 import { makeHandler as pollJob } from "../../functions/poller/make-job.js";
 import { makeHandler as pollSchedule } from "../../functions/poller/make-schedule.js";
 import { syncerDeps } from "../../functions/syncer/deps.js";
@@ -16,6 +18,7 @@ import { webhookDeps } from "../../functions/webhook/deps.js";
 import { makeHandler as webhook } from "../../functions/webhook/make-handler.js";
 import type { FunctionName } from "../../infra/functions.js";
 import type { CoaPushEnv, SyncerEnv, WebhookEnv } from "../../lib/config/env.js";
+import type { HealthEnv } from "../../lib/config/health-env.js";
 import type { PollerRuntimeEnv } from "../../lib/config/poller-env.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
 import type { LambdaHandler } from "./lambda-context.js";
@@ -30,4 +33,5 @@ export const LOCAL_HANDLERS: Record<FunctionName, (parts: HandlerParts<never>) =
   syncer: (p) => syncer(syncerDeps(p as HandlerParts<SyncerEnv>)) as AnyHandler,
   sweep: (p) => sweep(syncerDeps(p as HandlerParts<SyncerEnv>)) as AnyHandler,
   coaPush: (p) => coaPush(coaPushDeps(p as HandlerParts<CoaPushEnv>)) as AnyHandler,
+  health: (p) => health(healthDeps(p as HandlerParts<HealthEnv>)) as AnyHandler,
 };

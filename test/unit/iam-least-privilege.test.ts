@@ -27,6 +27,7 @@ const newApp = () =>
 const TENANT_KEYS = ' if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["TENANT#*"]}}';
 const table = (...actions: string[]) => actions.map((a) => `Allow dynamodb:${a} on Table.Arn${TENANT_KEYS}`);
 const GSI1 = ["Allow dynamodb:Query on Table.Arn/index/GSI1"];
+const GSI2 = ["Allow dynamodb:Query on Table.Arn/index/GSI2"];
 const OWN_LOGS = ["logs:CreateLogStream", "logs:PutLogEvents"].map((a) => `Allow ${a} on OwnLogs.Arn`);
 const XRAY = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"].map((a) => `Allow ${a} on *`);
 const DATA_KEY = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"].map(
@@ -76,6 +77,8 @@ const ALLOWED: Record<FnName, string[]> = {
     secret("ramp"),
     secret("erp"),
   ],
+  // The health tick reads: enabled tenants (GSI1), each one's open work (GSI2). No item action at all.
+  health: [...BASE, ...GSI1, ...GSI2],
   coaPush: [
     ...BASE,
     ...table("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"),
@@ -222,7 +225,7 @@ describe("a planted grant is caught", { timeout: 60_000 }, () => {
     const star = iam5(stack).find((v) => v.ruleName === "AwsSolutions-IAM5[Resource::*]");
     const paths = (star?.violatingResources ?? []).map((r) => r.constructPath).sort();
     expect(paths).toEqual(
-      ["CoaPush", "PollJob", "PollSchedule", "Sweep", "Syncer", "Webhook"].map(
+      ["CoaPush", "Health", "PollJob", "PollSchedule", "Sweep", "Syncer", "Webhook"].map(
         (id) => `RampErpSync/${id}/Role/DefaultPolicy/Resource`,
       ),
     );

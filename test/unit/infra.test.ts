@@ -77,13 +77,13 @@ describe("CDK stack", { timeout: 60_000 }, () => {
   it("runs every function on Node.js 24 with partial batch responses on every queue", () => {
     const t = Template.fromStack(buildApp(newApp()).stack);
     const fns = t.findResources("AWS::Lambda::Function", { Properties: { Runtime: "nodejs24.x" } });
-    expect(Object.keys(fns)).toHaveLength(6);
+    expect(Object.keys(fns)).toHaveLength(7);
     const mappings = t.findResources("AWS::Lambda::EventSourceMapping");
     expect(Object.keys(mappings)).toHaveLength(4);
     for (const m of Object.values(mappings)) {
       expect(m.Properties.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
     }
-    t.resourceCountIs("AWS::Events::Rule", 3);
+    t.resourceCountIs("AWS::Events::Rule", 4);
   });
 
   it("grants secrets only under the tenant prefix, and none to the poll schedule", () => {
