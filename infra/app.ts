@@ -1,11 +1,24 @@
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
+import { alarmContextFrom } from "./alarm-settings.js";
+import { stackNameOf } from "./outputs.js";
 import { RampErpSyncStack } from "./stack.js";
 
-/** `npx cdk synth`: the stack with cdk-nag's AWS Solutions checks; any finding fails synth. */
+/**
+ * `npx cdk synth|deploy`: the stack with cdk-nag's AWS Solutions checks; any finding fails synth.
+ * Context (README "Deploy"): `stage` (stack RampErpSync-<stage>), `region` (else the CLI's
+ * default region), `alarmEmail`, `alarmTopicArn`, `alarmThresholds` (JSON).
+ */
 export function buildApp(app = new App()): { app: App; stack: RampErpSyncStack } {
-  const stack = new RampErpSyncStack(app, "RampErpSync", {
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  const get = (key: string) => app.node.tryGetContext(key) as unknown;
+  const stage = typeof get("stage") === "string" && get("stage") !== "" ? String(get("stage")) : undefined;
+  if (stage !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,30}$/.test(stage))
+    throw new Error(`context stage "${stage}": letters, digits and "-", starting with a letter`);
+  const region = typeof get("region") === "string" ? String(get("region")) : process.env.CDK_DEFAULT_REGION;
+  const stack = new RampErpSyncStack(app, stackNameOf(stage), {
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region },
+    alarms: alarmContextFrom(get),
+    description: `ramp-erp-sync${stage ? ` (${stage})` : ""}: two-way sync between Ramp and ERPs`,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -22,21 +22,45 @@ export interface QueueSpec {
   visibilityTimeoutS: number;
   /** Deliveries before a message is poison and moves to the DLQ. */
   maxReceiveCount: number;
+  /** Page when the oldest message has waited longer than this (infra/constructs/alarms.ts; context can override). */
+  oldestMessageAlarmS: number;
 }
 
 export const QUEUE_NAMES = ["work", "priority", "pollJobs", "coaRequests"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const QUEUES: Record<QueueName, QueueSpec> = {
-  work: { id: "Work", localName: "work", visibilityTimeoutS: 30 * 60, maxReceiveCount: 5 },
-  // Sync Button work has its own queue so it never waits behind a polling backlog.
-  priority: { id: "Priority", localName: "priority", visibilityTimeoutS: 30 * 60, maxReceiveCount: 5 },
-  pollJobs: { id: "PollJobs", localName: "poll-jobs", visibilityTimeoutS: 60 * 60, maxReceiveCount: 3 },
+  // Work drains at Ramp's pace in minutes; half an hour of waiting means the syncer is not consuming.
+  work: {
+    id: "Work",
+    localName: "work",
+    visibilityTimeoutS: 30 * 60,
+    maxReceiveCount: 5,
+    oldestMessageAlarmS: 30 * 60,
+  },
+  // Sync Button work has its own queue so it never waits behind a polling backlog; Ramp expects an
+  // answer within 5 minutes, so a minute of waiting, twice in a row, already pages.
+  priority: {
+    id: "Priority",
+    localName: "priority",
+    visibilityTimeoutS: 30 * 60,
+    maxReceiveCount: 5,
+    oldestMessageAlarmS: 60,
+  },
+  pollJobs: {
+    id: "PollJobs",
+    localName: "poll-jobs",
+    visibilityTimeoutS: 60 * 60,
+    maxReceiveCount: 3,
+    oldestMessageAlarmS: 30 * 60,
+  },
+  // One chart push can take the coa-push timeout (15 min); an hour of waiting is a stuck consumer.
   coaRequests: {
     id: "CoaRequests",
     localName: "coa-requests",
     visibilityTimeoutS: 90 * 60,
     maxReceiveCount: 3,
+    oldestMessageAlarmS: 60 * 60,
   },
 };
 

@@ -11,7 +11,9 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { SECRET_PREFIX } from "../lib/config/tenant-secrets.js";
 import { FUNCTION_ACCESS, type FunctionAccess } from "./access.js";
-import { SyncAlarms, type SyncAlarmThresholds } from "./constructs/alarms.js";
+import { type AlarmContext, AlarmContextSchema } from "./alarm-settings.js";
+import { SyncAlarms } from "./constructs/alarms.js";
+import { SyncDashboard } from "./constructs/dashboard.js";
 import { DataTables } from "./constructs/data.js";
 import {
   dataKeyStatement,
@@ -24,6 +26,7 @@ import {
 import { Monitoring } from "./constructs/monitoring.js";
 import { WorkQueue } from "./constructs/queues.js";
 import { SyncFunction } from "./constructs/sync-function.js";
+import { dlqUrlOutput, OUTPUT_NAMES, queueUrlOutput } from "./outputs.js";
 import {
   type EnvBinding,
   type FunctionName,
@@ -35,7 +38,8 @@ import {
 } from "./functions.js";
 
 export interface RampErpSyncStackProps extends StackProps {
-  alarmThresholds?: Partial<SyncAlarmThresholds>;
+  /** Thresholds and subscriptions (CDK context, infra/alarm-settings.ts); defaults when absent. */
+  alarms?: AlarmContext;
   /** What to deploy (infra/functions.ts); tests pass a changed copy. */
   manifest?: Manifest;
 }
@@ -53,6 +57,8 @@ export class RampErpSyncStack extends Stack {
   readonly pollJobs: WorkQueue;
   readonly coaRequests: WorkQueue;
   readonly monitoring: Monitoring;
+  readonly alarms: SyncAlarms;
+  readonly dashboard: SyncDashboard;
   readonly functions: Record<FunctionName, lambda.IFunction>;
   readonly api: apigw.HttpApi;
 
@@ -76,10 +82,12 @@ export class RampErpSyncStack extends Stack {
     this.priority = queues.priority;
     this.pollJobs = queues.pollJobs;
     this.coaRequests = queues.coaRequests;
-    this.monitoring = new Monitoring(this, "Monitoring", { key });
-    for (const q of Object.keys(manifest.queues) as QueueName[]) {
-      this.monitoring.alarmOnDlq(manifest.queues[q].id, queues[q].dlq);
-    }
+    const alarmContext = props.alarms ?? AlarmContextSchema.parse({});
+    this.monitoring = new Monitoring(this, "Monitoring", {
+      key,
+      alarmEmail: alarmContext.alarmEmail,
+      alarmTopicArn: alarmContext.alarmTopicArn,
+    });
 
     const bound = (b: EnvBinding): string =>
       "table" in b ? this.tables.main.tableName : queues[b.queueUrl].queue.queueUrl;
@@ -180,15 +188,35 @@ export class RampErpSyncStack extends Stack {
       }
     }
 
-    new SyncAlarms(this, "SyncAlarms", {
-      topic: this.monitoring.topic,
-      thresholds: { backlog: 1_000, failedPerMinute: 20, ...props.alarmThresholds },
+    this.alarms = new SyncAlarms(this, "SyncAlarms", {
+      topics: this.monitoring.alarmTopics,
+      thresholds: alarmContext.thresholds,
+      manifest,
+      queues,
+      functions: fns,
     });
-    new CfnOutput(this, "WebhookUrl", {
-      value: `${this.api.apiEndpoint}/webhooks/{tenantId}`,
-      description: "Ramp webhook endpoint (subscribe with npm run ops -- webhooks subscribe)",
+    this.dashboard = new SyncDashboard(this, "Dashboard", {
+      manifest,
+      queues,
+      functions: fns,
+      alarms: this.alarms.all,
     });
-    for (const [name, fn] of Object.entries(this.functions))
-      SyncAlarms.onErrors(this, name, fn, this.monitoring.topic);
+
+    // What the ops CLI and an operator need (infra/outputs.ts; `targets import` reads them).
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output(OUTPUT_NAMES.region, this.region, "Region the stack runs in");
+    output(OUTPUT_NAMES.tableName, this.tables.main.tableName, "Main DynamoDB table (TABLE_NAME for the ops CLI)");
+    output(OUTPUT_NAMES.alarmTopicArn, this.monitoring.topic.topicArn, "SNS topic every alarm notifies");
+    output(OUTPUT_NAMES.dashboardUrl, this.dashboard.url, "CloudWatch dashboard (fleet, per-tenant variable)");
+    output(
+      OUTPUT_NAMES.webhookUrl,
+      `${this.api.apiEndpoint}/webhooks/{tenantId}`,
+      "Ramp webhook endpoint (subscribe with npx ramp-erp-sync webhooks subscribe)",
+    );
+    for (const q of Object.keys(manifest.queues) as QueueName[]) {
+      output(queueUrlOutput(q), queues[q].queue.queueUrl, `${q} queue URL`);
+      output(dlqUrlOutput(q), queues[q].dlq.queueUrl, `${q} dead-letter queue URL`);
+    }
   }
 }

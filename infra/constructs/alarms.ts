@@ -4,70 +4,218 @@ import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
+import { HEALTH_FUNCTION, HEALTH_METRICS } from "../../lib/health/metrics.js";
 import { METRICS_NAMESPACE } from "../../lib/runtime/observability.js";
+import { METRIC } from "../../lib/sync/metrics.js";
+import type { AlarmThresholds } from "../alarm-settings.js";
+import type { FunctionName, Manifest, QueueName } from "../functions.js";
+import type { WorkQueue } from "./queues.js";
 
-export interface SyncAlarmThresholds {
-  /** Largest SYNC_READY backlog of any tenant and kind that is still normal. */
-  backlog: number;
-  /** Failed syncs told to Ramp per minute, over all tenants, that means an integration is broken. */
-  failedPerMinute: number;
+/** The health tick's period: one datapoint per tenant per period (functions/poller/health.ts). */
+const TICK = Duration.minutes(15);
+
+export interface SyncAlarmsProps {
+  /** Every alarm notifies each of these (infra/constructs/monitoring.ts). */
+  topics: sns.ITopic[];
+  thresholds: AlarmThresholds;
+  manifest: Manifest;
+  queues: Record<QueueName, WorkQueue>;
+  functions: Record<FunctionName, lambda.IFunction>;
 }
 
+/** One alarm as the runbook knows it (README "Runbook"): what it means and the first command to run. */
+interface AlarmText {
+  means: string;
+  first: string;
+}
+
+const describe = (t: AlarmText) => `${t.means} First: ${t.first} (README, Runbook)`;
+
 /**
- * The guide's two monitoring alarms (docs/ramp-api.md, Guide "Operations"): a SYNC_READY backlog over a threshold (the
- * sync worker is stuck) and failed syncs per minute (an ERP integration is broken).
- * The metrics carry tenant and kind dimensions, so the alarms use Metrics Insights
- * queries that aggregate over them into one series.
+ * Every alarm of the service, and the only place alarms are made: later
+ * features add theirs here, next to their runbook entry (README "Runbook").
+ *
+ * Per-tenant alarms are Metrics Insights queries with GROUP BY tenantId: each
+ * tenant is a contributor of one alarm, so a tenant added at runtime (`tenants
+ * put`) is covered without a deploy. They read the health tick's points, which
+ * arrive every 15 minutes for every tenant whatever its poll cadence
+ * (lib/health/signals.ts); the tick's own heartbeat pages when it stops.
+ * Queue, DLQ and function alarms iterate the deployment manifest, so a queue
+ * or function added there gets its alarms with it.
+ *
+ * Windows stay inside what a Metrics Insights alarm can see (the last 3 hours,
+ * evaluation range included); test/unit/alarm-replay.test.ts replays
+ * stuck, stopped and healthy tenants against the synthesized definitions.
  */
 export class SyncAlarms extends Construct {
-  readonly backlog: cloudwatch.Alarm;
-  readonly failedSyncs: cloudwatch.Alarm;
+  readonly all: cloudwatch.Alarm[] = [];
+  private readonly actions: actions.SnsAction[];
 
-  constructor(scope: Construct, id: string, props: { topic: sns.ITopic; thresholds: SyncAlarmThresholds }) {
+  constructor(scope: Construct, id: string, props: SyncAlarmsProps) {
     super(scope, id);
-    const action = new actions.SnsAction(props.topic);
-    this.backlog = new cloudwatch.Alarm(this, "SyncReadyBacklog", {
-      alarmDescription:
-        "SYNC_READY backlog of a tenant stays above the threshold across polls: the sync worker is stuck",
-      metric: new cloudwatch.MathExpression({
-        expression: `SELECT MAX(SyncReadyBacklog) FROM "${METRICS_NAMESPACE}"`,
-        period: Duration.hours(1),
-        label: "max SYNC_READY backlog",
-      }),
-      threshold: props.thresholds.backlog,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
+    this.actions = props.topics.map((topic) => new actions.SnsAction(topic));
+    const t = props.thresholds;
+    const perTenant = (metric: string, stat = "MAX") =>
+      `SELECT ${stat}(${metric}) FROM "${METRICS_NAMESPACE}" WHERE function = '${HEALTH_FUNCTION}' GROUP BY tenantId ORDER BY ${stat}() DESC`;
+
+    const backlogPeriods = Math.round((t.backlogHours * 60) / TICK.toMinutes());
+    this.add("SyncReadyBacklog", {
+      text: {
+        means: `A tenant's SYNC_READY backlog (largest kind) has stayed above ${t.backlog} for ${t.backlogHours} h, beyond the hour a healthy worker needs to drain a walk: its sync worker is stuck.`,
+        first: "npx ramp-erp-sync status --tenant <tenantId from the alarm's contributors>",
+      },
+      metric: mi(perTenant(HEALTH_METRICS.backlog), TICK, "SYNC_READY backlog per tenant"),
+      threshold: t.backlog,
+      evaluationPeriods: backlogPeriods,
+      datapointsToAlarm: backlogPeriods,
+      // Points are emitted only while a backlog is outstanding: no point is a zero.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.failedSyncs = new cloudwatch.Alarm(this, "FailedSyncsPerMinute", {
-      alarmDescription:
-        "failed_syncs told to Ramp per minute above the threshold: an ERP integration is broken",
-      metric: new cloudwatch.MathExpression({
-        expression: `SELECT SUM(SyncReportedFailed) FROM "${METRICS_NAMESPACE}"`,
-        period: Duration.minutes(1),
-        label: "failed syncs per minute",
-      }),
-      threshold: props.thresholds.failedPerMinute,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    this.add("OldestUnsynced", {
+      text: {
+        means: `A tenant has an object we owe the ERP or Ramp that has waited more than ${t.oldestUnsyncedMinutes} minutes (ERP down or refusing, a stuck lease, a hold that never clears).`,
+        first: "npx ramp-erp-sync status --tenant <tenantId>; then failed / show <ramp id>",
+      },
+      metric: mi(perTenant(HEALTH_METRICS.oldestUnsynced), TICK, "oldest unsynced object per tenant (min)"),
+      threshold: t.oldestUnsyncedMinutes,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.add("PollsStopped", {
+      text: {
+        means:
+          "A tenant's last finished poll walk is older than 2 × its interval + slack: its polls stopped (schedule, poll job failing, Ramp access revoked).",
+        first: "npx ramp-erp-sync status --tenant <tenantId> (last poll outcome and error)",
+      },
+      metric: mi(perTenant(HEALTH_METRICS.pollOverdue), TICK, "poll overdue per tenant (min)"),
+      threshold: 0,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      // Every enabled tenant gets this point every tick: a missing one is a tick that did not measure.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.add("HealthTickStopped", {
+      text: {
+        means:
+          "The health tick (sync-health) emitted no heartbeat: no per-tenant alarm can fire while it is down.",
+        first: "aws logs tail /aws/lambda/<Health function> --since 1h",
+      },
+      metric: mi(
+        `SELECT COUNT(${HEALTH_METRICS.tenantsObserved}) FROM "${METRICS_NAMESPACE}" WHERE function = '${HEALTH_FUNCTION}'`,
+        TICK,
+        "health ticks",
+      ),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.add("FailedSyncsPerMinute", {
+      text: {
+        means: `More than ${t.failedPerMinute} failed syncs told to Ramp per minute in 3 of 5 minutes: an ERP integration is broken (or its configuration is).`,
+        first: "npx ramp-erp-sync failed --tenant <tenantId> (the categories say whose fix it is)",
+      },
+      metric: mi(`SELECT SUM(${METRIC.reportedFailed}) FROM "${METRICS_NAMESPACE}"`, Duration.minutes(1), "failed syncs per minute"),
+      threshold: t.failedPerMinute,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const a of [this.backlog, this.failedSyncs]) a.addAlarmAction(action);
-  }
-
-  /** Any error of a function (an unhandled throw, a timeout) pages: nothing is dropped silently. */
-  static onErrors(scope: Construct, id: string, fn: lambda.IFunction, topic: sns.ITopic): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(scope, `${id}Errors`, {
-      alarmDescription: `${id}: function errors`,
-      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    this.add("UnauthorizedWebhooks", {
+      text: {
+        means: `More than ${t.unauthorizedWebhooksPer5Min} webhook deliveries refused for their signature in 5 minutes: someone is probing the endpoint, or a tenant's signing secret changed.`,
+        first: "npx ramp-erp-sync webhooks list --tenant <tenantId>; compare the secret in Secrets Manager",
+      },
+      // EMF adds the `service` dimension to every point: a query, not an exact dimension set.
+      metric: mi(
+        `SELECT SUM(WebhookDeliveries) FROM "${METRICS_NAMESPACE}" WHERE outcome = 'unauthorized'`,
+        Duration.minutes(5),
+        "webhook deliveries refused (signature)",
+      ),
+      threshold: t.unauthorizedWebhooksPer5Min,
       evaluationPeriods: 1,
+      datapointsToAlarm: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    alarm.addAlarmAction(new actions.SnsAction(topic));
+
+    for (const q of Object.keys(props.manifest.queues) as QueueName[]) {
+      const spec = props.manifest.queues[q];
+      const { queue, dlq } = props.queues[q];
+      const ageS = t.queueAgeS[q] ?? spec.oldestMessageAlarmS;
+      this.add(`${spec.id}OldestMessage`, {
+        text: {
+          means: `The oldest message in the ${q} queue has waited more than ${ageS} s: its consumer is not keeping up or not running.`,
+          first: "npx ramp-erp-sync status (queue depths), then the consumer's errors and throttles",
+        },
+        metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: "Maximum" }),
+        threshold: ageS,
+        // Two minutes over: the priority queue (60 s) pages with a button job about 3 minutes old.
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.add(`${spec.id}DlqNotEmpty`, {
+        text: {
+          means: `A message is in the ${q} dead-letter queue: it failed ${spec.maxReceiveCount} deliveries (poison), nothing of it was synced.`,
+          first: `npx ramp-erp-sync dlq list --queue ${q}`,
+        },
+        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: "Maximum" }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    for (const name of Object.keys(props.manifest.functions) as FunctionName[]) {
+      const spec = props.manifest.functions[name];
+      const fn = props.functions[name];
+      this.add(`${spec.id}Errors`, {
+        text: {
+          means: `${spec.name} failed an invocation (an unhandled throw or a timeout; a partial batch failure is not one).`,
+          first: `aws logs tail /aws/lambda/<${spec.id} function> --since 1h --filter-pattern ERROR`,
+        },
+        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.add(`${spec.id}Throttles`, {
+        text: {
+          means: `${spec.name} was throttled in 2 of 3 five-minute periods: the account's Lambda concurrency is exhausted.`,
+          first: "aws lambda get-account-settings; the dashboard's concurrency widget",
+        },
+        metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: "Sum" }),
+        threshold: 0,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+  }
+
+  private add(
+    id: string,
+    p: Omit<cloudwatch.AlarmProps, "alarmDescription" | "comparisonOperator"> & {
+      text: AlarmText;
+      comparisonOperator?: cloudwatch.ComparisonOperator;
+    },
+  ): cloudwatch.Alarm {
+    const { text, ...props } = p;
+    const alarm = new cloudwatch.Alarm(this, id, {
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      ...props,
+      alarmDescription: describe(text),
+    });
+    alarm.addAlarmAction(...this.actions);
+    this.all.push(alarm);
     return alarm;
   }
 }
+
+/** A Metrics Insights query as an alarm's metric. */
+const mi = (expression: string, period: Duration, label: string) =>
+  new cloudwatch.MathExpression({ expression, period, label });

@@ -1,34 +1,37 @@
-import { Duration } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
-import type * as sqs from "aws-cdk-lib/aws-sqs";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import { Construct } from "constructs";
 
-/** The alarm topic and the alarms that need no function: anything in a DLQ is a page. */
+export interface MonitoringProps {
+  key: kms.IKey;
+  /** Subscribed by email (context `alarmEmail`); SNS sends a confirmation first. */
+  alarmEmail?: string | undefined;
+  /** An existing topic (context `alarmTopicArn`, e.g. a pager's) that receives every alarm too. */
+  alarmTopicArn?: string | undefined;
+}
+
+/** Where alarms go: our encrypted topic (with its email subscription) and, optionally, an existing one. */
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
+  /** Every topic an alarm notifies. */
+  readonly alarmTopics: sns.ITopic[];
 
-  constructor(scope: Construct, id: string, props: { key: kms.IKey }) {
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     this.topic = new sns.Topic(this, "Alarms", { masterKey: props.key, enforceSSL: true });
-  }
-
-  /** A message in a dead-letter queue means something was not synced: alarm at once. */
-  alarmOnDlq(id: string, dlq: sqs.IQueue): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, `${id}DlqNotEmpty`, {
-      alarmDescription: `${id}: messages in the dead-letter queue (poison messages; inspect and redrive)`,
-      metric: dlq.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: "Maximum",
+    // CloudWatch publishes to a KMS-encrypted topic only if the key lets it (else alarms fail silently).
+    props.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
       }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(new actions.SnsAction(this.topic));
-    return alarm;
+    );
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    this.alarmTopics = [this.topic];
+    if (props.alarmTopicArn)
+      this.alarmTopics.push(sns.Topic.fromTopicArn(this, "ExistingAlarmTopic", props.alarmTopicArn));
   }
 }

@@ -1,0 +1,153 @@
+import { Aws, Duration } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import { Construct } from "constructs";
+import { HEALTH_FUNCTION, HEALTH_METRICS } from "../../lib/health/metrics.js";
+import { METRICS_NAMESPACE } from "../../lib/runtime/observability.js";
+import { METRIC } from "../../lib/sync/metrics.js";
+import type { FunctionName, Manifest, QueueName } from "../functions.js";
+import type { WorkQueue } from "./queues.js";
+
+export interface SyncDashboardProps {
+  manifest: Manifest;
+  queues: Record<QueueName, WorkQueue>;
+  functions: Record<FunctionName, lambda.IFunction>;
+  alarms: cloudwatch.IAlarm[];
+}
+
+/** The dashboard variable's pattern: every per-tenant widget's query names this tenant. */
+export const TENANT_PATTERN = "TENANT_ID";
+
+/**
+ * One dashboard for the fleet, plain L2 widgets (the metrics are our own EMF
+ * ones, which a construct library would not know): alarms first, then the
+ * health tick's per-tenant signals (top tenants), sync outcomes, the ERP and
+ * Ramp, queues, and the Lambdas — the manifest's queues and functions, so a
+ * new one shows up without editing this file. A `tenant` variable (a text box)
+ * narrows the per-tenant row to one tenant.
+ */
+export class SyncDashboard extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: SyncDashboardProps) {
+    super(scope, id);
+    const fiveMin = Duration.minutes(5);
+    const q = (expression: string, label: string, period = fiveMin) =>
+      new cloudwatch.MathExpression({ expression, label, period });
+    const ns = `"${METRICS_NAMESPACE}"`;
+    const health = (metric: string) =>
+      q(
+        `SELECT MAX(${metric}) FROM ${ns} WHERE function = '${HEALTH_FUNCTION}' GROUP BY tenantId ORDER BY MAX() DESC LIMIT 10`,
+        "",
+        Duration.minutes(15),
+      );
+    const oneTenant = (metric: string) =>
+      q(
+        `SELECT MAX(${metric}) FROM ${ns} WHERE function = '${HEALTH_FUNCTION}' AND tenantId = '${TENANT_PATTERN}' GROUP BY kind`,
+        "",
+        Duration.minutes(15),
+      );
+    const graph = (title: string, left: cloudwatch.IMetric[], width = 8) =>
+      new cloudwatch.GraphWidget({ title, left, width, height: 6 });
+
+    this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
+      defaultInterval: Duration.hours(12),
+      variables: [
+        new cloudwatch.DashboardVariable({
+          id: "tenant",
+          label: "Tenant",
+          type: cloudwatch.VariableType.PATTERN,
+          inputType: cloudwatch.VariableInputType.INPUT,
+          value: TENANT_PATTERN,
+          defaultValue: cloudwatch.DefaultValue.value(TENANT_PATTERN),
+          visible: true,
+        }),
+      ],
+    });
+    const queueNames = Object.keys(props.manifest.queues) as QueueName[];
+    const fnNames = Object.keys(props.manifest.functions) as FunctionName[];
+    const fnMetric = (m: (fn: lambda.IFunction) => cloudwatch.Metric) =>
+      fnNames.map((n) => m(props.functions[n]).with({ label: props.manifest.functions[n].name }));
+
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: "Alarms", alarms: props.alarms, width: 16, height: 6 }),
+      new cloudwatch.TextWidget({
+        width: 8,
+        height: 6,
+        markdown: [
+          "### ramp-erp-sync",
+          "Each alarm's description names the first command to run; README *Runbook* has the rest.",
+          "Per-tenant rows: type a tenant id in the **Tenant** box above.",
+          "`npx ramp-erp-sync status --tenant <id> --stage <stage>`",
+        ].join("\n\n"),
+      }),
+    );
+    this.dashboard.addWidgets(
+      graph("SYNC_READY backlog outstanding (top tenants)", [health(HEALTH_METRICS.backlog)]),
+      graph("Oldest unsynced object, min (top tenants)", [health(HEALTH_METRICS.oldestUnsynced)]),
+      graph("Last finished poll walk, min ago (top tenants)", [health(HEALTH_METRICS.pollAge)]),
+    );
+    this.dashboard.addWidgets(
+      graph("Tenant: backlog by kind", [oneTenant(HEALTH_METRICS.backlog)]),
+      graph("Tenant: open ledger rows by kind", [oneTenant(HEALTH_METRICS.inFlight)]),
+      graph("Tenant: oldest unsynced by kind, min", [oneTenant(HEALTH_METRICS.oldestUnsynced)]),
+    );
+    this.dashboard.addWidgets(
+      graph("Posted to the ERP per minute, by kind", [
+        q(`SELECT SUM(${METRIC.posted}) FROM ${ns} GROUP BY kind`, "", Duration.minutes(1)),
+      ]),
+      graph("Failed per minute, by kind and category", [
+        q(`SELECT SUM(${METRIC.failed}) FROM ${ns} GROUP BY kind, category`, "", Duration.minutes(1)),
+      ]),
+      graph("Told to Ramp per minute (synced / failed)", [
+        q(`SELECT SUM(${METRIC.reportedSynced}) FROM ${ns}`, "synced", Duration.minutes(1)),
+        q(`SELECT SUM(${METRIC.reportedFailed}) FROM ${ns}`, "failed", Duration.minutes(1)),
+      ]),
+    );
+    this.dashboard.addWidgets(
+      graph("ERP post latency, ms (avg / max)", [
+        q(`SELECT AVG(${METRIC.erpPostLatency}) FROM ${ns}`, "avg"),
+        q(`SELECT MAX(${METRIC.erpPostLatency}) FROM ${ns}`, "max"),
+      ]),
+      graph("Ramp calls by route (syncer)", [q(`SELECT SUM(${METRIC.rampCalls}) FROM ${ns} GROUP BY route`, "")]),
+      graph("Webhook deliveries by outcome", [q(`SELECT SUM(WebhookDeliveries) FROM ${ns} GROUP BY outcome`, "")]),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        "Queue depth (visible)",
+        queueNames.map((n) =>
+          props.queues[n].queue.metricApproximateNumberOfMessagesVisible({ period: fiveMin, label: n }),
+        ),
+      ),
+      graph(
+        "Oldest message age, s",
+        queueNames.map((n) =>
+          props.queues[n].queue.metricApproximateAgeOfOldestMessage({ period: fiveMin, label: n }),
+        ),
+      ),
+      graph(
+        "Dead-letter queues (visible)",
+        queueNames.map((n) =>
+          props.queues[n].dlq.metricApproximateNumberOfMessagesVisible({ period: fiveMin, label: `${n} DLQ` }),
+        ),
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph("Lambda errors", fnMetric((fn) => fn.metricErrors({ period: fiveMin }))),
+      graph("Lambda duration p99, ms", fnMetric((fn) => fn.metricDuration({ period: fiveMin, statistic: "p99" }))),
+      graph(
+        "Lambda concurrency (max) and throttles",
+        [
+          ...fnMetric((fn) => fn.metric("ConcurrentExecutions", { period: fiveMin, statistic: "Maximum" })),
+          ...fnNames.map((n) =>
+            props.functions[n]
+              .metricThrottles({ period: fiveMin })
+              .with({ label: `${props.manifest.functions[n].name} throttles` }),
+          ),
+        ],
+      ),
+    );
+    this.url = `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${this.dashboard.dashboardName}`;
+  }
+}
