@@ -22,7 +22,11 @@ export interface QueueSpec {
   visibilityTimeoutS: number;
   /** Deliveries before a message is poison and moves to the DLQ. */
   maxReceiveCount: number;
-  /** Page when the oldest message has waited longer than this (infra/constructs/alarms.ts; context can override). */
+  /**
+   * Page when the oldest message has waited longer than this (infra/constructs/alarms.ts; context
+   * can override). Above the visibility timeout wherever a redelivery is ordinary: a message that
+   * fails once waits out its visibility timeout before it is retried, and must not page.
+   */
   oldestMessageAlarmS: number;
 }
 
@@ -30,16 +34,17 @@ export const QUEUE_NAMES = ["work", "priority", "pollJobs", "coaRequests"] as co
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const QUEUES: Record<QueueName, QueueSpec> = {
-  // Work drains at Ramp's pace in minutes; half an hour of waiting means the syncer is not consuming.
+  // Work drains at Ramp's pace in minutes: waiting past one redelivery means the syncer is not consuming.
   work: {
     id: "Work",
     localName: "work",
     visibilityTimeoutS: 30 * 60,
     maxReceiveCount: 5,
-    oldestMessageAlarmS: 30 * 60,
+    oldestMessageAlarmS: 45 * 60,
   },
   // Sync Button work has its own queue so it never waits behind a polling backlog; Ramp expects an
-  // answer within 5 minutes, so a minute of waiting, twice in a row, already pages.
+  // answer within 5 minutes, so a minute of waiting, twice in a row, already pages (here even a
+  // redelivery breaks the promise: it pages by design).
   priority: {
     id: "Priority",
     localName: "priority",
@@ -52,15 +57,14 @@ const QUEUES: Record<QueueName, QueueSpec> = {
     localName: "poll-jobs",
     visibilityTimeoutS: 60 * 60,
     maxReceiveCount: 3,
-    oldestMessageAlarmS: 30 * 60,
+    oldestMessageAlarmS: 75 * 60,
   },
-  // One chart push can take the coa-push timeout (15 min); an hour of waiting is a stuck consumer.
   coaRequests: {
     id: "CoaRequests",
     localName: "coa-requests",
     visibilityTimeoutS: 90 * 60,
     maxReceiveCount: 3,
-    oldestMessageAlarmS: 60 * 60,
+    oldestMessageAlarmS: 105 * 60,
   },
 };
 

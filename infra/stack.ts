@@ -26,7 +26,6 @@ import {
 import { Monitoring } from "./constructs/monitoring.js";
 import { WorkQueue } from "./constructs/queues.js";
 import { SyncFunction } from "./constructs/sync-function.js";
-import { dlqUrlOutput, OUTPUT_NAMES, queueUrlOutput } from "./outputs.js";
 import {
   type EnvBinding,
   type FunctionName,
@@ -36,6 +35,7 @@ import {
   type QueueName,
   type QueueSpec,
 } from "./functions.js";
+import { dlqUrlOutput, OUTPUT_NAMES, queueUrlOutput } from "./outputs.js";
 
 export interface RampErpSyncStackProps extends StackProps {
   /** Thresholds and subscriptions (CDK context, infra/alarm-settings.ts); defaults when absent. */
@@ -206,9 +206,17 @@ export class RampErpSyncStack extends Stack {
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
     output(OUTPUT_NAMES.region, this.region, "Region the stack runs in");
-    output(OUTPUT_NAMES.tableName, this.tables.main.tableName, "Main DynamoDB table (TABLE_NAME for the ops CLI)");
+    output(
+      OUTPUT_NAMES.tableName,
+      this.tables.main.tableName,
+      "Main DynamoDB table (TABLE_NAME for the ops CLI)",
+    );
     output(OUTPUT_NAMES.alarmTopicArn, this.monitoring.topic.topicArn, "SNS topic every alarm notifies");
-    output(OUTPUT_NAMES.dashboardUrl, this.dashboard.url, "CloudWatch dashboard (fleet, per-tenant variable)");
+    output(
+      OUTPUT_NAMES.dashboardUrl,
+      this.dashboard.url,
+      "CloudWatch dashboard (fleet, per-tenant variable)",
+    );
     output(
       OUTPUT_NAMES.webhookUrl,
       `${this.api.apiEndpoint}/webhooks/{tenantId}`,

@@ -11,20 +11,22 @@ import type { HealthDeps } from "./health-deps.js";
 
 export function makeHandler(deps: HealthDeps) {
   const { metrics, log } = deps.obs;
-  return powertoolsHandler(deps.obs, async (_event: ScheduledEvent): Promise<HealthTickResult> =>
-    runHealthTick({
-      store: deps.store,
-      emit: (p) => {
-        // One blob per dimension set (tenant, or tenant × kind), as the backlog metric always was.
-        const single = metrics.singleMetric();
-        single.addDimensions(p.dimensions);
-        single.addMetric(p.name, p.unit === "Count" ? MetricUnit.Count : MetricUnit.NoUnit, p.value);
-      },
-      emitFleet: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
-      clock: deps.clock ?? Date.now,
-      allowances: deps.settings,
-      concurrency: deps.settings.concurrency,
-      log,
-    }),
+  return powertoolsHandler(
+    deps.obs,
+    async (_event: ScheduledEvent): Promise<HealthTickResult> =>
+      runHealthTick({
+        store: deps.store,
+        emit: (p) => {
+          // One blob per dimension set (tenant, or tenant × kind), as the backlog metric always was.
+          const single = metrics.singleMetric();
+          single.addDimensions(p.dimensions);
+          single.addMetric(p.name, p.unit === "Count" ? MetricUnit.Count : MetricUnit.NoUnit, p.value);
+        },
+        emitFleet: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
+        clock: deps.clock ?? Date.now,
+        allowances: deps.settings,
+        concurrency: deps.settings.concurrency,
+        log,
+      }),
   );
 }

@@ -117,7 +117,11 @@ export class SyncAlarms extends Construct {
         means: `More than ${t.failedPerMinute} failed syncs told to Ramp per minute in 3 of 5 minutes: an ERP integration is broken (or its configuration is).`,
         first: "npx ramp-erp-sync failed --tenant <tenantId> (the categories say whose fix it is)",
       },
-      metric: mi(`SELECT SUM(${METRIC.reportedFailed}) FROM "${METRICS_NAMESPACE}"`, Duration.minutes(1), "failed syncs per minute"),
+      metric: mi(
+        `SELECT SUM(${METRIC.reportedFailed}) FROM "${METRICS_NAMESPACE}"`,
+        Duration.minutes(1),
+        "failed syncs per minute",
+      ),
       threshold: t.failedPerMinute,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
@@ -149,7 +153,10 @@ export class SyncAlarms extends Construct {
           means: `The oldest message in the ${q} queue has waited more than ${ageS} s: its consumer is not keeping up or not running.`,
           first: "npx ramp-erp-sync status (queue depths), then the consumer's errors and throttles",
         },
-        metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: "Maximum" }),
+        metric: queue.metricApproximateAgeOfOldestMessage({
+          period: Duration.minutes(1),
+          statistic: "Maximum",
+        }),
         threshold: ageS,
         // Two minutes over: the priority queue (60 s) pages with a button job about 3 minutes old.
         evaluationPeriods: 2,
@@ -161,7 +168,10 @@ export class SyncAlarms extends Construct {
           means: `A message is in the ${q} dead-letter queue: it failed ${spec.maxReceiveCount} deliveries (poison), nothing of it was synced.`,
           first: `npx ramp-erp-sync dlq list --queue ${q}`,
         },
-        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: "Maximum" }),
+        metric: dlq.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: "Maximum",
+        }),
         threshold: 0,
         evaluationPeriods: 1,
         datapointsToAlarm: 1,

@@ -110,8 +110,12 @@ export class SyncDashboard extends Construct {
         q(`SELECT AVG(${METRIC.erpPostLatency}) FROM ${ns}`, "avg"),
         q(`SELECT MAX(${METRIC.erpPostLatency}) FROM ${ns}`, "max"),
       ]),
-      graph("Ramp calls by route (syncer)", [q(`SELECT SUM(${METRIC.rampCalls}) FROM ${ns} GROUP BY route`, "")]),
-      graph("Webhook deliveries by outcome", [q(`SELECT SUM(WebhookDeliveries) FROM ${ns} GROUP BY outcome`, "")]),
+      graph("Ramp calls by route (syncer)", [
+        q(`SELECT SUM(${METRIC.rampCalls}) FROM ${ns} GROUP BY route`, ""),
+      ]),
+      graph("Webhook deliveries by outcome", [
+        q(`SELECT SUM(WebhookDeliveries) FROM ${ns} GROUP BY outcome`, ""),
+      ]),
     );
     this.dashboard.addWidgets(
       graph(
@@ -129,24 +133,30 @@ export class SyncDashboard extends Construct {
       graph(
         "Dead-letter queues (visible)",
         queueNames.map((n) =>
-          props.queues[n].dlq.metricApproximateNumberOfMessagesVisible({ period: fiveMin, label: `${n} DLQ` }),
+          props.queues[n].dlq.metricApproximateNumberOfMessagesVisible({
+            period: fiveMin,
+            label: `${n} DLQ`,
+          }),
         ),
       ),
     );
     this.dashboard.addWidgets(
-      graph("Lambda errors", fnMetric((fn) => fn.metricErrors({ period: fiveMin }))),
-      graph("Lambda duration p99, ms", fnMetric((fn) => fn.metricDuration({ period: fiveMin, statistic: "p99" }))),
       graph(
-        "Lambda concurrency (max) and throttles",
-        [
-          ...fnMetric((fn) => fn.metric("ConcurrentExecutions", { period: fiveMin, statistic: "Maximum" })),
-          ...fnNames.map((n) =>
-            props.functions[n]
-              .metricThrottles({ period: fiveMin })
-              .with({ label: `${props.manifest.functions[n].name} throttles` }),
-          ),
-        ],
+        "Lambda errors",
+        fnMetric((fn) => fn.metricErrors({ period: fiveMin })),
       ),
+      graph(
+        "Lambda duration p99, ms",
+        fnMetric((fn) => fn.metricDuration({ period: fiveMin, statistic: "p99" })),
+      ),
+      graph("Lambda concurrency (max) and throttles", [
+        ...fnMetric((fn) => fn.metric("ConcurrentExecutions", { period: fiveMin, statistic: "Maximum" })),
+        ...fnNames.map((n) =>
+          props.functions[n]
+            .metricThrottles({ period: fiveMin })
+            .with({ label: `${props.manifest.functions[n].name} throttles` }),
+        ),
+      ]),
     );
     this.url = `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${this.dashboard.dashboardName}`;
   }

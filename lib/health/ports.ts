@@ -1,6 +1,7 @@
 /** What the health tick reads and where its points go (lib/store satisfies the reads). */
-import type { EnabledTenantsPage } from "../store/tenants.js";
+
 import type { OpenWork } from "../store/open-work.js";
+import type { EnabledTenantsPage } from "../store/tenants.js";
 import type { HealthPoint } from "./signals.js";
 
 export interface HealthStore {

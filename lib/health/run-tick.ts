@@ -67,7 +67,9 @@ export async function runHealthTick(deps: HealthTickDeps): Promise<HealthTickRes
     invalid: out.invalid,
   });
   if (out.failed.length) {
-    throw new Error(`health: ${out.failed.length} tenant(s) not measured (first: ${out.failed[0]?.tenantId})`);
+    throw new Error(
+      `health: ${out.failed.length} tenant(s) not measured (first: ${out.failed[0]?.tenantId})`,
+    );
   }
   return out;
 }

@@ -291,7 +291,9 @@ export function createReportIntents(deps: StoreDeps) {
             ...entries.map((e) => ({
               Put: {
                 TableName: tableName,
-                Item: toLedgerRecord(withOpenSince(e.item, withHistory(e.item, toReporting(e.item, reportId, now)))),
+                Item: toLedgerRecord(
+                  withOpenSince(e.item, withHistory(e.item, toReporting(e.item, reportId, now))),
+                ),
                 ...revCondition(e.item),
               },
             })),

@@ -25,7 +25,7 @@ const newApp = (context: Record<string, unknown> = {}) =>
 const synth = (context: Record<string, unknown> = {}) => {
   const { stack } = buildApp(newApp(context));
   const template = Template.fromStack(stack);
-  return { stack, template, rules: alarmRulesFromTemplate(template.toJSON()) };
+  return { stack, template, rules: alarmRulesFromTemplate(template.toJSON() as never) };
 };
 
 /** construct id → period s, N, M, threshold, comparison, missing data, metric (query or name). */
@@ -46,7 +46,15 @@ const EXPECTED: Record<string, Row> = {
     "breaching",
     `SELECT COUNT(HealthTenantsObserved) FROM "RampErpSync" WHERE function = 'sync-health'`,
   ],
-  FailedSyncsPerMinute: [60, 5, 3, 20, GT, "notBreaching", `SELECT SUM(SyncReportedFailed) FROM "RampErpSync"`],
+  FailedSyncsPerMinute: [
+    60,
+    5,
+    3,
+    20,
+    GT,
+    "notBreaching",
+    `SELECT SUM(SyncReportedFailed) FROM "RampErpSync"`,
+  ],
   UnauthorizedWebhooks: [
     300,
     1,
@@ -56,10 +64,26 @@ const EXPECTED: Record<string, Row> = {
     "notBreaching",
     `SELECT SUM(WebhookDeliveries) FROM "RampErpSync" WHERE outcome = 'unauthorized'`,
   ],
-  WorkOldestMessage: [60, 2, 2, 1800, GT, "notBreaching", "AWS/SQS ApproximateAgeOfOldestMessage Maximum"],
+  WorkOldestMessage: [60, 2, 2, 2700, GT, "notBreaching", "AWS/SQS ApproximateAgeOfOldestMessage Maximum"],
   PriorityOldestMessage: [60, 2, 2, 60, GT, "notBreaching", "AWS/SQS ApproximateAgeOfOldestMessage Maximum"],
-  PollJobsOldestMessage: [60, 2, 2, 1800, GT, "notBreaching", "AWS/SQS ApproximateAgeOfOldestMessage Maximum"],
-  CoaRequestsOldestMessage: [60, 2, 2, 3600, GT, "notBreaching", "AWS/SQS ApproximateAgeOfOldestMessage Maximum"],
+  PollJobsOldestMessage: [
+    60,
+    2,
+    2,
+    4500,
+    GT,
+    "notBreaching",
+    "AWS/SQS ApproximateAgeOfOldestMessage Maximum",
+  ],
+  CoaRequestsOldestMessage: [
+    60,
+    2,
+    2,
+    6300,
+    GT,
+    "notBreaching",
+    "AWS/SQS ApproximateAgeOfOldestMessage Maximum",
+  ],
   ...Object.fromEntries(
     ["Work", "Priority", "PollJobs", "CoaRequests"].map((q) => [
       `${q}DlqNotEmpty`,
@@ -75,7 +99,9 @@ const EXPECTED: Record<string, Row> = {
 };
 
 const metricOf = (r: AlarmRule) =>
-  "expression" in r.metric ? r.metric.expression : `${r.metric.namespace} ${r.metric.metricName} ${r.metric.statistic}`;
+  "expression" in r.metric
+    ? r.metric.expression
+    : `${r.metric.namespace} ${r.metric.metricName} ${r.metric.statistic}`;
 
 /** The alarms keyed by construct id (SyncAlarms/<id>), as a row of the table. */
 function alarmTable(stack: RampErpSyncStack, rules: Map<string, AlarmRule>): Record<string, Row> {
@@ -116,13 +142,18 @@ describe("alarms", { timeout: 60_000 }, () => {
   it("a queue or function added to the manifest gets its alarms without touching the construct", () => {
     const manifest = {
       ...MANIFEST,
-      queues: { ...MANIFEST.queues, coaRequests: { ...MANIFEST.queues.coaRequests, oldestMessageAlarmS: 999 } },
+      queues: {
+        ...MANIFEST.queues,
+        coaRequests: { ...MANIFEST.queues.coaRequests, oldestMessageAlarmS: 999 },
+      },
     };
-    const s = new RampErpSyncStack(newApp(), "Changed", { manifest: withFunction(manifest, "health", { id: "Vitals" }) });
+    const s = new RampErpSyncStack(newApp(), "Changed", {
+      manifest: withFunction(manifest, "health", { id: "Vitals" }),
+    });
     const ids = s.alarms.all.map((a) => a.node.id);
     expect(ids).toContain("VitalsErrors");
     expect(ids).toContain("VitalsThrottles");
-    const r = alarmTable(s, alarmRulesFromTemplate(Template.fromStack(s).toJSON()));
+    const r = alarmTable(s, alarmRulesFromTemplate(Template.fromStack(s).toJSON() as never));
     expect(r.CoaRequestsOldestMessage?.[3]).toBe(999);
   });
 
@@ -136,7 +167,11 @@ describe("alarms", { timeout: 60_000 }, () => {
   });
 
   it("thresholds and subscriptions come from context; a bad value fails synth naming its key", () => {
-    const { template: t, rules: r, stack: s } = synth({
+    const {
+      template: t,
+      rules: r,
+      stack: s,
+    } = synth({
       alarmEmail: "oncall@example.com",
       alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:pager",
       alarmThresholds: JSON.stringify({ backlog: 250, backlogHours: 1.5, queueAgeS: { priority: 90 } }),
@@ -234,7 +269,9 @@ describe("outputs", { timeout: 60_000 }, () => {
       [...Object.values(OUTPUT_NAMES), ...queues.flatMap((q) => [queueUrlOutput(q), dlqUrlOutput(q)])].sort(),
     );
     template.hasOutput(OUTPUT_NAMES.tableName, { Value: { Ref: Match.stringLikeRegexp("^TablesMain") } });
-    template.hasOutput(queueUrlOutput("priority"), { Value: { Ref: Match.stringLikeRegexp("^PriorityQueue") } });
+    template.hasOutput(queueUrlOutput("priority"), {
+      Value: { Ref: Match.stringLikeRegexp("^PriorityQueue") },
+    });
     template.hasOutput(dlqUrlOutput("work"), { Value: { Ref: Match.stringLikeRegexp("^WorkDlq") } });
   });
 });
@@ -246,7 +283,10 @@ describe("runbook", () => {
     for (const id of Object.keys(EXPECTED)) {
       const family = id
         .replace(/^(Work|Priority|PollJobs|CoaRequests)(?=OldestMessage|DlqNotEmpty)/, "<Queue>")
-        .replace(/^(Webhook|PollSchedule|PollJob|Syncer|Sweep|Health|CoaPush)(?=Errors|Throttles)/, "<Function>");
+        .replace(
+          /^(Webhook|PollSchedule|PollJob|Syncer|Sweep|Health|CoaPush)(?=Errors|Throttles)/,
+          "<Function>",
+        );
       expect(runbook, id).toContain(`### ${family}`);
     }
   });
