@@ -1,10 +1,11 @@
 /**
  * After `cdk synth`: imports every Lambda bundle the synthesized template deploys
- * and checks its handler export exists. Synth only builds the bundles; this proves
- * they load (ESM/CommonJS interop, dynamic requires) before anything is deployed.
+ * and checks its handler export exists and its size is within the cap. Synth only
+ * builds the bundles; this proves they load (ESM/CommonJS interop, dynamic requires)
+ * before anything is deployed, and that none has grown past what a cold start should load.
  * Each entry parses its environment when it is imported (cold start), so placeholder values are set first.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -20,6 +21,10 @@ Object.assign(process.env, {
   PRIORITY_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/check",
 });
 
+/** The performance issue's cap on one function's bundle (index.mjs; its source map is not loaded at cold start). */
+const MAX_BUNDLE_BYTES = 1_000_000;
+const bytes = (n: number) => `${n.toLocaleString("en-US")} bytes`;
+
 let failures = 0;
 for (const [id, r] of Object.entries(template.Resources)) {
   if (r.Type !== "AWS::Lambda::Function" || !r.Properties?.Handler) continue;
@@ -31,10 +36,12 @@ for (const [id, r] of Object.entries(template.Resources)) {
     // Not one of ours (e.g. a CDK-provided helper function with inline code).
     continue;
   }
+  const size = statSync(file).size;
   try {
     const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     if (typeof mod[exportName] !== "function") throw new Error(`no exported function "${exportName}"`);
-    process.stdout.write(`ok   ${id} (${exportName})\n`);
+    if (size > MAX_BUNDLE_BYTES) throw new Error(`${bytes(size)}, over the ${bytes(MAX_BUNDLE_BYTES)} cap`);
+    process.stdout.write(`ok   ${id} (${exportName}) ${bytes(size)}\n`);
   } catch (err) {
     failures++;
     process.stdout.write(`FAIL ${id}: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,8 +1,9 @@
 /**
  * What every handler's dependencies are built from: its parsed environment,
- * its AWS clients and its logger and metrics. On Lambda these come from the
- * process environment at cold start (`fromEnvironment`); the local stack
- * builds the same parts from the deployment manifest and its emulators.
+ * its AWS clients (captured by its tracer) and its logger, metrics and tracer.
+ * On Lambda these come from the process environment at cold start
+ * (`fromEnvironment`); the local stack builds the same parts from the
+ * deployment manifest and its emulators (its clients are not captured).
  */
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import type { z } from "zod";
@@ -28,9 +29,7 @@ export function fromEnvironment<S extends z.ZodType>(
   metrics?: Metrics,
 ): HandlerParts<z.infer<S>> {
   const parsed = loadEnv(spec.envSchema, env) as z.infer<S> & { AWS_REGION: string; LOG_LEVEL: string };
-  return {
-    env: parsed,
-    aws: createAwsClients({ region: parsed.AWS_REGION }),
-    obs: observability(spec.name, parsed.LOG_LEVEL, metrics),
-  };
+  const obs = observability(spec.name, parsed.LOG_LEVEL, metrics);
+  // The function's own tracer captures its clients (X-Ray subsegments per SDK call on Lambda).
+  return { env: parsed, aws: createAwsClients({ region: parsed.AWS_REGION, tracer: obs.tracer }), obs };
 }

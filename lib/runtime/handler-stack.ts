@@ -1,7 +1,7 @@
 /**
  * The one way a handler is wired (as in Powertools' example app): a plain
- * `run(event, context)` wrapped in middy with Powertools' logger context and
- * metrics middlewares, and SQS batches answered through Powertools' batch
+ * `run(event, context)` wrapped in middy with Powertools' tracer, logger context
+ * and metrics middlewares, and SQS batches answered through Powertools' batch
  * processor (partial batch responses). Every function in functions/ is built
  * with `powertoolsHandler`; every SQS consumer answers with `sqsPartialBatch`.
  */
@@ -10,17 +10,21 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import type { Tracer } from "@aws-lambda-powertools/tracer";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { ServiceError } from "../domain/errors.js";
 import type { RampLogger } from "../domain/logger.js";
 import { errorSummary, type MessageFailures } from "../domain/message-failure.js";
-import { createLogger, createMetrics, rampLoggerOf } from "./observability.js";
+import { createLogger, createMetrics, createTracer, rampLoggerOf } from "./observability.js";
 
-/** A function's logger and metrics; `log` is the small interface lib/ code takes. */
+/** A function's logger, metrics and tracer; `log` is the small interface lib/ code takes. */
 export interface Observability {
   logger: Logger;
   metrics: Metrics;
+  /** X-Ray; a no-op outside Lambda (lib/runtime/observability.ts createTracer). */
+  tracer: Tracer;
   log: RampLogger;
 }
 
@@ -30,14 +34,23 @@ export function observability(
   metrics: Metrics = createMetrics(functionName, level),
 ): Observability {
   const logger = createLogger(functionName, level);
-  return { logger, metrics, log: rampLoggerOf(logger) };
+  return { logger, metrics, tracer: createTracer(), log: rampLoggerOf(logger) };
 }
 
+/**
+ * The tracer's middleware comes first (Powertools' order): its `## handler` subsegment
+ * encloses the whole invocation, and the SDK and fetch subsegments open inside it. The
+ * response is not recorded (batch item failures, webhook acks: nothing a trace needs, and
+ * X-Ray metadata does not go through the logger's redaction).
+ */
 export function powertoolsHandler<E, R>(
-  obs: Pick<Observability, "logger" | "metrics">,
+  obs: Pick<Observability, "logger" | "metrics" | "tracer">,
   run: (event: E, context: Context) => Promise<R>,
 ): middy.MiddyfiedHandler<E, R, Error, Context> {
-  return middy<E, R, Error, Context>(run).use(injectLambdaContext(obs.logger)).use(logMetrics(obs.metrics));
+  return middy<E, R, Error, Context>(run)
+    .use(captureLambdaHandler(obs.tracer, { captureResponse: false }))
+    .use(injectLambdaContext(obs.logger))
+    .use(logMetrics(obs.metrics));
 }
 
 /** Thrown for a record SQS must see as failed; the message says why. */
