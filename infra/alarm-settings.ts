@@ -4,7 +4,7 @@
  * a typo in context fails synth with the key's name instead of deploying a
  * default nobody asked for.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { QUEUE_NAMES } from "./functions.js";
 
 const count = z.coerce.number().int().min(0);

@@ -13,7 +13,7 @@
  * command that silently runs against the wrong place.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { QUEUE_NAMES, type QueueName } from "../infra/functions.js";
 import { ConfigError } from "../lib/config/errors.js";
 

@@ -3,7 +3,7 @@
  * every enabled tenant, staggered), an SQS message `{ "tenantId": "…" }` (on
  * demand, e.g. after an ERP change), or a direct invoke with the same body.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const OnDemandSchema = z.strictObject({
   tenantId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),

@@ -70,6 +70,9 @@ export class SyncFunction extends Construct {
         NODE_OPTIONS: "--enable-source-maps",
         POWERTOOLS_SERVICE_NAME: "ramp-erp-sync",
         POWERTOOLS_METRICS_NAMESPACE: "RampErpSync",
+        // X-Ray metadata bypasses the logger's redaction: an error message that echoes a secret
+        // must not reach a trace. Errors are in the (redacted) logs; traces keep timings and faults.
+        POWERTOOLS_TRACER_CAPTURE_ERROR: "false",
         ...props.environment,
       },
       bundling: {

@@ -7,7 +7,7 @@
  * The endpoint comes from AWS_ENDPOINT_URL_SECRETS_MANAGER when set (local stand-in).
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { z } from "zod";
+import * as z from "zod";
 import { registerSecret, registerSecretsIn } from "../domain/redact.js";
 import { type Clock, systemClock } from "../domain/time.js";
 import type { CredentialsProvider, RampCredentials } from "../ramp/ports.js";

@@ -8,7 +8,7 @@
  */
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { TenantConfig } from "../config/tenant.js";
 import type { RampLogger } from "../domain/logger.js";
 import type { ErpCrashHook } from "../erp/crash-points.js";

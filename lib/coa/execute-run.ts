@@ -4,7 +4,7 @@
  * chunk upload that isolates Ramp's refusals, and a single-item write whose
  * refusal is reported rather than thrown.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { isItemRejection, type Rejection, rampReason, uploadIsolating } from "./isolate.js";
 import type { CoaList, CoaOperation, RampSurface } from "./types.js";
 import { type CoaClient, type CoaWriter, coaWriters } from "./writers.js";

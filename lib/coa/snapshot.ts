@@ -1,5 +1,5 @@
 /** The stored shape of a push snapshot (lib/store/coa-snapshots.ts holds the bytes). */
-import { z } from "zod";
+import * as z from "zod";
 import type { ItemFailure } from "./execute.js";
 import type { PushSnapshot } from "./types.js";
 

@@ -4,7 +4,7 @@
  * handler at start-up with a message naming the variable — not later, deep in
  * a request, as `undefined`.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError } from "./errors.js";
 
 const nonEmpty = z.string().trim().min(1, "must not be empty");

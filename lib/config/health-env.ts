@@ -2,7 +2,7 @@
  * The health tick's environment (functions/poller/health.ts): the table, and
  * the two allowances its signals are measured against (lib/health/signals.ts).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { BaseEnvSchema } from "./env.js";
 
 export const HealthEnvSchema = BaseEnvSchema.extend({

@@ -3,7 +3,7 @@
  * the priority queue for Sync Button work, and the knobs of the fan-out and of
  * resuming before the Lambda timeout.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PollerEnvSchema } from "./env.js";
 
 const queueUrl = z.url("must be a queue URL");

@@ -2,7 +2,7 @@
  * Per-tenant configuration: one Ramp business, one ERP. Stored in DynamoDB as a
  * zod-validated document (lib/store tenant repository); edited by ops tooling.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_SCOPES } from "../ramp/http.js";
 import { journalPathProblem } from "./journal-path.js";
 import { SECRET_PREFIX, type TenantSecretKind, tenantSecretId } from "./tenant-secrets.js";

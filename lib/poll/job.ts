@@ -5,7 +5,7 @@
  * steps it planned (so a config change mid-walk cannot shift step indices),
  * where it stopped, and the backlog counted so far. Pure (zod).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { KINDS } from "../domain/kinds.js";
 import { type ReadySource, ReadySourceSchema } from "../ramp/resume.js";
 

@@ -3,7 +3,7 @@
  * (`error_v2.error_code`, e.g. DEVELOPER_7001) and `retryable`; `traceId` is
  * Ramp's `x-trace-id`, the one thing Ramp support needs to find a request.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ServiceError } from "../domain/errors.js";
 
 /** `error_v2` envelope (docs/ramp-api.md §5); every field optional because Ramp does not always send it. */

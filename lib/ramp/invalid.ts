@@ -10,7 +10,7 @@
  * it carries field paths, zod issue codes and our own parser's wording only —
  * never a value from the object (memos and names are the customer's text).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { MoneyError } from "../money/index.js";
 import { RampError, RampResponseError } from "./errors.js";
 import { RampMoneyShapeError } from "./normalise.js";

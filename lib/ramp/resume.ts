@@ -5,7 +5,7 @@
  * poller needs the boundary (the cursor it saves), so this file reads one page
  * per call through the same HTTP road (auth, rate limit, retry).
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Query, RampHttp } from "./http.js";
 import { type InvalidObject, readOne } from "./invalid.js";
 import type {

@@ -5,7 +5,7 @@
  * order then company key (unmapped last), totals by currency, mismatches by
  * class, kind, rampId (plain string order).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { KINDS, type Kind } from "../domain/kinds.js";
 import { money, toMajorString } from "../money/index.js";
 import { MISMATCH_CLASSES, type Mismatch, type Observed } from "./classify.js";

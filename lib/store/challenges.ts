@@ -9,7 +9,7 @@
  * `PK=TENANT#<t> SK=WEBHOOKCHALLENGE#<subscriptionId>`, expiring after a day.
  */
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
 import { ttlSeconds } from "./ttl.js";

@@ -13,7 +13,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { systemClock } from "../domain/time.js";
 import { putIf, unchangedSince } from "./conditional-write.js";
 import { coaChunkSk, coaGenerationPrefix, coaHeaderSk, tenantPk } from "./keys.js";

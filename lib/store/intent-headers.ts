@@ -6,7 +6,7 @@
  * reads them, which only the report lock's holder may do.
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { intentSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
 

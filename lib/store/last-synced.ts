@@ -6,7 +6,7 @@
  * closeIntent) writes it once per report and kind, never per row, and the
  * write only ever moves the time forward.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { KINDS, type Kind } from "../domain/kinds.js";
 import { updateIf } from "./conditional-write.js";
 import { LAST_SYNCED_SK_PREFIX, lastSyncedSk, tenantPk } from "./keys.js";

@@ -9,7 +9,7 @@
  * loop here goes on while DynamoDB returns a LastEvaluatedKey.
  */
 import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { KINDS, type Kind } from "../domain/kinds.js";
 import type { StoreDeps } from "./ledger.js";
 import { type LedgerBucket, ledgerGsi1Pk, ledgerGsi1Prefix, streamOf } from "./ledger-item.js";

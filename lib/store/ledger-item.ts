@@ -18,7 +18,7 @@
  * waiting for a retry, already told. MARKED items leave the index (sparse GSI):
  * terminal rows would only grow it.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ERROR_CATEGORIES, KINDS, type Kind, SYNC_TYPE_BY_KIND } from "../domain/kinds.js";
 import { LEDGER_SK_PREFIX, ledgerSk, openWorkGsi2Pk, tenantPk } from "./keys.js";
 

@@ -7,7 +7,7 @@
  * the one to act on); records expire after 14 days, SQS's longest retention.
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { errorSummary, type MessageFailure } from "../domain/message-failure.js";
 import { batchGetAll } from "./batch-get.js";
 import { MESSAGE_FAILURE_SK, messageFailurePk } from "./keys.js";

@@ -7,7 +7,7 @@
  * pages). This is the health tick's whole read per tenant (lib/health).
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { KINDS, type Kind } from "../domain/kinds.js";
 import { openWorkGsi2Pk, POLL_RUN_SK } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";

@@ -6,7 +6,7 @@
  * one listing cannot interleave pages.
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { Kind } from "../domain/kinds.js";
 import { systemClock } from "../domain/time.js";
 import { putIf, unchangedSince } from "./conditional-write.js";

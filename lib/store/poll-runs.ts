@@ -7,7 +7,7 @@
  * redelivery, a slow continuation) cannot put an older run over a newer one.
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { KINDS } from "../domain/kinds.js";
 import type { PollRun } from "../poll/ports.js";
 import { updateIf } from "./conditional-write.js";

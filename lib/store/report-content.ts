@@ -7,7 +7,7 @@
  * successes and 5,000 failures (the guide's batch limits, docs/ramp-api.md, Guide "Batch limits").
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { ERROR_CATEGORIES, KINDS } from "../domain/kinds.js";
 import type { LedgerItem } from "./ledger-item.js";
 

@@ -27,7 +27,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { systemClock } from "../domain/time.js";
 import {
   type CloseDisposition,

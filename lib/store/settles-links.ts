@@ -7,7 +7,7 @@
  * payment's ERP id.
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { systemClock } from "../domain/time.js";
 import { batchGetAll } from "./batch-get.js";
 import { putIf } from "./conditional-write.js";

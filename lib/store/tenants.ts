@@ -131,7 +131,8 @@ export function createTenants(deps: StoreDeps & { logger?: Pick<RampLogger, "war
         try {
           const cfg = fromRecord(row);
           page.tenants.push(cfg);
-          if (typeof row.updatedAt === "number") (page.storedAt ??= {})[cfg.tenantId] = row.updatedAt;
+          if (typeof row.updatedAt === "number")
+            page.storedAt = { ...page.storedAt, [cfg.tenantId]: row.updatedAt };
         } catch (err) {
           page.invalid.push({
             tenantId: String(row.tenantId),

@@ -8,7 +8,7 @@
  * never on disk in clear. The item's `ttl` lets DynamoDB drop it after expiry.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { CachedToken, TokenStore } from "../ramp/ports.js";
 
 export const TOKEN_SK = "TOKEN#RAMP";

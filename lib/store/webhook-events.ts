@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { systemClock } from "../domain/time.js";
 import { putIf } from "./conditional-write.js";
 import { eventSeenSk, PARKED_SK_PREFIX, parkedSk, tenantPk } from "./keys.js";

@@ -4,7 +4,7 @@
  * listed, already normalised (lib/ramp/model.ts), so syncing N objects costs no
  * extra GETs; it is left out when too large and the syncer re-fetches by id.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { KINDS } from "../domain/kinds.js";
 import { sqsSafeJson } from "./sqs-safe-json.js";
 

@@ -7,7 +7,7 @@
  * 4xx: Ramp drops a delivery on a 4xx, and a signed event we do not understand
  * is exactly what someone must look at. Pure.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const VerificationEventSchema = z.looseObject({
   type: z.literal("webhooks.verification"),

@@ -8,7 +8,7 @@
  * up right now, so a verification delivery signed with a secret not stored yet
  * is answered 503 (Ramp retries) instead of 401 (Ramp gives up). Pure (zod).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { registerSecret } from "../domain/redact.js";
 
 const WebhookSecretEntrySchema = z.object({

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { LOCAL_ACCOUNT } from "./lambda-context.js";
 
 export interface RawHttpRequest {

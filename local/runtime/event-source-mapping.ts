@@ -16,7 +16,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { sleep } from "../../lib/domain/time.js";
 import { type FunctionOptions, invoke, type LambdaHandler, LambdaTimeoutError } from "./lambda-context.js";
 import { queueDepth } from "./local-sqs.js";

@@ -2,7 +2,7 @@
  * The Tryton adapter's configuration. The password is handed in by the caller
  * (read from Secrets Manager in production); it is never logged.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const TrytonConfigSchema = z.object({
   url: z.url(),

@@ -1,5 +1,5 @@
 /** Tax (beta): tax rates, the single tax-code field, its options (docs/ramp-api.md §7.5). */
-import { z } from "zod";
+import * as z from "zod";
 import {
   type TaxCodeField,
   TaxCodeFieldSchema,

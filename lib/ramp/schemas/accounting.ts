@@ -1,5 +1,5 @@
 /** Accounting connection and chart-of-accounts wire shapes (docs/ramp-api.md §6, §7). */
-import { z } from "zod";
+import * as z from "zod";
 
 const str = z.string().nullish();
 const bool = z.boolean().nullish();

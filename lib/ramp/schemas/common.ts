@@ -3,7 +3,7 @@
  * pass through untouched) and almost every field nullish: Ramp's API grows
  * additively and the 2025 and 2026 shapes differ (docs/ramp-api.md §1.1, §16).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const str = z.string().nullish();
 

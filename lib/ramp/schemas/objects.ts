@@ -3,7 +3,7 @@
  * (docs/ramp-api.md §9, §10). Money fields are kept in whichever shapes arrive;
  * lib/ramp/normalise.ts turns them into Money.
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   CurrencyAmountSchema,
   LineItemSchema,

@@ -1,5 +1,5 @@
 /** `POST /accounting/syncs` and `POST /accounting/codings` (docs/ramp-api.md §11, "Header decisions"). */
-import { z } from "zod";
+import * as z from "zod";
 
 export const MAX_SYNC_ITEMS = 5_000;
 

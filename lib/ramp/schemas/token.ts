@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** `POST /developer/v1/token` (client credentials) answer; `scope` is sometimes absent (docs/ramp-api.md §2.1). */
 export const TokenResponseSchema = z.looseObject({

@@ -1,5 +1,5 @@
 /** Webhook subscription management (docs/ramp-api.md §12.1). */
-import { z } from "zod";
+import * as z from "zod";
 
 const str = z.string().nullish();
 
