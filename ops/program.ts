@@ -13,6 +13,7 @@ import type { ContextFactory, OpsContext } from "./context.js";
 import { registerDlqCommands } from "./dlq-commands.js";
 import { registerReconcileCommands } from "./reconcile-commands.js";
 import { registerStatusCommands } from "./status-commands.js";
+import { registerTargets } from "./target-commands.js";
 import { registerTenantCommands } from "./tenant-commands.js";
 import { registerWebhookCommands } from "./webhook-commands.js";
 
@@ -27,6 +28,7 @@ const REGISTRATIONS: ReadonlyArray<(program: Command, kit: CommandKit) => void> 
   registerDlqCommands,
   registerStatusCommands,
   registerReconcileCommands,
+  registerTargets,
 ];
 
 /**

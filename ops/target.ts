@@ -6,8 +6,10 @@
  *   finds itself, `<QUEUE>_QUEUE_URL` / `<QUEUE>_DLQ_URL` for the queues;
  * - `--local <file>`: a JSON document the local stack writes (the demo's
  *   `--keep`), with emulator endpoints and static keys;
- * - `--stage <name>`: the entry of that name in `ops.config.json` (the file the
- *   alarms issue generates from the stack outputs; hand-written until then).
+ * - `--stage <name>`: the entry of that name in `ops.config.json`, which
+ *   `targets import --outputs cdk-outputs.json --stage <name>` writes from the
+ *   stack's outputs (ops/stack-outputs.ts, ops/target-commands.ts); an entry
+ *   may still be written by hand (an emulator, a stack deployed elsewhere).
  *
  * Parsed strictly: a typo in a target file is an error naming the key, not a
  * command that silently runs against the wrong place.
@@ -40,9 +42,20 @@ export const OpsTargetSchema = z.strictObject({
   queues: z.partialRecord(z.enum(QUEUE_NAMES), QueueRefSchema).default({}),
   /** Journal tenants' files (`<journalRoot>/<tenantId>/`), as the functions' JOURNAL_ROOT. */
   journalRoot: z.string().min(1).optional(),
+  /** Where to look at the deployment (from the stack outputs, `targets import`); shown by `targets show`. */
+  links: z
+    .strictObject({
+      dashboardUrl: z.url().optional(),
+      alarmTopicArn: z.string().startsWith("arn:").optional(),
+      webhookUrl: z.url().optional(),
+    })
+    .optional(),
 });
 export type OpsTarget = z.infer<typeof OpsTargetSchema>;
 export type OpsTargetInput = z.input<typeof OpsTargetSchema>;
+
+/** `ops.config.json`: `{ "stages": { "<name>": <target> } }` (each entry parsed when it is used). */
+export const OpsConfigFileSchema = z.strictObject({ stages: z.record(z.string(), z.unknown()) });
 
 /** How the operator chose the target (the global options). */
 export interface TargetChoice {
@@ -76,7 +89,7 @@ export function targetFromEnv(env: Record<string, string | undefined>): OpsTarge
     const dlqUrl = env[`${queueEnvStem(q)}_DLQ_URL`];
     if (url) queues[q] = { url, ...(dlqUrl ? { dlqUrl } : {}) };
   }
-  return parse(
+  return parseTarget(
     {
       name: "environment",
       region: env.AWS_REGION || "us-east-1",
@@ -90,17 +103,17 @@ export function targetFromEnv(env: Record<string, string | undefined>): OpsTarge
 
 export function resolveTarget(choice: TargetChoice, env: Record<string, string | undefined>): OpsTarget {
   if (choice.local && choice.stage) throw new OpsTargetError("use --local or --stage, not both");
-  if (choice.local) return parse(readJson(choice.local), choice.local);
+  if (choice.local) return parseTarget(readJson(choice.local), choice.local);
   if (choice.stage) {
     const file = choice.configFile ?? "ops.config.json";
-    const doc = z.strictObject({ stages: z.record(z.string(), z.unknown()) }).safeParse(readJson(file));
+    const doc = OpsConfigFileSchema.safeParse(readJson(file));
     if (!doc.success) throw new OpsTargetError(`${file}: expected { "stages": { "<name>": <target> } }`);
     const stage = doc.data.stages[choice.stage];
     if (stage === undefined)
       throw new OpsTargetError(`${file} has no stage "${choice.stage}"`, {
         hint: `known stages: ${Object.keys(doc.data.stages).join(", ") || "(none)"}`,
       });
-    return parse({ name: choice.stage, ...(stage as object) }, `${file} stage ${choice.stage}`);
+    return parseTarget({ name: choice.stage, ...(stage as object) }, `${file} stage ${choice.stage}`);
   }
   return targetFromEnv(env);
 }
@@ -119,7 +132,8 @@ function readJson(file: string): unknown {
   }
 }
 
-function parse(raw: unknown, where: string): OpsTarget {
+/** `raw` as a target, or an OpsTargetError naming `where` and the first bad key. */
+export function parseTarget(raw: unknown, where: string): OpsTarget {
   const r = OpsTargetSchema.safeParse(raw);
   if (r.success) return r.data;
   const first = r.error.issues[0];

@@ -1,0 +1,286 @@
+/**
+ * `targets import | show | list`: where commands act (ops/target.ts). `import`
+ * turns a deployment's outputs (`cdk deploy --outputs-file`) into a stage of
+ * ops.config.json (ops/stack-outputs.ts), so `--stage <name>` works with every
+ * command; `show` prints the target the global options resolve to (never a
+ * credential); `list` names the stages of the config file. `--stage` and
+ * `--config` are the global options, read wherever they stand on the line.
+ */
+import { randomUUID } from "node:crypto";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { Command } from "commander";
+import { QUEUE_NAMES } from "../infra/functions.js";
+import { type CommandKit, dryRunOption, EXIT, emit, jsonOption, type OpsIo } from "./command-kit.js";
+import { pickStack, targetFromStackOutputs } from "./stack-outputs.js";
+import { OpsConfigFileSchema, type OpsTarget, OpsTargetError, parseTarget } from "./target.js";
+
+const DEFAULT_CONFIG = "ops.config.json";
+
+interface Globals {
+  stage?: string;
+  config?: string;
+}
+
+/** `targets show --json`: the target without its secrets. */
+export interface ShownTarget {
+  name: string;
+  region: string;
+  tableName: string;
+  queues: OpsTarget["queues"];
+  links: NonNullable<OpsTarget["links"]> | null;
+  endpoints: NonNullable<OpsTarget["endpoints"]> | null;
+  journalRoot: string | null;
+  /** "static (emulator)" when the target carries keys; null: the SDK's own credential chain. */
+  credentials: "static (emulator)" | null;
+}
+
+export function shownTarget(t: OpsTarget): ShownTarget {
+  return {
+    name: t.name,
+    region: t.region,
+    tableName: t.tableName,
+    queues: t.queues,
+    links: t.links ?? null,
+    endpoints: t.endpoints ?? null,
+    journalRoot: t.journalRoot ?? null,
+    credentials: t.credentials ? "static (emulator)" : null,
+  };
+}
+
+function targetLines(t: ShownTarget): string[] {
+  const queues = QUEUE_NAMES.flatMap((q) => {
+    const ref = t.queues[q];
+    return ref ? [`  ${q}: ${ref.url}${ref.dlqUrl ? `  (DLQ ${ref.dlqUrl})` : "  (no DLQ)"}`] : [];
+  });
+  return [
+    `target: ${t.name}`,
+    `region: ${t.region}`,
+    `table: ${t.tableName}`,
+    ...(queues.length ? ["queues:", ...queues] : ["queues: (none)"]),
+    ...(t.links?.dashboardUrl ? [`dashboard: ${t.links.dashboardUrl}`] : []),
+    ...(t.links?.alarmTopicArn ? [`alarm topic: ${t.links.alarmTopicArn}`] : []),
+    ...(t.links?.webhookUrl ? [`webhook url: ${t.links.webhookUrl}`] : []),
+    ...(t.endpoints
+      ? [
+          `endpoints: ${Object.entries(t.endpoints)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", ")}`,
+        ]
+      : []),
+    ...(t.journalRoot ? [`journal root: ${t.journalRoot}`] : []),
+    `credentials: ${t.credentials ?? "the AWS SDK's own (environment, profile, role)"}`,
+  ];
+}
+
+/** A file's JSON, `undefined` when it does not exist; unreadable or not JSON is refused. */
+async function readJsonIfAny(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new OpsTargetError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new OpsTargetError(
+      `${file} is not JSON (${e instanceof Error ? e.message.split("\n")[0] : "parse error"})`,
+    );
+  }
+}
+
+async function readConfig(file: string): Promise<{ stages: Record<string, unknown> } | undefined> {
+  const raw = await readJsonIfAny(file);
+  if (raw === undefined) return undefined;
+  const doc = OpsConfigFileSchema.safeParse(raw);
+  if (!doc.success)
+    throw new OpsTargetError(`${file}: expected { "stages": { "<name>": <target> } }`, {
+      hint: `fix or move ${file}; nothing was written`,
+    });
+  return doc.data;
+}
+
+/** Written whole or not at all: a temp file beside it, then a rename over it. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
+  try {
+    await writeFile(tmp, text, { encoding: "utf8", flag: "wx" });
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export interface ImportOptions {
+  outputs: string;
+  stage?: string;
+  config: string;
+  dryRun: boolean;
+  json: boolean;
+}
+
+/** `targets import --json`: what was (or, dry run, would be) written. */
+export interface ImportResult {
+  ok: true;
+  dryRun: boolean;
+  config: string;
+  stage: string;
+  stackName: string;
+  action: "added" | "replaced";
+  target: OpsTarget;
+}
+
+export async function targetsImport(io: OpsIo, o: ImportOptions): Promise<number> {
+  const doc = await readJsonIfAny(o.outputs);
+  if (doc === undefined)
+    throw new OpsTargetError(`cannot read ${o.outputs}: no such file`, {
+      hint: "write it with `npx cdk deploy -c stage=<name> --outputs-file cdk-outputs.json`",
+    });
+  const picked = pickStack(doc, o.stage, o.outputs);
+  const target = targetFromStackOutputs(picked.outputs, picked.stage);
+  const existing = await readConfig(o.config);
+  const action = existing?.stages[picked.stage] === undefined ? "added" : "replaced";
+  const next = { stages: { ...(existing?.stages ?? {}), [picked.stage]: target } };
+  const result: ImportResult = {
+    ok: true,
+    dryRun: o.dryRun,
+    config: o.config,
+    stage: picked.stage,
+    stackName: picked.stackName,
+    action,
+    target,
+  };
+  if (o.dryRun) {
+    emit(io, o.json, result, () => [
+      `dry run: would write stage ${picked.stage} (stack ${picked.stackName}, ${action}) to ${o.config}; nothing written:`,
+      ...JSON.stringify(target, null, 2).split("\n"),
+    ]);
+    return EXIT.done;
+  }
+  try {
+    await writeAtomically(o.config, `${JSON.stringify(next, null, 2)}\n`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : "error");
+    return fail(io, o.json, `cannot write ${o.config} (${code})`, "check the path and its permissions");
+  }
+  emit(io, o.json, result, () => [
+    `${action} stage ${picked.stage} (stack ${picked.stackName}) in ${o.config}: table ${target.tableName}, ` +
+      `${Object.keys(target.queues).length} queues, region ${target.region}`,
+    `use it with --stage ${picked.stage}${o.config === DEFAULT_CONFIG ? "" : ` --config ${o.config}`}`,
+  ]);
+  return EXIT.done;
+}
+
+/** `targets list --json`: the stages of the config file, and entries that do not parse. */
+export interface ListResult {
+  config: string;
+  stages: Array<{ stage: string; region: string; tableName: string; queues: string[] }>;
+  invalid: Array<{ stage: string; error: string }>;
+}
+
+export async function targetsList(io: OpsIo, o: { config: string; json: boolean }): Promise<number> {
+  const doc = await readConfig(o.config);
+  if (!doc)
+    throw new OpsTargetError(`${o.config} does not exist`, {
+      hint: "write a stage with `targets import --outputs cdk-outputs.json --stage <name>`",
+    });
+  const result: ListResult = { config: o.config, stages: [], invalid: [] };
+  for (const [stage, entry] of Object.entries(doc.stages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    try {
+      const t = parseTarget({ name: stage, ...(entry as object) }, `${o.config} stage ${stage}`);
+      result.stages.push({ stage, region: t.region, tableName: t.tableName, queues: Object.keys(t.queues) });
+    } catch (e) {
+      if (!(e instanceof OpsTargetError)) throw e;
+      result.invalid.push({ stage, error: e.message });
+    }
+  }
+  emit(io, o.json, result, () => [
+    ...(result.stages.length || result.invalid.length ? [] : [`${o.config}: no stages`]),
+    ...result.stages.map((s) => `${s.stage}\t${s.region}\t${s.tableName}\t${s.queues.join(",") || "-"}`),
+    ...result.invalid.map((i) => `${i.stage}\tINVALID\t${i.error}`),
+  ]);
+  return EXIT.done;
+}
+
+function fail(io: OpsIo, json: boolean, message: string, hint: string): number {
+  if (json) io.out(JSON.stringify({ ok: false, problems: [message], hint }));
+  else {
+    io.err(`failed: ${message}`);
+    io.err(`hint: ${hint}`);
+  }
+  return EXIT.failed;
+}
+
+/** A target, outputs file or config that cannot serve the command is refused (exit 2) with its hint. */
+async function refusing(io: OpsIo, json: boolean, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof OpsTargetError)) throw e;
+    if (json) io.out(JSON.stringify({ ok: false, problems: [e.message], hint: e.hint }));
+    else {
+      io.err(`refused: ${e.message}`);
+      io.err(`hint: ${e.hint}`);
+    }
+    return EXIT.refused;
+  }
+}
+
+export function registerTargets(program: Command, kit: CommandKit): void {
+  const { io, exit, sub } = kit;
+  const globals = (cmd: Command): Globals => cmd.optsWithGlobals<Globals>();
+  const targets = sub(
+    program,
+    "targets",
+    "where commands act: import a deployment's outputs into ops.config.json, show, list",
+  );
+  sub(targets, "import", "write a stage of ops.config.json from `cdk deploy --outputs-file` outputs")
+    .requiredOption("--outputs <file>", "the outputs file cdk deploy wrote (e.g. cdk-outputs.json)")
+    .addOption(dryRunOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      "after",
+      "\n--stage <name> (global) picks the stack RampErpSync-<name> and names the entry; --config <file> (global)\n" +
+        `is the file written (default ./${DEFAULT_CONFIG}; other stages are kept).`,
+    )
+    .action(async (o: { outputs: string; dryRun?: boolean; json?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const json = o.json === true;
+      exit(
+        await refusing(io, json, () =>
+          targetsImport(io, {
+            outputs: o.outputs,
+            ...(g.stage ? { stage: g.stage } : {}),
+            config: g.config ?? DEFAULT_CONFIG,
+            dryRun: o.dryRun === true,
+            json,
+          }),
+        ),
+      );
+    });
+  sub(targets, "show", "the target the global options resolve to (--local, --stage, or the environment)")
+    .addOption(jsonOption())
+    .action(async (o: { json?: boolean }) => {
+      const json = o.json === true;
+      exit(
+        await refusing(io, json, async () => {
+          const t = shownTarget(kit.ctx().target());
+          emit(io, json, t, () => targetLines(t));
+          return EXIT.done;
+        }),
+      );
+    });
+  sub(targets, "list", `the stages of ops.config.json (--config for another file)`)
+    .addOption(jsonOption())
+    .action(async (o: { json?: boolean }, cmd: Command) => {
+      const json = o.json === true;
+      exit(
+        await refusing(io, json, () =>
+          targetsList(io, { config: globals(cmd).config ?? DEFAULT_CONFIG, json }),
+        ),
+      );
+    });
+}
