@@ -14,6 +14,7 @@ import { buildApp } from "../../infra/app.js";
 import { MANIFEST, withFunction } from "../../infra/functions.js";
 import { dlqUrlOutput, OUTPUT_NAMES, queueUrlOutput } from "../../infra/outputs.js";
 import { RampErpSyncStack } from "../../infra/stack.js";
+import { targetFromStackOutputs } from "../../ops/stack-outputs.js";
 import { type AlarmRule, alarmRulesFromTemplate } from "../support/alarm-eval.js";
 
 const newApp = (context: Record<string, unknown> = {}) =>
@@ -273,6 +274,30 @@ describe("outputs", { timeout: 60_000 }, () => {
       Value: { Ref: Match.stringLikeRegexp("^PriorityQueue") },
     });
     template.hasOutput(dlqUrlOutput("work"), { Value: { Ref: Match.stringLikeRegexp("^WorkDlq") } });
+  });
+
+  it("are what `targets import` reads: every synthesized output becomes part of the CLI's target", () => {
+    // cdk deploy --outputs-file writes each output's value under its key; stand the values in.
+    const outputs = Object.fromEntries(
+      Object.keys(template.toJSON().Outputs as object).map((k) => [
+        k,
+        k === OUTPUT_NAMES.region
+          ? "eu-west-1"
+          : k === OUTPUT_NAMES.tableName
+            ? "RampErpSync-prod-Main"
+            : k === OUTPUT_NAMES.alarmTopicArn
+              ? "arn:aws:sns:eu-west-1:123456789012:alarms"
+              : `https://example.com/${k}`,
+      ]),
+    );
+    const target = targetFromStackOutputs(outputs, "prod");
+    expect(target).toMatchObject({ name: "prod", region: "eu-west-1", tableName: "RampErpSync-prod-Main" });
+    for (const q of Object.keys(MANIFEST.queues) as Array<keyof typeof MANIFEST.queues>)
+      expect(target.queues[q]).toEqual({
+        url: `https://example.com/${queueUrlOutput(q)}`,
+        dlqUrl: `https://example.com/${dlqUrlOutput(q)}`,
+      });
+    expect(target.links?.dashboardUrl).toBe(`https://example.com/${OUTPUT_NAMES.dashboardUrl}`);
   });
 });
 
