@@ -14,6 +14,7 @@ import {
   ledgerGsi1Prefix,
   ledgerGsi1Sk,
   streamOf,
+  withOpenSince,
 } from "../../../lib/store/ledger-item.js";
 import { withHistory } from "../../../lib/sync/ledger-rules.js";
 import type { LedgerBucket, LedgerItem } from "../../../lib/sync/ports.js";
@@ -49,7 +50,7 @@ export function createMemoryRows(clock: Clock): MemoryRows {
       const current = rows.get(key);
       if (prev ? current?.rev !== prev.rev : current !== undefined) return false;
       // As lib/store/ledger.ts putLedgerItem: every write carries the row's history.
-      rows.set(key, copy(withHistory(prev, next)));
+      rows.set(key, copy(withOpenSince(prev, withHistory(prev, next))));
       return true;
     },
     index(tenantId, bucket, stream, syncRequestId) {
