@@ -6,6 +6,7 @@
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { OpsContext } from "./context.js";
+import { OpsTargetError } from "./target.js";
 
 /** 0 done, 1 failed, 2 refused (a precondition; the message says what to do), 64 usage. */
 export const EXIT = { done: 0, failed: 1, refused: 2, usage: 64 } as const;
@@ -42,4 +43,26 @@ export function positiveInt(name: string) {
       throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}"`);
     return n;
   };
+}
+
+/**
+ * A target, outputs file or config that cannot serve the command is refused (exit 2) with its
+ * hint — one line each, or `{ ok: false, problems, hint }` with --json; anything else propagates.
+ */
+export async function refusingTarget(
+  io: OpsIo,
+  json: boolean | undefined,
+  run: () => Promise<number>,
+): Promise<number> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof OpsTargetError)) throw e;
+    if (json) io.out(JSON.stringify({ ok: false, problems: [e.message], hint: e.hint }));
+    else {
+      io.err(`refused: ${e.message}`);
+      io.err(`hint: ${e.hint}`);
+    }
+    return EXIT.refused;
+  }
 }

@@ -11,12 +11,19 @@ import { type Command, Option } from "commander";
 import { QUEUE_NAMES, type QueueName } from "../infra/functions.js";
 import { approximateDepth, type BodySummary, peekDlq, redriveDlq } from "../lib/aws/dlq.js";
 import type { MessageFailure } from "../lib/domain/message-failure.js";
-import { type CommandKit, dryRunOption, emit, jsonOption, type OpsIo, positiveInt } from "./command-kit.js";
+import {
+  type CommandKit,
+  dryRunOption,
+  emit,
+  jsonOption,
+  type OpsIo,
+  positiveInt,
+  refusingTarget,
+} from "./command-kit.js";
 import type { OpsContext } from "./context.js";
 import { OpsTargetError } from "./target.js";
 
 const EXIT_FAILED = 1;
-const EXIT_REFUSED = 2;
 /** Messages listed per queue unless --max says otherwise. */
 const LIST_DEFAULT_MAX = 10;
 
@@ -169,21 +176,6 @@ async function redrive(
   return queues.some((q) => q.failed > 0) ? EXIT_FAILED : 0;
 }
 
-/** A target that cannot serve the command is refused (exit 2) with its hint; anything else propagates. */
-async function refusing(io: OpsIo, json: boolean | undefined, run: () => Promise<number>): Promise<number> {
-  try {
-    return await run();
-  } catch (e) {
-    if (!(e instanceof OpsTargetError)) throw e;
-    if (json) io.out(JSON.stringify({ ok: false, problems: [e.message], hint: e.hint }));
-    else {
-      io.err(`refused: ${e.message}`);
-      io.err(`hint: ${e.hint}`);
-    }
-    return EXIT_REFUSED;
-  }
-}
-
 const queueOption = () =>
   new Option("--queue <name>", "one queue (default: every queue of the target with a DLQ)").choices(
     QUEUE_NAMES,
@@ -201,7 +193,7 @@ export function registerDlqCommands(program: Command, kit: CommandKit): void {
     .option("--max <n>", `messages listed per queue (default ${LIST_DEFAULT_MAX})`, positiveInt("--max"))
     .addOption(jsonOption())
     .action(async (o: { queue?: QueueName; max?: number; json?: boolean }) => {
-      exit(await refusing(io, o.json, () => list(kit.ctx(), io, o)));
+      exit(await refusingTarget(io, o.json, () => list(kit.ctx(), io, o)));
     });
   sub(dlq, "redrive", "move DLQ messages back to their source queue (after fixing what failed them)")
     .addOption(queueOption())
@@ -209,6 +201,6 @@ export function registerDlqCommands(program: Command, kit: CommandKit): void {
     .addOption(dryRunOption())
     .addOption(jsonOption())
     .action(async (o: { queue?: QueueName; max?: number; dryRun?: boolean; json?: boolean }) => {
-      exit(await refusing(io, o.json, () => redrive(kit.ctx(), io, o)));
+      exit(await refusingTarget(io, o.json, () => redrive(kit.ctx(), io, o)));
     });
 }

@@ -11,7 +11,15 @@ import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { QUEUE_NAMES } from "../infra/functions.js";
-import { type CommandKit, dryRunOption, EXIT, emit, jsonOption, type OpsIo } from "./command-kit.js";
+import {
+  type CommandKit,
+  dryRunOption,
+  EXIT,
+  emit,
+  jsonOption,
+  type OpsIo,
+  refusingTarget,
+} from "./command-kit.js";
 import { pickStack, targetFromStackOutputs } from "./stack-outputs.js";
 import { OpsConfigFileSchema, type OpsTarget, OpsTargetError, parseTarget } from "./target.js";
 
@@ -214,21 +222,6 @@ function fail(io: OpsIo, json: boolean, message: string, hint: string): number {
   return EXIT.failed;
 }
 
-/** A target, outputs file or config that cannot serve the command is refused (exit 2) with its hint. */
-async function refusing(io: OpsIo, json: boolean, run: () => Promise<number>): Promise<number> {
-  try {
-    return await run();
-  } catch (e) {
-    if (!(e instanceof OpsTargetError)) throw e;
-    if (json) io.out(JSON.stringify({ ok: false, problems: [e.message], hint: e.hint }));
-    else {
-      io.err(`refused: ${e.message}`);
-      io.err(`hint: ${e.hint}`);
-    }
-    return EXIT.refused;
-  }
-}
-
 export function registerTargets(program: Command, kit: CommandKit): void {
   const { io, exit, sub } = kit;
   const globals = (cmd: Command): Globals => cmd.optsWithGlobals<Globals>();
@@ -250,7 +243,7 @@ export function registerTargets(program: Command, kit: CommandKit): void {
       const g = globals(cmd);
       const json = o.json === true;
       exit(
-        await refusing(io, json, () =>
+        await refusingTarget(io, json, () =>
           targetsImport(io, {
             outputs: o.outputs,
             ...(g.stage ? { stage: g.stage } : {}),
@@ -266,7 +259,7 @@ export function registerTargets(program: Command, kit: CommandKit): void {
     .action(async (o: { json?: boolean }) => {
       const json = o.json === true;
       exit(
-        await refusing(io, json, async () => {
+        await refusingTarget(io, json, async () => {
           const t = shownTarget(kit.ctx().target());
           emit(io, json, t, () => targetLines(t));
           return EXIT.done;
@@ -278,7 +271,7 @@ export function registerTargets(program: Command, kit: CommandKit): void {
     .action(async (o: { json?: boolean }, cmd: Command) => {
       const json = o.json === true;
       exit(
-        await refusing(io, json, () =>
+        await refusingTarget(io, json, () =>
           targetsList(io, { config: globals(cmd).config ?? DEFAULT_CONFIG, json }),
         ),
       );

@@ -7,6 +7,7 @@
  * tried the tick throws, so the function's error alarm names the failure.
  */
 import { type RampLogger, silentLogger } from "../domain/logger.js";
+import { enabledTenantPages } from "../poll/enabled-pages.js";
 import { mapLimit } from "../sync/limit.js";
 import { HEALTH_METRICS } from "./metrics.js";
 import type { EmitHealth, HealthStore } from "./ports.js";
@@ -34,13 +35,7 @@ export interface HealthTickResult {
 export async function runHealthTick(deps: HealthTickDeps): Promise<HealthTickResult> {
   const log = deps.log ?? silentLogger;
   const out: HealthTickResult = { tenants: 0, points: 0, failed: [], invalid: 0 };
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.tenants.listEnabled({
-      limit: deps.pageLimit ?? 100,
-      ...(cursor ? { cursor } : {}),
-    });
-    cursor = page.cursor;
+  for await (const page of enabledTenantPages(deps.store.tenants, deps.pageLimit)) {
     out.invalid += page.invalid.length;
     await mapLimit(page.tenants, deps.concurrency, async (tenant) => {
       try {
@@ -58,7 +53,7 @@ export async function runHealthTick(deps: HealthTickDeps): Promise<HealthTickRes
         log.error("health: tenant not measured", { tenantId: tenant.tenantId, error });
       }
     });
-  } while (cursor);
+  }
   deps.emitFleet(HEALTH_METRICS.tenantsObserved, out.tenants);
   log.info("health tick", {
     tenants: out.tenants,

@@ -13,6 +13,7 @@
 import { type RampLogger, silentLogger } from "../domain/logger.js";
 import type { OutgoingMessage } from "../domain/queue.js";
 import { type CadenceOptions, isDue } from "./cadence.js";
+import { enabledTenantPages } from "./enabled-pages.js";
 import { pollJob } from "./job.js";
 import type { CursorKey, ScheduleStore } from "./ports.js";
 
@@ -46,13 +47,7 @@ export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleResult> {
   const log = deps.log ?? silentLogger;
   const random = deps.random ?? Math.random;
   const out: ScheduleResult = { dispatched: [], notDue: 0, invalid: [] };
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.tenants.listEnabled({
-      limit: deps.pageLimit ?? 100,
-      ...(cursor ? { cursor } : {}),
-    });
-    cursor = page.cursor;
+  for await (const page of enabledTenantPages(deps.store.tenants, deps.pageLimit)) {
     out.invalid.push(...page.invalid);
     for (const bad of page.invalid) log.error("tenant config does not parse; not polled", bad);
     const now = deps.clock();
@@ -85,7 +80,7 @@ export async function runSchedule(deps: ScheduleDeps): Promise<ScheduleResult> {
       ),
     );
     out.dispatched.push(...due.map((d) => d.tenant.tenantId));
-  } while (cursor);
+  }
   log.info("poll fan-out", {
     dispatched: out.dispatched.length,
     notDue: out.notDue,
