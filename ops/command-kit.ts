@@ -46,8 +46,27 @@ export function positiveInt(name: string) {
 }
 
 /**
+ * A command that could not do its work says so in one place: `<verdict>: <message>` and
+ * `hint: <hint>` on stderr, or `{ ok: false, problems, hint }` with --json.
+ */
+export function reportProblem(
+  io: OpsIo,
+  json: boolean | undefined,
+  verdict: "refused" | "failed",
+  message: string,
+  hint: string,
+): number {
+  if (json) io.out(JSON.stringify({ ok: false, problems: [message], hint }));
+  else {
+    io.err(`${verdict}: ${message}`);
+    io.err(`hint: ${hint}`);
+  }
+  return verdict === "refused" ? EXIT.refused : EXIT.failed;
+}
+
+/**
  * A target, outputs file or config that cannot serve the command is refused (exit 2) with its
- * hint — one line each, or `{ ok: false, problems, hint }` with --json; anything else propagates.
+ * hint; anything else propagates.
  */
 export async function refusingTarget(
   io: OpsIo,
@@ -58,11 +77,6 @@ export async function refusingTarget(
     return await run();
   } catch (e) {
     if (!(e instanceof OpsTargetError)) throw e;
-    if (json) io.out(JSON.stringify({ ok: false, problems: [e.message], hint: e.hint }));
-    else {
-      io.err(`refused: ${e.message}`);
-      io.err(`hint: ${e.hint}`);
-    }
-    return EXIT.refused;
+    return reportProblem(io, json, "refused", e.message, e.hint);
   }
 }

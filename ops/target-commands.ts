@@ -7,7 +7,7 @@
  * `--config` are the global options, read wherever they stand on the line.
  */
 import { randomUUID } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { QUEUE_NAMES } from "../infra/functions.js";
@@ -19,11 +19,17 @@ import {
   jsonOption,
   type OpsIo,
   refusingTarget,
+  reportProblem,
 } from "./command-kit.js";
 import { pickStack, targetFromStackOutputs } from "./stack-outputs.js";
-import { OpsConfigFileSchema, type OpsTarget, OpsTargetError, parseTarget } from "./target.js";
-
-const DEFAULT_CONFIG = "ops.config.json";
+import {
+  DEFAULT_OPS_CONFIG,
+  type OpsTarget,
+  OpsTargetError,
+  parseTarget,
+  readJsonFile,
+  readOpsConfig,
+} from "./target.js";
 
 interface Globals {
   stage?: string;
@@ -81,35 +87,6 @@ function targetLines(t: ShownTarget): string[] {
   ];
 }
 
-/** A file's JSON, `undefined` when it does not exist; unreadable or not JSON is refused. */
-async function readJsonIfAny(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new OpsTargetError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new OpsTargetError(
-      `${file} is not JSON (${e instanceof Error ? e.message.split("\n")[0] : "parse error"})`,
-    );
-  }
-}
-
-async function readConfig(file: string): Promise<{ stages: Record<string, unknown> } | undefined> {
-  const raw = await readJsonIfAny(file);
-  if (raw === undefined) return undefined;
-  const doc = OpsConfigFileSchema.safeParse(raw);
-  if (!doc.success)
-    throw new OpsTargetError(`${file}: expected { "stages": { "<name>": <target> } }`, {
-      hint: `fix or move ${file}; nothing was written`,
-    });
-  return doc.data;
-}
-
 /** Written whole or not at all: a temp file beside it, then a rename over it. */
 async function writeAtomically(file: string, text: string): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
@@ -142,14 +119,14 @@ export interface ImportResult {
 }
 
 export async function targetsImport(io: OpsIo, o: ImportOptions): Promise<number> {
-  const doc = await readJsonIfAny(o.outputs);
+  const doc = readJsonFile(o.outputs, { missingOk: true });
   if (doc === undefined)
     throw new OpsTargetError(`cannot read ${o.outputs}: no such file`, {
       hint: "write it with `npx cdk deploy -c stage=<name> --outputs-file cdk-outputs.json`",
     });
   const picked = pickStack(doc, o.stage, o.outputs);
   const target = targetFromStackOutputs(picked.outputs, picked.stage);
-  const existing = await readConfig(o.config);
+  const existing = readOpsConfig(o.config);
   const action = existing?.stages[picked.stage] === undefined ? "added" : "replaced";
   const next = { stages: { ...(existing?.stages ?? {}), [picked.stage]: target } };
   const result: ImportResult = {
@@ -172,12 +149,18 @@ export async function targetsImport(io: OpsIo, o: ImportOptions): Promise<number
     await writeAtomically(o.config, `${JSON.stringify(next, null, 2)}\n`);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : "error");
-    return fail(io, o.json, `cannot write ${o.config} (${code})`, "check the path and its permissions");
+    return reportProblem(
+      io,
+      o.json,
+      "failed",
+      `cannot write ${o.config} (${code})`,
+      "check the path and its permissions",
+    );
   }
   emit(io, o.json, result, () => [
     `${action} stage ${picked.stage} (stack ${picked.stackName}) in ${o.config}: table ${target.tableName}, ` +
       `${Object.keys(target.queues).length} queues, region ${target.region}`,
-    `use it with --stage ${picked.stage}${o.config === DEFAULT_CONFIG ? "" : ` --config ${o.config}`}`,
+    `use it with --stage ${picked.stage}${o.config === DEFAULT_OPS_CONFIG ? "" : ` --config ${o.config}`}`,
   ]);
   return EXIT.done;
 }
@@ -190,7 +173,7 @@ export interface ListResult {
 }
 
 export async function targetsList(io: OpsIo, o: { config: string; json: boolean }): Promise<number> {
-  const doc = await readConfig(o.config);
+  const doc = readOpsConfig(o.config);
   if (!doc)
     throw new OpsTargetError(`${o.config} does not exist`, {
       hint: "write a stage with `targets import --outputs cdk-outputs.json --stage <name>`",
@@ -213,15 +196,6 @@ export async function targetsList(io: OpsIo, o: { config: string; json: boolean 
   return EXIT.done;
 }
 
-function fail(io: OpsIo, json: boolean, message: string, hint: string): number {
-  if (json) io.out(JSON.stringify({ ok: false, problems: [message], hint }));
-  else {
-    io.err(`failed: ${message}`);
-    io.err(`hint: ${hint}`);
-  }
-  return EXIT.failed;
-}
-
 export function registerTargets(program: Command, kit: CommandKit): void {
   const { io, exit, sub } = kit;
   const globals = (cmd: Command): Globals => cmd.optsWithGlobals<Globals>();
@@ -237,7 +211,7 @@ export function registerTargets(program: Command, kit: CommandKit): void {
     .addHelpText(
       "after",
       "\n--stage <name> (global) picks the stack RampErpSync-<name> and names the entry; --config <file> (global)\n" +
-        `is the file written (default ./${DEFAULT_CONFIG}; other stages are kept).`,
+        `is the file written (default ./${DEFAULT_OPS_CONFIG}; other stages are kept).`,
     )
     .action(async (o: { outputs: string; dryRun?: boolean; json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
@@ -247,7 +221,7 @@ export function registerTargets(program: Command, kit: CommandKit): void {
           targetsImport(io, {
             outputs: o.outputs,
             ...(g.stage ? { stage: g.stage } : {}),
-            config: g.config ?? DEFAULT_CONFIG,
+            config: g.config ?? DEFAULT_OPS_CONFIG,
             dryRun: o.dryRun === true,
             json,
           }),
@@ -272,7 +246,7 @@ export function registerTargets(program: Command, kit: CommandKit): void {
       const json = o.json === true;
       exit(
         await refusingTarget(io, json, () =>
-          targetsList(io, { config: globals(cmd).config ?? DEFAULT_CONFIG, json }),
+          targetsList(io, { config: globals(cmd).config ?? DEFAULT_OPS_CONFIG, json }),
         ),
       );
     });

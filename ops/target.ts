@@ -103,33 +103,59 @@ export function targetFromEnv(env: Record<string, string | undefined>): OpsTarge
 
 export function resolveTarget(choice: TargetChoice, env: Record<string, string | undefined>): OpsTarget {
   if (choice.local && choice.stage) throw new OpsTargetError("use --local or --stage, not both");
-  if (choice.local) return parseTarget(readJson(choice.local), choice.local);
+  if (choice.local) return parseTarget(readJsonFile(choice.local), choice.local);
   if (choice.stage) {
-    const file = choice.configFile ?? "ops.config.json";
-    const doc = OpsConfigFileSchema.safeParse(readJson(file));
-    if (!doc.success) throw new OpsTargetError(`${file}: expected { "stages": { "<name>": <target> } }`);
-    const stage = doc.data.stages[choice.stage];
+    const file = choice.configFile ?? DEFAULT_OPS_CONFIG;
+    const doc = readOpsConfig(file);
+    if (!doc)
+      throw new OpsTargetError(`cannot read ${file}: no such file`, {
+        hint: "write a stage with `targets import --outputs cdk-outputs.json --stage <name>`",
+      });
+    const stage = doc.stages[choice.stage];
     if (stage === undefined)
       throw new OpsTargetError(`${file} has no stage "${choice.stage}"`, {
-        hint: `known stages: ${Object.keys(doc.data.stages).join(", ") || "(none)"}`,
+        hint: `known stages: ${Object.keys(doc.stages).join(", ") || "(none)"}`,
       });
     return parseTarget({ name: choice.stage, ...(stage as object) }, `${file} stage ${choice.stage}`);
   }
   return targetFromEnv(env);
 }
 
-function readJson(file: string): unknown {
+/** Where `--stage` looks unless `--config` says otherwise. */
+export const DEFAULT_OPS_CONFIG = "ops.config.json";
+
+/**
+ * A file's JSON; with `missingOk`, `undefined` when it does not exist. Unreadable
+ * or not JSON is refused, naming the file.
+ */
+export function readJsonFile(file: string, opts: { missingOk?: boolean } = {}): unknown {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
-  } catch {
-    throw new OpsTargetError(`cannot read ${file}`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (opts.missingOk && code === "ENOENT") return undefined;
+    throw new OpsTargetError(`cannot read ${file}${code ? ` (${code})` : ""}`);
   }
   try {
     return JSON.parse(text);
-  } catch {
-    throw new OpsTargetError(`${file} is not JSON`);
+  } catch (e) {
+    throw new OpsTargetError(
+      `${file} is not JSON (${e instanceof Error ? e.message.split("\n")[0] : "parse error"})`,
+    );
   }
+}
+
+/** The stages of an ops.config.json; `undefined` when the file does not exist. */
+export function readOpsConfig(file: string): { stages: Record<string, unknown> } | undefined {
+  const raw = readJsonFile(file, { missingOk: true });
+  if (raw === undefined) return undefined;
+  const doc = OpsConfigFileSchema.safeParse(raw);
+  if (!doc.success)
+    throw new OpsTargetError(`${file}: expected { "stages": { "<name>": <target> } }`, {
+      hint: `fix or move ${file}`,
+    });
+  return doc.data;
 }
 
 /** `raw` as a target, or an OpsTargetError naming `where` and the first bad key. */
