@@ -1,7 +1,7 @@
 /**
  * What both poller Lambdas (the schedule fan-out and the poll job) run on: the
  * store, the queues they send to, a Ramp client per tenant (lib/aws/tenant-runtime.ts),
- * the EMF metrics the backlog alarm reads, and the fan-out / resume knobs from
+ * the EMF metrics of each walk (backlog as seen), and the fan-out / resume knobs from
  * the environment. `pollerDeps` builds them from a handler's parts; tests hand
  * `makeHandler` their own.
  */
@@ -73,7 +73,10 @@ export function pollerDeps(parts: HandlerParts<PollerRuntimeEnv>): PollerDeps {
   };
 }
 
-/** One EMF metric per tenant × kind: `SyncReadyBacklog` (the backlog alarm reads it). */
+/**
+ * One EMF metric per tenant × kind: `SyncReadyBacklog` as this walk saw it (dashboards, logs of a walk).
+ * The backlog alarm reads the health tick's series instead (function sync-health, lib/health/signals.ts).
+ */
 export function backlogMetric(obs: Observability) {
   return (tenantId: string, backlog: Backlog) => {
     for (const [kind, count] of Object.entries(backlog)) {

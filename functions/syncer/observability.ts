@@ -1,4 +1,7 @@
-/** EMF metrics adapted to the small interface lib/sync takes (the logger adapter is lib/runtime rampLoggerOf). */
+/**
+ * EMF metrics adapted to the small SyncMetrics port (lib/sync/metrics.ts) that the syncer, the
+ * sweep and the health tick write through (the logger adapter is lib/runtime rampLoggerOf).
+ */
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import type { SyncMetrics } from "../../lib/sync/metrics.js";
 

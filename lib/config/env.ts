@@ -29,7 +29,7 @@ export const BaseEnvSchema = z.object({
   POWERTOOLS_METRICS_NAMESPACE: nonEmpty.default("RampErpSync"),
 });
 
-const StoreEnvSchema = z.object({
+export const StoreEnvSchema = z.object({
   TABLE_NAME: nonEmpty,
 });
 

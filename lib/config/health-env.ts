@@ -3,10 +3,10 @@
  * the two allowances its signals are measured against (lib/health/signals.ts).
  */
 import * as z from "zod";
-import { BaseEnvSchema } from "./env.js";
+import { BaseEnvSchema, StoreEnvSchema } from "./env.js";
 
 export const HealthEnvSchema = BaseEnvSchema.extend({
-  TABLE_NAME: z.string().trim().min(1),
+  ...StoreEnvSchema.shape,
   /**
    * How long after a finished poll walk its backlog still counts as it was seen.
    * A healthy syncer drains a walk's backlog in minutes (10,000 objects in about

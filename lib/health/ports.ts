@@ -2,12 +2,8 @@
 
 import type { OpenWork } from "../store/open-work.js";
 import type { EnabledTenantsPage } from "../store/tenants.js";
-import type { HealthPoint } from "./signals.js";
 
 export interface HealthStore {
   tenants: { listEnabled(opts: { limit?: number; cursor?: string }): Promise<EnabledTenantsPage> };
   openWork: { read(tenantId: string): Promise<OpenWork> };
 }
-
-/** One metric point out (EMF in Lambda); `tenantId`/`kind` are its dimensions. */
-export type EmitHealth = (point: HealthPoint) => void;

@@ -9,15 +9,15 @@
 import { type RampLogger, silentLogger } from "../domain/logger.js";
 import { enabledTenantPages } from "../poll/enabled-pages.js";
 import { mapLimit } from "../sync/limit.js";
+import type { SyncMetrics } from "../sync/metrics.js";
 import { HEALTH_METRICS } from "./metrics.js";
-import type { EmitHealth, HealthStore } from "./ports.js";
+import type { HealthStore } from "./ports.js";
 import { type HealthAllowances, tenantHealth } from "./signals.js";
 
 export interface HealthTickDeps {
   store: HealthStore;
-  emit: EmitHealth;
-  /** Fleet-level points (no tenant dimension): the heartbeat. */
-  emitFleet(name: string, value: number): void;
+  /** Where the points go (EMF on Lambda): a point's `tenantId`/`kind` are its dimensions. */
+  metrics: SyncMetrics;
   clock: () => number;
   allowances: HealthAllowances;
   concurrency: number;
@@ -44,7 +44,7 @@ export async function runHealthTick(deps: HealthTickDeps): Promise<HealthTickRes
           { tenant, work, storedAt: page.storedAt?.[tenant.tenantId], now: deps.clock() },
           deps.allowances,
         );
-        for (const p of points) deps.emit(p);
+        for (const p of points) deps.metrics.add(p.name, p.unit, p.value, p.dimensions);
         out.points += points.length;
         out.tenants++;
       } catch (err) {
@@ -54,7 +54,8 @@ export async function runHealthTick(deps: HealthTickDeps): Promise<HealthTickRes
       }
     });
   }
-  deps.emitFleet(HEALTH_METRICS.tenantsObserved, out.tenants);
+  // Fleet-level, no tenant dimension: the heartbeat.
+  deps.metrics.add(HEALTH_METRICS.tenantsObserved, "Count", out.tenants);
   log.info("health tick", {
     tenants: out.tenants,
     points: out.points,

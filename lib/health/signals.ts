@@ -20,6 +20,7 @@ import type { TenantConfig } from "../config/tenant.js";
 import { KINDS, type Kind } from "../domain/kinds.js";
 import { pollIntervalMs } from "../poll/cadence.js";
 import type { OpenWork } from "../store/open-work.js";
+import type { MetricUnit } from "../sync/metrics.js";
 import { HEALTH_METRICS, type HealthMetricName } from "./metrics.js";
 
 const MINUTE = 60_000;
@@ -27,7 +28,7 @@ const MINUTE = 60_000;
 export interface HealthPoint {
   name: HealthMetricName;
   value: number;
-  unit: "Count" | "Count/Second" | "None";
+  unit: MetricUnit;
   dimensions: { tenantId: string; kind?: Kind };
 }
 
@@ -44,7 +45,7 @@ export interface TenantHealthInput {
   now: number;
 }
 
-/** The minutes a tenant's last walk may be old before its polls count as stopped. */
+/** How old (ms) a tenant's last walk may be before its polls count as stopped. */
 export function pollAllowanceMs(
   cadence: TenantConfig["cadence"],
   observedAt: number,
@@ -85,7 +86,7 @@ export function tenantHealth(input: TenantHealthInput, allow: HealthAllowances):
 const point = (
   name: HealthMetricName,
   value: number,
-  unit: HealthPoint["unit"],
+  unit: MetricUnit,
   tenantId: string,
   kind?: Kind,
 ): HealthPoint => ({ name, value, unit, dimensions: kind ? { tenantId, kind } : { tenantId } });

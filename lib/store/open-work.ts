@@ -28,8 +28,6 @@ export interface OpenKind {
 export interface OpenWork {
   byKind: Partial<Record<Kind, OpenKind>>;
   pollRun?: PollRunRecord;
-  /** Query pages read (1 unless the tenant has thousands of rows in flight). */
-  pages: number;
 }
 
 export type OpenWorkReader = ReturnType<typeof createOpenWork>;
@@ -39,7 +37,7 @@ export function createOpenWork(deps: StoreDeps) {
   const { gsi2 } = TABLE_KEYS;
   return {
     async read(tenantId: string): Promise<OpenWork> {
-      const out: OpenWork = { byKind: {}, pages: 0 };
+      const out: OpenWork = { byKind: {} };
       let cursor: Record<string, unknown> | undefined;
       do {
         const res = await doc.send(
@@ -52,7 +50,6 @@ export function createOpenWork(deps: StoreDeps) {
             ...(cursor ? { ExclusiveStartKey: cursor } : {}),
           }),
         );
-        out.pages++;
         for (const item of res.Items ?? []) {
           if (item[gsi2.sortKey] === POLL_RUN_SK) {
             out.pollRun = PollRunRecordSchema.parse(item);

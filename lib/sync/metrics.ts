@@ -3,7 +3,8 @@
  * Powertools: the handler adapts it to EMF (functions/syncer/observability.ts),
  * tests use the in-memory recorder.
  */
-export type MetricUnit = "Count" | "Milliseconds";
+/** Powertools/EMF unit names; "None" for values that are not a count or a time (minutes of age). */
+export type MetricUnit = "Count" | "Milliseconds" | "None";
 
 export interface SyncMetrics {
   add(name: string, unit: MetricUnit, value: number, dimensions?: Record<string, string>): void;

@@ -76,7 +76,6 @@ function simulate(w: World): Record<string, Array<number | null>> {
     const tickRuns = w.tickStopsAt === undefined || now < w.tickStopsAt;
     const work: OpenWork = {
       byKind: open ? { transaction: { open: open.count, oldestOpenSince: open.since } } : {},
-      pages: 1,
       ...(lastWalk
         ? {
             pollRun: {
