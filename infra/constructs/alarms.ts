@@ -9,10 +9,8 @@ import { METRICS_NAMESPACE } from "../../lib/runtime/observability.js";
 import { METRIC } from "../../lib/sync/metrics.js";
 import type { AlarmThresholds } from "../alarm-settings.js";
 import type { FunctionName, Manifest, QueueName } from "../functions.js";
+import { healthTick, insights, perTenantHealth } from "./insights.js";
 import type { WorkQueue } from "./queues.js";
-
-/** The health tick's period: one datapoint per tenant per period (functions/poller/health.ts). */
-const TICK = Duration.minutes(15);
 
 export interface SyncAlarmsProps {
   /** Every alarm notifies each of these (infra/constructs/monitoring.ts). */
@@ -55,8 +53,7 @@ export class SyncAlarms extends Construct {
     super(scope, id);
     this.actions = props.topics.map((topic) => new actions.SnsAction(topic));
     const t = props.thresholds;
-    const perTenant = (metric: string, stat = "MAX") =>
-      `SELECT ${stat}(${metric}) FROM "${METRICS_NAMESPACE}" WHERE function = '${HEALTH_FUNCTION}' GROUP BY tenantId ORDER BY ${stat}() DESC`;
+    const TICK = healthTick(props.manifest);
 
     const backlogPeriods = Math.round((t.backlogHours * 60) / TICK.toMinutes());
     this.add("SyncReadyBacklog", {
@@ -64,7 +61,7 @@ export class SyncAlarms extends Construct {
         means: `A tenant's SYNC_READY backlog (largest kind) has stayed above ${t.backlog} for ${t.backlogHours} h, beyond the hour a healthy worker needs to drain a walk: its sync worker is stuck.`,
         first: "npx ramp-erp-sync status --tenant <tenantId from the alarm's contributors>",
       },
-      metric: mi(perTenant(HEALTH_METRICS.backlog), TICK, "SYNC_READY backlog per tenant"),
+      metric: insights(perTenantHealth(HEALTH_METRICS.backlog), TICK, "SYNC_READY backlog per tenant"),
       threshold: t.backlog,
       evaluationPeriods: backlogPeriods,
       datapointsToAlarm: backlogPeriods,
@@ -76,7 +73,11 @@ export class SyncAlarms extends Construct {
         means: `A tenant has an object we owe the ERP or Ramp that has waited more than ${t.oldestUnsyncedMinutes} minutes (ERP down or refusing, a stuck lease, a hold that never clears).`,
         first: "npx ramp-erp-sync status --tenant <tenantId>; then failed / show <ramp id>",
       },
-      metric: mi(perTenant(HEALTH_METRICS.oldestUnsynced), TICK, "oldest unsynced object per tenant (min)"),
+      metric: insights(
+        perTenantHealth(HEALTH_METRICS.oldestUnsynced),
+        TICK,
+        "oldest unsynced object per tenant (min)",
+      ),
       threshold: t.oldestUnsyncedMinutes,
       evaluationPeriods: 2,
       datapointsToAlarm: 2,
@@ -88,7 +89,7 @@ export class SyncAlarms extends Construct {
           "A tenant's last finished poll walk is older than 2 × its interval + slack: its polls stopped (schedule, poll job failing, Ramp access revoked).",
         first: "npx ramp-erp-sync status --tenant <tenantId> (last poll outcome and error)",
       },
-      metric: mi(perTenant(HEALTH_METRICS.pollOverdue), TICK, "poll overdue per tenant (min)"),
+      metric: insights(perTenantHealth(HEALTH_METRICS.pollOverdue), TICK, "poll overdue per tenant (min)"),
       threshold: 0,
       evaluationPeriods: 2,
       datapointsToAlarm: 2,
@@ -101,7 +102,7 @@ export class SyncAlarms extends Construct {
           "The health tick (sync-health) emitted no heartbeat: no per-tenant alarm can fire while it is down.",
         first: "aws logs tail /aws/lambda/<Health function> --since 1h",
       },
-      metric: mi(
+      metric: insights(
         `SELECT COUNT(${HEALTH_METRICS.tenantsObserved}) FROM "${METRICS_NAMESPACE}" WHERE function = '${HEALTH_FUNCTION}'`,
         TICK,
         "health ticks",
@@ -117,7 +118,7 @@ export class SyncAlarms extends Construct {
         means: `More than ${t.failedPerMinute} failed syncs told to Ramp per minute in 3 of 5 minutes: an ERP integration is broken (or its configuration is).`,
         first: "npx ramp-erp-sync failed --tenant <tenantId> (the categories say whose fix it is)",
       },
-      metric: mi(
+      metric: insights(
         `SELECT SUM(${METRIC.reportedFailed}) FROM "${METRICS_NAMESPACE}"`,
         Duration.minutes(1),
         "failed syncs per minute",
@@ -133,7 +134,7 @@ export class SyncAlarms extends Construct {
         first: "npx ramp-erp-sync webhooks list --tenant <tenantId>; compare the secret in Secrets Manager",
       },
       // EMF adds the `service` dimension to every point: a query, not an exact dimension set.
-      metric: mi(
+      metric: insights(
         `SELECT SUM(WebhookDeliveries) FROM "${METRICS_NAMESPACE}" WHERE outcome = 'unauthorized'`,
         Duration.minutes(5),
         "webhook deliveries refused (signature)",
@@ -225,7 +226,3 @@ export class SyncAlarms extends Construct {
     return alarm;
   }
 }
-
-/** A Metrics Insights query as an alarm's metric. */
-const mi = (expression: string, period: Duration, label: string) =>
-  new cloudwatch.MathExpression({ expression, period, label });

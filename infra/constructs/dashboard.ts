@@ -6,6 +6,7 @@ import { HEALTH_FUNCTION, HEALTH_METRICS } from "../../lib/health/metrics.js";
 import { METRICS_NAMESPACE } from "../../lib/runtime/observability.js";
 import { METRIC } from "../../lib/sync/metrics.js";
 import type { FunctionName, Manifest, QueueName } from "../functions.js";
+import { healthTick, insights, perTenantHealth } from "./insights.js";
 import type { WorkQueue } from "./queues.js";
 
 export interface SyncDashboardProps {
@@ -33,20 +34,15 @@ export class SyncDashboard extends Construct {
   constructor(scope: Construct, id: string, props: SyncDashboardProps) {
     super(scope, id);
     const fiveMin = Duration.minutes(5);
-    const q = (expression: string, label: string, period = fiveMin) =>
-      new cloudwatch.MathExpression({ expression, label, period });
+    const tick = healthTick(props.manifest);
+    const q = (expression: string, label: string, period = fiveMin) => insights(expression, period, label);
     const ns = `"${METRICS_NAMESPACE}"`;
-    const health = (metric: string) =>
-      q(
-        `SELECT MAX(${metric}) FROM ${ns} WHERE function = '${HEALTH_FUNCTION}' GROUP BY tenantId ORDER BY MAX() DESC LIMIT 10`,
-        "",
-        Duration.minutes(15),
-      );
+    const health = (metric: string) => q(perTenantHealth(metric, 10), "", tick);
     const oneTenant = (metric: string) =>
       q(
         `SELECT MAX(${metric}) FROM ${ns} WHERE function = '${HEALTH_FUNCTION}' AND tenantId = '${TENANT_PATTERN}' GROUP BY kind`,
         "",
-        Duration.minutes(15),
+        tick,
       );
     const graph = (title: string, left: cloudwatch.IMetric[], width = 8) =>
       new cloudwatch.GraphWidget({ title, left, width, height: 6 });
