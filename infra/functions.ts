@@ -12,6 +12,7 @@ import type { z } from "zod";
 import { CoaPushEnvSchema, SyncerEnvSchema, WebhookEnvSchema } from "../lib/config/env.js";
 import { HealthEnvSchema } from "../lib/config/health-env.js";
 import { PollerRuntimeEnvSchema } from "../lib/config/poller-env.js";
+import { HEALTH_FUNCTION } from "../lib/health/metrics.js";
 
 /** The queues (each with its DLQ). Visibility = 6× the consumer's timeout (AWS guidance for SQS sources). */
 export interface QueueSpec {
@@ -174,7 +175,7 @@ export const FUNCTIONS = {
   // (lib/health), so the per-tenant alarms always have a datapoint to judge — or miss one.
   health: {
     id: "Health",
-    name: "sync-health",
+    name: HEALTH_FUNCTION,
     entry: "functions/poller/health.ts",
     memoryMb: 512,
     timeoutS: 5 * 60,
