@@ -15,10 +15,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { InitializeMiddleware } from "@smithy/types";
 import type { APIGatewayProxyEventV2, ScheduledEvent } from "aws-lambda";
 import type { EnvBinding, FunctionName, Manifest, QueueName } from "../../infra/functions.js";
 import { MANIFEST } from "../../infra/functions.js";
-import { createAwsClients } from "../../lib/aws/clients.js";
+import { type AwsClients, createAwsClients } from "../../lib/aws/clients.js";
 import { loadEnv } from "../../lib/config/env.js";
 import type { TenantConfig, TenantConfigInput } from "../../lib/config/tenant.js";
 import { observability } from "../../lib/runtime/handler-stack.js";
@@ -101,7 +102,37 @@ export interface LocalStack {
   opsTarget(): OpsTargetInput;
   /** Depth of every queue and DLQ, by queue name. */
   depths(): Promise<Record<string, QueueDepth>>;
+  /**
+   * Round trips the functions' own AWS clients made, by `<service> <Command>` (not the event
+   * source mappings' receives and deletes, which Lambda makes): what the benches count.
+   */
+  awsCalls(): Record<string, number>;
+  resetAwsCalls(): void;
   stop(): Promise<void>;
+}
+
+/** Counts every command the clients send (a middleware on each client's stack; the document client shares its base client's). */
+function countCalls(aws: AwsClients): { counts: Record<string, number> } {
+  const tally = { counts: {} as Record<string, number> };
+  type Stack = {
+    add(mw: InitializeMiddleware<object, object>, o: { step: "initialize"; name: string }): void;
+  };
+  const clients: Record<string, { middlewareStack: unknown }> = {
+    dynamodb: aws.doc,
+    sqs: aws.sqs,
+    secretsmanager: aws.secrets,
+  };
+  for (const [service, client] of Object.entries(clients)) {
+    (client.middlewareStack as Stack).add(
+      (next, context) => (args) => {
+        const key = `${service} ${String(context.commandName ?? "?").replace(/Command$/, "")}`;
+        tally.counts[key] = (tally.counts[key] ?? 0) + 1;
+        return next(args);
+      },
+      { step: "initialize", name: "localStackCallCounter" },
+    );
+  }
+  return tally;
 }
 
 const keysOf = <K extends string>(r: Record<K, unknown>) => Object.keys(r) as K[];
@@ -121,6 +152,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     endpoints: { dynamodb: options.dynamoEndpoint, sqs: sqs.endpoint, secretsManager: secrets.endpoint },
     credentials: LOCAL_KEYS,
   });
+  const awsCalls = countCalls(aws);
   const store = createStore({ doc: aws.doc, tableName });
   const queues = {} as Record<QueueName, LocalQueue>;
   for (const q of Object.values(plan.queues)) {
@@ -270,6 +302,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       };
     },
     depths,
+    awsCalls: () => ({ ...awsCalls.counts }),
+    resetAwsCalls: () => {
+      awsCalls.counts = {};
+    },
     opsTarget: () => ({
       name: "local",
       region,
