@@ -43,6 +43,7 @@ export interface DrainFigures {
   failed: number;
   /** Poll schedule → queues empty → sweep done. */
   wallMs: number;
+  phasesMs: { pollTick: number; drain: number; sweep: number; erpWrites: number };
   objectsPerSecond: number;
   rampCalls: { total: number; byRoute: Record<string, number>; rateLimited: number };
   awsCalls: { dynamodb: number; sqs: number; byCommand: Record<string, number> };
@@ -122,9 +123,18 @@ export async function runDrain(o: DrainOptions): Promise<DrainFigures> {
 
     const t0 = performance.now();
     await stack.pollSchedule();
+    const t1 = performance.now();
     const drain = await stack.drain({ idleMs: 100 });
+    const t2 = performance.now();
     await stack.sweep();
     const wallMs = performance.now() - t0;
+    const phasesMs = {
+      pollTick: Math.round(t1 - t0),
+      drain: Math.round(t2 - t1),
+      sweep: Math.round(performance.now() - t2),
+      // Time inside ERP writes (ErpPostLatency), summed over calls: the journal's append + read-back.
+      erpWrites: Math.round(stack.metrics.values("ErpPostLatency").reduce((n, v) => n + v.value, 0)),
+    };
 
     const stats = await control<{ byRoute: Record<string, number>; rateLimited: number }>("GET", "/stats");
     const syncs = await control<Array<{ syncType: string; successful: string[]; failed: string[] }>>(
@@ -152,6 +162,7 @@ export async function runDrain(o: DrainOptions): Promise<DrainFigures> {
       synced,
       failed,
       wallMs: Math.round(wallMs),
+      phasesMs,
       objectsPerSecond: Math.round((objects / wallMs) * 1000),
       rampCalls: {
         total: Object.values(stats.byRoute).reduce((a, b) => a + b, 0),

@@ -28,6 +28,7 @@ import {
 } from "../sync/ledger-rules.js";
 import type { ClaimResult, HolderResult, HoldRequest } from "../sync/ports.js";
 import { batchGetAll } from "./batch-get.js";
+import { createCoalescer } from "./coalesce.js";
 import { putIf, unchangedSince } from "./conditional-write.js";
 import { ledgerSk, tenantPk } from "./keys.js";
 import {
@@ -40,6 +41,7 @@ import {
   withOpenSince,
 } from "./ledger-item.js";
 import { TABLE_KEYS } from "./table.js";
+import { putAllIf } from "./transact-puts.js";
 
 export interface StoreDeps {
   doc: DynamoDBDocumentClient;
@@ -151,8 +153,41 @@ export function createLedger(deps: StoreDeps) {
   const { doc, tableName } = deps;
   const key = ledgerKey;
 
-  const get = (tenantId: string, kind: Kind, rampId: string) => readLedgerItem(deps, tenantId, kind, rampId);
-  const write = (prev: LedgerItem | undefined, next: LedgerItem) => putLedgerItem(deps, prev, next);
+  const rowId = (x: { tenantId: string; kind: Kind; rampId: string }) => `${x.tenantId}#${ledgerKeyOf(x)}`;
+  // A wave's reads and writes of different rows, made concurrently item by item, go out together
+  // (coalesce.ts): one BatchGetItem / TransactWriteItems per ≤100 rows instead of one call per row.
+  const reads = createCoalescer<{ tenantId: string; kind: Kind; rampId: string }, LedgerItem | undefined>({
+    max: 100,
+    keyOf: rowId,
+    async runMany(keys) {
+      const rows = await batchGetAll({
+        doc,
+        tableName,
+        keys: keys.map((k) => key(k.tenantId, k.kind, k.rampId)),
+        what: "ledger rows",
+      });
+      const found = new Map(rows.map(fromLedgerRecord).map((item) => [rowId(item), item]));
+      return keys.map((k) => found.get(rowId(k)));
+    },
+  });
+  const writes = createCoalescer<{ prev: LedgerItem | undefined; next: LedgerItem }, boolean>({
+    max: 100,
+    keyOf: (w) => rowId(w.next),
+    runMany: (ws) =>
+      putAllIf(
+        doc,
+        ws.map((w) => ({
+          TableName: tableName,
+          Item: toLedgerRecord(withOpenSince(w.prev, withHistory(w.prev, w.next))),
+          ...revCondition(w.prev),
+        })),
+      ),
+  });
+
+  /** A strongly consistent read of one row (batched with the reads made alongside it). */
+  const get = (tenantId: string, kind: Kind, rampId: string) => reads.call({ tenantId, kind, rampId });
+  /** `next` if the row is still as read (batched with the writes made alongside it). */
+  const write = (prev: LedgerItem | undefined, next: LedgerItem) => writes.call({ prev, next });
 
   const transition = <R>(tenantId: string, kind: Kind, rampId: string, decide: Decide<R>) =>
     transitionLedgerItem(deps, tenantId, kind, rampId, decide);
@@ -213,8 +248,24 @@ export function createLedger(deps: StoreDeps) {
       return whileHolding(tenantId, kind, rampId, owner, (item, now) => renewed(item, leaseMs, now));
     },
 
-    /** CLAIMED → POSTED with the ERP's id, while still holding the lease. */
-    recordPosted(tenantId: string, kind: Kind, rampId: string, owner: string, erpRef: string) {
+    /**
+     * CLAIMED → POSTED with the ERP's id, while still holding the lease. With `held` (the row
+     * as this worker last wrote it: its claim or lease renewal) no read comes first: the write
+     * is conditional on that `rev`, so it lands only if nobody touched the row since — and if
+     * someone did, the read-and-decide path below says what happened (usually: a takeover).
+     */
+    async recordPosted(
+      tenantId: string,
+      kind: Kind,
+      rampId: string,
+      owner: string,
+      erpRef: string,
+      held?: LedgerItem,
+    ): Promise<HolderResult> {
+      if (held && holdsLease(held, owner)) {
+        const next = posted(held, erpRef, clock());
+        if (await write(held, next)) return { ok: true, item: next };
+      }
       return whileHolding(tenantId, kind, rampId, owner, (item, now) => posted(item, erpRef, now));
     },
 

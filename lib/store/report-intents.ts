@@ -28,6 +28,7 @@
 import { randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
+import { ledgerKeyOf } from "../domain/kinds.js";
 import { systemClock } from "../domain/time.js";
 import {
   type CloseDisposition,
@@ -37,12 +38,14 @@ import {
   withHistory,
 } from "../sync/ledger-rules.js";
 import type { ReportIntent } from "../sync/ports.js";
+import { deleteAll } from "./batch-delete.js";
+import { batchGetAll } from "./batch-get.js";
 import { conditionalFailuresOf } from "./conditional.js";
 import { updateIf } from "./conditional-write.js";
-import { INTENT_SK_PREFIX, intentChunkPrefix, intentChunkSk, intentSk, tenantPk } from "./keys.js";
+import { INTENT_SK_PREFIX, intentChunkPrefix, intentChunkSk, intentSk, ledgerSk, tenantPk } from "./keys.js";
 import { createLastSynced } from "./last-synced.js";
 import { revCondition, type StoreDeps, transitionLedgerItem } from "./ledger.js";
-import { type LedgerItem, streamOf, toLedgerRecord, withOpenSince } from "./ledger-item.js";
+import { fromLedgerRecord, type LedgerItem, streamOf, toLedgerRecord, withOpenSince } from "./ledger-item.js";
 import { queryPrefix } from "./query-prefix.js";
 import {
   canonicalOutcomes,
@@ -54,6 +57,7 @@ import {
   type ReportOutcome,
   ReportOutcomeSchema,
 } from "./report-content.js";
+import { putAllIf } from "./transact-puts.js";
 
 export type { ReportIntent };
 
@@ -217,46 +221,83 @@ export function createReportIntents(deps: StoreDeps) {
         alreadyClosed: 0,
       };
       const markedPerKind = new Map<ReportIntent["outcomes"][number]["kind"], number>();
-      await forEachBounded(intent.outcomes, 16, async (o) => {
-        const disposition: CloseDisposition = elsewhere.has(o.rampId)
+      const dispositionOf = (o: ReportOutcome): CloseDisposition =>
+        elsewhere.has(o.rampId)
           ? "synced-elsewhere"
           : again.has(o.rampId)
             ? "re-report"
             : o.result === "synced"
               ? "synced"
               : "failed";
+      const count = (o: ReportOutcome, closedNow: boolean) => {
+        const disposition = dispositionOf(o);
+        if (!closedNow) summary.alreadyClosed++;
+        else if (disposition === "synced") {
+          summary.marked++;
+          markedPerKind.set(o.kind, (markedPerKind.get(o.kind) ?? 0) + 1);
+        } else if (disposition === "failed") summary.failedTold++;
+        else if (disposition === "synced-elsewhere") summary.syncedElsewhere++;
+        else summary.reReported++;
+      };
+      const stillOurs = (item: LedgerItem | undefined): item is LedgerItem =>
+        item?.state === "REPORTING" && item.reportId === intent.reportId;
+      // Fast path: the report's rows read in one BatchGetItem per 100 and moved on in one
+      // transaction per 100, each put conditional on the rev just read. Only the report lock's
+      // holder closes, so a row that moved in between is rare: it takes the slow path below.
+      const keys = intent.outcomes.map((o) => ({
+        PK: tenantPk(intent.tenantId),
+        SK: ledgerSk(o.kind, o.rampId),
+      }));
+      const rows = await batchGetAll({ doc, tableName, keys, what: "rows of a report" });
+      const byKey = new Map(rows.map(fromLedgerRecord).map((item) => [ledgerKeyOf(item), item]));
+      const now = clock();
+      const moves = intent.outcomes.flatMap((o) => {
+        const item = byKey.get(ledgerKeyOf(o));
+        return stillOurs(item) ? [{ o, item, next: closed(item, dispositionOf(o), now) }] : [];
+      });
+      const written = await putAllIf(
+        doc,
+        moves.map((m) => ({
+          TableName: tableName,
+          Item: toLedgerRecord(withOpenSince(m.item, withHistory(m.item, m.next))),
+          ...revCondition(m.item),
+        })),
+      );
+      const done = new Set<string>();
+      moves.forEach((m, i) => {
+        if (!written[i]) return;
+        done.add(ledgerKeyOf(m.o));
+        count(m.o, true);
+      });
+      const slow = intent.outcomes.filter((o) => !done.has(ledgerKeyOf(o)));
+      await forEachBounded(slow, 16, async (o) => {
         const closedNow = await transitionLedgerItem(
           deps,
           intent.tenantId,
           o.kind,
           o.rampId,
           (item) =>
-            item?.state !== "REPORTING" || item.reportId !== intent.reportId
+            !stillOurs(item)
               ? { result: false }
-              : { next: closed(item, disposition, clock()), result: () => true },
-          // Only the report lock's holder closes, so a lost race is rare; it retries until the row moves on.
+              : { next: closed(item, dispositionOf(o), clock()), result: () => true },
+          // A lost race is rare (see above); it retries until the row moves on.
           { max: Number.POSITIVE_INFINITY },
         );
-        if (!closedNow) {
-          summary.alreadyClosed++;
-          return;
-        }
-        if (disposition === "synced") {
-          summary.marked++;
-          markedPerKind.set(o.kind, (markedPerKind.get(o.kind) ?? 0) + 1);
-        } else if (disposition === "failed") summary.failedTold++;
-        else if (disposition === "synced-elsewhere") summary.syncedElsewhere++;
-        else summary.reReported++;
+        count(o, closedNow);
       });
       // One write per kind of this report (one kind per sync type), never one per row. It is an
       // observation for operators: a repeated close marks nothing new and writes nothing.
       const at = clock();
       for (const [kind, marked] of markedPerKind)
         await lastSynced.record(intent.tenantId, { kind, at, reportId: intent.reportId, marked });
+      // Chunks, then the header last (a crash in between leaves a header whose chunks are gone:
+      // finalize deletes it as empty). The deletes need no condition, so they go 25 at a time.
       const pk = tenantPk(intent.tenantId);
-      for (const sk of await chunkKeys(intent.tenantId, intent.reportId)) {
-        await doc.send(new DeleteCommand({ TableName: tableName, Key: { PK: pk, SK: sk } }));
-      }
+      await deleteAll(
+        doc,
+        tableName,
+        (await chunkKeys(intent.tenantId, intent.reportId)).map((sk) => ({ PK: pk, SK: sk })),
+      );
       await doc.send(
         new DeleteCommand({ TableName: tableName, Key: { PK: pk, SK: intentSk(intent.reportId) } }),
       );

@@ -6,10 +6,10 @@
  * the bill) until the bill's payment is POSTED, and reports it with the
  * payment's ERP id.
  */
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { systemClock } from "../domain/time.js";
 import { batchGetAll } from "./batch-get.js";
+import { createCoalescer } from "./coalesce.js";
 import { putIf } from "./conditional-write.js";
 import { settlesSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";
@@ -25,6 +25,27 @@ export function createSettlesLinks(deps: StoreDeps) {
   const keyOf = (tenantId: string, transactionId: string) => ({
     PK: tenantPk(tenantId),
     SK: settlesSk(transactionId),
+  });
+
+  // The syncer asks for one transaction's link at a time, a wave of them at once: one BatchGetItem.
+  const reads = createCoalescer<{ tenantId: string; transactionId: string }, SettlesLink | undefined>({
+    max: 100,
+    keyOf: (k) => `${k.tenantId}#${k.transactionId}`,
+    async runMany(keys) {
+      const rows = await batchGetAll({
+        doc,
+        tableName,
+        keys: keys.map((k) => keyOf(k.tenantId, k.transactionId)),
+        what: "settles-links",
+      });
+      const found = new Map(
+        rows.map((row) => [`${String(row.PK)}#${String(row.SK)}`, LinkSchema.parse(row)]),
+      );
+      return keys.map((k) => {
+        const { PK, SK } = keyOf(k.tenantId, k.transactionId);
+        return found.get(`${PK}#${SK}`);
+      });
+    },
   });
 
   return {
@@ -62,11 +83,9 @@ export function createSettlesLinks(deps: StoreDeps) {
       return { conflicts };
     },
 
-    async get(tenantId: string, transactionId: string): Promise<SettlesLink | undefined> {
-      const res = await doc.send(
-        new GetCommand({ TableName: tableName, Key: keyOf(tenantId, transactionId), ConsistentRead: true }),
-      );
-      return res.Item ? LinkSchema.parse(res.Item) : undefined;
+    /** Strongly consistent, batched with the reads made alongside it (coalesce.ts). */
+    get(tenantId: string, transactionId: string): Promise<SettlesLink | undefined> {
+      return reads.call({ tenantId, transactionId });
     },
 
     /** Links for many transactions at once (a page of listed transactions): transaction id → link. */

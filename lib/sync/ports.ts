@@ -138,12 +138,14 @@ export interface LedgerPort {
     owner: string,
     leaseMs: number,
   ): Promise<HolderResult>;
+  /** `held`: the row as this worker last wrote it, so the store can write without reading first. */
   recordPosted(
     tenantId: string,
     kind: Kind,
     rampId: string,
     owner: string,
     erpRef: string,
+    held?: LedgerItem,
   ): Promise<HolderResult>;
   recordFailed(
     tenantId: string,

@@ -242,7 +242,14 @@ export async function finishItem(
   if (!result.ok) return recordFailure(deps, claimed, result.error);
   const { tenantId, kind, rampId } = claimed;
   await deps.crash?.("post", { tenantId, ids: [rampId] });
-  const rec = await deps.store.ledger.recordPosted(tenantId, kind, rampId, deps.owner, result.erpRef);
+  const rec = await deps.store.ledger.recordPosted(
+    tenantId,
+    kind,
+    rampId,
+    deps.owner,
+    result.erpRef,
+    claimed,
+  );
   if (!rec.ok) {
     // Someone took the row over (we were stalled past the lease): they find our record by reference.
     deps.logger.warn("lease lost before recording; the new holder finds the ERP record by reference", {

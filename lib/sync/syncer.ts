@@ -33,7 +33,11 @@ import { parseWorkMessage } from "./work-message.js";
 export interface SyncerSettings extends ItemSettings {
   flush: FlushSettings;
   lockLeaseMs: number;
-  /** Items prepared concurrently per tenant (Ramp reads, ledger claims); ERP calls have their own bound. */
+  /**
+   * Items prepared (and recorded) concurrently per tenant. High on purpose: the store batches
+   * the reads and writes made together (lib/store/coalesce.ts), Ramp reads wait for the shared
+   * rate limiter and ERP calls for the tenant's ERP slots, so this bounds only memory.
+   */
   prepareConcurrency: number;
   /** Flush reports at the end of each batch (off in tests that drive the reporter themselves). */
   flushAfterBatch: boolean;
@@ -45,7 +49,7 @@ export const DEFAULT_SYNCER_SETTINGS: SyncerSettings = {
   userCoolDownMs: 6 * 3600_000,
   flush: DEFAULT_FLUSH,
   lockLeaseMs: 60_000,
-  prepareConcurrency: 8,
+  prepareConcurrency: 100,
   flushAfterBatch: true,
 };
 

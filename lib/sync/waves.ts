@@ -101,7 +101,7 @@ export async function runWaves(d: ItemDeps, items: WorkItem[], limits: WaveLimit
       erpLimit,
       prepared.map((x) => x.p),
     );
-    await mapLimit(prepared, 16, async ({ item, p }) => {
+    await mapLimit(prepared, limits.prepareConcurrency, async ({ item, p }) => {
       const outcome = await settle(d, p, written);
       outcomes.set(item, outcome);
       if (outcome.status !== "posted" || p.kind === "done") return;
@@ -133,8 +133,11 @@ function leaseKeeper(d: ItemDeps, jobs: readonly ToPost[]) {
     await mapLimit(stale, 8, async (j) => {
       const { tenantId, kind, rampId } = j.claimed;
       const r = await d.store.ledger.renewLease(tenantId, kind, rampId, d.owner, settings.leaseMs);
-      if (r.ok) j.claimedAt = clock();
-      else open.delete(j);
+      if (r.ok) {
+        j.claimedAt = clock();
+        // The row as now written: recording POSTED is conditional on its rev (no read first).
+        j.claimed = r.item;
+      } else open.delete(j);
     });
   };
   /** The jobs of a group whose claims are still ours, after renewing the wave's aging claims. */

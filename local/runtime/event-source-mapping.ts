@@ -29,7 +29,7 @@ export interface EventSourceMappingOptions {
   client: SQSClient;
   queueUrl: string;
   handler: SqsBatchHandler;
-  /** 1–10 (standard queues allow more in AWS only with a batching window; 10 is enough here). Default 10. */
+  /** 1–10, or up to 10,000 with a batching window (Lambda's rule for standard queues). Default 10. */
   batchSize?: number;
   /** Keep gathering up to batchSize for this long after the first message (Lambda's MaximumBatchingWindowInSeconds). */
   maxBatchingWindowMs?: number;
@@ -98,12 +98,16 @@ const BatchResponse = z
 
 export function eventSourceMapping(options: EventSourceMappingOptions): EventSourceMapping {
   const batchSize = options.batchSize ?? 10;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10) {
-    throw new RangeError(`batchSize must be an integer 1–10, got ${batchSize}`);
+  const windowMs = options.maxBatchingWindowMs ?? 0;
+  // Lambda's rule for standard queues: up to 10 per batch, up to 10,000 with a batching window.
+  const maxBatch = windowMs > 0 ? 10_000 : 10;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > maxBatch) {
+    throw new RangeError(
+      `batchSize must be an integer 1–${maxBatch}${windowMs > 0 ? "" : " without a batching window"}, got ${batchSize}`,
+    );
   }
   const concurrency = options.concurrency ?? 1;
   const pollWaitS = options.pollWaitS ?? 1;
-  const windowMs = options.maxBatchingWindowMs ?? 0;
   const { client, queueUrl } = options;
   const stats: MappingStats = {
     receives: 0,
@@ -128,7 +132,8 @@ export function eventSourceMapping(options: EventSourceMappingOptions): EventSou
     const out = await client.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
-        MaxNumberOfMessages: max,
+        // SQS hands out at most 10 per receive; a larger batch is several receives (as Lambda's poller does).
+        MaxNumberOfMessages: Math.min(10, max),
         WaitTimeSeconds: waitS,
         ...RECEIVE_ATTRIBUTES,
       }),
@@ -179,14 +184,17 @@ export function eventSourceMapping(options: EventSourceMappingOptions): EventSou
     stats.failedItems += failed.size;
     const done = messages.filter((m) => m.MessageId && !failed.has(m.MessageId));
     if (done.length === 0) return;
-    const out = await client.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-      }),
-    );
-    stats.deleted += out.Successful?.length ?? 0;
-    stats.deleteFailures += out.Failed?.length ?? 0;
+    // DeleteMessageBatch takes 10 entries.
+    for (let k = 0; k < done.length; k += 10) {
+      const out = await client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: done.slice(k, k + 10).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
+      stats.deleted += out.Successful?.length ?? 0;
+      stats.deleteFailures += out.Failed?.length ?? 0;
+    }
   }
 
   async function poll(arn: string, region: string): Promise<void> {
