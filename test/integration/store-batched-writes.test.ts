@@ -255,6 +255,22 @@ describe("putAllIf (DynamoDB Local)", () => {
     expect(await putAllIf(c.doc, puts)).toEqual(Array.from({ length: 12 }, () => true));
     expect(c.transactionSizes()).toEqual([10, 2]);
   });
+
+  it("large puts of multi-byte text are cut by their stored (UTF-8) size: 12 rows of 390 KB in 3-byte characters are all written", async () => {
+    const pk = `TENANT#${newTenant("pa-utf8")}`;
+    const c = instrumented();
+    // 130,000 × "日" = 390,000 bytes, under DynamoDB's 400 KB per item; 12 of them are 4.7 MB, over the 4 MB cap.
+    // Red at fdc2195: transact-puts.ts measures a chunk by JSON.stringify(Item).length (UTF-16 units),
+    // which undercounts multi-byte text 3×: all 12 go in one transaction and DynamoDB refuses it
+    // ("Transaction payload size cannot exceed 4MB"), so putAllIf throws for puts that each fit.
+    const text = "日".repeat(130_000);
+    const puts = Array.from({ length: 12 }, (_, n) => ({
+      ...put(pk, n, "w"),
+      Item: { ...rowKey(pk, n), rev: 0, text },
+    }));
+    expect(await putAllIf(c.doc, puts)).toEqual(Array.from({ length: 12 }, () => true));
+    expect(Math.max(...c.transactionSizes())).toBeLessThan(12);
+  });
 });
 
 describe("deleteAll (DynamoDB Local)", () => {
@@ -467,6 +483,63 @@ describe("ledger recordPosted with the held row (DynamoDB Local)", () => {
     expect(results.every((r) => r.ok && r.item.state === "POSTED")).toBe(true);
     expect(c.commands()).toEqual([TWI]);
     expect(await readRow(t, "w42")).toMatchObject({ state: "POSTED", erpRef: "erp-w42" });
+  });
+
+  it("with the claim's item as held, the row ends exactly as the read-first path leaves it (history and openSince kept)", async () => {
+    // Red at fdc2195: `held` is the claim's decided item (ledger.ts claim returns `fresh.next`), not the
+    // row as stored (withHistory + withOpenSince applied), so the no-read write computes the history from
+    // a row that has none yet and the CLAIMED step is overwritten away.
+    const t = newTenant("rp-same");
+    const heldA = await claimed(t, "a");
+    await claimed(t, "b");
+    await plainLedger().recordPosted(t, "transaction", "a", "w", "erp", heldA);
+    await plainLedger().recordPosted(t, "transaction", "b", "w", "erp");
+    const a = await readRow(t, "a");
+    const b = await readRow(t, "b");
+    expect(b?.history?.map((h) => h.state)).toEqual(["CLAIMED", "POSTED"]);
+    expect({ ...a, rampId: "b" }).toEqual(b);
+  });
+
+  it("with the retry claim of a row reopened after a told failure as held, openSince is the reopening, as on the read-first path", async () => {
+    // Red at fdc2195 (same cause): the retry claim's item carries no openSince (the told FAILED row had
+    // none), so withOpenSince(held, …) falls back to held.createdAt — the health tick's "oldest unsynced"
+    // age jumps back to the row's first creation.
+    const t = newTenant("rp-reopen");
+    const l = plainLedger();
+    const intents = createReportIntents({ doc: deps.doc, tableName: deps.tableName, clock });
+    for (const id of ["a", "b"]) {
+      await claimed(t, id);
+      await l.recordFailed(t, "transaction", id, "w", {
+        ...FAILURE,
+        category: "user_actionable",
+        message: "closed",
+      });
+    }
+    const rows = await l.listReportable({
+      tenantId: t,
+      syncType: "TRANSACTION_SYNC",
+      syncRequestId: null,
+      limit: 10,
+    });
+    const intent = await intents.writeIntent({
+      tenantId: t,
+      syncType: "TRANSACTION_SYNC",
+      syncRequestId: null,
+      items: rows.items,
+    });
+    await intents.closeIntent(intent!);
+    expect(await readRow(t, "a")).toMatchObject({ state: "FAILED", told: true });
+    now += 60_000;
+    const reopenedAt = now;
+    const retryA = await l.claim(claimOf(t, "a", "w", { fingerprint: "f2" }));
+    await l.claim(claimOf(t, "b", "w", { fingerprint: "f2" }));
+    expect(retryA.outcome).toBe("retry");
+    expect(await readRow(t, "a")).toMatchObject({ state: "CLAIMED", openSince: reopenedAt });
+    now += 1_000;
+    await l.recordPosted(t, "transaction", "a", "w", "erp", retryA.item);
+    await l.recordPosted(t, "transaction", "b", "w", "erp");
+    expect(await readRow(t, "b")).toMatchObject({ state: "POSTED", openSince: reopenedAt });
+    expect(await readRow(t, "a")).toMatchObject({ state: "POSTED", openSince: reopenedAt });
   });
 
   it("with a stale held (the lease renewed since): falls back to a read and still records POSTED", async () => {
