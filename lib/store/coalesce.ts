@@ -8,7 +8,8 @@
  * and its own error.
  *
  * Calls with the same `keyOf` never share a batch (DynamoDB refuses a
- * transaction or BatchGetItem naming one item twice): a repeat waits for the next.
+ * transaction or BatchGetItem naming one item twice) nor run at the same time: a repeat
+ * waits until the batches of its first call have settled.
  */
 export interface Coalescer<In, Out> {
   call(input: In): Promise<Out>;
@@ -25,6 +26,8 @@ export function createCoalescer<In, Out>(o: {
   runMany(inputs: In[]): Promise<Out[]>;
   max: number;
   keyOf(input: In): string;
+  /** Reads: a repeat in the same flush gets the first call's answer instead of waiting. */
+  shareRepeats?: boolean;
 }): Coalescer<In, Out> {
   let queue: Pending<In, Out>[] = [];
   let scheduled = false;
@@ -33,20 +36,43 @@ export function createCoalescer<In, Out>(o: {
     scheduled = false;
     const all = queue;
     queue = [];
-    while (all.length) {
-      const batch: Pending<In, Out>[] = [];
-      const keys = new Set<string>();
-      const later: Pending<In, Out>[] = [];
-      for (const p of all.splice(0)) {
-        const k = o.keyOf(p.input);
-        if (batch.length < o.max && !keys.has(k)) {
-          batch.push(p);
-          keys.add(k);
-        } else later.push(p);
+    // Distinct keys only, across every batch of this flush; a repeat is held back until all of
+    // them have settled, so two writes of one row are never in flight at once (DynamoDB would
+    // answer the second with a TransactionConflict).
+    const seen = new Map<string, Pending<In, Out>[]>();
+    const first: Pending<In, Out>[] = [];
+    const repeats: Pending<In, Out>[] = [];
+    for (const p of all) {
+      const k = o.keyOf(p.input);
+      const sharers = seen.get(k);
+      if (sharers && o.shareRepeats) sharers.push(p);
+      else if (sharers) repeats.push(p);
+      else {
+        const mine: Pending<In, Out>[] = [];
+        seen.set(k, mine);
+        first.push({
+          input: p.input,
+          resolve: (out) => {
+            p.resolve(out);
+            for (const x of mine) x.resolve(out);
+          },
+          reject: (err) => {
+            p.reject(err);
+            for (const x of mine) x.reject(err);
+          },
+        });
       }
-      all.push(...later);
-      void run(batch);
     }
+    const runs: Promise<void>[] = [];
+    for (let i = 0; i < first.length; i += o.max) runs.push(run(first.slice(i, i + o.max)));
+    if (repeats.length)
+      void Promise.all(runs).then(() => {
+        queue = [...repeats, ...queue];
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
   };
 
   const run = async (batch: Pending<In, Out>[]) => {

@@ -98,7 +98,15 @@ async function readLedgerItem(
 }
 
 /**
- * Writes `next` if the row is still as it was read (`prev`, or absent when
+ * The row as it is stored: the transition's result with its history step and open-work
+ * stamp. Writers return this, never the bare transition, so a worker that writes next from
+ * what it holds (recordPosted with `held`) keeps the history and `openSince` intact.
+ */
+export const asStored = (prev: LedgerItem | undefined, next: LedgerItem) =>
+  withOpenSince(prev, withHistory(prev, next));
+
+/**
+ * Writes `next` (already asStored) if the row is still as it was read (`prev`, or absent when
  * `prev` is undefined); false when someone else wrote first.
  */
 async function putLedgerItem(
@@ -108,7 +116,7 @@ async function putLedgerItem(
 ): Promise<boolean> {
   const put = await putIf(deps.doc, {
     TableName: deps.tableName,
-    Item: toLedgerRecord(withOpenSince(prev, withHistory(prev, next))),
+    Item: toLedgerRecord(next),
     ...revCondition(prev),
   });
   return put.ok;
@@ -142,7 +150,8 @@ export async function transitionLedgerItem<R>(
     const current = await readLedgerItem(deps, tenantId, kind, rampId);
     const d = decide(current);
     if (!("next" in d)) return d.result;
-    if (await putLedgerItem(deps, current, d.next)) return d.result(d.next);
+    const next = asStored(current, d.next);
+    if (await putLedgerItem(deps, current, next)) return d.result(next);
   }
   if (races.exhausted) return races.exhausted();
   throw new Error(`ledger ${tenantId}/${kind}/${rampId}: lost ${races.max} races in a row`);
@@ -158,6 +167,7 @@ export function createLedger(deps: StoreDeps) {
   // (coalesce.ts): one BatchGetItem / TransactWriteItems per ≤100 rows instead of one call per row.
   const reads = createCoalescer<{ tenantId: string; kind: Kind; rampId: string }, LedgerItem | undefined>({
     max: 100,
+    shareRepeats: true,
     keyOf: rowId,
     async runMany(keys) {
       const rows = await batchGetAll({
@@ -178,7 +188,7 @@ export function createLedger(deps: StoreDeps) {
         doc,
         ws.map((w) => ({
           TableName: tableName,
-          Item: toLedgerRecord(withOpenSince(w.prev, withHistory(w.prev, w.next))),
+          Item: toLedgerRecord(w.next),
           ...revCondition(w.prev),
         })),
       ),
@@ -186,8 +196,14 @@ export function createLedger(deps: StoreDeps) {
 
   /** A strongly consistent read of one row (batched with the reads made alongside it). */
   const get = (tenantId: string, kind: Kind, rampId: string) => reads.call({ tenantId, kind, rampId });
-  /** `next` if the row is still as read (batched with the writes made alongside it). */
-  const write = (prev: LedgerItem | undefined, next: LedgerItem) => writes.call({ prev, next });
+  /**
+   * `next` as stored (asStored) if the row is still as read (batched with the writes made
+   * alongside it); the stored item when written, else null.
+   */
+  const write = async (prev: LedgerItem | undefined, next: LedgerItem) => {
+    const item = asStored(prev, next);
+    return (await writes.call({ prev, next: item })) ? item : null;
+  };
 
   const transition = <R>(tenantId: string, kind: Kind, rampId: string, decide: Decide<R>) =>
     transitionLedgerItem(deps, tenantId, kind, rampId, decide);
@@ -230,8 +246,8 @@ export function createLedger(deps: StoreDeps) {
     async claim(input: Omit<ClaimInput, "now">): Promise<ClaimResult> {
       // Most claims are of objects never seen: try the create first and read only if the row exists.
       const fresh = decideClaim(undefined, { ...input, now: clock() });
-      if (fresh.action === "create" && (await write(undefined, fresh.next)))
-        return { outcome: "claimed", item: fresh.next };
+      const created = fresh.action === "create" ? await write(undefined, fresh.next) : null;
+      if (created) return { outcome: "claimed", item: created };
       return transition<ClaimResult>(input.tenantId, input.kind, input.rampId, (item) => {
         const d = decideClaim(item, { ...input, now: clock() });
         if (d.action === "skip")
@@ -263,8 +279,8 @@ export function createLedger(deps: StoreDeps) {
       held?: LedgerItem,
     ): Promise<HolderResult> {
       if (held && holdsLease(held, owner)) {
-        const next = posted(held, erpRef, clock());
-        if (await write(held, next)) return { ok: true, item: next };
+        const written = await write(held, posted(held, erpRef, clock()));
+        if (written) return { ok: true, item: written };
       }
       return whileHolding(tenantId, kind, rampId, owner, (item, now) => posted(item, erpRef, now));
     },
@@ -361,6 +377,27 @@ export function createLedger(deps: StoreDeps) {
     },
 
     /**
+     * What the flush policy decides on, without reading the rows: how many wait (per bucket
+     * at most `limit`, counted by DynamoDB — Select COUNT returns no items) and when the oldest
+     * was last updated (the first key in GSI1 order). Never fewer than listReportable would
+     * give: bill payments held for their bill are counted here, so a probe that says "flush"
+     * is followed by the listing, whose rows decide again.
+     */
+    async probeReportable(q: ReportableQuery): Promise<{ count: number; oldestAt: number | null }> {
+      const one = async (bucket: LedgerBucket) => {
+        const [count, oldest] = await Promise.all([
+          queryBucketCount(q.tenantId, bucket, q.syncType, q.syncRequestId, q.limit),
+          queryBucket(q.tenantId, bucket, q.syncType, q.syncRequestId, 1, undefined, "updatedAt"),
+        ]);
+        const at = oldest.items[0]?.updatedAt;
+        return { count, oldestAt: typeof at === "number" ? at : null };
+      };
+      const [p, f] = await Promise.all([one("POSTED"), one("FAILED_REPORTABLE")]);
+      const ats = [p.oldestAt, f.oldestAt].filter((x): x is number => x !== null);
+      return { count: p.count + f.count, oldestAt: ats.length ? Math.min(...ats) : null };
+    },
+
+    /**
      * Any bucket, for sweeps and operators: e.g. CLAIMED rows with stale leases,
      * or every request with rows waiting (omit `syncRequestId`). Pass the returned
      * cursor back for the next page.
@@ -402,6 +439,29 @@ export function createLedger(deps: StoreDeps) {
     },
   };
 
+  /** The key condition of one bucket of one stream (optionally one request) on GSI1. */
+  function bucketCondition(
+    tenantId: string,
+    bucket: LedgerBucket,
+    stream: string,
+    syncRequestId: string | null | undefined,
+  ) {
+    const { gsi1 } = TABLE_KEYS;
+    const byRequest = syncRequestId !== undefined;
+    return {
+      TableName: tableName,
+      IndexName: gsi1.name,
+      KeyConditionExpression: byRequest ? "#pk = :pk AND begins_with(#sk, :prefix)" : "#pk = :pk",
+      ExpressionAttributeNames: byRequest
+        ? { "#pk": gsi1.partitionKey, "#sk": gsi1.sortKey }
+        : ({ "#pk": gsi1.partitionKey } as Record<string, string>),
+      ExpressionAttributeValues: {
+        ":pk": ledgerGsi1Pk(tenantId, bucket, stream),
+        ...(byRequest ? { ":prefix": ledgerGsi1Prefix(syncRequestId ?? null) } : {}),
+      },
+    };
+  }
+
   async function queryBucket(
     tenantId: string,
     bucket: LedgerBucket,
@@ -409,29 +469,53 @@ export function createLedger(deps: StoreDeps) {
     syncRequestId: string | null | undefined,
     limit: number,
     cursor?: Record<string, unknown>,
+    /** Only this attribute (the probe's `updatedAt`): the rows come back partial, not parsed. */
+    only?: string,
   ): Promise<{ items: LedgerItem[]; cursor?: Record<string, unknown> }> {
-    const { gsi1 } = TABLE_KEYS;
-    const byRequest = syncRequestId !== undefined;
+    const cond = bucketCondition(tenantId, bucket, stream, syncRequestId);
     const res = await doc.send(
       new QueryCommand({
-        TableName: tableName,
-        IndexName: gsi1.name,
-        KeyConditionExpression: byRequest ? "#pk = :pk AND begins_with(#sk, :prefix)" : "#pk = :pk",
-        ExpressionAttributeNames: byRequest
-          ? { "#pk": gsi1.partitionKey, "#sk": gsi1.sortKey }
-          : { "#pk": gsi1.partitionKey },
-        ExpressionAttributeValues: {
-          ":pk": ledgerGsi1Pk(tenantId, bucket, stream),
-          ...(byRequest ? { ":prefix": ledgerGsi1Prefix(syncRequestId) } : {}),
-        },
+        ...cond,
+        ...(only
+          ? {
+              ProjectionExpression: "#only",
+              ExpressionAttributeNames: { ...cond.ExpressionAttributeNames, "#only": only },
+            }
+          : {}),
         Limit: limit,
         ...(cursor ? { ExclusiveStartKey: cursor } : {}),
       }),
     );
+    const rows = res.Items ?? [];
     return {
-      items: (res.Items ?? []).map(fromLedgerRecord),
+      items: only ? (rows as LedgerItem[]) : rows.map(fromLedgerRecord),
       ...(res.LastEvaluatedKey ? { cursor: res.LastEvaluatedKey } : {}),
     };
+  }
+
+  /** How many rows one bucket holds, up to `limit` (counted by DynamoDB, no items returned). */
+  async function queryBucketCount(
+    tenantId: string,
+    bucket: LedgerBucket,
+    stream: string,
+    syncRequestId: string | null | undefined,
+    limit: number,
+  ): Promise<number> {
+    let count = 0;
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const res = await doc.send(
+        new QueryCommand({
+          ...bucketCondition(tenantId, bucket, stream, syncRequestId),
+          Select: "COUNT",
+          Limit: limit - count,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      count += res.Count ?? 0;
+      cursor = res.LastEvaluatedKey;
+    } while (cursor && count < limit);
+    return count;
   }
 
   /** Which of these bills (Ramp ids) have their `bill` phase MARKED — the gate for reporting their payments. */

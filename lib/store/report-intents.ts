@@ -263,13 +263,14 @@ export function createReportIntents(deps: StoreDeps) {
           ...revCondition(m.item),
         })),
       );
-      const done = new Set<string>();
+      // A row the strongly consistent read found not REPORTING under this report is closed
+      // already (a report id is never reused, so it cannot become ours again): counted, not re-read.
+      for (const o of intent.outcomes) if (!stillOurs(byKey.get(ledgerKeyOf(o)))) count(o, false);
+      const slow: ReportOutcome[] = [];
       moves.forEach((m, i) => {
-        if (!written[i]) return;
-        done.add(ledgerKeyOf(m.o));
-        count(m.o, true);
+        if (written[i]) count(m.o, true);
+        else slow.push(m.o);
       });
-      const slow = intent.outcomes.filter((o) => !done.has(ledgerKeyOf(o)));
       await forEachBounded(slow, 16, async (o) => {
         const closedNow = await transitionLedgerItem(
           deps,

@@ -30,6 +30,7 @@ export function createSettlesLinks(deps: StoreDeps) {
   // The syncer asks for one transaction's link at a time, a wave of them at once: one BatchGetItem.
   const reads = createCoalescer<{ tenantId: string; transactionId: string }, SettlesLink | undefined>({
     max: 100,
+    shareRepeats: true,
     keyOf: (k) => `${k.tenantId}#${k.transactionId}`,
     async runMany(keys) {
       const rows = await batchGetAll({

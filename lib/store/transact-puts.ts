@@ -28,7 +28,7 @@ export interface ConditionalPut {
 }
 
 const MAX_ITEMS = 100;
-/** Stay clear of the 4 MB transaction cap (items are measured as JSON, close to their stored size). */
+/** Stay clear of the 4 MB transaction cap (items measured as UTF-8 JSON bytes, close to their stored size). */
 const MAX_BYTES = 3_000_000;
 
 /** `true` per put written; `false` where its condition failed or its transaction could not be settled. */
@@ -75,7 +75,7 @@ function chunksOf<T extends { put: ConditionalPut }>(all: readonly T[]): T[][] {
   let chunk: T[] = [];
   let bytes = 0;
   for (const x of all) {
-    const size = JSON.stringify(x.put.Item).length;
+    const size = Buffer.byteLength(JSON.stringify(x.put.Item));
     if (chunk.length && (chunk.length >= MAX_ITEMS || bytes + size > MAX_BYTES)) {
       out.push(chunk);
       chunk = [];

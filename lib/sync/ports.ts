@@ -167,6 +167,11 @@ export interface LedgerPort {
   adoptSyncedElsewhere(input: AdoptRequest): Promise<"adopted" | "already" | "in-flight">;
   /** POSTED and FAILED-reportable rows of one stream, oldest first; bill payments only once their bill is MARKED. */
   listReportable(q: ReportStream & { limit: number }): Promise<{ items: LedgerItem[] }>;
+  /**
+   * How many rows wait (at most `limit` per bucket) and the oldest one's `updatedAt`, without
+   * reading them: never fewer than listReportable would list (the flush policy's cheap probe).
+   */
+  probeReportable(q: ReportStream & { limit: number }): Promise<{ count: number; oldestAt: number | null }>;
   /** One bucket of one stream in GSI1 order (request, then time); all requests when `syncRequestId` is omitted. */
   listBucket(q: {
     tenantId: string;

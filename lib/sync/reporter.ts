@@ -137,6 +137,12 @@ async function flushUnderLock(run: FlushRun, force: boolean): Promise<FlushResul
   }
   for (;;) {
     await store.reportLock.renew(key, deps.owner, run.leaseMs);
+    // Most batch-end flushes find too little waiting: decide on the cheap probe first, so a
+    // drain does not list thousands of waiting rows after every batch.
+    const probe = await store.ledger.probeReportable({ ...key, limit: MAX_PER_LIST });
+    const settings = deps.flush ?? DEFAULT_FLUSH;
+    const waiting = { ...probe, button: key.syncRequestId !== null };
+    if (!flushDecision(waiting, deps.clock(), settings, force).flush) break;
     const listed = await store.ledger.listReportable({ ...key, limit: MAX_PER_LIST });
     const rows = listed.items.filter((r) => !run.excluded.has(r.rampId));
     const decision = flushDecision(

@@ -617,7 +617,7 @@ describe("coalesced reads (DynamoDB Local)", () => {
     const asked = [...ids, ...Array.from({ length: 20 }, (_, i) => `missing${i}`), "g5"];
     const rows = await Promise.all(asked.map((id) => c.ledger.get(t, "transaction", id)));
     expect(c.count("GetItemCommand")).toBe(0);
-    // 120 distinct rows → 100 + 20; the repeat of g5 waits for the second batch.
+    // 120 distinct rows → 100 + 20; the repeat of g5 shares the first answer (reads share repeats).
     expect(c.count("BatchGetItemCommand")).toBe(2);
     expect(rows.slice(0, 100).map((r) => r?.rampId)).toEqual(ids);
     expect(rows.slice(100, 120).every((r) => r === undefined)).toBe(true);

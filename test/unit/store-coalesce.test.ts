@@ -75,13 +75,10 @@ describe("createCoalescer", () => {
     expect(answers).toEqual(["answer-0", "answer-1", "answer-2", "answer-3", "answer-4", "answer-5"]);
   });
 
-  it("max and repeats together: a repeat that does not fit waits, a later distinct key fills the batch", async () => {
+  it("max and repeats together: distinct keys fill batches of max, a repeat goes out only after its first call's batches settled", async () => {
     const r = recorder(2);
     await Promise.all(["a", "a", "b", "c"].map((k) => r.call(k)));
-    expect(r.keysOf()).toEqual([
-      ["a", "b"],
-      ["a", "c"],
-    ]);
+    expect(r.keysOf()).toEqual([["a", "b"], ["c"], ["a"]]);
   });
 
   it("a runMany that throws rejects every caller of that batch with its error, and only them", async () => {
@@ -160,9 +157,9 @@ describe("createCoalescer", () => {
               },
             );
           }
-          // The fake runMany answers after one microtask: two macrotasks settle everything.
-          await nextMacrotask();
-          await nextMacrotask();
+          // The fake runMany answers after one microtask; each level of repeats of one key
+          // waits for the previous level to settle: one macrotask per call (+1) settles everything.
+          for (let k = 0; k <= calls.length + 1; k++) await nextMacrotask();
 
           expect(answered).toEqual(calls.map(() => 1));
           const appearances = calls.map(() => 0);
@@ -186,5 +183,19 @@ describe("createCoalescer", () => {
       ),
       { numRuns: 200 },
     );
+  });
+  it("shareRepeats (reads): a repeated key in one flush is asked once and both callers get that answer", async () => {
+    const asked: string[][] = [];
+    const c = createCoalescer<string, string>({
+      max: 10,
+      keyOf: (k) => k,
+      shareRepeats: true,
+      runMany: async (keys) => {
+        asked.push(keys);
+        return keys.map((k) => `row-${k}`);
+      },
+    });
+    expect(await Promise.all(["a", "b", "a"].map((k) => c.call(k)))).toEqual(["row-a", "row-b", "row-a"]);
+    expect(asked).toEqual([["a", "b"]]);
   });
 });

@@ -65,6 +65,15 @@ interface Snapshot {
   torn: TornTail | null;
 }
 
+/** Entries one group commit takes at most (whole batches; a single larger batch goes alone). */
+const GROUP_MAX_ENTRIES = 2000;
+
+interface QueuedBatch {
+  postings: readonly Posting[];
+  resolve(outcomes: PostOutcome[]): void;
+  reject(error: unknown): void;
+}
+
 /** Where a kill-test hook stops the append's write (a short write, as a kill during write(2) leaves). */
 interface Cut {
   at: number;
@@ -81,6 +90,9 @@ export class JournalErp implements ErpPort {
   private readonly render: typeof renderPosting;
   /** Kill-test hook inside the write (lib/erp/crash-points.ts); none in production. */
   private readonly crash: ErpCrashHook | undefined;
+  /** Batches waiting for the next group commit, and whether one is running. */
+  private readonly queued: QueuedBatch[] = [];
+  private committing = false;
 
   constructor(path: string, opts: JournalErpOptions = {}) {
     this.path = resolve(path);
@@ -125,11 +137,65 @@ export class JournalErp implements ErpPort {
   }
 
   /**
+   * Group commit: batches posted while another commit runs wait and go out together in the
+   * next one (up to GROUP_MAX_ENTRIES), so concurrent syncer invocations sharing this adapter
+   * (a warm runtime serves them all) pay one append, one read-back and one `hledger check`
+   * between them instead of one each — the check re-reads the whole file, so per batch it
+   * grows with the journal. A merged commit that is rolled back is retried caller by caller:
+   * one batch's bad entry never fails another caller's entries.
+   */
+  postBatch(postings: readonly Posting[]): Promise<PostOutcome[]> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ postings, resolve, reject });
+      if (!this.committing) void this.commitQueued();
+    });
+  }
+
+  private async commitQueued(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.queued.length) {
+        const group = this.takeGroup();
+        try {
+          const merged = await this.commit(group.flatMap((g) => g.postings));
+          if (merged.rolledBack && group.length > 1) {
+            for (const g of group) await this.commit(g.postings).then((r) => g.resolve(r.outcomes), g.reject);
+            continue;
+          }
+          let at = 0;
+          for (const g of group) {
+            g.resolve(merged.outcomes.slice(at, at + g.postings.length));
+            at += g.postings.length;
+          }
+        } catch (e) {
+          for (const g of group) g.reject(e);
+        }
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  /** The waiting batches of the next commit: whole batches, at least one, up to GROUP_MAX_ENTRIES. */
+  private takeGroup(): QueuedBatch[] {
+    const group: QueuedBatch[] = [];
+    let entries = 0;
+    while (this.queued.length) {
+      const next = this.queued[0] as QueuedBatch;
+      if (group.length && entries + next.postings.length > GROUP_MAX_ENTRIES) break;
+      group.push(next);
+      entries += next.postings.length;
+      this.queued.shift();
+    }
+    return group;
+  }
+
+  /**
    * Renders every posting against one index under one lock, appends all new
    * entries in one write, then reads the batch back (readBack): a batch that does
    * not read back as rendered, or fails hledger check, is rolled back whole.
    */
-  async postBatch(postings: readonly Posting[]): Promise<PostOutcome[]> {
+  private commit(postings: readonly Posting[]): Promise<{ outcomes: PostOutcome[]; rolledBack: boolean }> {
     return this.locked(async () => {
       const ix = await this.writable();
       const outcomes: PostOutcome[] = [];
@@ -153,7 +219,7 @@ export class JournalErp implements ErpPort {
           outcomes.push({ ok: false, error: asErpError(e, p.ref) });
         }
       }
-      if (texts.length === 0) return outcomes;
+      if (texts.length === 0) return { outcomes, rolledBack: false };
       let start: number;
       try {
         const inner = texts.map((t) => `\n${t}`).join("");
@@ -164,7 +230,7 @@ export class JournalErp implements ErpPort {
         this.snapshot = null;
         const error = transientError("UNAVAILABLE", "Journal file could not be written", String(e), e);
         for (const i of created) outcomes[i] = { ok: false, error };
-        return outcomes;
+        return { outcomes, rolledBack: true };
       }
       const errors = await this.readBack(start, rendered);
       if (errors) {
@@ -172,7 +238,7 @@ export class JournalErp implements ErpPort {
           outcomes[i] = { ok: false, error: errors[k] as ErpError };
         });
       }
-      return outcomes;
+      return { outcomes, rolledBack: errors !== null };
     });
   }
 

@@ -143,6 +143,18 @@ export function createMemoryLedger(rows: MemoryRows) {
       return { items, heldForBill };
     },
 
+    /** Like DynamoDB's probe: counts every row of both buckets (bill payments held for their bill too). */
+    async probeReportable(q: Parameters<LedgerPort["probeReportable"]>[0]) {
+      const all = (["POSTED", "FAILED_REPORTABLE"] as const).flatMap((b) =>
+        rows
+          .index(q.tenantId, b, q.syncType, q.syncRequestId)
+          .slice(0, q.limit)
+          .map((e) => e.item),
+      );
+      const oldestAt = all.length ? Math.min(...all.map((r) => r.updatedAt)) : null;
+      return { count: all.length, oldestAt };
+    },
+
     async listBucket(q: Parameters<LedgerPort["listBucket"]>[0]): Promise<LedgerPage> {
       return bucketPage(q);
     },
