@@ -113,9 +113,29 @@ export async function runWaves(d: ItemDeps, items: WorkItem[], limits: WaveLimit
         }
       }
     });
-    wave = next.sort(processingOrder);
+    wave = (await stillWaiting(d, next)).sort(processingOrder);
   }
   return items.map((i) => outcomes.get(i) ?? { status: "retry", reason: "not processed" });
+}
+
+/**
+ * The follow-ups worth running now. A bill's payment always (it comes with the bill's
+ * snapshot). A card charge the payment settles only when its row is HELD — it was seen
+ * before the payment posted and waits for it; a charge with no row (or any other state)
+ * has its own work message from the poll that listed it (the poller lists every ready
+ * transaction), or is not ready yet, so fetching it here by id would only spend a Ramp
+ * call per charge on work already queued. A lost hold (holdItem is best effort) waits for
+ * the next poll, which re-decides it.
+ */
+async function stillWaiting(d: ItemDeps, followUps: WorkItem[]): Promise<WorkItem[]> {
+  const rows = await Promise.all(
+    followUps.map((f) =>
+      f.kind === "transaction" && !f.snapshot
+        ? d.store.ledger.get(f.tenantId, f.kind, f.rampId)
+        : Promise.resolve(undefined),
+    ),
+  );
+  return followUps.filter((f, k) => !(f.kind === "transaction" && !f.snapshot) || rows[k]?.state === "HELD");
 }
 
 /**

@@ -13,6 +13,7 @@ import { externalRef } from "../../lib/domain/kinds.js";
 import type { RampBill } from "../../lib/ramp/model.js";
 import { billPhases, paymentMode, settlingTransactionIds } from "../../lib/sync/bill-phases.js";
 import { InjectedCrash } from "../../lib/sync/crash-points.js";
+import { METRIC } from "../../lib/sync/metrics.js";
 import type { WorkItem } from "../../lib/sync/process-item.js";
 import { sweepTenant } from "../../lib/sync/sweep.js";
 import { asRecords, type Harness, syncerHarness, TENANT } from "./syncer-harness.js";
@@ -151,6 +152,38 @@ describe("bills through the syncer", () => {
     // One refusal would mean a payment was reported before its bill (Ramp answers NOT_READY).
     expect(h.logs.filter((l) => /refused/.test(l.message))).toEqual([]);
     expect(calls.filter((c) => c.syncType === "BILL_SYNC").length).toBeGreaterThan(0);
+  });
+
+  it("a posted card payment settles, in the same invocation, only the charges HELD waiting for it; a charge not seen yet is left to its own message (no Ramp fetch by id)", async () => {
+    h = await syncerHarness({ ...billsOnly, bills: 40, seed: 21 });
+    const items = await h.ready();
+    const cards = items.filter((i) => {
+      const b = i.snapshot as RampBill;
+      return i.kind === "bill" && b.syncStatus === "NOT_SYNCED" && paymentMode(b) === "card";
+    });
+    const [card, other] = cards as [WorkItem, WorkItem];
+    if (!other) throw new Error("seed 21 has fewer than two card-paid bills");
+    const [seen] = settlingTransactionIds(card.snapshot as RampBill) as [string];
+    const [unseen] = settlingTransactionIds(other.snapshot as RampBill) as [string];
+    const charge = items.find((i) => i.kind === "transaction" && i.rampId === seen) as WorkItem;
+    const s = h.syncer({ settings: { flushAfterBatch: false } });
+    // The charge first: its bill is not in the ERP yet, so it waits (a HELD row says for what).
+    const first = await s.processMessages(asRecords([charge]));
+    expect(first.results[0]?.outcome?.status).toBe("held");
+    expect((await h.store.ledger.get(TENANT, "transaction", seen))?.state).toBe("HELD");
+    // Then both bills: bill → payment → the HELD charge, all in this one invocation.
+    const fetched = () => h.metrics.total(METRIC.rampCalls, { route: "GET transaction" });
+    const before = fetched();
+    await s.processMessages(asRecords([card, other]));
+    const payRow = await h.store.ledger.get(TENANT, "bill_payment", card.rampId);
+    expect(payRow?.state).toBe("POSTED");
+    const seenRow = await h.store.ledger.get(TENANT, "transaction", seen);
+    expect(seenRow?.state).toBe("POSTED");
+    expect(seenRow?.erpRef).toBe(payRow?.erpRef);
+    // The other bill's charge, not seen yet, has its own work message from the poll: not fetched here.
+    expect((await h.store.ledger.get(TENANT, "bill_payment", other.rampId))?.state).toBe("POSTED");
+    expect(await h.store.ledger.get(TENANT, "transaction", unseen)).toBeUndefined();
+    expect(fetched() - before).toBe(1);
   });
 
   it("a bill paid after its BILL_SYNC gets its payment synced against the bill's ERP id", async () => {
