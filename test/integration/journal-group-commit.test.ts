@@ -296,3 +296,18 @@ describe("group commit: its size", () => {
     expect(await hledgerBalance(path, "demo:Expenses:Meals", "USD", HLEDGER)).toBe(total([...fits, ...over]));
   });
 });
+
+describe("bug: a ref posted twice in one batch that is rolled back", () => {
+  // lib/erp/journal/adapter.ts commit(): the second posting of a ref finds the first one's entry
+  // in the index (rendered a moment before, not on disk yet) and is answered
+  // { ok: true, created: false, erpId } at once; when readBack then rolls the batch back, only
+  // the rendered entries (`created`) get the error, so the duplicate stays ok with the erpId of
+  // an entry the rollback removed. commitQueued resolves that outcome as is when the batch is
+  // the only one in its commit (a merged commit is retried caller by caller, which repeats it).
+  it("answers no copy of the ref ok with an erpId the journal does not hold", async () => {
+    const erp = journal({ render: faulty(["ramp:transaction:bad"], misread) });
+    const outcomes = await erp.postBatch([tx("dup"), tx("dup"), tx("bad")]);
+    expect(await journal().find("ramp:transaction:dup", "demo")).toBeNull();
+    expect(outcomes.map((o) => o.ok)).toEqual([false, false, false]);
+  });
+});
