@@ -229,6 +229,96 @@ export function describeStoreContract(name: string, make: (clock: { now: number 
       expect((await s.ledger.listReportable(q)).items.map((r) => r.rampId)).toEqual(["b1"]);
     });
 
+    /** The probe never says less than the listing: at least as many rows, an oldest row no younger. */
+    const expectProbeCovers = async (q: {
+      syncType: string;
+      syncRequestId: string | null;
+      limit: number;
+    }) => {
+      const query = { tenantId, ...q };
+      const [probe, listed] = [await s.ledger.probeReportable(query), await s.ledger.listReportable(query)];
+      expect(probe.count).toBeGreaterThanOrEqual(listed.items.length);
+      const first = listed.items[0];
+      if (first) expect(probe.oldestAt).toBeLessThanOrEqual(first.updatedAt);
+      return { probe, listed };
+    };
+
+    it("probes a stream's reportable rows (POSTED and FAILED reportable, capped per bucket) and the oldest updatedAt, without other states, streams or requests", async () => {
+      const probe = (over: { syncType?: string; syncRequestId?: string | null; limit?: number } = {}) =>
+        s.ledger.probeReportable({ tenantId, ...stream, limit: 10, ...over });
+      const updatedAt = async (rampId: string, kind: Kind = "transaction") =>
+        (await s.ledger.get(tenantId, kind, rampId))?.updatedAt;
+      expect(await probe()).toEqual({ count: 0, oldestAt: null });
+
+      await claim("f1");
+      await s.ledger.recordFailed(tenantId, "transaction", "f1", "w1", userFailure); // reportable at once
+      clock.now += 1_000;
+      await postedRow("t1");
+      await postedRow("t2");
+      await claim("f2");
+      await s.ledger.recordFailed(tenantId, "transaction", "f2", "w1", transient); // not reportable yet
+      await claim("c1"); // CLAIMED
+      await postedRow("b1", "transaction", "req-1");
+      await postedRow("b2", "transaction", "req-1");
+      await postedRow("b3", "transaction", "req-2");
+      await postedRow("r1", "reimbursement");
+      await postedRow("t3");
+
+      const f1At = await updatedAt("f1");
+      expect(f1At).toBe(T0);
+      expect(await probe()).toEqual({ count: 4, oldestAt: f1At });
+      // capped per bucket: POSTED t1 t2 t3, FAILED_REPORTABLE f1
+      expect(await probe({ limit: 2 })).toEqual({ count: 3, oldestAt: f1At });
+      expect(await probe({ limit: 1 })).toEqual({ count: 2, oldestAt: f1At });
+      // Sync Button rows only under their own request, each request apart
+      expect(await probe({ syncRequestId: "req-1" })).toEqual({ count: 2, oldestAt: await updatedAt("b1") });
+      expect(await probe({ syncRequestId: "req-2" })).toEqual({ count: 1, oldestAt: await updatedAt("b3") });
+      expect(await probe({ syncRequestId: "req-3" })).toEqual({ count: 0, oldestAt: null });
+      expect(await probe({ syncType: "REIMBURSEMENT_SYNC" })).toEqual({
+        count: 1,
+        oldestAt: await updatedAt("r1", "reimbursement"),
+      });
+      for (const limit of [1, 2, 10]) await expectProbeCovers({ ...stream, limit });
+      await expectProbeCovers({ ...stream, syncRequestId: "req-1", limit: 10 });
+
+      // rows in an intent (REPORTING) are not waiting; once closed (MARKED, FAILED told) neither
+      const listed = (await s.ledger.listReportable({ tenantId, ...stream, limit: 10 })).items;
+      expect(listed.map((r) => r.rampId)).toEqual(["f1", "t1", "t2", "t3"]);
+      const intent = await s.reportIntents.writeIntent({ tenantId, ...stream, items: listed.slice(0, 2) });
+      expect(await probe()).toEqual({ count: 2, oldestAt: await updatedAt("t2") });
+      await s.reportIntents.closeIntent(intent!);
+      expect(await s.ledger.get(tenantId, "transaction", "f1")).toMatchObject({
+        state: "FAILED",
+        told: true,
+      });
+      expect(await probe()).toEqual({ count: 2, oldestAt: await updatedAt("t2") });
+      const rest = await s.reportIntents.writeIntent({ tenantId, ...stream, items: listed.slice(2) });
+      expect(await probe()).toEqual({ count: 0, oldestAt: null });
+      await s.reportIntents.closeIntent(rest!);
+      expect(await probe()).toEqual({ count: 0, oldestAt: null });
+    });
+
+    it("probes bill payments still held for their bill too: never fewer than listReportable lists", async () => {
+      const q = { syncType: "BILL_PAYMENT_SYNC", syncRequestId: null, limit: 10 };
+      await postedRow("p1", "bill_payment");
+      await postedRow("p2", "bill_payment");
+      await claim("p3", { kind: "bill_payment" });
+      await s.ledger.recordFailed(tenantId, "bill_payment", "p3", "w1", userFailure);
+      const at = async (rampId: string) => (await s.ledger.get(tenantId, "bill_payment", rampId))?.updatedAt;
+      const none = await expectProbeCovers(q);
+      expect(none.listed.items).toEqual([]);
+      expect(none.probe).toEqual({ count: 3, oldestAt: await at("p1") });
+
+      await s.ledger.adoptSyncedElsewhere({ tenantId, kind: "bill", rampId: "p2", erpRef: "B-2" });
+      const some = await expectProbeCovers(q);
+      expect(some.listed.items.map((r) => r.rampId)).toEqual(["p2"]);
+      expect(some.probe).toEqual({ count: 3, oldestAt: await at("p1") });
+      expect(await s.ledger.probeReportable({ tenantId, ...q, limit: 1 })).toEqual({
+        count: 2,
+        oldestAt: await at("p1"),
+      });
+    });
+
     it("lists a bucket in index order (button requests first, then time) and pages through it", async () => {
       await postedRow("t1");
       await postedRow("t2", "transaction", "req-b");
