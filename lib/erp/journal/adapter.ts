@@ -234,8 +234,17 @@ export class JournalErp implements ErpPort {
       }
       const errors = await this.readBack(start, rendered);
       if (errors) {
+        const byErpId = new Map<string, ErpError>();
         created.forEach((i, k) => {
-          outcomes[i] = { ok: false, error: errors[k] as ErpError };
+          const error = errors[k] as ErpError;
+          byErpId.set((rendered[k] as RenderedEntry).erpId, error);
+          outcomes[i] = { ok: false, error };
+        });
+        // A second posting of a ref in this batch was answered with the first one's entry,
+        // which is rolled back too: it fails with it instead of naming an id the journal lacks.
+        outcomes.forEach((o, i) => {
+          const lost = o.ok && !o.result.created ? byErpId.get(o.result.erpId) : undefined;
+          if (lost) outcomes[i] = { ok: false, error: lost };
         });
       }
       return { outcomes, rolledBack: errors !== null };
