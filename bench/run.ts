@@ -57,12 +57,16 @@ async function runSuite(
     const figures = z.array(FigureSchema).parse(out.figures);
     return { record: { seconds: seconds(), detail: out.detail ?? null }, figures };
   } catch (err) {
-    const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    log(`bench ${name} failed: ${error}`);
-    return {
-      record: { seconds: seconds(), detail: null, error: error.split("\n")[0] ?? error },
-      figures: [],
-    };
+    log(`bench ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    const message =
+      err instanceof z.ZodError
+        ? `figures refused: ${z.prettifyError(err)}`
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    // One line in the file and the table; the stack went to stderr above.
+    const error = message.replace(/\s+/g, " ").trim().slice(0, 500);
+    return { record: { seconds: seconds(), detail: null, error }, figures: [] };
   }
 }
 
