@@ -19,6 +19,13 @@ import { startWorld, TENANT, type WorldCounts } from "./world.js";
 export type DrainCounts = WorldCounts;
 
 /**
+ * How long one queue may take to empty before the drain gives up (the local stack's default
+ * is 10 minutes). A 10,000-object drain on 2 cores takes several minutes, at 4 workers more:
+ * the limit is there to stop a stuck drain, not to time a slow one.
+ */
+const DRAIN_TIMEOUT_MS = 45 * 60_000;
+
+/**
  * A drain across every kind at `total` objects, in the shares of a card-heavy business
  * (transactions 60 %, reimbursements 20 %, bills 12 %, transfers, cashbacks and vendor
  * credits 3 % each): at 10,000 that is 6,000 / 2,000 / 1,200 / 300 / 300 / 300. These are
@@ -102,7 +109,7 @@ export async function runDrain(o: DrainOptions): Promise<DrainFigures> {
     const t0 = performance.now();
     await stack.pollSchedule();
     const t1 = performance.now();
-    const drain = await stack.drain({ idleMs: 100 });
+    const drain = await stack.drain({ idleMs: 100, timeoutMs: DRAIN_TIMEOUT_MS });
     const t2 = performance.now();
     await stack.sweep();
     const wallMs = performance.now() - t0;
