@@ -5,24 +5,43 @@
  * (DynamoDB Local, fauxqs, the Secrets Manager stand-in) with W pollers per
  * event source mapping, and the report sweep. What it returns is what the
  * sandbox counted (Ramp calls by route, 429s), what the functions' AWS clients
- * sent, and the wall time of poll → drain → sweep.
+ * sent, and the wall time of poll → drain → sweep; beside them what each listing held
+ * per entity before the drain (the floor's input, bench/floor.ts) and the peak RSS.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
-import { sandboxControl } from "../../local/ramp-sandbox/control-client.js";
-import { startSandbox } from "../../local/ramp-sandbox/server.js";
+import { enabledSources } from "../../lib/poll/plan.js";
 import { startLocalStack } from "../../local/runtime/stack.js";
+import type { ListedCount } from "../floor.js";
+import { sampleRss } from "./peak-rss.js";
+import { readyCounts } from "./ready-counts.js";
+import { startWorld, TENANT, type WorldCounts } from "./world.js";
 
-export interface DrainCounts {
-  transactions: number;
-  bills?: number;
-  reimbursements?: number;
-  transfers?: number;
-  cashbacks?: number;
-  vendorCredits?: number;
+export type DrainCounts = WorldCounts;
+
+/**
+ * How long one queue may take to empty before the drain gives up (the local stack's default
+ * is 10 minutes). A 10,000-object drain on 2 cores takes several minutes, at 4 workers more:
+ * the limit is there to stop a stuck drain, not to time a slow one.
+ */
+const DRAIN_TIMEOUT_MS = 45 * 60_000;
+
+/**
+ * A drain across every kind at `total` objects, in the shares of a card-heavy business
+ * (transactions 60 %, reimbursements 20 %, bills 12 %, transfers, cashbacks and vendor
+ * credits 3 % each): at 10,000 that is 6,000 / 2,000 / 1,200 / 300 / 300 / 300. These are
+ * seed counts: the sandbox adds a paying card charge per card-paid bill, leaves unapproved
+ * bills unready, and a bill can owe two phases — what was ready is in DrainFigures.listed.
+ */
+export function mixedCounts(total: number): Required<DrainCounts> {
+  const share = (p: number) => Math.round(total * p);
+  return {
+    transactions: share(0.6),
+    reimbursements: share(0.2),
+    bills: share(0.12),
+    transfers: share(0.03),
+    cashbacks: share(0.03),
+    vendorCredits: share(0.03),
+  };
 }
 
 export interface DrainOptions {
@@ -38,12 +57,20 @@ export interface DrainOptions {
 export interface DrainFigures {
   /** What Ramp was told, by sync type: object phases marked synced, failed, and the calls that told it. */
   reported: Record<string, { synced: number; failed: number; calls: number }>;
+  /** Work items done: phases told to Ramp (synced + failed) plus vendor credits the ledger marked. */
   objects: number;
   synced: number;
   failed: number;
+  /** Vendor credits are never told to Ramp: how many were listed, how many the ledger shows MARKED. */
+  vendorCredits: { listed: number; marked: number };
+  /** Ready objects per (listing, entity) before the drain: the floor's input. */
+  listed: ListedCount[];
   /** Poll schedule → queues empty → sweep done. */
   wallMs: number;
-  phasesMs: { pollTick: number; drain: number; sweep: number; erpWrites: number };
+  /** Where the wall time went: the poll schedule's invocation, draining every queue, the sweep. */
+  phasesMs: { pollSchedule: number; drain: number; sweep: number };
+  /** Peak RSS of the bench process (sandbox + local stack + handlers) during the timed part. */
+  peakRssMb: number;
   objectsPerSecond: number;
   rampCalls: { total: number; byRoute: Record<string, number>; rateLimited: number };
   awsCalls: { dynamodb: number; sqs: number; byCommand: Record<string, number> };
@@ -51,90 +78,43 @@ export interface DrainFigures {
   handlerErrors: number;
 }
 
-const TENANT = "bench";
-
 export async function runDrain(o: DrainOptions): Promise<DrainFigures> {
-  const dir = mkdtempSync(join(tmpdir(), "bench-drain-"));
-  mkdirSync(join(dir, TENANT), { recursive: true });
-  await createDemoJournal(join(dir, TENANT, "books.journal"));
-  const [us, eu] = demoCompanies();
-  if (!us || !eu) throw new Error("the demo journal has two companies");
-  const c = o.counts;
-  const sb = await startSandbox({
-    port: 0,
-    seed: o.seed ?? 11,
-    log: () => {},
-    transactions: c.transactions,
-    bills: c.bills ?? 0,
-    reimbursements: c.reimbursements ?? 0,
-    transfers: c.transfers ?? 0,
-    cashbacks: c.cashbacks ?? 0,
-    vendorCredits: c.vendorCredits ?? 0,
-    readyShare: 1,
-    // The demo journal's two companies, one entity each (as `npm run demo`): objects split between them.
-    entities: [
-      { name: "Acme Corp", currency: "USD" },
-      { name: "Acme Europe", currency: "EUR" },
-    ],
-    currencies: ["USD", "EUR"],
-  });
+  const world = await startWorld(o.counts, o.seed);
   let handlerErrors = 0;
   const stack = await startLocalStack({
     dynamoEndpoint: o.dynamoEndpoint,
-    env: { LOG_LEVEL: "SILENT", JOURNAL_ROOT: dir },
+    env: { LOG_LEVEL: "SILENT", JOURNAL_ROOT: world.root },
     concurrency: o.workers,
     onHandlerError: () => {
       handlerErrors++;
     },
   });
-  const control = sandboxControl(sb.url);
+  const { control, sb } = world;
   try {
-    const entities = await control<Array<{ id: string; entity_name: string }>>("GET", "/entities");
-    const idOf = (name: string) => entities.find((e) => e.entity_name === name)?.id ?? "";
-    const map = { [idOf("Acme Corp")]: us.key, [idOf("Acme Europe")]: eu.key };
     stack.seedSecret(`ramp-erp-sync/${TENANT}/ramp`, {
       client_id: sb.clientId,
       client_secret: sb.clientSecret,
     });
-    await stack.saveTenant({
-      tenantId: TENANT,
-      displayName: "Bench",
-      version: 0,
-      ramp: {
-        baseUrl: sb.url,
-        remoteProviderName: "Journal (bench)",
-        settings: { vendorCreationOnSync: true, vendorCredits: true },
-      },
-      erp: { kind: "journal", path: "books.journal" },
-      companies: [us, eu],
-      entities: Object.entries(map).map(([rampEntityId, companyKey]) => ({ rampEntityId, companyKey })),
-      objectTypes: { vendorCredits: true },
-      coa: { pushTax: false },
-    });
+    const tenant = await stack.saveTenant({ ...world.tenant, version: 0 });
     const push = await stack.coaPush(TENANT);
     if (push.failures.length) throw new Error(`coa-push refused items: ${JSON.stringify(push.failures)}`);
-    await control("POST", "/code", {
-      seed: o.seed ?? 11,
-      vendorless_share: o.vendorlessShare ?? 0,
-      entity_remote_ids: map,
-    });
+    await world.code(o.vendorlessShare ?? 0);
+    const biz = sb.state.businesses.get(sb.businessId);
+    if (!biz) throw new Error("the sandbox has no business");
+    const listed = readyCounts(biz, enabledSources(tenant), Object.keys(world.entityMap));
     await control("POST", "/stats/reset");
     stack.resetAwsCalls();
 
+    const rss = sampleRss();
     const t0 = performance.now();
     await stack.pollSchedule();
     const t1 = performance.now();
-    const drain = await stack.drain({ idleMs: 100 });
+    const drain = await stack.drain({ idleMs: 100, timeoutMs: DRAIN_TIMEOUT_MS });
     const t2 = performance.now();
     await stack.sweep();
     const wallMs = performance.now() - t0;
-    const phasesMs = {
-      pollTick: Math.round(t1 - t0),
-      drain: Math.round(t2 - t1),
-      sweep: Math.round(performance.now() - t2),
-      // Time inside ERP writes (ErpPostLatency), summed over calls: the journal's append + read-back.
-      erpWrites: Math.round(stack.metrics.values("ErpPostLatency").reduce((n, v) => n + v.value, 0)),
-    };
+    const sweepMs = performance.now() - t2;
+    const peakRssMb = rss.stop();
 
     const stats = await control<{ byRoute: Record<string, number>; rateLimited: number }>("GET", "/stats");
     const syncs = await control<Array<{ syncType: string; successful: string[]; failed: string[] }>>(
@@ -142,6 +122,13 @@ export async function runDrain(o: DrainOptions): Promise<DrainFigures> {
       "/syncs",
     );
     const aws = stack.awsCalls();
+    // After the counted part: these reads are the bench's, not the drain's.
+    const credits = listed.filter((l) => l.source === "vendor_credit").reduce((n, l) => n + l.objects, 0);
+    const creditRows = await stack.store.ledger.getMany(
+      TENANT,
+      biz.vendorCredits.all().map((c) => ({ kind: "vendor_credit" as const, rampId: c.id })),
+    );
+    const marked = [...creditRows.values()].filter((r) => r.state === "MARKED").length;
     const sum = (pred: (k: string) => boolean) =>
       Object.entries(aws).reduce((n, [k, v]) => (pred(k) ? n + v : n), 0);
     const reported: Record<string, { synced: number; failed: number; calls: number }> = {};
@@ -155,14 +142,21 @@ export async function runDrain(o: DrainOptions): Promise<DrainFigures> {
     }
     const synced = Object.values(reported).reduce((n, r) => n + r.synced, 0);
     const failed = Object.values(reported).reduce((n, r) => n + r.failed, 0);
-    const objects = synced + failed;
+    const objects = synced + failed + marked;
     return {
       reported,
       objects,
       synced,
       failed,
+      vendorCredits: { listed: credits, marked },
+      listed,
       wallMs: Math.round(wallMs),
-      phasesMs,
+      phasesMs: {
+        pollSchedule: Math.round(t1 - t0),
+        drain: Math.round(t2 - t1),
+        sweep: Math.round(sweepMs),
+      },
+      peakRssMb,
       objectsPerSecond: Math.round((objects / wallMs) * 1000),
       rampCalls: {
         total: Object.values(stats.byRoute).reduce((a, b) => a + b, 0),
@@ -179,7 +173,6 @@ export async function runDrain(o: DrainOptions): Promise<DrainFigures> {
     };
   } finally {
     await stack.stop();
-    await sb.close();
-    rmSync(dir, { recursive: true, force: true });
+    await world.close();
   }
 }

@@ -3,28 +3,35 @@
  * entities, thousands of ready objects), DynamoDB Local for ledger and cursors,
  * fauxqs for the work queue. Reports wall time and calls per object for a
  * first poll (everything enqueued) and a second one right after, when the
- * ledger shows every object in flight (everything skipped).
+ * ledger shows every object in flight (everything skipped). Ramp pages are
+ * held against the list part of the floor (bench/floor.ts), per listing and entity.
  */
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startFauxqs } from "fauxqs";
-import { sendAllOrThrow } from "../lib/aws/sqs.js";
-import { parseTenantConfig } from "../lib/config/tenant.js";
-import type { Kind } from "../lib/domain/kinds.js";
-import { pollJob } from "../lib/poll/job.js";
-import { runPollJob } from "../lib/poll/run-job.js";
-import { createMemoryRateLimiter, createMemoryTokenStore, createRampClient } from "../lib/ramp/index.js";
-import { createTable } from "../lib/store/create-tables.js";
-import { createDocumentClient } from "../lib/store/dynamo.js";
-import { createStore } from "../lib/store/index.js";
-import { MAIN_TABLE } from "../lib/store/table.js";
-import { parseWorkMessage } from "../lib/sync/work-message.js";
-import { startSandbox } from "../local/ramp-sandbox/server.js";
-import { startDynamoLocal } from "../local/runtime/dynamo-local.js";
+import { sendAllOrThrow } from "../../lib/aws/sqs.js";
+import { parseTenantConfig } from "../../lib/config/tenant.js";
+import type { Kind } from "../../lib/domain/kinds.js";
+import { pollJob } from "../../lib/poll/job.js";
+import { enabledSources } from "../../lib/poll/plan.js";
+import { runPollJob } from "../../lib/poll/run-job.js";
+import { createMemoryRateLimiter, createMemoryTokenStore, createRampClient } from "../../lib/ramp/index.js";
+import { createTable } from "../../lib/store/create-tables.js";
+import { createDocumentClient } from "../../lib/store/dynamo.js";
+import { createStore } from "../../lib/store/index.js";
+import { MAIN_TABLE } from "../../lib/store/table.js";
+import { parseWorkMessage } from "../../lib/sync/work-message.js";
+import { startSandbox } from "../../local/ramp-sandbox/server.js";
+import { readyCounts } from "../drain/ready-counts.js";
+import { figureMaker } from "../figure.js";
+import { rampFloor } from "../floor.js";
+import type { BenchContext, SuiteOutput } from "../schema.js";
 
 const AWS = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
-const COUNTS = {
+const fig = figureMaker("poller");
+const FULL = {
   transactions: 3000,
   reimbursements: 500,
   bills: 300,
@@ -42,23 +49,30 @@ const defaults = (k: string) => ({
   defaultExpense: `${k}:6000`,
 });
 
-export default async function bench() {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-  const dynamo = await startDynamoLocal();
+/** Quick: a tenth of each count (~390 objects), the same mix: pages and calls per object hold. */
+const countsFor = (quick: boolean) =>
+  Object.fromEntries(
+    Object.entries(FULL).map(([k, v]) => [k, quick ? Math.round(v / 10) : v]),
+  ) as typeof FULL;
+
+export default async function poller(ctx: BenchContext): Promise<SuiteOutput> {
+  const COUNTS = countsFor(ctx.quick);
+  // One DynamoDB Local serves every suite: a table of our own.
+  const table = `bench-poller-${randomUUID().slice(0, 8)}`;
   const fauxqs = await startFauxqs({ port: 0, logger: false });
   const sb = await startSandbox({ port: 0, seed: 5, log: () => {}, entities: 2, ...COUNTS });
   try {
-    const raw = new DynamoDBClient({ ...AWS, endpoint: dynamo.endpoint });
-    await createTable(raw, "bench", MAIN_TABLE);
+    const raw = new DynamoDBClient({ ...AWS, endpoint: ctx.dynamoEndpoint });
+    await createTable(raw, table, MAIN_TABLE);
     raw.destroy();
-    const doc = createDocumentClient({ ...AWS, endpoint: dynamo.endpoint });
+    const doc = createDocumentClient({ ...AWS, endpoint: ctx.dynamoEndpoint });
     let dynamoCalls = 0;
     const send = doc.send.bind(doc);
     doc.send = ((cmd: Parameters<typeof send>[0]) => {
       dynamoCalls++;
       return send(cmd);
     }) as typeof doc.send;
-    const store = createStore({ doc, tableName: "bench" });
+    const store = createStore({ doc, tableName: table });
     const sqs = new SQSClient({ ...AWS, endpoint: fauxqs.address, useQueueUrlAsEndpoint: false });
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "work" }))).QueueUrl as string;
     const ramp = createRampClient({
@@ -139,6 +153,10 @@ export default async function bench() {
       };
     };
 
+    const biz = sb.state.businesses.get(sb.businessId);
+    if (!biz) throw new Error("the sandbox has no business");
+    // The poll lists, never reports: the list part of the floor is its floor.
+    const floor = rampFloor(readyCounts(biz, enabledSources(tenant), entityIds), {});
     const first = await measure();
     const objects = first.enqueued;
     // Every object goes in flight, as if the syncer had claimed it.
@@ -165,8 +183,25 @@ export default async function bench() {
     sqs.destroy();
     doc.destroy();
     const per = (n: number, d: number) => Math.round((n / d) * 1000) / 1000;
-    return {
+    const note = `${objects} ready objects over 6 listings × 2 entities`;
+    const figures = [
+      fig("first.rate", "first poll (all enqueued): rate", objects / first.seconds, "objects/s", { note }),
+      fig("first.pages", "first poll: Ramp pages", first.pages, "calls", { floor: floor.list }),
+      fig(
+        "first.dynamodb-per-object",
+        "first poll: DynamoDB calls/object",
+        first.dynamoCalls / objects,
+        "calls",
+      ),
+      fig("first.sqs-per-object", "first poll: SQS calls/object", first.sqsCalls / objects, "calls", {
+        floor: Math.ceil(objects / 10) / objects,
+        note: "SendMessageBatch carries 10",
+      }),
+      fig("second.rate", "second poll (all in flight): rate", second.skipped / second.seconds, "objects/s"),
+    ];
+    const detail = {
       counts: COUNTS,
+      floorPages: floor.list,
       objects,
       firstPoll: {
         ...first,
@@ -180,9 +215,9 @@ export default async function bench() {
         objectsPerSecond: Math.round(second.skipped / second.seconds),
       },
     };
+    return { figures, detail };
   } finally {
     await sb.close();
     await fauxqs.stop();
-    await dynamo.stop();
   }
 }
