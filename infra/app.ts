@@ -1,13 +1,14 @@
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { alarmContextFrom } from "./alarm-settings.js";
+import { bundleContextFrom } from "./bundling.js";
 import { stackNameOf } from "./outputs.js";
 import { RampErpSyncStack } from "./stack.js";
 
 /**
  * `npx cdk synth|deploy`: the stack with cdk-nag's AWS Solutions checks; any finding fails synth.
  * Context (README "Deploy"): `stage` (stack RampErpSync-<stage>), `region` (else the CLI's
- * default region), `alarmEmail`, `alarmTopicArn`, `alarmThresholds` (JSON).
+ * default region), `alarmEmail`, `alarmTopicArn`, `alarmThresholds` (JSON), `sourceMaps` (off).
  */
 export function buildApp(app = new App()): { app: App; stack: RampErpSyncStack } {
   const get = (key: string) => app.node.tryGetContext(key) as unknown;
@@ -18,6 +19,7 @@ export function buildApp(app = new App()): { app: App; stack: RampErpSyncStack }
   const stack = new RampErpSyncStack(app, stackNameOf(stage), {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region },
     alarms: alarmContextFrom(get),
+    bundle: bundleContextFrom(get),
     description: `ramp-erp-sync${stage ? ` (${stage})` : ""}: two-way sync between Ramp and ERPs`,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -12,6 +12,7 @@ import type { Construct } from "constructs";
 import { SECRET_PREFIX } from "../lib/config/tenant-secrets.js";
 import { FUNCTION_ACCESS, type FunctionAccess } from "./access.js";
 import { type AlarmContext, AlarmContextSchema } from "./alarm-settings.js";
+import type { BundleSettings } from "./bundling.js";
 import { SyncAlarms } from "./constructs/alarms.js";
 import { SyncDashboard } from "./constructs/dashboard.js";
 import { DataTables } from "./constructs/data.js";
@@ -40,6 +41,8 @@ import { dlqUrlOutput, OUTPUT_NAMES, queueUrlOutput } from "./outputs.js";
 export interface RampErpSyncStackProps extends StackProps {
   /** Thresholds and subscriptions (CDK context, infra/alarm-settings.ts); defaults when absent. */
   alarms?: AlarmContext;
+  /** How the functions are bundled (CDK context `sourceMaps`, infra/bundling.ts); no source maps when absent. */
+  bundle?: BundleSettings;
   /** What to deploy (infra/functions.ts); tests pass a changed copy. */
   manifest?: Manifest;
 }
@@ -98,6 +101,7 @@ export class RampErpSyncStack extends Stack {
         timeout: Duration.seconds(spec.timeoutS),
         memorySize: spec.memoryMb,
         environment: Object.fromEntries(Object.entries(spec.env).map(([k, b]) => [k, bound(b)])),
+        bundle: props.bundle,
       }).fn;
     }
     this.functions = fns;

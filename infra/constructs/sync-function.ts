@@ -5,6 +5,7 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { type BundleSettings, bundleEnvironment, cdkBundling } from "../bundling.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -16,12 +17,24 @@ export interface SyncFunctionProps {
   timeout: Duration;
   memorySize?: number;
   environment: Record<string, string>;
+  /** Source maps shipped and loaded (CDK context `sourceMaps`, infra/bundling.ts); off by default. */
+  bundle?: BundleSettings;
 }
+
+/** What every function's environment holds besides its manifest bindings (and the bench loads bundles with). */
+export const FUNCTION_ENVIRONMENT: Readonly<Record<string, string>> = {
+  POWERTOOLS_SERVICE_NAME: "ramp-erp-sync",
+  POWERTOOLS_METRICS_NAMESPACE: "RampErpSync",
+  // X-Ray metadata bypasses the logger's redaction: an error message that echoes a secret
+  // must not reach a trace. Errors are in the (redacted) logs; traces keep timings and faults.
+  POWERTOOLS_TRACER_CAPTURE_ERROR: "false",
+};
 
 /**
  * One Lambda the way every function of the service is built: Node.js 24 (the newest Lambda runtime) on ARM,
  * an ESM bundle with every dependency pinned by our lockfile (the runtime's own
- * SDK is not relied on), its own log group with a retention, active tracing.
+ * SDK is not relied on; built as infra/bundling.ts says, no source map unless asked for),
+ * its own log group with a retention, active tracing.
  */
 export class SyncFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
@@ -29,6 +42,7 @@ export class SyncFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: SyncFunctionProps) {
     super(scope, id);
+    const bundle = props.bundle ?? { sourceMaps: false };
     const logGroup = new logs.LogGroup(this, "Logs", {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -67,25 +81,11 @@ export class SyncFunction extends Construct {
       timeout: props.timeout,
       logGroup,
       environment: {
-        NODE_OPTIONS: "--enable-source-maps",
-        POWERTOOLS_SERVICE_NAME: "ramp-erp-sync",
-        POWERTOOLS_METRICS_NAMESPACE: "RampErpSync",
-        // X-Ray metadata bypasses the logger's redaction: an error message that echoes a secret
-        // must not reach a trace. Errors are in the (redacted) logs; traces keep timings and faults.
-        POWERTOOLS_TRACER_CAPTURE_ERROR: "false",
+        ...bundleEnvironment(bundle),
+        ...FUNCTION_ENVIRONMENT,
         ...props.environment,
       },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: "node24",
-        minify: true,
-        sourceMap: true,
-        mainFields: ["module", "main"],
-        // Bundle the AWS SDK too: the versions we test are the versions we run.
-        externalModules: [],
-        // ESM bundles of CommonJS dependencies need `require` in scope.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: cdkBundling(bundle),
     });
     // Active tracing (see the Tracing policy above); Lambda checks the role may write traces at create time.
     (this.fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };

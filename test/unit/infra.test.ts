@@ -1,16 +1,30 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "aws-cdk-lib";
+import { fileURLToPath } from "node:url";
+import { App, Duration, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../infra/app.js";
+import { BUNDLE_FILE, type BundleSettings, esbuildOptions, SOURCE_MAPS_FLAG } from "../../infra/bundling.js";
+import { SyncFunction } from "../../infra/constructs/sync-function.js";
+import { MANIFEST } from "../../infra/functions.js";
 import { MAIN_TABLE } from "../../lib/store/table.js";
 
 // Bundling is skipped here (fast); CI's `npm run synth` bundles every function for real.
-const newApp = () =>
-  new App({ outdir: mkdtempSync(join(tmpdir(), "cdk-")), context: { "aws:cdk:bundling-stacks": [] } });
+const newApp = (context: Record<string, unknown> = {}) =>
+  new App({
+    outdir: mkdtempSync(join(tmpdir(), "cdk-")),
+    context: { "aws:cdk:bundling-stacks": [], ...context },
+  });
+
+/** NODE_OPTIONS of every function of the stack, by logical id. */
+const nodeOptionsOf = (t: Template) =>
+  Object.values(t.findResources("AWS::Lambda::Function")).map(
+    (f) => (f.Properties.Environment?.Variables?.NODE_OPTIONS as string | undefined) ?? "",
+  );
 
 describe("CDK stack", { timeout: 60_000 }, () => {
   it("synthesizes with cdk-nag's AWS Solutions checks and no finding", () => {
@@ -113,5 +127,75 @@ describe("CDK stack", { timeout: 60_000 }, () => {
     });
     const timeouts = Object.values(webhook).map((f) => f.Properties.Timeout);
     expect(timeouts).toContain(10);
+  });
+});
+
+describe("Lambda bundles and source maps", { timeout: 60_000 }, () => {
+  it("loads no source map by default: no function's NODE_OPTIONS has --enable-source-maps", () => {
+    const options = nodeOptionsOf(Template.fromStack(buildApp(newApp()).stack));
+    expect(options).toHaveLength(7);
+    for (const o of options) expect(o).not.toContain(SOURCE_MAPS_FLAG);
+  });
+
+  it("-c sourceMaps=true (a string on the command line, a boolean in cdk.json) loads them in every function", () => {
+    for (const sourceMaps of ["true", true]) {
+      const options = nodeOptionsOf(Template.fromStack(buildApp(newApp({ sourceMaps })).stack));
+      expect(options).toHaveLength(7);
+      for (const o of options) expect(o.split(" ")).toContain(SOURCE_MAPS_FLAG);
+    }
+    for (const o of nodeOptionsOf(Template.fromStack(buildApp(newApp({ sourceMaps: "false" })).stack)))
+      expect(o).not.toContain(SOURCE_MAPS_FLAG);
+  });
+
+  it("refuses a sourceMaps value that is not a boolean, naming the key", () => {
+    expect(() => buildApp(newApp({ sourceMaps: "ture" }))).toThrow(
+      /bundles is invalid:\n\s+sourceMaps: true or false/,
+    );
+  });
+
+  // Real bundling of the smallest function through CDK (the other tests skip it), compared byte for byte
+  // with infra/bundling.ts's esbuild options: what the bundles bench builds is what is deployed.
+  const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+  const entry = MANIFEST.functions.health.entry;
+  const cdkAsset = (bundle: BundleSettings): string => {
+    const outdir = mkdtempSync(join(tmpdir(), "cdk-bundle-"));
+    const stack = new Stack(new App({ outdir }), "Bundle");
+    new SyncFunction(stack, "Fn", { entry, timeout: Duration.seconds(10), environment: {}, bundle });
+    const fns = Object.values(Template.fromStack(stack).findResources("AWS::Lambda::Function"));
+    expect(fns).toHaveLength(1);
+    const key = String(fns[0]?.Properties.Code.S3Key);
+    return join(outdir, `asset.${key.replace(/\.zip$/, "")}`);
+  };
+  const esbuildAsset = async (bundle: BundleSettings): Promise<string> => {
+    const dir = mkdtempSync(join(tmpdir(), "esbuild-bundle-"));
+    await build(esbuildOptions(`${ROOT}${entry}`, dir, bundle));
+    return dir;
+  };
+
+  it("deploys no source map by default, and bundles exactly as the bench's esbuild options do", async () => {
+    const dir = cdkAsset({ sourceMaps: false });
+    const code = readFileSync(join(dir, BUNDLE_FILE));
+    expect(existsSync(join(dir, `${BUNDLE_FILE}.map`))).toBe(false);
+    expect(code.toString("utf8")).not.toContain("sourceMappingURL");
+    expect(code.equals(readFileSync(join(await esbuildAsset({ sourceMaps: false }), BUNDLE_FILE)))).toBe(
+      true,
+    );
+  });
+
+  it("with sourceMaps ships an external map without the sources' text, referenced by the bundle", async () => {
+    const dir = cdkAsset({ sourceMaps: true });
+    const code = readFileSync(join(dir, BUNDLE_FILE));
+    expect(code.toString("utf8").trimEnd()).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map$/);
+    const map = JSON.parse(readFileSync(join(dir, `${BUNDLE_FILE}.map`), "utf8")) as Record<string, unknown>;
+    expect(map.version).toBe(3);
+    expect(map.sourcesContent).toBeUndefined();
+    const other = await esbuildAsset({ sourceMaps: true });
+    expect(code.equals(readFileSync(join(other, BUNDLE_FILE)))).toBe(true);
+    // Same mappings; only the sources' relative paths differ (the two builds write to different directories).
+    const otherMap = JSON.parse(readFileSync(join(other, `${BUNDLE_FILE}.map`), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    expect(otherMap.mappings).toBe(map.mappings);
   });
 });
