@@ -28,27 +28,7 @@ import {
 } from "../../infra/bundling.js";
 import { FUNCTION_ENVIRONMENT } from "../../infra/constructs/sync-function.js";
 import { type FunctionName, type FunctionSpec, MANIFEST } from "../../infra/functions.js";
-
-/** bench/schema.ts's Figure (written alongside this suite); this local copy gives way to it at merge. */
-export interface Figure {
-  id: string;
-  suite: string;
-  label: string;
-  value: number;
-  unit: string;
-  floor?: number;
-  baseline?: number;
-  ratio?: number;
-  ratioOf?: "floor" | "baseline";
-  goal?: string;
-  note?: string;
-}
-
-interface Ctx {
-  quick: boolean;
-  dynamoEndpoint: string;
-  log(line: string): void;
-}
+import type { BenchContext, Figure, SuiteOutput } from "../schema.js";
 
 const SUITE = "bundles";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -117,7 +97,7 @@ interface Built {
   withMapsSamples: Sample[];
 }
 
-export default async function bundles(ctx: Ctx): Promise<{ figures: Figure[]; detail: unknown }> {
+export default async function bundles(ctx: BenchContext): Promise<SuiteOutput> {
   const samples = ctx.quick ? 2 : 5;
   const dir = await mkdtemp(join(tmpdir(), "bench-bundles-"));
   const loadBefore = loadavg()[0];
