@@ -1,9 +1,9 @@
 /**
  * What the syncer and the sweep Lambdas run on: the store, every tenant's
  * runtime (lib/aws/tenant-runtime.ts), a fresh lease owner per invocation,
- * and the protocol's settings. `syncerDeps` builds them from a handler's parts
- * (the environment on Lambda, the manifest in the local stack); tests hand
- * `makeHandler` their own.
+ * the vendor lists kept for the container's life, and the protocol's settings.
+ * `syncerDeps` builds them from a handler's parts (the environment on Lambda,
+ * the manifest in the local stack); tests hand `makeHandler` their own.
  */
 import { randomUUID } from "node:crypto";
 import { tenantRuntimesOf } from "../../lib/aws/tenant-runtime.js";
@@ -17,6 +17,7 @@ import type { CrashHook } from "../../lib/sync/crash-points.js";
 import type { SyncMetrics } from "../../lib/sync/metrics.js";
 import type { TenantRuntime } from "../../lib/sync/process-item.js";
 import { createSyncer, type SyncerSettings } from "../../lib/sync/syncer.js";
+import { createVendorCache, type VendorCache } from "../../lib/sync/vendor-cache.js";
 
 export interface SyncerDeps {
   obs: Observability;
@@ -31,6 +32,8 @@ export interface SyncerDeps {
   crash?: CrashHook;
   /** The clock leases and flush ages are measured with (the store's, in tests that move time). */
   clock?: () => number;
+  /** Vendor lists kept for the container's life (lib/sync/vendor-cache.ts); absent = per batch. */
+  vendorCache?: VendorCache;
 }
 
 export interface SyncerExtras {
@@ -58,6 +61,8 @@ export function syncerDeps(parts: HandlerParts<SyncerEnv>, extras: SyncerExtras 
     settings: { leaseMs: env.LEASE_MS, ...extras.settings },
     ...(extras.crash ? { crash: extras.crash } : {}),
     ...(extras.clock ? { clock: extras.clock } : {}),
+    // Built once per container (the handler's deps), so every invocation's syncer shares it.
+    vendorCache: createVendorCache(extras.clock ? { clock: extras.clock } : {}),
   };
 }
 
@@ -72,5 +77,6 @@ export function syncerFor(deps: SyncerDeps, metrics: SyncMetrics, requestId: str
     settings: deps.settings ?? {},
     ...(deps.crash ? { crash: deps.crash } : {}),
     ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.vendorCache ? { vendorCache: deps.vendorCache } : {}),
   });
 }

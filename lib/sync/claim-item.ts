@@ -203,7 +203,7 @@ async function routeClaimed(deps: ItemDeps, object: SyncObject, route: Route, c:
   }
 }
 
-/** A transaction that needs an accounting vendor gets one in Ramp first (re-fetched, now coded). */
+/** A transaction that needs an accounting vendor gets one in Ramp first (now coded). */
 async function withVendor(
   deps: ItemDeps,
   object: SyncObject,
@@ -211,7 +211,8 @@ async function withVendor(
   if (object.kind !== "transaction" || !object.object.requiresAccountingVendorCreation)
     return { object, vendorRemoteId: null };
   const transaction = object.object;
-  const r = await deps.erpSlot(() => deps.vendors.ensureVendor(transaction));
+  // Not inside an ERP slot: the resolver takes one for its ERP calls only (syncer.ts itemDepsFor).
+  const r = await deps.vendors.ensureVendor(transaction);
   deps.logger.info("accounting vendor set on transaction", {
     tenantId: deps.rt.tenant.tenantId,
     transactionId: transaction.id,

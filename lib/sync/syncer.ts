@@ -26,6 +26,7 @@ import { METRIC, type SyncMetrics } from "./metrics.js";
 import type { SyncStore } from "./ports.js";
 import type { ItemDeps, ItemOutcome, ItemSettings, TenantRuntime, WorkItem } from "./process-item.js";
 import { type FlushResult, flushReports, type ReporterDeps, type ReportKey } from "./reporter.js";
+import type { VendorCache } from "./vendor-cache.js";
 import { createVendorResolver } from "./vendor-creation.js";
 import { runWaves } from "./waves.js";
 import { parseWorkMessage } from "./work-message.js";
@@ -65,6 +66,11 @@ export interface SyncerDeps {
   metrics: SyncMetrics;
   settings?: Partial<SyncerSettings>;
   crash?: CrashHook;
+  /**
+   * Accounting-vendor and ERP-vendor lists kept across batches (vendor-cache.ts): the container's,
+   * so a warm Lambda lists vendors once, not once per batch. Absent = each batch reads its own.
+   */
+  vendorCache?: VendorCache;
 }
 
 export interface SqsLikeRecord {
@@ -191,8 +197,19 @@ export function createSyncer(deps: SyncerDeps) {
 
   function itemDepsFor(rt: TenantRuntime, erpLimit: number): ItemDeps {
     const onRampCall = (route: string) => metrics.add(METRIC.rampCalls, "Count", 1, { route });
-    const vendors = createVendorResolver({ tenant: rt.tenant, ramp: rt.ramp, erp: rt.erp, onRampCall });
     const erpSlot = createLimiter(erpLimit);
+    const vendors = createVendorResolver({
+      tenant: rt.tenant,
+      ramp: rt.ramp,
+      // The resolver's ERP calls take the tenant's ERP slots; its Ramp calls do not, so the
+      // batch's new vendors can meet in one upload while the ERP serves other items.
+      erp: {
+        readSurface: () => erpSlot(() => rt.erp.readSurface()),
+        createVendor: (v) => erpSlot(() => rt.erp.createVendor(v)),
+      },
+      onRampCall,
+      ...(deps.vendorCache ? { cache: deps.vendorCache } : {}),
+    });
     return { store, rt, vendors, owner, clock, sleep, logger, metrics, settings, erpSlot, ...crash };
   }
 

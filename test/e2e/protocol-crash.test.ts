@@ -11,7 +11,7 @@
  * objects again and the sweep runs. ERP: the journal; one case on the live Tryton
  * lives in protocol-tryton.test.ts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { externalRef } from "../../lib/domain/kinds.js";
 import type { RampClient } from "../../lib/ramp/client.js";
 import { CRASH_POINTS } from "../../lib/sync/crash-points.js";
@@ -117,6 +117,16 @@ describe("a worker stalled past its lease", () => {
 
     const a = invokeSyncer(l, bodies, 1);
     await stall;
+    // The stall arms on the first coding call, and the batch's plain items are claimed concurrently:
+    // one claimed after the clock jumps below would hold a fresh lease, which the new holder rightly
+    // leaves alone. Wait until every row is the stalled worker's.
+    await vi.waitFor(
+      async () => {
+        for (const it of items)
+          expect((await h.store.ledger.get(TENANT, it.kind, it.rampId))?.state, it.rampId).toBe("CLAIMED");
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     // The stalled worker's leases expire; SQS hands the messages to another worker.
     h.clock.now += LEASE_AND_LOCK;
     const b = await invokeSyncer(l, bodies, 2);

@@ -458,11 +458,43 @@ describe("sync reports", () => {
       "POST /developer/v1/accounting/codings": (_r, res) => json(res, 200, {}),
     });
     const { client } = setup(ramp.baseUrl);
-    await client.setTransactionCoding("tx-1", [{ accounting_field_option_id: "opt-ramp-id" }]);
+    // An answer that is not the transaction (Ramp's is undocumented) comes back as null.
+    expect(
+      await client.setTransactionCoding("tx-1", [{ accounting_field_option_id: "opt-ramp-id" }]),
+    ).toBeNull();
     expect(JSON.parse(ramp.calls("POST /developer/v1/accounting/codings")[0]!.body)).toEqual({
       object_type: "TRANSACTION",
       object_id: "tx-1",
       accounting_field_selections: [{ accounting_field_option_id: "opt-ramp-id" }],
+    });
+  });
+
+  it("hands back the coded transaction when the coding answer is one (the sandbox's answer)", async () => {
+    const vendor = {
+      id: "opt-ramp-id",
+      name: "Globex",
+      external_id: "us:V-1",
+      category_info: { id: "field-v", name: "Vendor", external_id: "vendors", type: "MERCHANT" },
+    };
+    const ramp = await fakeRamp({
+      [TOKEN]: mintToken,
+      "POST /developer/v1/accounting/codings": (_r, res) =>
+        json(res, 200, {
+          id: "tx-1",
+          sync_status: "SYNC_READY",
+          amount: 12.5,
+          currency_code: "USD",
+          accounting_field_selections: [vendor],
+          line_items: [],
+          requires_accounting_vendor_creation_to_sync: false,
+        }),
+    });
+    const { client } = setup(ramp.baseUrl);
+    const coded = await client.setTransactionCoding("tx-1", [{ accounting_field_option_id: "opt-ramp-id" }]);
+    expect(coded).toMatchObject({
+      id: "tx-1",
+      requiresAccountingVendorCreation: false,
+      selections: [{ optionRampId: "opt-ramp-id", optionRemoteId: "us:V-1", type: "MERCHANT" }],
     });
   });
 });

@@ -1,6 +1,9 @@
 /** Reporting syncs back to Ramp and writing coding onto objects (docs/ramp-api.md §11). */
 import type { z } from "zod";
 import { RampApiError } from "../errors.js";
+import type { RampTransaction } from "../model.js";
+import { toTransaction } from "../normalise.js";
+import { TransactionSchema } from "../schemas/objects.js";
 import {
   CodingRequestSchema,
   CodingResponseSchema,
@@ -26,8 +29,15 @@ export interface SyncApi {
   postSync(call: z.input<typeof SyncRequestSchema>): Promise<SyncPostResult>;
   /** Splits a whole report (≤5,000 per list per call, content-derived keys) and posts every call in order. */
   reportSyncs(report: SyncReport): Promise<SyncPostResult[]>;
-  /** Writes coding onto a transaction (e.g. the accounting vendor it needs before TRANSACTION_SYNC). */
-  setTransactionCoding(transactionId: string, selections: readonly CodingSelection[]): Promise<void>;
+  /**
+   * Writes coding onto a transaction (e.g. the accounting vendor it needs before TRANSACTION_SYNC).
+   * Returns the coded transaction when Ramp's answer is one (the sandbox's is; Ramp's own answer is
+   * undocumented, docs/ramp-api.md §11 and §17), else null — the caller re-reads it if it must know.
+   */
+  setTransactionCoding(
+    transactionId: string,
+    selections: readonly CodingSelection[],
+  ): Promise<RampTransaction | null>;
 }
 
 export function syncApi({ send }: RampCore): SyncApi {
@@ -66,7 +76,16 @@ export function syncApi({ send }: RampCore): SyncApi {
         object_id: transactionId,
         accounting_field_selections: selections,
       });
-      await send("POST", `${V1}/accounting/codings`, body, CodingResponseSchema);
+      const answer = await send("POST", `${V1}/accounting/codings`, body, CodingResponseSchema);
+      // Any answer is accepted (the call succeeded); only one that reads as a transaction is returned,
+      // and one that does not normalise (no amount in a known shape) counts as no answer.
+      const tx = TransactionSchema.safeParse(answer);
+      if (!tx.success) return null;
+      try {
+        return toTransaction(tx.data);
+      } catch {
+        return null;
+      }
     },
   };
 }
