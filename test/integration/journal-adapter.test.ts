@@ -11,10 +11,10 @@ import { parseTenantConfig } from "../../lib/config/tenant.js";
 import { createJournalErp, type JournalErp } from "../../lib/erp/journal/adapter.js";
 import { hledgerBalance, hledgerCheck } from "../../lib/erp/journal/hledger-cli.js";
 import { codingContextFromSurface, mapReimbursement, mapTransaction } from "../../lib/erp/mapping/index.js";
-import type { CardTransactionPosting } from "../../lib/erp/port.js";
 import { money } from "../../lib/money/index.js";
 import type { RampTransaction, Selection } from "../../lib/ramp/model.js";
 import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
+import { demoCardPosting } from "../support/journal-postings.js";
 
 const dir = await mkdtemp(join(tmpdir(), "journal-adapter-"));
 afterAll(async () => {
@@ -30,29 +30,7 @@ beforeEach(async () => {
   erp = createJournalErp(path);
 });
 
-const tx = (rampId: string, minor: number): CardTransactionPosting => ({
-  kind: "transaction",
-  ref: `ramp:transaction:${rampId}`,
-  rampId,
-  companyKey: "demo",
-  date: "2026-04-02",
-  currency: "USD",
-  memo: `coffee ${rampId}`,
-  link: null,
-  lines: [
-    {
-      accountRemoteId: "demo:Expenses:Meals",
-      amount: money(minor, "USD"),
-      tax: null,
-      dimensions: [],
-      memo: null,
-    },
-  ],
-  creditAccountRemoteId: "demo:Liabilities:Ramp Card",
-  vendorRemoteId: null,
-  merchantName: null,
-  originalAmount: null,
-});
+const tx = (rampId: string, minor: number) => demoCardPosting(rampId, minor);
 
 describe("concurrent writers in one process", () => {
   it("fifty concurrent posts of the same ref create exactly one entry", async () => {

@@ -17,8 +17,8 @@ import { createJournalErp, type JournalErp, type JournalErpOptions } from "../..
 import { hledgerBalance, hledgerCheck } from "../../lib/erp/journal/hledger-cli.js";
 import { type RenderedEntry, renderPosting } from "../../lib/erp/journal/render.js";
 import { type CardTransactionPosting, ErpError, type PostOutcome } from "../../lib/erp/port.js";
-import { money } from "../../lib/money/index.js";
 import { createDemoJournal } from "../../local/demo-journal.js";
+import { demoCardPosting } from "../support/journal-postings.js";
 
 const HLEDGER = "/usr/bin/hledger";
 const dir = await mkdtemp(join(tmpdir(), "journal-group-commit-"));
@@ -51,29 +51,7 @@ async function checks(): Promise<number> {
 const journal = (opts: JournalErpOptions = {}): JournalErp =>
   createJournalErp(path, { hledgerBin: bin, ...opts });
 
-const tx = (rampId: string, minor = 100): CardTransactionPosting => ({
-  kind: "transaction",
-  ref: `ramp:transaction:${rampId}`,
-  rampId,
-  companyKey: "demo",
-  date: "2026-04-02",
-  currency: "USD",
-  memo: `coffee ${rampId}`,
-  link: null,
-  lines: [
-    {
-      accountRemoteId: "demo:Expenses:Meals",
-      amount: money(minor, "USD"),
-      tax: null,
-      dimensions: [],
-      memo: null,
-    },
-  ],
-  creditAccountRemoteId: "demo:Liabilities:Ramp Card",
-  vendorRemoteId: null,
-  merchantName: null,
-  originalAmount: null,
-});
+const tx = (rampId: string, minor = 100) => demoCardPosting(rampId, minor);
 
 /** Caller `c`'s batch of `size` postings, refs c<c>-<k>, each of its own amount. */
 const batchOf = (c: number, size = 50): CardTransactionPosting[] =>

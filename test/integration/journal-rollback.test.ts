@@ -14,8 +14,8 @@ import { createJournalErp, type JournalErpOptions } from "../../lib/erp/journal/
 import { hledgerCheck } from "../../lib/erp/journal/hledger-cli.js";
 import { type RenderedEntry, renderPosting } from "../../lib/erp/journal/render.js";
 import { type CardTransactionPosting, ErpError, type PostOutcome } from "../../lib/erp/port.js";
-import { money } from "../../lib/money/index.js";
 import { createDemoJournal } from "../../local/demo-journal.js";
+import { demoCardPosting } from "../support/journal-postings.js";
 
 const dir = await mkdtemp(join(tmpdir(), "journal-rollback-"));
 afterAll(async () => {
@@ -30,29 +30,10 @@ beforeEach(async () => {
 });
 
 const SECRET = "Secret memo text";
-const tx = (rampId: string, minor = 450): CardTransactionPosting => ({
-  kind: "transaction",
-  ref: `ramp:transaction:${rampId}`,
-  rampId,
-  companyKey: "demo",
-  date: "2026-04-02",
-  currency: "USD",
-  memo: `${SECRET} ${rampId}`,
-  link: null,
-  lines: [
-    {
-      accountRemoteId: "demo:Expenses:Meals",
-      amount: money(minor, "USD"),
-      tax: null,
-      dimensions: [],
-      memo: SECRET,
-    },
-  ],
-  creditAccountRemoteId: "demo:Liabilities:Ramp Card",
-  vendorRemoteId: null,
-  merchantName: null,
-  originalAmount: null,
-});
+const tx = (rampId: string, minor = 450): CardTransactionPosting => {
+  const p = demoCardPosting(rampId, minor, `${SECRET} ${rampId}`);
+  return { ...p, lines: p.lines.map((l) => ({ ...l, memo: SECRET })) };
+};
 
 /** A renderer that, for the one ref it targets, writes `tamper(text)` while still claiming the original entry. */
 function faulty(ref: string, tamper: (e: RenderedEntry) => RenderedEntry): JournalErpOptions["render"] {
