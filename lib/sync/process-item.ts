@@ -215,15 +215,22 @@ async function readGateFacts(store: ItemStore, tenantId: string, object: SyncObj
 
 type Done = Extract<Prepared, { kind: "done" }>;
 
-export async function prepareItem(deps: ItemDeps, item: WorkItem): Promise<Prepared> {
+export async function prepareItem(deps: ItemDeps, item: WorkItem, recheck = true): Promise<Prepared> {
   const object = await readObject(deps, item);
   if (object.kind === "done") return object;
   const gate = gateOf(object, await readGateFacts(deps.store, item.tenantId, object));
   switch (gate.kind) {
     case "skip":
       return done({ status: "skipped", reason: gate.reason });
-    case "held":
-      return holdItem(deps, item, object, gate.reason);
+    case "held": {
+      const held = await holdItem(deps, item, object, gate.reason);
+      // What it waits for may have ended between the read and the hold: a payment that posted or
+      // failed just then looked for HELD charges before this one was HELD. Read again after the
+      // hold (both sides write, then read), and go on now if the wait is over.
+      if (!recheck) return held;
+      const again = gateOf(object, await readGateFacts(deps.store, item.tenantId, object));
+      return again.kind === "held" ? held : prepareItem(deps, { ...item, snapshot: object.object }, false);
+    }
     case "bill-first":
       return prepareItem(deps, { ...item, kind: "bill", snapshot: object.object });
     case "fail-charge":

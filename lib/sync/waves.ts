@@ -8,6 +8,7 @@
  * wave's claims alive meanwhile, then records every result.
  */
 import type { ErpPort, FoundRecord, PostOutcome } from "../erp/port.js";
+import { settlingTransactionIds } from "./bill-phases.js";
 import { InjectedCrash } from "./crash-points.js";
 import { classifyFailure } from "./failure.js";
 import { mapLimit } from "./limit.js";
@@ -22,7 +23,7 @@ import {
   prepareItem,
   type WorkItem,
 } from "./process-item.js";
-import { processingOrder } from "./sync-object.js";
+import { entityOf, processingOrder, type SyncObject } from "./sync-object.js";
 
 export interface WaveLimits {
   /** Items prepared concurrently (Ramp reads, ledger claims). */
@@ -104,8 +105,14 @@ export async function runWaves(d: ItemDeps, items: WorkItem[], limits: WaveLimit
     await mapLimit(prepared, limits.prepareConcurrency, async ({ item, p }) => {
       const outcome = await settle(d, p, written);
       outcomes.set(item, outcome);
-      if (outcome.status !== "posted" || p.kind === "done") return;
-      for (const f of followUpsOf(p.object, { tenantId: rt.tenant.tenantId })) {
+      if (p.kind === "done") return;
+      const base = { tenantId: rt.tenant.tenantId };
+      let unlocked: WorkItem[] = [];
+      if (outcome.status === "posted") unlocked = followUpsOf(p.object, base);
+      // A card-paid bill or its payment that failed for good blocks the charges it settles: those
+      // waiting (HELD) are told now, with the bill's reason, instead of at the next poll.
+      else if (outcome.status === "failed" && outcome.reportable) unlocked = blockedChargesOf(p.object, base);
+      for (const f of unlocked) {
         const id = `${f.kind}#${f.rampId}`;
         if (!seen.has(id)) {
           seen.add(id);
@@ -116,6 +123,18 @@ export async function runWaves(d: ItemDeps, items: WorkItem[], limits: WaveLimit
     wave = (await stillWaiting(d, next)).sort(processingOrder);
   }
   return items.map((i) => outcomes.get(i) ?? { status: "retry", reason: "not processed" });
+}
+
+/** The card charges a failed card-paid bill (or its payment) settles: each is failed with its reason. */
+function blockedChargesOf(object: SyncObject, base: Pick<WorkItem, "tenantId">): WorkItem[] {
+  if (object.kind !== "bill" && object.kind !== "bill_payment") return [];
+  return settlingTransactionIds(object.object).map((id) => ({
+    ...base,
+    kind: "transaction" as const,
+    rampId: id,
+    entityId: entityOf(object),
+    syncRequestId: null,
+  }));
 }
 
 /**
