@@ -146,16 +146,20 @@ export function followUpsOf(object: SyncObject, base: Pick<WorkItem, "tenantId">
         ]
       : [];
   }
-  if (object.kind === "bill_payment") {
-    return settlingTransactionIds(object.object).map((id) => ({
-      ...base,
-      kind: "transaction" as const,
-      rampId: id,
-      entityId: entityOf(object),
-      syncRequestId: null,
-    }));
-  }
+  if (object.kind === "bill_payment") return settledChargesOf(object, base);
   return [];
+}
+
+/** The card charges a card-paid bill (or its payment) settles, as work items to fetch by id. */
+export function settledChargesOf(object: SyncObject, base: Pick<WorkItem, "tenantId">): WorkItem[] {
+  if (object.kind !== "bill" && object.kind !== "bill_payment") return [];
+  return settlingTransactionIds(object.object).map((id) => ({
+    ...base,
+    kind: "transaction" as const,
+    rampId: id,
+    entityId: entityOf(object),
+    syncRequestId: null,
+  }));
 }
 
 async function loadObject(ramp: SyncRamp, item: WorkItem): Promise<SyncObject> {

@@ -8,7 +8,6 @@
  * wave's claims alive meanwhile, then records every result.
  */
 import type { ErpPort, FoundRecord, PostOutcome } from "../erp/port.js";
-import { settlingTransactionIds } from "./bill-phases.js";
 import { InjectedCrash } from "./crash-points.js";
 import { classifyFailure } from "./failure.js";
 import { mapLimit } from "./limit.js";
@@ -21,9 +20,10 @@ import {
   type PostedVia,
   type Prepared,
   prepareItem,
+  settledChargesOf,
   type WorkItem,
 } from "./process-item.js";
-import { entityOf, processingOrder, type SyncObject } from "./sync-object.js";
+import { processingOrder } from "./sync-object.js";
 
 export interface WaveLimits {
   /** Items prepared concurrently (Ramp reads, ledger claims). */
@@ -111,7 +111,7 @@ export async function runWaves(d: ItemDeps, items: WorkItem[], limits: WaveLimit
       if (outcome.status === "posted") unlocked = followUpsOf(p.object, base);
       // A card-paid bill or its payment that failed for good blocks the charges it settles: those
       // waiting (HELD) are told now, with the bill's reason, instead of at the next poll.
-      else if (outcome.status === "failed" && outcome.reportable) unlocked = blockedChargesOf(p.object, base);
+      else if (outcome.status === "failed" && outcome.reportable) unlocked = settledChargesOf(p.object, base);
       for (const f of unlocked) {
         const id = `${f.kind}#${f.rampId}`;
         if (!seen.has(id)) {
@@ -123,18 +123,6 @@ export async function runWaves(d: ItemDeps, items: WorkItem[], limits: WaveLimit
     wave = (await stillWaiting(d, next)).sort(processingOrder);
   }
   return items.map((i) => outcomes.get(i) ?? { status: "retry", reason: "not processed" });
-}
-
-/** The card charges a failed card-paid bill (or its payment) settles: each is failed with its reason. */
-function blockedChargesOf(object: SyncObject, base: Pick<WorkItem, "tenantId">): WorkItem[] {
-  if (object.kind !== "bill" && object.kind !== "bill_payment") return [];
-  return settlingTransactionIds(object.object).map((id) => ({
-    ...base,
-    kind: "transaction" as const,
-    rampId: id,
-    entityId: entityOf(object),
-    syncRequestId: null,
-  }));
 }
 
 /**
