@@ -14,7 +14,7 @@ export interface FunctionAccess {
   index: boolean;
   /** Query on GSI2 (a tenant's open work, lib/store/open-work.ts). */
   openWorkIndex?: boolean;
-  sendTo: Array<"work" | "priority" | "pollJobs">;
+  sendTo: Array<"work" | "priority" | "pollJobs" | "buttonJobs">;
   secrets: TenantSecretKind[];
 }
 
@@ -24,7 +24,7 @@ export const FUNCTION_ACCESS = {
   webhook: {
     table: ["GetItem", "PutItem", "DeleteItem"],
     index: false,
-    sendTo: ["pollJobs"],
+    sendTo: ["pollJobs", "buttonJobs"],
     secrets: ["webhook"],
   },
   // Enabled tenants (GSI1) and the reserved schedule cursor (Get, Put). Reads no secret.
@@ -33,7 +33,17 @@ export const FUNCTION_ACCESS = {
   pollJob: {
     table: ["GetItem", "PutItem", "UpdateItem", "BatchGetItem"],
     index: false,
-    sendTo: ["work", "priority", "pollJobs"],
+    // buttonJobs: a button job found on poll-jobs (sent before that queue existed) is forwarded there.
+    sendTo: ["work", "priority", "pollJobs", "buttonJobs"],
+    secrets: ["ramp"],
+  },
+  // A click's walk (as pollJob's, onto the priority queue; continuations and the deadline job onto
+  // button-jobs), its request rows (Put, Query), the deadline's forced flush (the reporter's intents,
+  // locks and reportable buckets on GSI1, as the syncer's) and its `failed_syncs`. Ramp only: no ERP.
+  buttonJob: {
+    table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchGetItem", "Query"],
+    index: true,
+    sendTo: ["priority", "buttonJobs"],
     secrets: ["ramp"],
   },
   // Ledger (claims, reportable buckets on GSI1, bill gates by BatchGet), report intents (Put,

@@ -13,6 +13,7 @@ import { CoaPushEnvSchema, SyncerEnvSchema, WebhookEnvSchema } from "../lib/conf
 import { HealthEnvSchema } from "../lib/config/health-env.js";
 import { PollerRuntimeEnvSchema } from "../lib/config/poller-env.js";
 import { HEALTH_FUNCTION } from "../lib/health/metrics.js";
+import { BUTTON_JOB_FUNCTION } from "../lib/poll/button-deadline.js";
 
 /** The queues (each with its DLQ). Visibility = 6× the consumer's timeout (AWS guidance for SQS sources). */
 export interface QueueSpec {
@@ -31,7 +32,7 @@ export interface QueueSpec {
   oldestMessageAlarmS: number;
 }
 
-export const QUEUE_NAMES = ["work", "priority", "pollJobs", "coaRequests"] as const;
+export const QUEUE_NAMES = ["work", "priority", "pollJobs", "buttonJobs", "coaRequests"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const QUEUES: Record<QueueName, QueueSpec> = {
@@ -44,13 +45,16 @@ const QUEUES: Record<QueueName, QueueSpec> = {
     oldestMessageAlarmS: 45 * 60,
   },
   // Sync Button work has its own queue so it never waits behind a polling backlog; Ramp expects an
-  // answer within 5 minutes, so a minute of waiting, twice in a row, already pages (here even a
-  // redelivery breaks the promise: it pages by design).
+  // answer within 5 minutes, so a minute of waiting, twice in a row, already pages. Inside a request's
+  // window a transient failure comes back within seconds (the syncer shortens the message's
+  // visibility, lib/sync/button-retry.ts), so a row may be received a few dozen times before its
+  // deadline: hence 50 receives before the DLQ (a poison body is made visible at once and gets there
+  // in seconds all the same).
   priority: {
     id: "Priority",
     localName: "priority",
     visibilityTimeoutS: 30 * 60,
-    maxReceiveCount: 5,
+    maxReceiveCount: 50,
     oldestMessageAlarmS: 60,
   },
   pollJobs: {
@@ -59,6 +63,17 @@ const QUEUES: Record<QueueName, QueueSpec> = {
     visibilityTimeoutS: 60 * 60,
     maxReceiveCount: 3,
     oldestMessageAlarmS: 75 * 60,
+  },
+  // Sync Button jobs (the walk of requested rows, its continuations, the deadline job): their own
+  // queue and function, so a click never queues behind a fleet-wide polling fan-out. A deadline job
+  // waits in the queue as a delayed message, which the age alarm does not count; a walk waiting a
+  // minute already eats a fifth of Ramp's window.
+  buttonJobs: {
+    id: "ButtonJobs",
+    localName: "button-jobs",
+    visibilityTimeoutS: 6 * 5 * 60,
+    maxReceiveCount: 3,
+    oldestMessageAlarmS: 60,
   },
   coaRequests: {
     id: "CoaRequests",
@@ -103,13 +118,22 @@ export interface FunctionSpec<S extends z.ZodType = z.ZodType> {
   envSchema: S;
 }
 
-export type FunctionName = "webhook" | "pollSchedule" | "pollJob" | "syncer" | "sweep" | "coaPush" | "health";
+export type FunctionName =
+  | "webhook"
+  | "pollSchedule"
+  | "pollJob"
+  | "buttonJob"
+  | "syncer"
+  | "sweep"
+  | "coaPush"
+  | "health";
 
 const store = { TABLE_NAME: { table: "main" } } as const;
 const pollQueues = {
   WORK_QUEUE_URL: { queueUrl: "work" },
   PRIORITY_QUEUE_URL: { queueUrl: "priority" },
   POLL_JOBS_QUEUE_URL: { queueUrl: "pollJobs" },
+  BUTTON_JOBS_QUEUE_URL: { queueUrl: "buttonJobs" },
 } as const;
 
 export const FUNCTIONS = {
@@ -122,7 +146,11 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutS: 10,
     triggers: [{ http: { method: "POST", path: "/webhooks/{tenantId}", routeId: "Webhook" } }],
-    env: { ...store, POLL_JOBS_QUEUE_URL: { queueUrl: "pollJobs" } },
+    env: {
+      ...store,
+      POLL_JOBS_QUEUE_URL: { queueUrl: "pollJobs" },
+      BUTTON_JOBS_QUEUE_URL: { queueUrl: "buttonJobs" },
+    },
     envSchema: WebhookEnvSchema,
   },
   // Ticks every 15 minutes; each tenant's cadence (weekday 1–4 h, weekend 12 h, overrides) is decided
@@ -147,6 +175,18 @@ export const FUNCTIONS = {
     env: { ...store, ...pollQueues },
     envSchema: PollerRuntimeEnvSchema,
   },
+  // A click's walk and, at its deadline, the telling of what is left (lib/poll/button-job.ts,
+  // button-deadline.ts). 5 minutes: no button job may outlive Ramp's window.
+  buttonJob: {
+    id: "ButtonJob",
+    name: BUTTON_JOB_FUNCTION,
+    entry: "functions/poller/button.ts",
+    memoryMb: 512,
+    timeoutS: 5 * 60,
+    triggers: [{ queue: "buttonJobs", batchSize: 1 }],
+    env: { ...store, ...pollQueues },
+    envSchema: PollerRuntimeEnvSchema,
+  },
   syncer: {
     id: "Syncer",
     name: "syncer",
@@ -160,7 +200,8 @@ export const FUNCTIONS = {
       { queue: "work", batchSize: 10, maxBatchingWindowS: 5 },
       { queue: "priority", batchSize: 10 },
     ],
-    env: { ...store },
+    // The queues it consumes, to shorten a Sync Button row's visibility after a transient failure.
+    env: { ...store, WORK_QUEUE_URL: { queueUrl: "work" }, PRIORITY_QUEUE_URL: { queueUrl: "priority" } },
     envSchema: SyncerEnvSchema,
   },
   // Every minute: polled rows gather about a minute before they are reported (one call per type).

@@ -58,6 +58,7 @@ export class RampErpSyncStack extends Stack {
   readonly work: WorkQueue;
   readonly priority: WorkQueue;
   readonly pollJobs: WorkQueue;
+  readonly buttonJobs: WorkQueue;
   readonly coaRequests: WorkQueue;
   readonly monitoring: Monitoring;
   readonly alarms: SyncAlarms;
@@ -84,6 +85,7 @@ export class RampErpSyncStack extends Stack {
     this.work = queues.work;
     this.priority = queues.priority;
     this.pollJobs = queues.pollJobs;
+    this.buttonJobs = queues.buttonJobs;
     this.coaRequests = queues.coaRequests;
     const alarmContext = props.alarms ?? AlarmContextSchema.parse({});
     this.monitoring = new Monitoring(this, "Monitoring", {
@@ -164,7 +166,12 @@ export class RampErpSyncStack extends Stack {
     // Least privilege: each function gets exactly the table actions, queues and secret kinds its
     // code path uses (FUNCTION_ACCESS in ./access.ts; pinned by test/unit/iam-least-privilege.test.ts).
     // The queue consumers' receive/delete grants come from their event sources above.
-    const sendTo = { work: this.work, priority: this.priority, pollJobs: this.pollJobs };
+    const sendTo = {
+      work: this.work,
+      priority: this.priority,
+      pollJobs: this.pollJobs,
+      buttonJobs: this.buttonJobs,
+    };
     for (const [name, access] of Object.entries(FUNCTION_ACCESS) as Array<
       [keyof typeof fns, FunctionAccess]
     >) {

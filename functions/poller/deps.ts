@@ -33,11 +33,13 @@ export interface PollerSettings {
 export interface PollerDeps {
   obs: Observability;
   store: Store;
-  rampFor(tenant: TenantConfig): Pick<RampClient, "http" | "listEntities">;
+  rampFor(tenant: TenantConfig): Pick<RampClient, "http" | "listEntities" | "postSync">;
   /** Entries SQS refused for their content come back (the job routes them); anything else throws. */
   sendWork(queue: "work" | "priority", messages: OutgoingMessage[]): Promise<FailedEntry[] | undefined>;
   /** Must throw unless every job was sent. */
   sendPollJobs(messages: OutgoingMessage[]): Promise<void>;
+  /** Sync Button jobs, their continuations and deadline jobs (the button-jobs queue); must throw unless sent. */
+  sendButtonJobs(messages: OutgoingMessage[]): Promise<void>;
   settings: PollerSettings;
   /** Where failed records are written down (message id → last error, for `ops dlq list`); absent = not recorded. */
   failures?: MessageFailures;
@@ -63,6 +65,9 @@ export function pollerDeps(parts: HandlerParts<PollerRuntimeEnv>): PollerDeps {
       ).refused,
     sendPollJobs: async (messages) => {
       await sendAllOrThrow(aws.sqs, env.POLL_JOBS_QUEUE_URL, messages);
+    },
+    sendButtonJobs: async (messages) => {
+      await sendAllOrThrow(aws.sqs, env.BUTTON_JOBS_QUEUE_URL, messages);
     },
     settings: {
       jitterMaxSeconds: env.POLL_JITTER_MAX_SECONDS,

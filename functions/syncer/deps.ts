@@ -6,6 +6,7 @@
  * the manifest in the local stack); tests hand `makeHandler` their own.
  */
 import { randomUUID } from "node:crypto";
+import { changeVisibility, type VisibilityChange } from "../../lib/aws/sqs.js";
 import { tenantRuntimesOf } from "../../lib/aws/tenant-runtime.js";
 import type { SyncerEnv } from "../../lib/config/env.js";
 import type { MessageFailures } from "../../lib/domain/message-failure.js";
@@ -34,6 +35,8 @@ export interface SyncerDeps {
   clock?: () => number;
   /** Vendor lists kept for the container's life (lib/sync/vendor-cache.ts); absent = per batch. */
   vendorCache?: VendorCache;
+  /** ChangeMessageVisibility on the queues the syncer consumes (absent = every retry waits its timeout). */
+  changeVisibility?(changes: readonly VisibilityChange[]): Promise<{ changed: number; failed: number }>;
 }
 
 export interface SyncerExtras {
@@ -59,6 +62,12 @@ export function syncerDeps(parts: HandlerParts<SyncerEnv>, extras: SyncerExtras 
     newOwner: (requestId) => `${requestId ?? "local"}:${randomUUID().slice(0, 8)}`,
     failures: store.messageFailures,
     settings: { leaseMs: env.LEASE_MS, ...extras.settings },
+    changeVisibility: (changes) =>
+      changeVisibility(
+        aws.sqs,
+        [env.WORK_QUEUE_URL, env.PRIORITY_QUEUE_URL].filter((u): u is string => !!u),
+        changes,
+      ),
     ...(extras.crash ? { crash: extras.crash } : {}),
     ...(extras.clock ? { clock: extras.clock } : {}),
     // Built once per container (the handler's deps), so every invocation's syncer shares it.

@@ -5,8 +5,11 @@
  * partial batch response: `retry` and `poison` records are failed (SQS
  * redelivers them after the visibility timeout; a poison message lands in the
  * DLQ after maxReceiveCount, with a log line naming it), the rest are acked.
+ * Records the syncer wants back sooner — a Sync Button row inside its window
+ * (lib/sync/button-retry.ts), a poison body — get their visibility shortened first.
  */
 import type { SQSEvent } from "aws-lambda";
+import type { VisibilityChange } from "../../lib/aws/sqs.js";
 import { powertoolsHandler, RecordNotDone, sqsPartialBatch } from "../../lib/runtime/handler-stack.js";
 import type { MessageResult } from "../../lib/sync/syncer.js";
 import { type SyncerDeps, syncerFor } from "./deps.js";
@@ -17,9 +20,14 @@ export function makeHandler(deps: SyncerDeps) {
   return powertoolsHandler(deps.obs, async (event: SQSEvent, context) => {
     const syncer = syncerFor(deps, metrics, context.awsRequestId);
     const { results } = await syncer.processMessages(
-      event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
+      event.Records.map((r) => ({
+        messageId: r.messageId,
+        body: r.body,
+        receiveCount: Number(r.attributes?.ApproximateReceiveCount ?? 1) || 1,
+      })),
     );
     const byId = new Map<string, MessageResult>(results.map((r) => [r.messageId, r]));
+    await retrySoon(deps, event, byId);
     return sqsPartialBatch(
       event,
       context,
@@ -35,4 +43,21 @@ export function makeHandler(deps: SyncerDeps) {
       { failures: deps.failures, log: deps.obs.log },
     );
   });
+}
+
+/** Shortens the visibility of the records the syncer wants back soon; a failure only leaves them to their timeout. */
+async function retrySoon(deps: SyncerDeps, event: SQSEvent, byId: ReadonlyMap<string, MessageResult>) {
+  if (!deps.changeVisibility) return;
+  const changes: VisibilityChange[] = [];
+  for (const r of event.Records) {
+    const res = byId.get(r.messageId);
+    if (!res || res.disposition === "ack" || res.retryInS === undefined) continue;
+    changes.push({ queueArn: r.eventSourceARN, receiptHandle: r.receiptHandle, seconds: res.retryInS });
+  }
+  if (!changes.length) return;
+  const { failed } = await deps.changeVisibility(changes);
+  if (failed)
+    deps.obs.log.warn("could not shorten the visibility of some records; they wait out their timeout", {
+      failed,
+    });
 }

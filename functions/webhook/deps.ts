@@ -38,6 +38,10 @@ export function webhookDeps(parts: HandlerParts<WebhookEnv>): WebhookDeps {
           { id: job.type, body: JSON.stringify(job), delaySeconds },
         ]);
       },
+      async sendButtonJob(job) {
+        await sendAllOrThrow(aws.sqs, env.BUTTON_JOBS_QUEUE_URL, [{ id: job.type, body: JSON.stringify(job) }]);
+      },
+      buttonWindowMs: env.SYNC_BUTTON_WINDOW_MS,
       coalesceSeconds: env.WEBHOOK_COALESCE_SECONDS,
       log: obs.log,
     },

@@ -8,9 +8,11 @@
  * turns any failure into an error; `sendKeepingRefusals` throws only for
  * failures on SQS's side and hands refused entries back, so a poll job can
  * route the one object whose message SQS will never take and still finish.
+ * `changeVisibility` brings received records back sooner than their visibility timeout.
  * The endpoint comes from AWS_ENDPOINT_URL_SQS when set (fauxqs locally).
  */
 import {
+  ChangeMessageVisibilityBatchCommand,
   SendMessageBatchCommand,
   type SendMessageBatchCommandOutput,
   type SendMessageBatchRequestEntry,
@@ -216,4 +218,49 @@ export async function sendKeepingRefusals(
   const theirs = r.failed.filter((f) => !f.senderFault);
   if (theirs.length) throw new SqsSendError(queueUrl, theirs);
   return { sent: r.sent, refused: r.failed.filter((f) => f.senderFault) };
+}
+
+export interface VisibilityChange {
+  /** The record's `eventSourceARN` (arn:aws:sqs:<region>:<account>:<queue name>). */
+  queueArn: string;
+  receiptHandle: string;
+  seconds: number;
+}
+
+/**
+ * ChangeMessageVisibility for received records, 10 per call, each to the queue its ARN names
+ * among `queueUrls` (matched by queue name, the URL's last segment). Records of a queue not
+ * listed are left as they are. Best effort by nature: a record whose change fails simply waits
+ * out its visibility timeout; the failures are returned for a log line.
+ */
+export async function changeVisibility(
+  client: Pick<SQSClient, "send">,
+  queueUrls: readonly string[],
+  changes: readonly VisibilityChange[],
+): Promise<{ changed: number; failed: number }> {
+  const urlOf = new Map(queueUrls.map((u) => [u.split("/").at(-1) ?? u, u]));
+  const byQueue = new Map<string, VisibilityChange[]>();
+  for (const c of changes) {
+    const url = urlOf.get(c.queueArn.split(":").at(-1) ?? "");
+    if (url) byQueue.set(url, [...(byQueue.get(url) ?? []), c]);
+  }
+  let changed = 0;
+  let failed = 0;
+  for (const [QueueUrl, list] of byQueue) {
+    for (let i = 0; i < list.length; i += 10) {
+      const entries = list.slice(i, i + 10).map((c, k) => ({
+        Id: `v${k}`,
+        ReceiptHandle: c.receiptHandle,
+        VisibilityTimeout: Math.max(0, Math.min(43_200, Math.round(c.seconds))),
+      }));
+      try {
+        const res = await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries: entries }));
+        changed += res.Successful?.length ?? 0;
+        failed += res.Failed?.length ?? 0;
+      } catch {
+        failed += entries.length;
+      }
+    }
+  }
+  return { changed, failed };
 }

@@ -5,6 +5,7 @@
  * a request, as `undefined`.
  */
 import * as z from "zod";
+import { BUTTON_WINDOW_MS } from "../domain/button-window.js";
 import { ConfigError } from "./errors.js";
 
 const nonEmpty = z.string().trim().min(1, "must not be empty");
@@ -41,8 +42,15 @@ const queueUrl = z.url("must be a queue URL");
  */
 export const WebhookEnvSchema = BaseEnvSchema.extend({
   ...StoreEnvSchema.shape,
-  /** Poll jobs (ready_to_sync) and Sync Button jobs (sync_requested) go here. */
+  /** Poll jobs (ready_to_sync) go here. */
   POLL_JOBS_QUEUE_URL: queueUrl,
+  /** Sync Button jobs (sync_requested) go here: their own queue, so a click never waits behind polls. */
+  BUTTON_JOBS_QUEUE_URL: queueUrl,
+  /**
+   * Ramp's Sync Button window in ms (5 minutes, lib/domain/button-window.ts). Only tests change it,
+   * together with the sandbox's syncRequestTimeoutMs, to run the failure cases in 30 s.
+   */
+  SYNC_BUTTON_WINDOW_MS: z.coerce.number().int().min(5_000).max(900_000).default(BUTTON_WINDOW_MS),
   /** ready_to_sync events within one window of this many seconds share one poll job (0 = one job each). */
   WEBHOOK_COALESCE_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
   /** How long signing secrets read from Secrets Manager are reused. */
@@ -61,6 +69,9 @@ export const SyncerEnvSchema = BaseEnvSchema.extend({
   ...StoreEnvSchema.shape,
   ...JournalEnv,
   SUPPORT_CONTACT: nonEmpty.default("support@example.com"),
+  /** The queues the syncer consumes (absent for the sweep): a Sync Button row's short retry changes its visibility there. */
+  WORK_QUEUE_URL: queueUrl.optional(),
+  PRIORITY_QUEUE_URL: queueUrl.optional(),
   /** Ledger lease: longer than the ERP adapter's timeout plus a margin (ARCHITECTURE step 1). */
   LEASE_MS: z.coerce.number().int().min(1_000).default(120_000),
 });

@@ -1,12 +1,15 @@
 /**
- * The poll-jobs queue message. The scheduled fan-out sends one `poll` job per
- * due tenant; the Sync Button webhook (later) sends a `button` job. A job that
+ * The poll-jobs queue message, and the button-jobs queue's. The scheduled fan-out
+ * sends one `poll` job per due tenant onto poll-jobs; the Sync Button webhook sends
+ * a `button` job onto button-jobs, and the button job schedules its own
+ * `button-deadline` job there (lib/poll/button-deadline.ts). A job that
  * runs short of Lambda time re-enqueues itself with a `continuation`: the
  * steps it planned (so a config change mid-walk cannot shift step indices),
  * where it stopped, and the backlog counted so far. Pure (zod).
  */
 import * as z from "zod";
 import { KINDS } from "../domain/kinds.js";
+import { type ButtonTimes, buttonTimes } from "../domain/button-window.js";
 import { type ReadySource, ReadySourceSchema } from "../ramp/resume.js";
 
 const PollStepSchema = z.object({
@@ -47,13 +50,33 @@ export const PollJobSchema = z.discriminatedUnion("type", [
     kind: z.enum(["transaction", "reimbursement"]),
     syncRequestId: z.string().min(1),
     dispatchedAt: z.iso.datetime(),
+    /** When Ramp's window started (the event's created_at, or our receipt): lib/domain/button-window.ts. */
+    startedAt: z.iso.datetime().optional(),
+    /** When what is still unsynced is told to Ramp as a failure we retry; absent (older jobs) = dispatchedAt + the default. */
+    deadline: z.iso.datetime().optional(),
     continuation: ContinuationSchema.optional(),
+  }),
+  z.object({
+    v: z.literal(1),
+    type: z.literal("button-deadline"),
+    tenantId,
+    kind: z.enum(["transaction", "reimbursement"]),
+    syncRequestId: z.string().min(1),
+    startedAt: z.iso.datetime(),
+    deadline: z.iso.datetime(),
   }),
 ]);
 export type PollJob = z.infer<typeof PollJobSchema>;
 export type ButtonJob = Extract<PollJob, { type: "button" }>;
+export type ButtonDeadlineJob = Extract<PollJob, { type: "button-deadline" }>;
+/** What the poll job function walks (the button function takes the other two). */
+export type WalkJob = Extract<PollJob, { type: "poll" | "button" }>;
 
-export function pollJob(tenantIdValue: string, now: number, sources?: readonly ReadySource[]): PollJob {
+export function pollJob(
+  tenantIdValue: string,
+  now: number,
+  sources?: readonly ReadySource[],
+): Extract<PollJob, { type: "poll" }> {
   return {
     v: 1,
     type: "poll",
@@ -63,12 +86,41 @@ export function pollJob(tenantIdValue: string, now: number, sources?: readonly R
   };
 }
 
-/** The job a `*.sync_requested` webhook enqueues. */
+/** The job a `*.sync_requested` webhook enqueues, with Ramp's window (button-window.ts). */
 export function buttonJob(
   input: { tenantId: string; kind: "transaction" | "reimbursement"; syncRequestId: string },
   now: number,
+  times: ButtonTimes = buttonTimes(null, now),
 ): ButtonJob {
-  return { v: 1, type: "button", ...input, dispatchedAt: new Date(now).toISOString() };
+  return {
+    v: 1,
+    type: "button",
+    ...input,
+    dispatchedAt: new Date(now).toISOString(),
+    startedAt: new Date(times.startedAt).toISOString(),
+    deadline: new Date(times.deadline).toISOString(),
+  };
+}
+
+/** A button job's window; jobs from before deadlines existed get the default window from dispatch. */
+export function buttonJobTimes(job: ButtonJob | ButtonDeadlineJob): ButtonTimes {
+  if (job.type === "button-deadline" || (job.startedAt && job.deadline))
+    return { startedAt: Date.parse(job.startedAt as string), deadline: Date.parse(job.deadline as string) };
+  return buttonTimes(null, Date.parse(job.dispatchedAt));
+}
+
+/** The deadline job a button job schedules for itself (sent delayed until the deadline). */
+export function buttonDeadlineJob(job: ButtonJob): ButtonDeadlineJob {
+  const t = buttonJobTimes(job);
+  return {
+    v: 1,
+    type: "button-deadline",
+    tenantId: job.tenantId,
+    kind: job.kind,
+    syncRequestId: job.syncRequestId,
+    startedAt: new Date(t.startedAt).toISOString(),
+    deadline: new Date(t.deadline).toISOString(),
+  };
 }
 
 export function parsePollJob(body: string): { ok: true; job: PollJob } | { ok: false; error: string } {

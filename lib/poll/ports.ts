@@ -87,3 +87,50 @@ export interface ScheduleStore {
   tenants: ScheduleTenantsPort;
   pollCursors: PollCursorsPort;
 }
+
+/** One Sync Button request as we saw it (lib/store/button-requests.ts). */
+export interface ButtonRequestHeader {
+  tenantId: string;
+  syncRequestId: string;
+  kind: "transaction" | "reimbursement";
+  startedAt: number;
+  deadline: number;
+  receivedAt: number;
+  /** Set once by the deadline job: how the request ended. */
+  outcome?: ButtonRequestOutcome;
+}
+
+export interface ButtonRequestOutcome {
+  closedAt: number;
+  rows: number;
+  /** Rows reported before the deadline job ran (synced or failed), by us under this request. */
+  reported: number;
+  /** Rows the deadline job told Ramp as failed ("we'll retry" or their own failure). */
+  toldAtDeadline: number;
+  /** Webhook receipt → the last row reported (ms). */
+  roundTripMs: number;
+}
+
+export interface ButtonRow {
+  kind: Kind;
+  rampId: string;
+}
+
+
+/** The request's record, its listed rows, and how it ended (lib/store/button-requests.ts). */
+export interface ButtonRequestsPort {
+  /** Records the request once; a redelivered job finds it there (first write wins). */
+  open(h: Omit<ButtonRequestHeader, "outcome">): Promise<void>;
+  get(tenantId: string, syncRequestId: string): Promise<ButtonRequestHeader | undefined>;
+  /** One listed page's rows (idempotent: the same page writes the same item). */
+  addRows(
+    h: Pick<ButtonRequestHeader, "tenantId" | "syncRequestId" | "deadline">,
+    rows: readonly ButtonRow[],
+  ): Promise<void>;
+  /** Every row the request's walk listed, each once. */
+  rows(tenantId: string, syncRequestId: string): Promise<ButtonRow[]>;
+  /** The deadline work for `owner` until now + leaseMs; false while another holds it or once closed. */
+  claimDeadline(tenantId: string, syncRequestId: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** How the request ended, once: false when it was already closed. */
+  close(tenantId: string, syncRequestId: string, outcome: ButtonRequestOutcome): Promise<boolean>;
+}

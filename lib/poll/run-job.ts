@@ -24,9 +24,9 @@ import { fetchReadyPage, type ReadyObject } from "../ramp/resume.js";
 import { settlingTransactionIds } from "../sync/bill-phases.js";
 import type { LedgerItem } from "../sync/ports.js";
 import { batchEntryId, workMessageBody } from "../sync/work-message.js";
-import type { Continuation, PollJob } from "./job.js";
+import { type ButtonJob, buttonJobTimes, type Continuation, type WalkJob as PollJob } from "./job.js";
 import { enabledSources, type PollStep, pollSteps } from "./plan.js";
-import type { PollJobStore, PollRun } from "./ports.js";
+import type { ButtonRow, PollJobStore, PollRun } from "./ports.js";
 import { routeRefused } from "./refused.js";
 import {
   addToBacklog,
@@ -48,8 +48,13 @@ export interface PollJobDeps {
    * the job routes itself so that one unsendable message never fails the whole job.
    */
   sendWork(queue: "work" | "priority", messages: OutgoingMessage[]): Promise<FailedEntry[] | undefined>;
-  /** The continuation of this job, onto the poll-jobs queue. */
+  /** The continuation of this job, onto its own queue (poll-jobs, or button-jobs for a button job). */
   sendJob(job: PollJob): Promise<void>;
+  /**
+   * A button job's listed rows, page by page, before their work is sent: what the
+   * deadline job checks (lib/poll/button-deadline.ts). Required for button jobs.
+   */
+  recordButtonRows?(job: ButtonJob, rows: ButtonRow[]): Promise<void>;
   /** Called once per completed poll walk with the count per kind (zeros included). */
   emitBacklog(tenantId: string, backlog: Backlog): void;
   clock: () => number;
@@ -257,14 +262,23 @@ async function processPage(
   // Settles-links first: a card transaction must never reach the syncer before the link to its bill exists.
   if (step.source === "bill")
     result.linked += await linkSettlements(deps, tenantId, items as RampBill[], invalid);
+  if (job.type === "button") {
+    if (!deps.recordButtonRows) throw new Error("a button job needs recordButtonRows");
+    await deps.recordButtonRows(
+      job,
+      candidates.map((c) => ({ kind: c.kind, rampId: c.rampId })),
+    );
+  }
   const rows = await readLedger(deps, tenantId, candidates);
   const selection = selectWork(candidates, rows, tenantId, now, { button });
   const queue = button ? "priority" : "work";
+  const deadline = job.type === "button" ? buttonJobTimes(job).deadline : null;
   const out = selection.enqueue.map((c) => {
     const msg = workMessageOf(c, {
       tenantId,
       source: button ? "button" : "poll",
       syncRequestId: job.type === "button" ? job.syncRequestId : null,
+      deadline,
       now,
     });
     return { c, msg, message: { id: batchEntryId(msg), body: workMessageBody(msg) } };

@@ -146,6 +146,8 @@ export interface MessageContext {
   tenantId: string;
   source: WorkMessage["source"];
   syncRequestId?: string | null;
+  /** A Sync Button request's deadline (epoch ms). */
+  deadline?: number | null;
   now: number;
 }
 
@@ -162,6 +164,7 @@ export function workMessageOf(c: Candidate, ctx: MessageContext): WorkMessage {
     ...(ctx.syncRequestId ? { syncRequestId: ctx.syncRequestId } : {}),
     source: ctx.source,
     enqueuedAt: new Date(ctx.now).toISOString(),
+    ...(ctx.deadline ? { deadline: new Date(ctx.deadline).toISOString() } : {}),
   };
 }
 

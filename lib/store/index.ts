@@ -4,6 +4,7 @@
  * buckets live in tokens.ts and rate-limit.ts.)
  */
 import type { RampLogger } from "../domain/logger.js";
+import { createButtonRequests } from "./button-requests.js";
 import { createCoaSnapshots } from "./coa-snapshots.js";
 import { createIntentHeaders } from "./intent-headers.js";
 import { createLastSynced } from "./last-synced.js";
@@ -34,10 +35,12 @@ export function createStore(deps: StoreDeps & { logger?: Pick<RampLogger, "warn"
     coaSnapshots: createCoaSnapshots(deps),
     webhookEvents: createWebhookEvents(deps),
     messageFailures: createMessageFailures(deps),
+    buttonRequests: createButtonRequests(deps),
   };
 }
 export type Store = ReturnType<typeof createStore>;
 
+export type { ButtonRequestHeader, ButtonRequestOutcome, ButtonRow } from "./button-requests.js";
 export type { CloseDisposition, FailureInput, SkipReason } from "../sync/ledger-rules.js";
 export type { IntentHeader } from "./intent-headers.js";
 export type { LastSynced } from "./last-synced.js";

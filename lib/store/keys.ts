@@ -16,6 +16,8 @@
  * | CoA snapshot        | TENANT#<t>         | COA#<scope> (+ COA#<scope>#G#<gen>#<nnnn>)|
  * | webhook event seen  | TENANT#<t>         | EVENT#<eventId>                           |
  * | parked event        | TENANT#<t>         | PARKED#<receivedAt ISO>#<eventId>         |
+ * | button request      | TENANT#<t>         | BUTTON#<syncRequestId>                    |
+ * | its listed rows     | TENANT#<t>         | BUTTON#<syncRequestId>#R#<first rampId>   |
  * | SQS message failure| MESSAGE#<messageId> | FAILURE                                  |
  * (tokens.ts: TOKEN#RAMP, rate-limit.ts: RATELIMIT#RAMP — owned elsewhere.)
  *
@@ -66,6 +68,11 @@ export const coaGenerationPrefix = (scope: string, generation: string) => `COA#$
 export const eventSeenSk = (eventId: string) => `EVENT#${eventId}`;
 export const parkedSk = (receivedAtIso: string, eventId: string) => `PARKED#${receivedAtIso}#${eventId}`;
 export const PARKED_SK_PREFIX = "PARKED#";
+
+export const buttonRequestSk = (syncRequestId: string) => `BUTTON#${syncRequestId}`;
+export const buttonRowsPrefix = (syncRequestId: string) => `BUTTON#${syncRequestId}#R#`;
+export const buttonRowsSk = (syncRequestId: string, firstRampId: string) =>
+  `${buttonRowsPrefix(syncRequestId)}${firstRampId}`;
 
 /** Keyed by message id alone: a malformed message names no tenant, and the DLQ lists ids. */
 export const messageFailurePk = (messageId: string) => `MESSAGE#${messageId}`;

@@ -8,6 +8,7 @@
 import { resolveCompany } from "../erp/mapping/index.js";
 import { userError } from "../erp/port.js";
 import { RampObjectInvalidError, summariseInvalid } from "../ramp/invalid.js";
+import { inButtonWindow } from "./button-retry.js";
 import { InjectedCrash } from "./crash-points.js";
 import { classifyFailure, failureMessage } from "./failure.js";
 import type { Gate, Route } from "./item-gate.js";
@@ -262,10 +263,13 @@ export async function recordFailure(
   const f = classifyFailure(err);
   const referenceId = ledgerReference(tenantId, kind, rampId);
   const message = failureMessage(f, { supportContact: tenant.sync.supportContact, referenceId });
+  // Inside a Sync Button window a transient failure is retried within seconds and told, if need
+  // be, by the deadline job; telling it after N quick attempts would end the retries early.
+  const inWindow = inButtonWindow(deps.deadlineOf?.(kind, rampId), deps.clock());
   const rec = await deps.store.ledger.recordFailed(tenantId, kind, rampId, deps.owner, {
     category: f.category,
     message,
-    transientAttemptsBeforeReport: tenant.sync.transientAttemptsBeforeReport,
+    transientAttemptsBeforeReport: inWindow ? Number.MAX_SAFE_INTEGER : tenant.sync.transientAttemptsBeforeReport,
     coolDownMs: deps.settings.userCoolDownMs,
     ...(opts.holdUnchanged ? { holdUnchanged: true } : {}),
   });

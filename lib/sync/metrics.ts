@@ -24,6 +24,9 @@ export const METRIC = {
   erpPostLatency: "ErpPostLatency",
   rampCalls: "RampCalls",
   poison: "PoisonMessages",
+  buttonRoundTrip: "ButtonRoundTrip",
+  buttonRows: "ButtonRows",
+  buttonRowsToldAtDeadline: "ButtonRowsToldAtDeadline",
 } as const;
 
 export const noMetrics: SyncMetrics = { add() {} };

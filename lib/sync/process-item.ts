@@ -45,6 +45,8 @@ export interface WorkItem {
   syncRequestId: string | null;
   /** The object as listed (normalised); absent → fetched by id. */
   snapshot?: unknown;
+  /** A Sync Button row's deadline (epoch ms): until then transient failures are retried in seconds, not told. */
+  deadline?: number | null;
 }
 
 export type ItemOutcome =
@@ -99,6 +101,8 @@ export interface ItemDeps {
   settings: ItemSettings;
   /** Every ERP call of this tenant goes through it (bounded concurrency). */
   erpSlot: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** The Sync Button deadline of this batch's row, if it has one (button-retry.ts). */
+  deadlineOf?: (kind: Kind, rampId: string) => number | null;
   crash?: CrashHook;
 }
 

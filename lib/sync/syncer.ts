@@ -15,9 +15,10 @@
  * a work message: the handler fails that record until SQS moves it to the DLQ).
  */
 
-import { SYNC_TYPE_BY_KIND, SYNC_TYPES } from "../domain/kinds.js";
+import { type Kind, ledgerKeyOf, SYNC_TYPE_BY_KIND, SYNC_TYPES } from "../domain/kinds.js";
 import type { RampLogger } from "../domain/logger.js";
 import { type Sleep, sleep as timerSleep } from "../domain/time.js";
+import { buttonRetryDelayS } from "./button-retry.js";
 import { type CrashHook, InjectedCrash } from "./crash-points.js";
 import { classifyFailure } from "./failure.js";
 import { DEFAULT_FLUSH, type FlushSettings } from "./flush-policy.js";
@@ -76,6 +77,8 @@ export interface SyncerDeps {
 export interface SqsLikeRecord {
   messageId: string;
   body: string;
+  /** SQS's ApproximateReceiveCount (1 on the first delivery): paces a Sync Button row's quick retries. */
+  receiveCount?: number;
 }
 
 export type Disposition = "ack" | "retry" | "poison";
@@ -85,6 +88,12 @@ export interface MessageResult {
   disposition: Disposition;
   outcome?: ItemOutcome;
   error?: string;
+  /**
+   * Make the message visible again in this many seconds instead of after the queue's visibility
+   * timeout: a Sync Button row inside its window (button-retry.ts), or a poison body (0: it has
+   * nothing to wait for, so it reaches the DLQ in seconds).
+   */
+  retryInS?: number;
 }
 
 export interface BatchResult {
@@ -184,6 +193,7 @@ function workItemOf(
     entityId: m.entityId ?? null,
     syncRequestId: m.syncRequestId ?? null,
     ...(m.snapshot ? { snapshot: m.snapshot } : {}),
+    ...(m.deadline ? { deadline: Date.parse(m.deadline) } : {}),
   };
   return { item };
 }
@@ -195,7 +205,10 @@ export function createSyncer(deps: SyncerDeps) {
   const { logger, metrics, store, owner } = deps;
   const crash = deps.crash ? { crash: deps.crash } : {};
 
-  function itemDepsFor(rt: TenantRuntime, erpLimit: number): ItemDeps {
+  function itemDepsFor(rt: TenantRuntime, erpLimit: number, items: readonly WorkItem[]): ItemDeps {
+    const deadlines = new Map<string, number>();
+    for (const i of items) if (i.deadline) deadlines.set(ledgerKeyOf(i), i.deadline);
+    const deadlineOf = (kind: Kind, rampId: string) => deadlines.get(ledgerKeyOf({ kind, rampId })) ?? null;
     const onRampCall = (route: string) => metrics.add(METRIC.rampCalls, "Count", 1, { route });
     const erpSlot = createLimiter(erpLimit);
     const vendors = createVendorResolver({
@@ -210,7 +223,20 @@ export function createSyncer(deps: SyncerDeps) {
       onRampCall,
       ...(deps.vendorCache ? { cache: deps.vendorCache } : {}),
     });
-    return { store, rt, vendors, owner, clock, sleep, logger, metrics, settings, erpSlot, ...crash };
+    return {
+      store,
+      rt,
+      vendors,
+      owner,
+      clock,
+      sleep,
+      logger,
+      metrics,
+      settings,
+      erpSlot,
+      ...(deadlines.size ? { deadlineOf } : {}),
+      ...crash,
+    };
   }
 
   /** What the reporter needs to flush one tenant's streams. */
@@ -221,7 +247,7 @@ export function createSyncer(deps: SyncerDeps) {
 
   function runTenant(rt: TenantRuntime, items: WorkItem[]): Promise<ItemOutcome[]> {
     const erpLimit = Math.max(1, Math.min(rt.tenant.sync.erpConcurrency, rt.erp.capabilities.maxConcurrency));
-    return runWaves(itemDepsFor(rt, erpLimit), items, {
+    return runWaves(itemDepsFor(rt, erpLimit, items), items, {
       erpLimit,
       prepareConcurrency: settings.prepareConcurrency,
     });
@@ -256,10 +282,16 @@ export function createSyncer(deps: SyncerDeps) {
       const items = parsed.flatMap((x) => ("item" in x ? [x.item] : []));
       const { outcomes, flushes } = await this.processItems(items);
       const outcomeOf = new Map(items.map((item, k) => [item, outcomes[k] as ItemOutcome]));
-      const results = parsed.map((x): MessageResult => {
-        if ("error" in x) return { messageId: x.messageId, disposition: "poison", error: x.error };
+      const now = clock();
+      const results = parsed.map((x, k): MessageResult => {
+        if ("error" in x) return { messageId: x.messageId, disposition: "poison", error: x.error, retryInS: 0 };
         const outcome = outcomeOf.get(x.item) as ItemOutcome;
-        return { messageId: x.messageId, disposition: dispositionOf(outcome), outcome };
+        const disposition = dispositionOf(outcome);
+        const soon =
+          disposition === "retry"
+            ? buttonRetryDelayS(records[k]?.receiveCount ?? 1, now, x.item.deadline ?? null)
+            : null;
+        return { messageId: x.messageId, disposition, outcome, ...(soon !== null ? { retryInS: soon } : {}) };
       });
       return { results, flushes };
     },

@@ -26,6 +26,11 @@ export const WorkMessageSchema = z
     source: z.enum(WORK_SOURCES),
     enqueuedAt: z.iso.datetime(),
     /**
+     * A Sync Button row's deadline (lib/domain/button-window.ts): until then a transient
+     * failure is retried within seconds instead of told; after it, the row is ordinary work.
+     */
+    deadline: z.iso.datetime().optional(),
+    /**
      * The poller could not read the object as listed (lib/ramp/invalid.ts): the message
      * carries no snapshot, and the syncer reads the object by id — recording a
      * needs-integrator failure if that fails too. The summary is for logs and the DLQ.

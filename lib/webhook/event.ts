@@ -59,6 +59,8 @@ export type Classified =
       syncRequestId: string;
       objectId: string;
       businessId: string | null;
+      /** The envelope's `created_at` as sent (ISO); Ramp's 5-minute clock starts about then. */
+      createdAt: string | null;
     }
   | { kind: "acknowledged"; eventId: string; type: string; businessId: string | null }
   /** Signed, but we cannot act on it: park it for inspection (eventId when one could be read). */
@@ -108,6 +110,7 @@ export function classifyDelivery(rawBody: string): Classified {
       syncRequestId: o.data.sync_request_id,
       objectId: e.object.id,
       businessId,
+      createdAt: e.created_at ?? null,
     };
   }
   if (ACKNOWLEDGED.has(e.type)) return { kind: "acknowledged", eventId: e.id, type: e.type, businessId };

@@ -14,8 +14,9 @@
  *   parked for inspection (a 4xx would make Ramp drop them).
  *
  * Nothing slow happens inline (Ramp allows 10 s): `*.ready_to_sync` becomes a
- * coalesced poll job and `*.sync_requested` a Sync Button job on the poll-jobs
- * queue; the poller does the listing and the work (see functions/webhook/README.md
+ * coalesced poll job on the poll-jobs queue and `*.sync_requested` a Sync Button
+ * job on its own button-jobs queue, carrying Ramp's deadline (lib/domain/button-window.ts);
+ * the job functions do the listing and the work (see functions/webhook/README.md
  * for why a poll job rather than work messages). Duplicates are dropped by
  * event id, marked seen only once the job is on the queue.
  *
@@ -24,7 +25,8 @@
  */
 import type { TenantConfig } from "../config/tenant.js";
 import { type RampLogger, silentLogger } from "../domain/logger.js";
-import { buttonJob, type PollJob, pollJob } from "../poll/job.js";
+import { buttonTimes } from "../domain/button-window.js";
+import { type ButtonJob, buttonJob, type PollJob, pollJob } from "../poll/job.js";
 import type { ChallengeStore } from "../store/challenges.js";
 import type { WebhookEvents } from "../store/webhook-events.js";
 import { coalescePlan } from "./coalesce.js";
@@ -67,6 +69,10 @@ export interface ReceiverDeps {
   challenges: Pick<ChallengeStore, "put">;
   /** Puts one job on the poll-jobs queue; must throw unless it was sent. */
   sendPollJob(job: PollJob, delaySeconds: number): Promise<void>;
+  /** Puts one Sync Button job on the button-jobs queue; must throw unless it was sent. */
+  sendButtonJob(job: ButtonJob): Promise<void>;
+  /** Ramp's Sync Button window (ms); the sandbox's `syncRequestTimeoutMs` in tests. Default 5 minutes. */
+  buttonWindowMs?: number;
   clock?: () => number;
   /** `*.ready_to_sync` events within one window of this many seconds share one poll job (0 = one job each). */
   coalesceSeconds?: number;
@@ -183,13 +189,15 @@ async function handOff(
   let marker: string | null = null;
   try {
     if (event.kind === "sync_requested") {
-      const job = buttonJob({ tenantId, kind: event.button, syncRequestId: event.syncRequestId }, now);
-      await deps.sendPollJob(job, 0);
+      const times = buttonTimes(event.createdAt, now, deps.buttonWindowMs);
+      const job = buttonJob({ tenantId, kind: event.button, syncRequestId: event.syncRequestId }, now, times);
+      await deps.sendButtonJob(job);
       log.info("sync button job enqueued", {
         tenantId,
         eventId: event.eventId,
         kind: event.button,
         syncRequestId: event.syncRequestId,
+        deadline: job.deadline,
       });
       return { status: 200, outcome: "enqueued", eventId: event.eventId };
     }

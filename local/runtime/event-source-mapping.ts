@@ -71,6 +71,8 @@ export interface DrainOptions {
   idleMs?: number;
   /** Give up (reject) after this long. Default 60 s. */
   timeoutMs?: number;
+  /** Delayed messages do not count as pending (timers such as a Sync Button's deadline job). */
+  ignoreDelayed?: boolean;
 }
 
 export interface EventSourceMapping {
@@ -256,13 +258,14 @@ export function eventSourceMapping(options: EventSourceMappingOptions): EventSou
       await Promise.all(pollers);
       pollers = [];
     },
-    async drain({ idleMs = 200, timeoutMs = 60_000 } = {}) {
+    async drain({ idleMs = 200, timeoutMs = 60_000, ignoreDelayed = false } = {}) {
       const giveUp = Date.now() + timeoutMs;
       const step = Math.max(10, Math.min(50, Math.floor(idleMs / 4)));
       let idleSince: number | undefined;
       for (;;) {
         const depth = await queueDepth(client, queueUrl);
-        const idle = depth.total === 0 && busy === 0;
+        const pending = ignoreDelayed ? depth.total - depth.delayed : depth.total;
+        const idle = pending === 0 && busy === 0;
         const now = Date.now();
         if (!idle) idleSince = undefined;
         else if (idleSince === undefined) idleSince = now;

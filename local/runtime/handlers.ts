@@ -9,7 +9,7 @@ import { makeHandler as coaPush } from "../../functions/coa-push/make-handler.js
 import { pollerDeps } from "../../functions/poller/deps.js";
 import { healthDeps } from "../../functions/poller/health-deps.js";
 import { makeHandler as health } from "../../functions/poller/make-health.js";
-import { makeHandler as pollJob } from "../../functions/poller/make-job.js";
+import { makeButtonHandler as buttonJob, makeHandler as pollJob } from "../../functions/poller/make-job.js";
 import { makeHandler as pollSchedule } from "../../functions/poller/make-schedule.js";
 import { syncerDeps } from "../../functions/syncer/deps.js";
 import { makeHandler as syncer } from "../../functions/syncer/make-handler.js";
@@ -30,6 +30,7 @@ export const LOCAL_HANDLERS: Record<FunctionName, (parts: HandlerParts<never>) =
   webhook: (p) => webhook(webhookDeps(p as HandlerParts<WebhookEnv>)) as AnyHandler,
   pollSchedule: (p) => pollSchedule(pollerDeps(p as HandlerParts<PollerRuntimeEnv>)) as AnyHandler,
   pollJob: (p) => pollJob(pollerDeps(p as HandlerParts<PollerRuntimeEnv>)) as AnyHandler,
+  buttonJob: (p) => buttonJob(pollerDeps(p as HandlerParts<PollerRuntimeEnv>)) as AnyHandler,
   syncer: (p) => syncer(syncerDeps(p as HandlerParts<SyncerEnv>)) as AnyHandler,
   sweep: (p) => sweep(syncerDeps(p as HandlerParts<SyncerEnv>)) as AnyHandler,
   coaPush: (p) => coaPush(coaPushDeps(p as HandlerParts<CoaPushEnv>)) as AnyHandler,

@@ -65,6 +65,7 @@ export interface LocalStackOptions {
 
 export interface DrainStats {
   pollJobs: MappingStats;
+  buttonJobs: MappingStats;
   work: MappingStats;
   priority: MappingStats;
   coaRequests: MappingStats;
@@ -253,7 +254,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return out;
   };
   // Poll jobs make work; Sync Button work before polled work (as its own queue does on AWS).
-  const drainOrder: QueueName[] = ["coaRequests", "pollJobs", "priority", "work"];
+  // A delayed button job is a Sync Button's deadline timer, not work: a drain does not wait for it
+  // (tests that need the deadline wait for it themselves, e.g. with waitForDeadlines()).
+  const drainOrder: QueueName[] = ["coaRequests", "pollJobs", "buttonJobs", "priority", "work"];
+  const timers: ReadonlySet<QueueName> = new Set(["buttonJobs"]);
+  const pendingIn = (q: QueueName, d: Record<string, QueueDepth>) => {
+    const depth = d[queues[q].name];
+    if (!depth) return 0;
+    return timers.has(q) ? depth.total - depth.delayed : depth.total;
+  };
 
   return {
     region,
@@ -289,12 +298,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       let rounds = 0;
       for (;;) {
         rounds++;
-        for (const q of drainOrder) await mappings[q].drain(opts);
+        for (const q of drainOrder) await mappings[q].drain({ ...opts, ignoreDelayed: timers.has(q) });
         const d = await depths();
-        if (!drainOrder.some((q) => (d[queues[q].name]?.total ?? 0) > 0)) break;
+        if (!drainOrder.some((q) => pendingIn(q, d) > 0)) break;
       }
       return {
         pollJobs: { ...mappings.pollJobs.stats },
+        buttonJobs: { ...mappings.buttonJobs.stats },
         work: { ...mappings.work.stats },
         priority: { ...mappings.priority.stats },
         coaRequests: { ...mappings.coaRequests.stats },

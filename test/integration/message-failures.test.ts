@@ -130,6 +130,7 @@ describe("consumers record why they failed a message", () => {
       },
       sendWork: async () => undefined,
       sendPollJobs: async () => {},
+      sendButtonJobs: async () => {},
       settings: { jitterMaxSeconds: 0, dueToleranceMs: 0, reserveMs: 0, pageSize: 10 },
       failures: store.messageFailures,
     });

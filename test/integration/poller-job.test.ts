@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ensureConnection } from "../../lib/connection/index.js";
-import { buttonJob, type PollJob, parsePollJob, pollJob } from "../../lib/poll/job.js";
+import { buttonJob, type WalkJob, parsePollJob, pollJob } from "../../lib/poll/job.js";
 import { type PollJobDeps, runPollJob } from "../../lib/poll/run-job.js";
 import { snapshotFingerprint } from "../../lib/poll/work.js";
 import type { RampBill } from "../../lib/ramp/model.js";
@@ -218,7 +218,7 @@ describe("poll job", () => {
       let calls = 0;
       return () => (calls++ < 1 ? 900_000 : 1_000);
     };
-    let job: PollJob = first();
+    let job: WalkJob = first();
     let invocations = 0;
     let pages = 0;
     for (;;) {
@@ -231,6 +231,7 @@ describe("poll job", () => {
       expect(bodies).toHaveLength(1);
       const parsed = parsePollJob(bodies[0] as string);
       if (!parsed.ok) throw new Error(parsed.error);
+      if (parsed.job.type === "button-deadline") throw new Error("a poll continues as a poll");
       job = parsed.job;
       expect(job.continuation?.hops).toBe(invocations);
       if (invocations > 200) throw new Error("poll never finished");

@@ -76,6 +76,9 @@ beforeAll(async () => {
     sendPollJob: async (job) => {
       jobs.push(job);
     },
+    sendButtonJob: async (job) => {
+      jobs.push(job);
+    },
     coalesceSeconds: 0,
   };
 });

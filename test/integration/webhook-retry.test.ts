@@ -101,6 +101,10 @@ beforeAll(async () => {
       await sendAllOrThrow(client, jobsUrl, [{ id: "j", body: JSON.stringify(job), delaySeconds }]);
       sent.push({ job, delaySeconds });
     },
+    async sendButtonJob(job) {
+      await sendAllOrThrow(client, jobsUrl, [{ id: "j", body: JSON.stringify(job) }]);
+      sent.push({ job, delaySeconds: 0 });
+    },
     coalesceSeconds: 0,
   };
   wh = { obs: testObservability("webhook"), receiver: deps };

@@ -76,6 +76,7 @@ const EXPECTED: Record<string, Row> = {
     "notBreaching",
     "AWS/SQS ApproximateAgeOfOldestMessage Maximum",
   ],
+  ButtonJobsOldestMessage: [60, 2, 2, 60, GT, "notBreaching", "AWS/SQS ApproximateAgeOfOldestMessage Maximum"],
   CoaRequestsOldestMessage: [
     60,
     2,
@@ -86,13 +87,13 @@ const EXPECTED: Record<string, Row> = {
     "AWS/SQS ApproximateAgeOfOldestMessage Maximum",
   ],
   ...Object.fromEntries(
-    ["Work", "Priority", "PollJobs", "CoaRequests"].map((q) => [
+    ["Work", "Priority", "PollJobs", "ButtonJobs", "CoaRequests"].map((q) => [
       `${q}DlqNotEmpty`,
       [60, 1, 1, 0, GT, "notBreaching", "AWS/SQS ApproximateNumberOfMessagesVisible Maximum"] as Row,
     ]),
   ),
   ...Object.fromEntries(
-    ["Webhook", "PollSchedule", "PollJob", "Syncer", "Sweep", "Health", "CoaPush"].flatMap((f) => [
+    ["Webhook", "PollSchedule", "PollJob", "ButtonJob", "Syncer", "Sweep", "Health", "CoaPush"].flatMap((f) => [
       [`${f}Errors`, [300, 1, 1, 0, GT, "notBreaching", "AWS/Lambda Errors Sum"] as Row],
       [`${f}Throttles`, [300, 3, 2, 0, GT, "notBreaching", "AWS/Lambda Throttles Sum"] as Row],
     ]),
@@ -307,9 +308,9 @@ describe("runbook", () => {
     const runbook = readme.slice(readme.indexOf("## Runbook"));
     for (const id of Object.keys(EXPECTED)) {
       const family = id
-        .replace(/^(Work|Priority|PollJobs|CoaRequests)(?=OldestMessage|DlqNotEmpty)/, "<Queue>")
+        .replace(/^(Work|Priority|PollJobs|ButtonJobs|CoaRequests)(?=OldestMessage|DlqNotEmpty)/, "<Queue>")
         .replace(
-          /^(Webhook|PollSchedule|PollJob|Syncer|Sweep|Health|CoaPush)(?=Errors|Throttles)/,
+          /^(Webhook|PollSchedule|PollJob|ButtonJob|Syncer|Sweep|Health|CoaPush)(?=Errors|Throttles)/,
           "<Function>",
         );
       expect(runbook, id).toContain(`### ${family}`);

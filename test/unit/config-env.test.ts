@@ -4,6 +4,7 @@ import { EnvError, envOnce, loadEnv, SyncerEnvSchema, WebhookEnvSchema } from ".
 const webhookEnv = {
   TABLE_NAME: "main",
   POLL_JOBS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123/poll-jobs",
+  BUTTON_JOBS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123/button-jobs",
 };
 
 describe("loadEnv", () => {

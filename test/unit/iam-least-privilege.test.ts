@@ -50,15 +50,24 @@ const ALLOWED: Record<FnName, string[]> = {
   webhook: [
     ...BASE,
     ...table("GetItem", "PutItem", "DeleteItem"),
-    ...send("PollJobsQueue"),
+    ...send("PollJobsQueue", "ButtonJobsQueue"),
     secret("webhook"),
   ],
   pollSchedule: [...BASE, ...table("GetItem", "PutItem"), ...GSI1, ...send("PollJobsQueue")],
   pollJob: [
     ...BASE,
     ...table("GetItem", "PutItem", "UpdateItem", "BatchGetItem"),
-    ...send("WorkQueue", "PriorityQueue", "PollJobsQueue"),
+    ...send("WorkQueue", "PriorityQueue", "PollJobsQueue", "ButtonJobsQueue"),
     ...consume("PollJobsQueue"),
+    secret("ramp"),
+  ],
+  // A click's walk and deadline: the reporter's table actions (no Scan, no batch write), Ramp only.
+  buttonJob: [
+    ...BASE,
+    ...table("GetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchGetItem", "Query"),
+    ...GSI1,
+    ...send("PriorityQueue", "ButtonJobsQueue"),
+    ...consume("ButtonJobsQueue"),
     secret("ramp"),
   ],
   syncer: [
@@ -102,6 +111,7 @@ function namesOf(stack: RampErpSyncStack, fn: FnName): Map<string, string> {
     [logicalId(stack, stack.work.queue), "WorkQueue"],
     [logicalId(stack, stack.priority.queue), "PriorityQueue"],
     [logicalId(stack, stack.pollJobs.queue), "PollJobsQueue"],
+    [logicalId(stack, stack.buttonJobs.queue), "ButtonJobsQueue"],
     [logicalId(stack, stack.coaRequests.queue), "CoaRequestsQueue"],
     [logicalId(stack, own.node.findChild("Logs")), "OwnLogs"],
   ]);
@@ -225,7 +235,7 @@ describe("a planted grant is caught", { timeout: 60_000 }, () => {
     const star = iam5(stack).find((v) => v.ruleName === "AwsSolutions-IAM5[Resource::*]");
     const paths = (star?.violatingResources ?? []).map((r) => r.constructPath).sort();
     expect(paths).toEqual(
-      ["CoaPush", "Health", "PollJob", "PollSchedule", "Sweep", "Syncer", "Webhook"].map(
+      ["ButtonJob", "CoaPush", "Health", "PollJob", "PollSchedule", "Sweep", "Syncer", "Webhook"].map(
         (id) => `RampErpSync/${id}/Role/DefaultPolicy/Resource`,
       ),
     );

@@ -38,6 +38,7 @@ describe("classifying a signed delivery", () => {
       eventId: "ev-1",
       button: "reimbursement",
       syncRequestId: "sr-9",
+      createdAt: "2026-06-15T12:00:00Z",
       objectId: "x",
       businessId: "biz",
     });

@@ -94,6 +94,13 @@ function world(opts: { doc?: WebhookSecretDoc; tenant?: TenantConfig; coalesce?:
       }
       jobs.push({ job, delay });
     },
+    sendButtonJob: async (job) => {
+      if (failSends > 0) {
+        failSends--;
+        throw new Error("SQS down");
+      }
+      jobs.push({ job, delay: 0 });
+    },
     clock: () => NOW,
     coalesceSeconds: opts.coalesce ?? 0,
   };
@@ -155,8 +162,30 @@ describe("receiving a delivery", () => {
         kind: "transaction",
         syncRequestId: "sr-1",
         dispatchedAt: new Date(NOW).toISOString(),
+        // Ramp's clock started at the event's created_at (= NOW here): 5 minutes less the 45 s margin.
+        startedAt: new Date(NOW).toISOString(),
+        deadline: new Date(NOW + 255_000).toISOString(),
       },
     ]);
+  });
+
+  it("the button deadline counts from the event's created_at, never from a time later than our receipt", async () => {
+    const w = world();
+    const at = (createdAt: string | null) =>
+      JSON.stringify({
+        id: `e-${createdAt}`,
+        type: "reimbursements.sync_requested",
+        ...(createdAt ? { created_at: createdAt } : {}),
+        business_id: "biz-1",
+        object: { id: "x", sync_request_id: `sr-${createdAt}` },
+      });
+    // A delivery retried 2 minutes after the click: 3 minutes less the margin remain.
+    await receiveDelivery(w.deps, signed(at(new Date(NOW - 120_000).toISOString())));
+    // A sender clock ahead of ours, and no created_at at all: counted from our receipt.
+    await receiveDelivery(w.deps, signed(at(new Date(NOW + 60_000).toISOString())));
+    await receiveDelivery(w.deps, signed(at(null)));
+    const deadlines = w.jobs.map((j) => (j.job.type === "button" ? Date.parse(j.job.deadline ?? "") : 0));
+    expect(deadlines).toEqual([NOW - 120_000 + 255_000, NOW + 255_000, NOW + 255_000]);
   });
 
   it("coalesces ready_to_sync events of one window into one delayed poll job", async () => {
