@@ -2,7 +2,7 @@
  * The Sync Button end to end, every hop as AWS runs it: a user clicks Sync All
  * in Ramp (the sandbox) → Ramp delivers `transactions.sync_requested` (signed,
  * delivered twice) to the webhook Lambda behind API Gateway → a Sync Button job
- * on the poll-jobs queue → the poller's job Lambda lists `requested_to_sync`
+ * on the button-jobs queue → the button job Lambda lists `requested_to_sync`
  * rows onto the PRIORITY queue with the request's id → the syncer Lambda posts
  * them to the journal ERP and reports them under that `sync_request_id`. Ramp
  * then shows every requested row synced with the ERP's reference, the request
@@ -51,7 +51,7 @@ let l: Lambdas;
 let sm: LocalSecretsManager;
 let sqs: LocalSqs;
 let api: LocalHttpApi;
-let queues: { jobs: string; work: string; priority: string };
+let queues: { jobs: string; buttonJobs: string; work: string; priority: string };
 
 beforeAll(async () => {
   h = await syncerHarness({
@@ -73,6 +73,8 @@ beforeAll(async () => {
   // Visibility timeouts no shorter than the function timeouts (the mapping insists, as Lambda does).
   queues = {
     jobs: (await sqs.createQueue("poll-jobs", { visibilityTimeoutS: 30, dlq: { maxReceiveCount: 3 } })).url,
+    buttonJobs: (await sqs.createQueue("button-jobs", { visibilityTimeoutS: 30, dlq: { maxReceiveCount: 3 } }))
+      .url,
     work: (await sqs.createQueue("work", { visibilityTimeoutS: 30 })).url,
     priority: (await sqs.createQueue("priority", { visibilityTimeoutS: 30, dlq: { maxReceiveCount: 5 } }))
       .url,
@@ -88,6 +90,7 @@ beforeAll(async () => {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     TABLE_NAME: tableName,
     POLL_JOBS_QUEUE_URL: queues.jobs,
+    BUTTON_JOBS_QUEUE_URL: queues.buttonJobs,
     WORK_QUEUE_URL: queues.work,
     PRIORITY_QUEUE_URL: queues.priority,
     POLL_JITTER_MAX_SECONDS: "0",
@@ -122,7 +125,12 @@ afterAll(async () => {
 });
 
 /** Runs an SQS event source mapping over a queue until it is empty. */
-async function drainThrough(queueUrl: string, handler: unknown, functionTimeoutMs: number): Promise<void> {
+async function drainThrough(
+  queueUrl: string,
+  handler: unknown,
+  functionTimeoutMs: number,
+  ignoreDelayed = false,
+): Promise<void> {
   const esm = eventSourceMapping({
     client: sqs.client(),
     queueUrl,
@@ -133,7 +141,7 @@ async function drainThrough(queueUrl: string, handler: unknown, functionTimeoutM
   });
   await esm.start();
   try {
-    await esm.drain({ timeoutMs: 120_000 });
+    await esm.drain({ timeoutMs: 120_000, ignoreDelayed });
   } finally {
     await esm.stop();
   }
@@ -171,7 +179,10 @@ describe("Sync Button end to end", () => {
     expect(sub?.status).toBe("active");
     expect(sub?.event_types).toContain("transactions.sync_requested");
 
-    // 2. The user clicks Sync All.
+    // 2. The user clicks Sync All. Ramp's clock (the sandbox's) is brought to the wall clock first: the
+    // event's created_at starts the request's window, and our webhook and button job run on wall time.
+    const sbNow = Date.parse((await h.r.control<{ now: string }>("GET", "/clock")).now);
+    if (Date.now() > sbNow) await h.r.control("POST", "/clock", { advance_ms: Date.now() - sbNow });
     const req = await h.r.control<{
       sync_request_id: string;
       total: number;
@@ -185,9 +196,12 @@ describe("Sync Button end to end", () => {
     ).filter((d) => d.event_type === "transactions.sync_requested");
     expect(deliveries.map((d) => d.status)).toEqual([200, 200]); // delivered twice, both acknowledged
 
-    // 3. The poller's job Lambda runs the one button job (the duplicate was dropped by event id).
-    expect((await sqs.depth(queues.jobs)).visible).toBe(1);
-    await drainThrough(queues.jobs, (await import("../../functions/poller/job.js")).handler, 30_000);
+    // 3. The button job Lambda runs the one button job (the duplicate was dropped by event id); it
+    // leaves its deadline job delayed on the same queue (a timer: not waited for here).
+    expect((await sqs.depth(queues.jobs)).visible).toBe(0);
+    expect((await sqs.depth(queues.buttonJobs)).visible).toBe(1);
+    await drainThrough(queues.buttonJobs, (await import("../../functions/poller/button.js")).handler, 30_000, true);
+    expect((await sqs.depth(queues.buttonJobs)).delayed).toBe(1);
     expect((await sqs.depth(queues.priority)).visible).toBe(req.total);
     expect((await sqs.depth(queues.work)).visible).toBe(0);
 

@@ -167,7 +167,7 @@ describe("consumers record why they failed a message", () => {
       queue: "poll-jobs",
       receiveCount: 1,
     });
-    expect(got.get("j-bad")?.error).toMatch(/^RecordNotDone: malformed poll job: /);
+    expect(got.get("j-bad")?.error).toMatch(/^RecordNotDone: malformed job: /);
     expect(got.get("c-unknown")).toMatchObject({
       functionName: "coa-push",
       queue: "coa-requests",

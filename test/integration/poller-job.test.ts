@@ -5,7 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ensureConnection } from "../../lib/connection/index.js";
-import { buttonJob, type WalkJob, parsePollJob, pollJob } from "../../lib/poll/job.js";
+import { type ButtonDeadlineJob, buttonJob, parsePollJob, pollJob, type WalkJob } from "../../lib/poll/job.js";
+import { runButtonJob } from "../../lib/poll/button-job.js";
 import { type PollJobDeps, runPollJob } from "../../lib/poll/run-job.js";
 import { snapshotFingerprint } from "../../lib/poll/work.js";
 import type { RampBill } from "../../lib/ramp/model.js";
@@ -294,7 +295,7 @@ describe("poll job", () => {
     });
     // A Sync Button walk is not the scheduled poll: it records nothing.
     await runPollJob(
-      w.deps({ clock: clockAt(4_000) }),
+      { ...w.deps({ clock: clockAt(4_000) }), recordButtonRows: async () => {} },
       w.tenant,
       buttonJob({ tenantId: "t-poll", kind: "transaction", syncRequestId: "req-1" }, 4_000),
     );
@@ -349,7 +350,16 @@ describe("poll job", () => {
       { tenantId: "t-poll", kind: "transaction", syncRequestId: request.sync_request_id },
       Date.now(),
     );
-    const r = await runPollJob(w.deps(), w.tenant, job);
+    const deadlines: Array<{ job: ButtonDeadlineJob; delaySeconds: number }> = [];
+    const r = await runButtonJob(
+      {
+        ...w.deps(),
+        requests: w.store.buttonRequests,
+        sendDeadline: async (d, delaySeconds) => void deadlines.push({ job: d, delaySeconds }),
+      },
+      w.tenant,
+      job,
+    );
     expect(r.status).toBe("done");
     const got = await w.drainWork(w.queues.priority);
     expect(got.map((m) => m.rampId).sort()).toEqual([...requested].sort());
@@ -358,7 +368,14 @@ describe("poll job", () => {
         kind: "transaction",
         source: "button",
         syncRequestId: request.sync_request_id,
+        deadline: job.deadline,
       });
+    // The deadline job went out first, delayed to the deadline; every listed row is recorded for it.
+    expect(deadlines).toHaveLength(1);
+    expect(deadlines[0]?.job).toMatchObject({ type: "button-deadline", deadline: job.deadline });
+    expect(deadlines[0]?.delaySeconds).toBeGreaterThan(250);
+    const recorded = await w.store.buttonRequests.rows("t-poll", request.sync_request_id);
+    expect(recorded.map((x) => x.rampId).sort()).toEqual([...requested].sort());
     expect(await w.drainWork()).toEqual([]); // nothing on the scheduled work queue
     expect(w.backlogs).toEqual([]); // a button walk is not the backlog
   });
