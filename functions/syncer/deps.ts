@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { changeVisibility, type VisibilityChange } from "../../lib/aws/sqs.js";
-import { tenantRuntimesOf } from "../../lib/aws/tenant-runtime.js";
+import { type ErpWrapper, tenantRuntimesOf } from "../../lib/aws/tenant-runtime.js";
 import type { SyncerEnv } from "../../lib/config/env.js";
 import type { MessageFailures } from "../../lib/domain/message-failure.js";
 import type { ErpCrashHook } from "../../lib/erp/crash-points.js";
@@ -42,6 +42,8 @@ export interface SyncerDeps {
 export interface SyncerExtras {
   /** Kill tests only (test/chaos): a hook inside the ERP adapters' multi-step writes. */
   erpCrash?: ErpCrashHook;
+  /** Tests only: an ERP stand-in around the real adapter (lib/aws/tenant-runtime.ts). */
+  wrapErp?: ErpWrapper;
   settings?: Partial<SyncerSettings>;
   crash?: CrashHook;
   clock?: () => number;
@@ -53,7 +55,10 @@ export function syncerDeps(parts: HandlerParts<SyncerEnv>, extras: SyncerExtras 
   const runtimes = tenantRuntimesOf(
     parts,
     store.tenants,
-    extras.erpCrash ? { erpCrash: extras.erpCrash } : {},
+    {
+      ...(extras.erpCrash ? { erpCrash: extras.erpCrash } : {}),
+      ...(extras.wrapErp ? { wrapErp: extras.wrapErp } : {}),
+    },
   );
   return {
     obs,

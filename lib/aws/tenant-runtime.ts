@@ -34,8 +34,13 @@ export interface TenantRuntimeDeps {
   journalRoot?: string;
   /** Kill tests only (test/chaos): a hook inside the ERP adapters' multi-step writes. */
   erpCrash?: ErpCrashHook;
+  /** Tests only (the local stack's `wrapErp`): an ERP stand-in around the real adapter (an outage, a slow ERP). */
+  wrapErp?: ErpWrapper;
   now?: () => number;
 }
+
+/** Wraps a tenant's ERP adapter (tests: outages and slow postings through the real handlers). */
+export type ErpWrapper = (erp: ErpPort, tenant: TenantConfig) => ErpPort;
 
 export interface TenantRuntimes {
   rampFor(tenant: TenantConfig): RampClient;
@@ -52,12 +57,14 @@ function createTenantRuntimes(deps: TenantRuntimeDeps): TenantRuntimes {
     ...(deps.logger ? { logger: deps.logger } : {}),
   });
   const secrets = createSecretJsonReader({ client: deps.secrets });
-  const erpFor = (tenant: TenantConfig) =>
-    createErp(tenant, {
+  const erpFor = async (tenant: TenantConfig) => {
+    const erp = await createErp(tenant, {
       readSecret: async (id) => JSON.stringify(await secrets.read(id, z.unknown())),
       ...(deps.erpCrash ? { crash: deps.erpCrash } : {}),
       ...(deps.journalRoot ? { journalRoot: deps.journalRoot } : {}),
     });
+    return deps.wrapErp ? deps.wrapErp(erp, tenant) : erp;
+  };
 
   async function build(tenantId: string): Promise<TenantRuntime | null> {
     const tenant = await deps.tenants.get(tenantId);
@@ -90,7 +97,7 @@ export function tenantRuntimesOf(
     obs: { log: RampLogger };
   },
   tenants: Pick<Tenants, "get">,
-  extras: { erpCrash?: ErpCrashHook } = {},
+  extras: { erpCrash?: ErpCrashHook; wrapErp?: ErpWrapper } = {},
 ): TenantRuntimes {
   return createTenantRuntimes({
     doc: parts.aws.doc,

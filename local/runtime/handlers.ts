@@ -20,19 +20,29 @@ import type { FunctionName } from "../../infra/functions.js";
 import type { CoaPushEnv, SyncerEnv, WebhookEnv } from "../../lib/config/env.js";
 import type { HealthEnv } from "../../lib/config/health-env.js";
 import type { PollerRuntimeEnv } from "../../lib/config/poller-env.js";
+import type { ErpWrapper } from "../../lib/aws/tenant-runtime.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
 import type { LambdaHandler } from "./lambda-context.js";
 
 export type AnyHandler = LambdaHandler<unknown, unknown>;
 
+/** What a test may hand the local stack's handlers beyond their parts (stand-ins; nothing in production). */
+export interface LocalHandlerExtras {
+  /** The syncer's and the sweep's ERP adapters, wrapped (an outage, a slow ERP). */
+  wrapErp?: ErpWrapper;
+}
+
 /** Parts carry the env each function's schema parsed (the manifest's envSchema). */
-export const LOCAL_HANDLERS: Record<FunctionName, (parts: HandlerParts<never>) => AnyHandler> = {
+export const LOCAL_HANDLERS: Record<
+  FunctionName,
+  (parts: HandlerParts<never>, extras: LocalHandlerExtras) => AnyHandler
+> = {
   webhook: (p) => webhook(webhookDeps(p as HandlerParts<WebhookEnv>)) as AnyHandler,
   pollSchedule: (p) => pollSchedule(pollerDeps(p as HandlerParts<PollerRuntimeEnv>)) as AnyHandler,
   pollJob: (p) => pollJob(pollerDeps(p as HandlerParts<PollerRuntimeEnv>)) as AnyHandler,
   buttonJob: (p) => buttonJob(pollerDeps(p as HandlerParts<PollerRuntimeEnv>)) as AnyHandler,
-  syncer: (p) => syncer(syncerDeps(p as HandlerParts<SyncerEnv>)) as AnyHandler,
-  sweep: (p) => sweep(syncerDeps(p as HandlerParts<SyncerEnv>)) as AnyHandler,
+  syncer: (p, x) => syncer(syncerDeps(p as HandlerParts<SyncerEnv>, x)) as AnyHandler,
+  sweep: (p, x) => sweep(syncerDeps(p as HandlerParts<SyncerEnv>, x)) as AnyHandler,
   coaPush: (p) => coaPush(coaPushDeps(p as HandlerParts<CoaPushEnv>)) as AnyHandler,
   health: (p) => health(healthDeps(p as HandlerParts<HealthEnv>)) as AnyHandler,
 };

@@ -15,6 +15,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { ErpWrapper } from "../../lib/aws/tenant-runtime.js";
 import type { InitializeMiddleware } from "@smithy/types";
 import type { APIGatewayProxyEventV2, ScheduledEvent } from "aws-lambda";
 import type { EnvBinding, FunctionName, Manifest, QueueName } from "../../infra/functions.js";
@@ -61,6 +62,8 @@ export interface LocalStackOptions {
   concurrency?: number;
   /** Called with every error a handler throws (the mapping then retries the whole batch, as Lambda does). */
   onHandlerError?: (functionName: string, error: unknown) => void;
+  /** Tests only: the syncer's and the sweep's ERP adapters wrapped (an outage, a slow ERP). */
+  wrapErp?: ErpWrapper;
 }
 
 export interface DrainStats {
@@ -181,7 +184,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env: env as never,
       aws,
       obs: observability(f.functionName, env.LOG_LEVEL, sink.metricsFor(f.functionName, env.LOG_LEVEL)),
-    });
+    }, options.wrapErp ? { wrapErp: options.wrapErp } : {});
     handlers[name] = async (event, context) => {
       try {
         return await built(event, context);
