@@ -5,7 +5,19 @@
  * default nobody asked for.
  */
 import * as z from "zod";
-import { QUEUE_NAMES } from "./functions.js";
+
+/**
+ * The Sync Button deadline job's function name: its logs' `function` key and the `function`
+ * dimension of its metrics (lib/runtime/observability.ts). The deployment manifest's function
+ * `name` for it (infra/functions.ts) must equal this, or the button alarms and graphs watch a
+ * metric nobody writes.
+ *
+ * This module imports nothing but zod, on purpose: the manifest imports this constant, so an
+ * import of infra/functions.ts here would be a cycle in which, entered from either side, one
+ * module reads the other's constant before it is initialized. (Queue names in `queueAgeS` are
+ * checked against the manifest by the alarms construct instead.)
+ */
+export const BUTTON_JOB_FUNCTION = "button-job";
 
 const count = z.coerce.number().int().min(0);
 
@@ -23,8 +35,19 @@ export const AlarmThresholdsSchema = z.strictObject({
   failedPerMinute: count.default(20),
   /** Webhook deliveries refused for their signature per 5 minutes (probing, or a rotated secret). */
   unauthorizedWebhooksPer5Min: count.default(20),
-  /** Per queue: seconds the oldest message may wait (defaults: the manifest's oldestMessageAlarmS). */
-  queueAgeS: z.partialRecord(z.enum(QUEUE_NAMES), count.min(60)).default({}),
+  /**
+   * Per queue (a manifest queue name): seconds the oldest message may wait (defaults: the manifest's
+   * oldestMessageAlarmS). A name that is not a manifest queue fails synth in SyncAlarms.
+   */
+  queueAgeS: z.record(z.string(), count.min(60)).default({}),
+  /**
+   * Milliseconds the p95 Sync Button round trip (webhook receipt → last row told to Ramp) may take
+   * over 15 minutes. Below Ramp's 5 minutes, since past them Ramp has failed the rows itself and the
+   * job has told them at its deadline: a round trip never gets much longer, a threshold there never fires.
+   */
+  buttonRoundTripP95Ms: count.min(10_000).lt(300_000).default(180_000),
+  /** Rows told failed at the Sync Button deadline ("we'll retry") per 15 minutes, over all tenants. */
+  buttonRowsToldAtDeadlinePer15Min: count.default(0),
 });
 export type AlarmThresholds = z.infer<typeof AlarmThresholdsSchema>;
 

@@ -7,9 +7,16 @@ import { Construct } from "constructs";
 import { HEALTH_FUNCTION, HEALTH_METRICS } from "../../lib/health/metrics.js";
 import { METRICS_NAMESPACE } from "../../lib/runtime/observability.js";
 import { METRIC } from "../../lib/sync/metrics.js";
-import type { AlarmThresholds } from "../alarm-settings.js";
+import { type AlarmThresholds, BUTTON_JOB_FUNCTION } from "../alarm-settings.js";
 import type { FunctionName, Manifest, QueueName } from "../functions.js";
-import { healthTick, insights, perTenantHealth } from "./insights.js";
+import {
+  BUTTON_WINDOW,
+  buttonJobMetric,
+  buttonJobQuery,
+  healthTick,
+  insights,
+  perTenantHealth,
+} from "./insights.js";
 import type { WorkQueue } from "./queues.js";
 
 export interface SyncAlarmsProps {
@@ -43,7 +50,8 @@ const describe = (t: AlarmText) => `${t.means} First: ${t.first} (README, Runboo
  *
  * Windows stay inside what a Metrics Insights alarm can see (the last 3 hours,
  * evaluation range included); test/unit/alarm-replay.test.ts replays
- * stuck, stopped and healthy tenants against the synthesized definitions.
+ * stuck, stopped and healthy tenants, and slow and missed Sync Button
+ * requests, against the synthesized definitions.
  */
 export class SyncAlarms extends Construct {
   readonly all: cloudwatch.Alarm[] = [];
@@ -54,6 +62,15 @@ export class SyncAlarms extends Construct {
     this.actions = props.topics.map((topic) => new actions.SnsAction(topic));
     const t = props.thresholds;
     const TICK = healthTick(props.manifest);
+    // Context can name queues only by their manifest names (alarm-settings.ts cannot import the manifest).
+    const queueNames = Object.keys(props.manifest.queues);
+    const unknownQueues = Object.keys(t.queueAgeS).filter((q) => !queueNames.includes(q));
+    if (unknownQueues.length > 0)
+      throw new Error(
+        `CDK context for alarms is invalid:\n${unknownQueues
+          .map((q) => `  thresholds.queueAgeS.${q}: not a queue of the manifest (${queueNames.join(", ")})`)
+          .join("\n")}`,
+      );
 
     const backlogPeriods = Math.round((t.backlogHours * 60) / TICK.toMinutes());
     this.add("SyncReadyBacklog", {
@@ -140,6 +157,47 @@ export class SyncAlarms extends Construct {
         "webhook deliveries refused (signature)",
       ),
       threshold: t.unauthorizedWebhooksPer5Min,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // The Sync Button job (function button-job) emits one point of each per button request. Most
+    // tenants never click: no request is no point, and no point is not a breach.
+    this.add("ButtonRoundTripP95", {
+      text: {
+        means: `The p95 Sync Button round trip (webhook receipt → last row of the request told to Ramp) was over ${t.buttonRoundTripP95Ms / 1000} s in 2 of 3 fifteen-minute periods: button answers are closing in on Ramp's 5 minutes (an ERP too slow for its requests, the buttonJobs or priority queue backed up).`,
+        first: `aws logs tail /aws/lambda/<${BUTTON_JOB_FUNCTION} function> --since 1h (the slow requests' tenants), then npx ramp-erp-sync status --tenant <tenantId>`,
+      },
+      // A plain metric at p95 (Metrics Insights has no percentiles), under the exact dimensions
+      // Powertools gives the job's points (insights.ts, buttonJobMetric).
+      metric: buttonJobMetric(METRIC.buttonRoundTrip, "p95", BUTTON_WINDOW),
+      threshold: t.buttonRoundTripP95Ms,
+      // 2 of 3 fifteen-minute periods: with a few clicks per period the p95 is close to their
+      // maximum, so one slow request — one tenant's ERP taking its time once — would page on its
+      // own at 1 of 1. A slowness that lasts pages within 30–45 minutes; a request that actually
+      // misses the deadline pages at once below (ButtonRowsToldAtDeadline), and a stalled queue
+      // through its OldestMessage alarm. Periods without a click are missing, not breaching; when
+      // points are that sparse CloudWatch looks back over its evaluation range (5 periods here), so
+      // two slow periods up to about an hour apart still page (test/unit/alarm-replay.test.ts).
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const toldAtDeadline = t.buttonRowsToldAtDeadlinePer15Min;
+    this.add("ButtonRowsToldAtDeadline", {
+      text: {
+        means: `${toldAtDeadline === 0 ? "A Sync Button row was" : `More than ${toldAtDeadline} Sync Button rows were`} told to Ramp as failed ("we'll retry") in 15 minutes because the request's deadline came before it was synced: a customer clicked Sync and saw a failure instead of a synced row.`,
+        first: `aws logs tail /aws/lambda/<${BUTTON_JOB_FUNCTION} function> --since 1h (which tenant and request), then npx ramp-erp-sync status --tenant <tenantId>`,
+      },
+      // Summed over every tenant and whatever other dimensions a point carries: a query, as for the
+      // other EMF metrics. Each such row is a customer-visible miss, so one period is enough.
+      metric: insights(
+        buttonJobQuery("SUM", METRIC.buttonRowsToldAtDeadline),
+        BUTTON_WINDOW,
+        "Sync Button rows told at the deadline",
+      ),
+      threshold: toldAtDeadline,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

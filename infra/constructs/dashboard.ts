@@ -6,7 +6,14 @@ import { HEALTH_FUNCTION, HEALTH_METRICS } from "../../lib/health/metrics.js";
 import { METRICS_NAMESPACE } from "../../lib/runtime/observability.js";
 import { METRIC } from "../../lib/sync/metrics.js";
 import type { FunctionName, Manifest, QueueName } from "../functions.js";
-import { healthTick, insights, perTenantHealth } from "./insights.js";
+import {
+  BUTTON_WINDOW,
+  buttonJobMetric,
+  buttonJobQuery,
+  healthTick,
+  insights,
+  perTenantHealth,
+} from "./insights.js";
 import type { WorkQueue } from "./queues.js";
 
 export interface SyncDashboardProps {
@@ -23,7 +30,7 @@ export const TENANT_PATTERN = "TENANT_ID";
  * One dashboard for the fleet, plain L2 widgets (the metrics are our own EMF
  * ones, which a construct library would not know): alarms first, then the
  * health tick's per-tenant signals (top tenants), sync outcomes, the ERP and
- * Ramp, queues, and the Lambdas — the manifest's queues and functions, so a
+ * Ramp, the Sync Button, queues, and the Lambdas — the manifest's queues and functions, so a
  * new one shows up without editing this file. A `tenant` variable (a text box)
  * narrows the per-tenant row to one tenant.
  */
@@ -111,6 +118,25 @@ export class SyncDashboard extends Construct {
       ]),
       graph("Webhook deliveries by outcome", [
         q(`SELECT SUM(WebhookDeliveries) FROM ${ns} GROUP BY outcome`, ""),
+      ]),
+    );
+    // The Sync Button job's points (one per request) at its alarms' period, with their metrics: the
+    // p95 line is what ButtonRoundTripP95 judges, the told-at-deadline bars what ButtonRowsToldAtDeadline sums.
+    const button = (stat: string, label: string) =>
+      buttonJobMetric(METRIC.buttonRoundTrip, stat, BUTTON_WINDOW, label);
+    this.dashboard.addWidgets(
+      graph("Sync Button round trip, ms (p50 / p95 / max)", [
+        button("p50", "p50"),
+        button("p95", "p95"),
+        button("Maximum", "max"),
+      ]),
+      graph("Sync Button requests and rows per request", [
+        q(buttonJobQuery("COUNT", METRIC.buttonRows), "requests", BUTTON_WINDOW),
+        q(buttonJobQuery("AVG", METRIC.buttonRows), "rows per request (avg)", BUTTON_WINDOW),
+        q(buttonJobQuery("MAX", METRIC.buttonRows), "rows per request (max)", BUTTON_WINDOW),
+      ]),
+      graph("Sync Button rows told at the deadline", [
+        q(buttonJobQuery("SUM", METRIC.buttonRowsToldAtDeadline), "told at the deadline", BUTTON_WINDOW),
       ]),
     );
     this.dashboard.addWidgets(

@@ -24,6 +24,12 @@ export const METRIC = {
   erpPostLatency: "ErpPostLatency",
   rampCalls: "RampCalls",
   poison: "PoisonMessages",
+  /**
+   * The Sync Button job (function `button-job`), one point per button request, dimensions
+   * `{ function }` only: webhook receipt → last row of the request told to Ramp (ms); rows in the
+   * request; rows told failed ("we'll retry") because the deadline came first (0 included).
+   * The alarms and dashboard read them with that exact dimension set (infra/constructs/insights.ts).
+   */
   buttonRoundTrip: "ButtonRoundTrip",
   buttonRows: "ButtonRows",
   buttonRowsToldAtDeadline: "ButtonRowsToldAtDeadline",

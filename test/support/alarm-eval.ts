@@ -193,11 +193,17 @@ export function replayContributors(
  * Buckets raw samples (epoch ms) into `count` periods of `periodS` seconds starting at `startMs`,
  * reduced by `statistic`. Samples outside the window are dropped; a period without samples is
  * null (missing), including for SampleCount, since CloudWatch has no datapoint there either.
+ *
+ * A percentile (`p95`, `p99.9`…) is the nearest-rank one: the smallest sample with at least that
+ * share of the bucket at or below it. CloudWatch's own percentiles are approximations of that
+ * (user guide, "Percentiles"); tests should not sit on the edge between two ranks.
  */
-export type PeriodStatistic = "Maximum" | "Minimum" | "Sum" | "SampleCount" | "Average";
+export type PeriodStatistic = "Maximum" | "Minimum" | "Sum" | "SampleCount" | "Average" | `p${number}`;
+
+type BasicStatistic = Exclude<PeriodStatistic, `p${number}`>;
 
 // Reductions over a non-empty bucket (reduce, not spread, so large buckets do not hit the argument limit).
-const REDUCE: Record<PeriodStatistic, (b: number[]) => number> = {
+const REDUCE: Record<BasicStatistic, (b: number[]) => number> = {
   Maximum: (b) => b.reduce((a, v) => Math.max(a, v)),
   Minimum: (b) => b.reduce((a, v) => Math.min(a, v)),
   Sum: (b) => b.reduce((a, v) => a + v, 0),
@@ -205,13 +211,23 @@ const REDUCE: Record<PeriodStatistic, (b: number[]) => number> = {
   Average: (b) => b.reduce((a, v) => a + v, 0) / b.length,
 };
 
+function reducerOf(statistic: PeriodStatistic): (b: number[]) => number {
+  if (!statistic.startsWith("p")) return REDUCE[statistic as BasicStatistic];
+  const p = Number(statistic.slice(1));
+  if (!(p > 0 && p <= 100)) throw new Error(`alarm-eval: percentile must be in (0, 100], got ${statistic}`);
+  return (b) => {
+    const sorted = [...b].sort((x, y) => x - y);
+    return sorted[Math.max(1, Math.ceil((p * sorted.length) / 100)) - 1] as number;
+  };
+}
+
 export function toPeriods(
   samples: ReadonlyArray<{ at: number; value: number }>,
   opts: { startMs: number; periodS: number; count: number; statistic: PeriodStatistic },
 ): Array<number | null> {
   const periodMs = opts.periodS * 1000;
   if (!(periodMs > 0)) throw new Error(`alarm-eval: periodS must be > 0, got ${opts.periodS}`);
-  const reduce = REDUCE[opts.statistic];
+  const reduce = reducerOf(opts.statistic);
   const buckets: number[][] = Array.from({ length: opts.count }, () => []);
   for (const s of samples) {
     const i = Math.floor((s.at - opts.startMs) / periodMs);

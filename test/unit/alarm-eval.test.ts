@@ -314,6 +314,20 @@ describe("toPeriods", () => {
     ]);
   });
 
+  it("percentiles are nearest-rank within each period: one sample is its own p95, 5 % of outliers are not", () => {
+    expect(toPeriods(samples, { startMs, periodS: 60, count: 4, statistic: "p50" })).toEqual([3, 7, null, 2]);
+    expect(toPeriods(samples, { startMs, periodS: 60, count: 4, statistic: "p95" })).toEqual([5, 7, null, 4]);
+    // 100 samples in one period, the slowest 5 far out: p95 is the 95th smallest, p96 the first outlier.
+    const hundred = Array.from({ length: 100 }, (_, i) => ({ at: at(i), value: i < 95 ? i + 1 : 1_000 + i }));
+    const one = (statistic: PeriodStatistic) =>
+      toPeriods(hundred, { startMs, periodS: 600, count: 1, statistic })[0];
+    expect(one("p95")).toBe(95);
+    expect(one("p96")).toBe(1_095);
+    expect(one("p100")).toBe(one("Maximum"));
+    expect(() => one("p0")).toThrow(/percentile/);
+    expect(() => one("p101")).toThrow(/percentile/);
+  });
+
   it("feeds replay", () => {
     const series = toPeriods(samples, { startMs, periodS: 60, count: 4, statistic: "Maximum" });
     // Period 2 is missing but period 1 (7) is still in the range and is the most recent existing point.

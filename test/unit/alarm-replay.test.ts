@@ -5,7 +5,8 @@
  * with the CloudWatch rules of test/support/alarm-eval.ts (itself checked on
  * the user guide's tables). Healthy tenants must stay quiet; a stuck worker, a
  * stopped poller and a stopped tick must page within the times README
- * "Runbook" states.
+ * "Runbook" states. Sync Button requests (one point of each button metric per
+ * request) are bucketed with the alarms' own period and statistic.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +19,14 @@ import { MANIFEST } from "../../infra/functions.js";
 import { HEALTH_METRICS } from "../../lib/health/metrics.js";
 import { tenantHealth } from "../../lib/health/signals.js";
 import type { OpenWork } from "../../lib/store/open-work.js";
-import { type AlarmRule, alarmRulesFromTemplate, firstAlarm, replay } from "../support/alarm-eval.js";
+import {
+  type AlarmRule,
+  alarmRulesFromTemplate,
+  firstAlarm,
+  type PeriodStatistic,
+  replay,
+  toPeriods,
+} from "../support/alarm-eval.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -193,5 +201,107 @@ describe("alarm replay: a tenant's series against the synthesized alarms", () =>
     ).toBeNull();
     // …while a poison message that does reach the DLQ pages at once.
     expect(replay(rule("WorkDlqNotEmpty"), [0, 0, 1]).at(-1)).toBe("ALARM");
+  });
+});
+
+/** One Sync Button request as the button job reports it: when it ended, its round trip, rows told at the deadline. */
+interface ButtonRequest {
+  at: number;
+  roundTripMs: number;
+  toldAtDeadline: number;
+}
+
+describe("alarm replay: Sync Button requests against the button alarms", () => {
+  const HOURS = 6;
+  const start = WEDNESDAY;
+  const roundTrip = rule("ButtonRoundTripP95");
+  const told = rule("ButtonRowsToldAtDeadline");
+  /** Each alarm's series: its own period and statistic over the requests' points. */
+  const series = (r: AlarmRule, requests: ButtonRequest[], value: (q: ButtonRequest) => number) => {
+    const statistic = ("statistic" in r.metric ? r.metric.statistic : "Sum") as PeriodStatistic;
+    const count = (HOURS * HOUR) / (r.periodS * 1000);
+    return toPeriods(
+      requests.map((q) => ({ at: q.at, value: value(q) })),
+      { startMs: start, periodS: r.periodS, count, statistic },
+    );
+  };
+  /** Minutes from the start to the end of the period that first puts the alarm in ALARM, or null. */
+  const firesAfterMin = (r: AlarmRule, values: Array<number | null>) => {
+    const i = firstAlarm(r, values);
+    return i === null ? null : ((i + 1) * r.periodS) / 60;
+  };
+  const roundTrips = (requests: ButtonRequest[]) => series(roundTrip, requests, (q) => q.roundTripMs);
+  const toldRows = (requests: ButtonRequest[]) => series(told, requests, (q) => q.toldAtDeadline);
+  const every = (fromMin: number, toMin: number, stepMin: number, q: Omit<ButtonRequest, "at">) =>
+    Array.from({ length: Math.floor((toMin - fromMin) / stepMin) }, (_, i) => ({
+      ...q,
+      at: start + (fromMin + i * stepMin) * MIN,
+    }));
+
+  it("judges the synthesized p95 of 15-minute periods", () => {
+    expect(roundTrip.metric).toMatchObject({ statistic: "p95" });
+    expect([roundTrip.periodS, told.periodS]).toEqual([900, 900]);
+  });
+
+  it("a few quick clicks and hours without any page nothing", () => {
+    const requests = [
+      { at: start + 62 * MIN, roundTripMs: 25_000, toldAtDeadline: 0 },
+      { at: start + 70 * MIN, roundTripMs: 61_000, toldAtDeadline: 0 },
+      { at: start + 200 * MIN, roundTripMs: 140_000, toldAtDeadline: 0 },
+    ];
+    expect(firesAfterMin(roundTrip, roundTrips(requests))).toBeNull();
+    expect(firesAfterMin(told, toldRows(requests))).toBeNull();
+    // No click all day: no point, and no point is no breach.
+    expect(replay(roundTrip, roundTrips([])).at(-1)).toBe("OK");
+    expect(replay(told, toldRows([])).at(-1)).toBe("OK");
+  });
+
+  it("one slow request alone does not page the round trip; an ERP that stays slow pages within 45 minutes", () => {
+    expect(
+      firesAfterMin(
+        roundTrip,
+        roundTrips([{ at: start + 95 * MIN, roundTripMs: 240_000, toldAtDeadline: 0 }]),
+      ),
+    ).toBeNull();
+    // With no clicks in between, CloudWatch looks back past 3 periods (its evaluation range, N + 2
+    // here): two slow periods an hour apart still page, two hours apart are two separate blips.
+    const twoSlow = (apartMin: number) =>
+      firesAfterMin(
+        roundTrip,
+        roundTrips([
+          { at: start + 95 * MIN, roundTripMs: 240_000, toldAtDeadline: 0 },
+          { at: start + (95 + apartMin) * MIN, roundTripMs: 240_000, toldAtDeadline: 0 },
+        ]),
+      );
+    expect(twoSlow(60)).toBe(165);
+    expect(twoSlow(120)).toBeNull();
+    // From minute 120 every request takes 3.5 minutes (answered in time: nothing told at the deadline).
+    const slow = every(120, 240, 5, { roundTripMs: 210_000, toldAtDeadline: 0 });
+    const fired = firesAfterMin(roundTrip, roundTrips(slow));
+    expect(fired).not.toBeNull();
+    expect((fired ?? 999) - 120).toBeLessThanOrEqual(45);
+    expect(firesAfterMin(told, toldRows(slow))).toBeNull();
+  });
+
+  it("a busy half hour: slow outliers under 5 % of requests stay under the p95, 10 % page", () => {
+    const busy = (slowEvery: number) =>
+      Array.from({ length: 100 }, (_, i) => ({
+        at: start + 60 * MIN + i * 18_000, // 100 requests over 30 minutes: 50 per period
+        roundTripMs: i % slowEvery === 0 ? 270_000 : 40_000,
+        toldAtDeadline: 0,
+      }));
+    expect(firesAfterMin(roundTrip, roundTrips(busy(25)))).toBeNull(); // 2 of 50 per period
+    expect(firesAfterMin(roundTrip, roundTrips(busy(10)))).toBe(90); // 5 of 50: both periods breach
+  });
+
+  it("one row told at the deadline pages in the period it was told, and clears when none follow", () => {
+    const requests = [
+      { at: start + 60 * MIN, roundTripMs: 30_000, toldAtDeadline: 0 },
+      { at: start + 185 * MIN, roundTripMs: 290_000, toldAtDeadline: 1 },
+    ];
+    expect(firesAfterMin(told, toldRows(requests))).toBe(195);
+    expect(replay(told, toldRows(requests)).at(-1)).toBe("OK");
+    // The request's round trip alone (one slow period) does not page the round trip alarm.
+    expect(firesAfterMin(roundTrip, roundTrips(requests))).toBeNull();
   });
 });

@@ -10,10 +10,13 @@ import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
+import { BUTTON_JOB_FUNCTION } from "../../infra/alarm-settings.js";
 import { buildApp } from "../../infra/app.js";
 import { MANIFEST, withFunction } from "../../infra/functions.js";
 import { dlqUrlOutput, OUTPUT_NAMES, queueUrlOutput } from "../../infra/outputs.js";
 import { RampErpSyncStack } from "../../infra/stack.js";
+import { createMetrics } from "../../lib/runtime/observability.js";
+import { METRIC } from "../../lib/sync/metrics.js";
 import { targetFromStackOutputs } from "../../ops/stack-outputs.js";
 import { type AlarmRule, alarmRulesFromTemplate } from "../support/alarm-eval.js";
 
@@ -64,6 +67,16 @@ const EXPECTED: Record<string, Row> = {
     GT,
     "notBreaching",
     `SELECT SUM(WebhookDeliveries) FROM "RampErpSync" WHERE outcome = 'unauthorized'`,
+  ],
+  ButtonRoundTripP95: [900, 3, 2, 180_000, GT, "notBreaching", "RampErpSync ButtonRoundTrip p95"],
+  ButtonRowsToldAtDeadline: [
+    900,
+    1,
+    1,
+    0,
+    GT,
+    "notBreaching",
+    `SELECT SUM(ButtonRowsToldAtDeadline) FROM "RampErpSync" WHERE function = 'button-job'`,
   ],
   WorkOldestMessage: [60, 2, 2, 2700, GT, "notBreaching", "AWS/SQS ApproximateAgeOfOldestMessage Maximum"],
   PriorityOldestMessage: [60, 2, 2, 60, GT, "notBreaching", "AWS/SQS ApproximateAgeOfOldestMessage Maximum"],
@@ -168,6 +181,49 @@ describe("alarms", { timeout: 60_000 }, () => {
     }
   });
 
+  it("the Sync Button round trip is a p95 over 15 minutes of the one metric the button job's Powertools points land in", () => {
+    // The contract with the job (lib/sync/metrics.ts, infra/alarm-settings.ts), as literals.
+    expect(BUTTON_JOB_FUNCTION).toBe("button-job");
+    expect([METRIC.buttonRoundTrip, METRIC.buttonRows, METRIC.buttonRowsToldAtDeadline]).toEqual([
+      "ButtonRoundTrip",
+      "ButtonRows",
+      "ButtonRowsToldAtDeadline",
+    ]);
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "RampErpSync",
+      MetricName: "ButtonRoundTrip",
+      ExtendedStatistic: "p95",
+      Period: 900,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      Threshold: 180_000,
+      ComparisonOperator: "GreaterThanThreshold",
+      TreatMissingData: "notBreaching",
+      Dimensions: [
+        { Name: "function", Value: "button-job" },
+        { Name: "service", Value: "ramp-erp-sync" },
+      ],
+    });
+    // A plain metric matches one exact dimension set: the one Powertools writes for the job's point
+    // (addMetric with no dimensions of its own), read from a real EMF document.
+    const emf = createMetrics(BUTTON_JOB_FUNCTION);
+    emf.addMetric(METRIC.buttonRoundTrip, "Milliseconds", 95_000);
+    const doc = emf.serializeMetrics() as unknown as Record<string, unknown> & {
+      _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> };
+    };
+    const [directive] = doc._aws.CloudWatchMetrics;
+    const written = Object.fromEntries((directive?.Dimensions[0] ?? []).map((d) => [d, doc[d]]));
+    const rule = [...rules.values()].find(
+      (r) => "metricName" in r.metric && r.metric.metricName === METRIC.buttonRoundTrip,
+    );
+    expect(rule?.metric).toEqual({
+      metricName: METRIC.buttonRoundTrip,
+      namespace: directive?.Namespace,
+      dimensions: written,
+      statistic: "p95",
+    });
+  });
+
   it("thresholds and subscriptions come from context; a bad value fails synth naming its key", () => {
     const {
       template: t,
@@ -176,16 +232,31 @@ describe("alarms", { timeout: 60_000 }, () => {
     } = synth({
       alarmEmail: "oncall@example.com",
       alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:pager",
-      alarmThresholds: JSON.stringify({ backlog: 250, backlogHours: 1.5, queueAgeS: { priority: 90 } }),
+      alarmThresholds: JSON.stringify({
+        backlog: 250,
+        backlogHours: 1.5,
+        queueAgeS: { priority: 90 },
+        buttonRoundTripP95Ms: 120_000,
+        buttonRowsToldAtDeadlinePer15Min: 3,
+      }),
     });
     t.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "oncall@example.com" });
     const table = alarmTable(s, r);
     expect(table.SyncReadyBacklog?.slice(0, 4)).toEqual([900, 6, 6, 250]);
     expect(table.PriorityOldestMessage?.[3]).toBe(90);
+    expect(table.ButtonRoundTripP95?.slice(0, 4)).toEqual([900, 3, 2, 120_000]);
+    expect(table.ButtonRowsToldAtDeadline?.[3]).toBe(3);
     for (const rule of r.values()) expect(rule.actions).toContain("arn:aws:sns:us-east-1:123456789012:pager");
     expect(() => synth({ alarmThresholds: JSON.stringify({ backlogg: 5 }) })).toThrow(/backlogg/);
     expect(() => synth({ alarmThresholds: JSON.stringify({ backlogHours: 4 }) })).toThrow(/backlogHours/);
     expect(() => synth({ alarmEmail: "not-an-address" })).toThrow(/alarmEmail/);
+    // At or past Ramp's 5 minutes the round trip alarm could never fire.
+    expect(() => synth({ alarmThresholds: JSON.stringify({ buttonRoundTripP95Ms: 300_000 }) })).toThrow(
+      /buttonRoundTripP95Ms/,
+    );
+    expect(() => synth({ alarmThresholds: JSON.stringify({ queueAgeS: { priorty: 90 } }) })).toThrow(
+      /thresholds\.queueAgeS\.priorty: not a queue of the manifest/,
+    );
   });
 
   it("no subscription without context; the key lets CloudWatch publish to the encrypted topic", () => {
@@ -241,6 +312,9 @@ describe("dashboard", { timeout: 60_000 }, () => {
       "ERP post latency, ms (avg / max)",
       "Ramp calls by route (syncer)",
       "Webhook deliveries by outcome",
+      "Sync Button round trip, ms (p50 / p95 / max)",
+      "Sync Button requests and rows per request",
+      "Sync Button rows told at the deadline",
       "Queue depth (visible)",
       "Oldest message age, s",
       "Dead-letter queues (visible)",
@@ -258,6 +332,28 @@ describe("dashboard", { timeout: 60_000 }, () => {
     expect(depth?.properties.metrics).toHaveLength(Object.keys(MANIFEST.queues).length);
     const errors = b.widgets.find((w) => w.properties.title === "Lambda errors");
     expect(errors?.properties.metrics).toHaveLength(Object.keys(MANIFEST.functions).length);
+  });
+
+  it("graphs the Sync Button at its alarms' period: what ButtonRoundTripP95 and ButtonRowsToldAtDeadline judge", () => {
+    const { widgets } = body();
+    const widget = (title: string) => widgets.find((w) => w.properties.title === title)?.properties.metrics;
+    const job = ["RampErpSync", "ButtonRoundTrip", "function", "button-job", "service", "ramp-erp-sync"];
+    expect(widget("Sync Button round trip, ms (p50 / p95 / max)")).toEqual(
+      ["p50", "p95", "Maximum"].map((stat) => [...job, expect.objectContaining({ stat, period: 900 })]),
+    );
+    const query = (fn: string, m: string) =>
+      expect.objectContaining({
+        expression: `SELECT ${fn}(${m}) FROM "RampErpSync" WHERE function = 'button-job'`,
+        period: 900,
+      });
+    expect(widget("Sync Button requests and rows per request")).toEqual([
+      [query("COUNT", "ButtonRows")],
+      [query("AVG", "ButtonRows")],
+      [query("MAX", "ButtonRows")],
+    ]);
+    expect(widget("Sync Button rows told at the deadline")).toEqual([
+      [query("SUM", "ButtonRowsToldAtDeadline")],
+    ]);
   });
 });
 
