@@ -6,18 +6,8 @@
  */
 import * as z from "zod";
 
-/**
- * The Sync Button deadline job's function name: its logs' `function` key and the `function`
- * dimension of its metrics (lib/runtime/observability.ts). The deployment manifest's function
- * `name` for it (infra/functions.ts) must equal this, or the button alarms and graphs watch a
- * metric nobody writes.
- *
- * This module imports nothing but zod, on purpose: the manifest imports this constant, so an
- * import of infra/functions.ts here would be a cycle in which, entered from either side, one
- * module reads the other's constant before it is initialized. (Queue names in `queueAgeS` are
- * checked against the manifest by the alarms construct instead.)
- */
-export const BUTTON_JOB_FUNCTION = "button-job";
+/** The Sync Button job's function name (its metrics' `function` dimension): defined with the job, read by the manifest. */
+export { BUTTON_JOB_FUNCTION } from "../lib/poll/button-deadline.js";
 
 const count = z.coerce.number().int().min(0);
 
