@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { TenantConfigInput } from "../../lib/config/tenant.js";
 import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
 import { type SandboxControl, sandboxControl } from "../../local/ramp-sandbox/control-client.js";
-import { type RunningSandbox, startSandbox } from "../../local/ramp-sandbox/server.js";
+import { type RunningSandbox, type StartOptions, startSandbox } from "../../local/ramp-sandbox/server.js";
 
 export const TENANT = "bench";
 export const DEFAULT_SEED = 11;
@@ -40,7 +40,11 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(counts: WorldCounts, seed = DEFAULT_SEED): Promise<World> {
+export async function startWorld(
+  counts: WorldCounts,
+  seed = DEFAULT_SEED,
+  sandbox: Pick<StartOptions, "config"> = {},
+): Promise<World> {
   const root = mkdtempSync(join(tmpdir(), "bench-drain-"));
   mkdirSync(join(root, TENANT), { recursive: true });
   const journalPath = join(root, TENANT, "books.journal");
@@ -64,6 +68,7 @@ export async function startWorld(counts: WorldCounts, seed = DEFAULT_SEED): Prom
       { name: "Acme Europe", currency: "EUR" },
     ],
     currencies: ["USD", "EUR"],
+    ...sandbox,
   });
   const control = sandboxControl(sb.url);
   const entities = await control<Array<{ id: string; entity_name: string }>>("GET", "/entities");

@@ -52,14 +52,10 @@ export interface SyncerExtras {
 export function syncerDeps(parts: HandlerParts<SyncerEnv>, extras: SyncerExtras = {}): SyncerDeps {
   const { env, aws, obs } = parts;
   const store = createStore({ doc: aws.doc, tableName: env.TABLE_NAME, logger: obs.log });
-  const runtimes = tenantRuntimesOf(
-    parts,
-    store.tenants,
-    {
-      ...(extras.erpCrash ? { erpCrash: extras.erpCrash } : {}),
-      ...(extras.wrapErp ? { wrapErp: extras.wrapErp } : {}),
-    },
-  );
+  const runtimes = tenantRuntimesOf(parts, store.tenants, {
+    ...(extras.erpCrash ? { erpCrash: extras.erpCrash } : {}),
+    ...(extras.wrapErp ? { wrapErp: extras.wrapErp } : {}),
+  });
   return {
     obs,
     store,

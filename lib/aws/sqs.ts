@@ -254,7 +254,9 @@ export async function changeVisibility(
         VisibilityTimeout: Math.max(0, Math.min(43_200, Math.round(c.seconds))),
       }));
       try {
-        const res = await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries: entries }));
+        const res = await client.send(
+          new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries: entries }),
+        );
         changed += res.Successful?.length ?? 0;
         failed += res.Failed?.length ?? 0;
       } catch {

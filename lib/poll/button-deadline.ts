@@ -95,7 +95,10 @@ export async function runButtonDeadline(deps: DeadlineDeps, job: ButtonDeadlineJ
   }
   const header = await deps.requests.get(tenantId, syncRequestId);
   if (!header) {
-    deps.log.warn("button deadline for a request never opened; nothing to check", { tenantId, syncRequestId });
+    deps.log.warn("button deadline for a request never opened; nothing to check", {
+      tenantId,
+      syncRequestId,
+    });
     return { status: "unknown-request", rows: 0, told: 0 };
   }
   if (header.outcome) return { status: "already-closed", rows: header.outcome.rows, told: 0 };
@@ -109,7 +112,9 @@ export async function runButtonDeadline(deps: DeadlineDeps, job: ButtonDeadlineJ
 
   // 1. Rows polling reached first join the request, then everything reportable goes out under it.
   let ledger = await deps.ledger.getMany(tenantId, rows);
-  const toAttach = rows.filter((r) => rowVerdict(ledger.get(ledgerKeyOf(r)), syncRequestId).action === "attach");
+  const toAttach = rows.filter(
+    (r) => rowVerdict(ledger.get(ledgerKeyOf(r)), syncRequestId).action === "attach",
+  );
   for (const r of toAttach) await deps.ledger.attachSyncRequest(tenantId, r.kind, r.rampId, syncRequestId);
   await flushQuietly(deps, key);
   ledger = await deps.ledger.getMany(tenantId, rows);

@@ -8,8 +8,8 @@
  * where it stopped, and the backlog counted so far. Pure (zod).
  */
 import * as z from "zod";
-import { KINDS } from "../domain/kinds.js";
 import { type ButtonTimes, buttonTimes } from "../domain/button-window.js";
+import { KINDS } from "../domain/kinds.js";
 import { type ReadySource, ReadySourceSchema } from "../ramp/resume.js";
 
 const PollStepSchema = z.object({

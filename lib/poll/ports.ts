@@ -116,7 +116,6 @@ export interface ButtonRow {
   rampId: string;
 }
 
-
 /** The request's record, its listed rows, and how it ended (lib/store/button-requests.ts). */
 export interface ButtonRequestsPort {
   /** Records the request once; a redelivered job finds it there (first write wins). */

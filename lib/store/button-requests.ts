@@ -10,7 +10,12 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Kind } from "../domain/kinds.js";
-import type { ButtonRequestHeader, ButtonRequestOutcome, ButtonRequestsPort, ButtonRow } from "../poll/ports.js";
+import type {
+  ButtonRequestHeader,
+  ButtonRequestOutcome,
+  ButtonRequestsPort,
+  ButtonRow,
+} from "../poll/ports.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { buttonRequestSk, buttonRowsPrefix, buttonRowsSk, tenantPk } from "./keys.js";
 import type { StoreDeps } from "./ledger.js";

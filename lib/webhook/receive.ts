@@ -24,8 +24,8 @@
  * of an unauthenticated sender only ever reach the length check and the HMAC.
  */
 import type { TenantConfig } from "../config/tenant.js";
-import { type RampLogger, silentLogger } from "../domain/logger.js";
 import { buttonTimes } from "../domain/button-window.js";
+import { type RampLogger, silentLogger } from "../domain/logger.js";
 import { type ButtonJob, buttonJob, type PollJob, pollJob } from "../poll/job.js";
 import type { ChallengeStore } from "../store/challenges.js";
 import type { WebhookEvents } from "../store/webhook-events.js";

@@ -17,10 +17,10 @@ import { makeHandler as sweep } from "../../functions/syncer/make-sweep.js";
 import { webhookDeps } from "../../functions/webhook/deps.js";
 import { makeHandler as webhook } from "../../functions/webhook/make-handler.js";
 import type { FunctionName } from "../../infra/functions.js";
+import type { ErpWrapper } from "../../lib/aws/tenant-runtime.js";
 import type { CoaPushEnv, SyncerEnv, WebhookEnv } from "../../lib/config/env.js";
 import type { HealthEnv } from "../../lib/config/health-env.js";
 import type { PollerRuntimeEnv } from "../../lib/config/poller-env.js";
-import type { ErpWrapper } from "../../lib/aws/tenant-runtime.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
 import type { LambdaHandler } from "./lambda-context.js";
 

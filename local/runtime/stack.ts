@@ -15,12 +15,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { ErpWrapper } from "../../lib/aws/tenant-runtime.js";
 import type { InitializeMiddleware } from "@smithy/types";
 import type { APIGatewayProxyEventV2, ScheduledEvent } from "aws-lambda";
 import type { EnvBinding, FunctionName, Manifest, QueueName } from "../../infra/functions.js";
 import { MANIFEST } from "../../infra/functions.js";
 import { type AwsClients, createAwsClients } from "../../lib/aws/clients.js";
+import type { ErpWrapper } from "../../lib/aws/tenant-runtime.js";
 import { loadEnv } from "../../lib/config/env.js";
 import type { TenantConfig, TenantConfigInput } from "../../lib/config/tenant.js";
 import { observability } from "../../lib/runtime/handler-stack.js";
@@ -180,11 +180,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...options.env,
       ...Object.fromEntries(Object.entries(f.env).map(([k, b]) => [k, bound(b)])),
     }) as { LOG_LEVEL: string };
-    const built = LOCAL_HANDLERS[name]({
-      env: env as never,
-      aws,
-      obs: observability(f.functionName, env.LOG_LEVEL, sink.metricsFor(f.functionName, env.LOG_LEVEL)),
-    }, options.wrapErp ? { wrapErp: options.wrapErp } : {});
+    const built = LOCAL_HANDLERS[name](
+      {
+        env: env as never,
+        aws,
+        obs: observability(f.functionName, env.LOG_LEVEL, sink.metricsFor(f.functionName, env.LOG_LEVEL)),
+      },
+      options.wrapErp ? { wrapErp: options.wrapErp } : {},
+    );
     handlers[name] = async (event, context) => {
       try {
         return await built(event, context);
