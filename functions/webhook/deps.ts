@@ -39,7 +39,9 @@ export function webhookDeps(parts: HandlerParts<WebhookEnv>): WebhookDeps {
         ]);
       },
       async sendButtonJob(job) {
-        await sendAllOrThrow(aws.sqs, env.BUTTON_JOBS_QUEUE_URL, [{ id: job.type, body: JSON.stringify(job) }]);
+        await sendAllOrThrow(aws.sqs, env.BUTTON_JOBS_QUEUE_URL, [
+          { id: job.type, body: JSON.stringify(job) },
+        ]);
       },
       buttonWindowMs: env.SYNC_BUTTON_WINDOW_MS,
       coalesceSeconds: env.WEBHOOK_COALESCE_SECONDS,

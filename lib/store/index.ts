@@ -40,8 +40,8 @@ export function createStore(deps: StoreDeps & { logger?: Pick<RampLogger, "warn"
 }
 export type Store = ReturnType<typeof createStore>;
 
-export type { ButtonRequestHeader, ButtonRequestOutcome, ButtonRow } from "./button-requests.js";
 export type { CloseDisposition, FailureInput, SkipReason } from "../sync/ledger-rules.js";
+export type { ButtonRequestHeader, ButtonRequestOutcome, ButtonRow } from "./button-requests.js";
 export type { IntentHeader } from "./intent-headers.js";
 export type { LastSynced } from "./last-synced.js";
 export type {

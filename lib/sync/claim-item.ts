@@ -269,7 +269,9 @@ export async function recordFailure(
   const rec = await deps.store.ledger.recordFailed(tenantId, kind, rampId, deps.owner, {
     category: f.category,
     message,
-    transientAttemptsBeforeReport: inWindow ? Number.MAX_SAFE_INTEGER : tenant.sync.transientAttemptsBeforeReport,
+    transientAttemptsBeforeReport: inWindow
+      ? Number.MAX_SAFE_INTEGER
+      : tenant.sync.transientAttemptsBeforeReport,
     coolDownMs: deps.settings.userCoolDownMs,
     ...(opts.holdUnchanged ? { holdUnchanged: true } : {}),
   });

@@ -284,7 +284,8 @@ export function createSyncer(deps: SyncerDeps) {
       const outcomeOf = new Map(items.map((item, k) => [item, outcomes[k] as ItemOutcome]));
       const now = clock();
       const results = parsed.map((x, k): MessageResult => {
-        if ("error" in x) return { messageId: x.messageId, disposition: "poison", error: x.error, retryInS: 0 };
+        if ("error" in x)
+          return { messageId: x.messageId, disposition: "poison", error: x.error, retryInS: 0 };
         const outcome = outcomeOf.get(x.item) as ItemOutcome;
         const disposition = dispositionOf(outcome);
         const soon =

@@ -73,8 +73,9 @@ beforeAll(async () => {
   // Visibility timeouts no shorter than the function timeouts (the mapping insists, as Lambda does).
   queues = {
     jobs: (await sqs.createQueue("poll-jobs", { visibilityTimeoutS: 30, dlq: { maxReceiveCount: 3 } })).url,
-    buttonJobs: (await sqs.createQueue("button-jobs", { visibilityTimeoutS: 30, dlq: { maxReceiveCount: 3 } }))
-      .url,
+    buttonJobs: (
+      await sqs.createQueue("button-jobs", { visibilityTimeoutS: 30, dlq: { maxReceiveCount: 3 } })
+    ).url,
     work: (await sqs.createQueue("work", { visibilityTimeoutS: 30 })).url,
     priority: (await sqs.createQueue("priority", { visibilityTimeoutS: 30, dlq: { maxReceiveCount: 5 } }))
       .url,
@@ -200,7 +201,12 @@ describe("Sync Button end to end", () => {
     // leaves its deadline job delayed on the same queue (a timer: not waited for here).
     expect((await sqs.depth(queues.jobs)).visible).toBe(0);
     expect((await sqs.depth(queues.buttonJobs)).visible).toBe(1);
-    await drainThrough(queues.buttonJobs, (await import("../../functions/poller/button.js")).handler, 30_000, true);
+    await drainThrough(
+      queues.buttonJobs,
+      (await import("../../functions/poller/button.js")).handler,
+      30_000,
+      true,
+    );
     expect((await sqs.depth(queues.buttonJobs)).delayed).toBe(1);
     expect((await sqs.depth(queues.priority)).visible).toBe(req.total);
     expect((await sqs.depth(queues.work)).visible).toBe(0);

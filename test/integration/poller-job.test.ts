@@ -5,8 +5,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ensureConnection } from "../../lib/connection/index.js";
-import { type ButtonDeadlineJob, buttonJob, parsePollJob, pollJob, type WalkJob } from "../../lib/poll/job.js";
 import { runButtonJob } from "../../lib/poll/button-job.js";
+import {
+  type ButtonDeadlineJob,
+  buttonJob,
+  parsePollJob,
+  pollJob,
+  type WalkJob,
+} from "../../lib/poll/job.js";
 import { type PollJobDeps, runPollJob } from "../../lib/poll/run-job.js";
 import { snapshotFingerprint } from "../../lib/poll/work.js";
 import type { RampBill } from "../../lib/ramp/model.js";

@@ -89,7 +89,15 @@ const EXPECTED: Record<string, Row> = {
     "notBreaching",
     "AWS/SQS ApproximateAgeOfOldestMessage Maximum",
   ],
-  ButtonJobsOldestMessage: [60, 2, 2, 60, GT, "notBreaching", "AWS/SQS ApproximateAgeOfOldestMessage Maximum"],
+  ButtonJobsOldestMessage: [
+    60,
+    2,
+    2,
+    60,
+    GT,
+    "notBreaching",
+    "AWS/SQS ApproximateAgeOfOldestMessage Maximum",
+  ],
   CoaRequestsOldestMessage: [
     60,
     2,
@@ -106,10 +114,12 @@ const EXPECTED: Record<string, Row> = {
     ]),
   ),
   ...Object.fromEntries(
-    ["Webhook", "PollSchedule", "PollJob", "ButtonJob", "Syncer", "Sweep", "Health", "CoaPush"].flatMap((f) => [
-      [`${f}Errors`, [300, 1, 1, 0, GT, "notBreaching", "AWS/Lambda Errors Sum"] as Row],
-      [`${f}Throttles`, [300, 3, 2, 0, GT, "notBreaching", "AWS/Lambda Throttles Sum"] as Row],
-    ]),
+    ["Webhook", "PollSchedule", "PollJob", "ButtonJob", "Syncer", "Sweep", "Health", "CoaPush"].flatMap(
+      (f) => [
+        [`${f}Errors`, [300, 1, 1, 0, GT, "notBreaching", "AWS/Lambda Errors Sum"] as Row],
+        [`${f}Throttles`, [300, 3, 2, 0, GT, "notBreaching", "AWS/Lambda Throttles Sum"] as Row],
+      ],
+    ),
   ),
 };
 
