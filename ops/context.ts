@@ -37,6 +37,19 @@ export interface OpsContext {
   close(): void;
 }
 
+/**
+ * Test seams, each documented; production passes none and gets everything built as the
+ * functions build it.
+ */
+export interface ContextOptions {
+  /**
+   * Wraps the tenant runtimes once built: a test stands an ERP in for the tenant's own
+   * (e.g. a journal adapter slowed in its postings) while the store, the Ramp clients and
+   * everything else stay the real ones.
+   */
+  runtimes?: (built: TenantRuntimes) => TenantRuntimes;
+}
+
 /** Builds a context for the target the global options chose. */
 export type ContextFactory = (choice: TargetChoice) => OpsContext;
 
@@ -52,6 +65,7 @@ export function contextOnTarget(
   targetOf: () => OpsTarget,
   logger: RampLogger,
   env: Record<string, string | undefined> = process.env,
+  options: ContextOptions = {},
 ): OpsContext {
   const once = <T>(make: () => T): (() => T) => {
     let v: { value: T } | undefined;
@@ -82,7 +96,10 @@ export function contextOnTarget(
   );
   const store = once(() => createStore({ doc: aws().doc, tableName: target().tableName, logger }));
   const parts = () => ({ env: functionEnv(), aws: aws(), obs: { log: logger } });
-  const runtimes = once(() => tenantRuntimesOf(parts(), store().tenants));
+  const runtimes = once(() => {
+    const built = tenantRuntimesOf(parts(), store().tenants);
+    return options.runtimes ? options.runtimes(built) : built;
+  });
   const coa = once(() => tenantPushDeps(parts()));
   const webhooks = once(() => buildWebhookOpsDeps(functionEnv(), aws(), logger));
   const run = randomUUID().slice(0, 8);
