@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { tenantPushDeps } from "../functions/coa-push/deps.js";
 import type { QueueName } from "../infra/functions.js";
 import { type AwsClients, createAwsClients } from "../lib/aws/clients.js";
-import { type TenantRuntimes, tenantRuntimesOf } from "../lib/aws/tenant-runtime.js";
+import { type ErpWrapper, type TenantRuntimes, tenantRuntimesOf } from "../lib/aws/tenant-runtime.js";
 import type { TenantPushDeps } from "../lib/coa/run.js";
 import { type CoaPushEnv, CoaPushEnvSchema, loadEnv } from "../lib/config/env.js";
 import type { RampLogger } from "../lib/domain/logger.js";
@@ -37,17 +37,14 @@ export interface OpsContext {
   close(): void;
 }
 
-/**
- * Test seams, each documented; production passes none and gets everything built as the
- * functions build it.
- */
+/** Test seams; production passes none and gets everything built as the functions build it. */
 export interface ContextOptions {
   /**
-   * Wraps the tenant runtimes once built: a test stands an ERP in for the tenant's own
-   * (e.g. a journal adapter slowed in its postings) while the store, the Ramp clients and
-   * everything else stay the real ones.
+   * Wraps each tenant's ERP adapter the context opens (lib/aws/tenant-runtime.ts, as the local
+   * stack's `wrapErp` does for the functions): a test stands an ERP in (e.g. a journal slowed in
+   * its postings) while the store, the Ramp clients and everything else stay the real ones.
    */
-  runtimes?: (built: TenantRuntimes) => TenantRuntimes;
+  wrapErp?: ErpWrapper;
 }
 
 /** Builds a context for the target the global options chose. */
@@ -96,10 +93,9 @@ export function contextOnTarget(
   );
   const store = once(() => createStore({ doc: aws().doc, tableName: target().tableName, logger }));
   const parts = () => ({ env: functionEnv(), aws: aws(), obs: { log: logger } });
-  const runtimes = once(() => {
-    const built = tenantRuntimesOf(parts(), store().tenants);
-    return options.runtimes ? options.runtimes(built) : built;
-  });
+  const runtimes = once(() =>
+    tenantRuntimesOf(parts(), store().tenants, options.wrapErp ? { wrapErp: options.wrapErp } : {}),
+  );
   const coa = once(() => tenantPushDeps(parts()));
   const webhooks = once(() => buildWebhookOpsDeps(functionEnv(), aws(), logger));
   const run = randomUUID().slice(0, 8);
