@@ -244,7 +244,11 @@ describe("ops status / failed / show after a drain", () => {
         },
       ],
       invalid: [],
-      dlq: ["work", "priority", "pollJobs", "buttonJobs", "coaRequests"].map((queue) => ({ queue, depth: 0, note: null })),
+      dlq: ["work", "priority", "pollJobs", "buttonJobs", "coaRequests"].map((queue) => ({
+        queue,
+        depth: 0,
+        note: null,
+      })),
     });
     // The tenant's latest sync is the latest of its kinds'.
     const t = doc.tenants[0];
