@@ -17,6 +17,7 @@ import type { PollerRuntimeEnv } from "../../lib/config/poller-env.js";
 import type { TenantConfig } from "../../lib/config/tenant.js";
 import type { Kind } from "../../lib/domain/kinds.js";
 import type { MessageFailures } from "../../lib/domain/message-failure.js";
+import type { DeadlineCrashHook } from "../../lib/poll/button-deadline.js";
 import type { Backlog } from "../../lib/poll/work.js";
 import type { RampClient } from "../../lib/ramp/client.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
@@ -44,6 +45,8 @@ export interface PollerDeps {
   /** Where failed records are written down (message id → last error, for `ops dlq list`); absent = not recorded. */
   failures?: MessageFailures;
   clock?: () => number;
+  /** Kill tests only: a hook inside the deadline job's multi-step write (lib/poll/button-deadline.ts). */
+  deadlineCrash?: DeadlineCrashHook;
 }
 
 export function pollerDeps(parts: HandlerParts<PollerRuntimeEnv>): PollerDeps {

@@ -92,6 +92,7 @@ function makeJobHandler(deps: PollerDeps, role: Role) {
         clock,
         owner,
         log,
+        ...(deps.deadlineCrash ? { crash: deps.deadlineCrash } : {}),
       },
       job,
     );

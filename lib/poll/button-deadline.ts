@@ -53,7 +53,15 @@ export interface DeadlineDeps {
   /** Unique per invocation: who holds the request's deadline work. */
   owner: string;
   log: RampLogger;
+  /**
+   * Kill tests only (test/e2e/button-deadline-kill.test.ts): called inside the job's multi-step
+   * write — after the attachments, after each tell call, before the close.
+   */
+  crash?: DeadlineCrashHook;
 }
+
+export const DEADLINE_CRASH_POINTS = ["deadline-attached", "deadline-told", "deadline-before-close"] as const;
+export type DeadlineCrashHook = (point: (typeof DEADLINE_CRASH_POINTS)[number]) => void | Promise<void>;
 
 export interface DeadlineResult {
   status: "closed" | "already-closed" | "unknown-request" | "busy" | "not-yet";
@@ -116,6 +124,7 @@ export async function runButtonDeadline(deps: DeadlineDeps, job: ButtonDeadlineJ
     (r) => rowVerdict(ledger.get(ledgerKeyOf(r)), syncRequestId).action === "attach",
   );
   for (const r of toAttach) await deps.ledger.attachSyncRequest(tenantId, r.kind, r.rampId, syncRequestId);
+  await deps.crash?.("deadline-attached");
   await flushQuietly(deps, key);
   ledger = await deps.ledger.getMany(tenantId, rows);
 
@@ -131,6 +140,7 @@ export async function runButtonDeadline(deps: DeadlineDeps, job: ButtonDeadlineJ
     } else if (v.action === "tell") tell.push({ ...r, message: v.message });
   }
   const told = await tellFailed(deps, key, tell);
+  await deps.crash?.("deadline-before-close");
   const closedAt = deps.clock();
 
   // 3. How it ended, once.
@@ -188,6 +198,7 @@ async function tellFailed(
     for (const call of splitSyncReport(report)) {
       const items = call.failed_syncs ?? [];
       const answer = await deps.ramp.postSync(call);
+      await deps.crash?.("deadline-told");
       if (answer.outcome !== "refused") {
         told += items.length;
         continue;
