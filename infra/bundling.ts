@@ -89,6 +89,7 @@ export const BUNDLE_PLACEHOLDER_ENV: Readonly<Record<string, string>> = {
   POLL_JOBS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/check",
   WORK_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/check",
   PRIORITY_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/check",
+  BUTTON_JOBS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/check",
 };
 
 // `-c sourceMaps=true` arrives as a string, `"sourceMaps": true` in cdk.json as a boolean. A value that is

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { tenantPushDeps } from "../functions/coa-push/deps.js";
 import type { QueueName } from "../infra/functions.js";
 import { type AwsClients, createAwsClients } from "../lib/aws/clients.js";
-import { type TenantRuntimes, tenantRuntimesOf } from "../lib/aws/tenant-runtime.js";
+import { type ErpWrapper, type TenantRuntimes, tenantRuntimesOf } from "../lib/aws/tenant-runtime.js";
 import type { TenantPushDeps } from "../lib/coa/run.js";
 import { type CoaPushEnv, CoaPushEnvSchema, loadEnv } from "../lib/config/env.js";
 import type { RampLogger } from "../lib/domain/logger.js";
@@ -37,6 +37,16 @@ export interface OpsContext {
   close(): void;
 }
 
+/** Test seams; production passes none and gets everything built as the functions build it. */
+export interface ContextOptions {
+  /**
+   * Wraps each tenant's ERP adapter the context opens (lib/aws/tenant-runtime.ts, as the local
+   * stack's `wrapErp` does for the functions): a test stands an ERP in (e.g. a journal slowed in
+   * its postings) while the store, the Ramp clients and everything else stay the real ones.
+   */
+  wrapErp?: ErpWrapper;
+}
+
 /** Builds a context for the target the global options chose. */
 export type ContextFactory = (choice: TargetChoice) => OpsContext;
 
@@ -52,6 +62,7 @@ export function contextOnTarget(
   targetOf: () => OpsTarget,
   logger: RampLogger,
   env: Record<string, string | undefined> = process.env,
+  options: ContextOptions = {},
 ): OpsContext {
   const once = <T>(make: () => T): (() => T) => {
     let v: { value: T } | undefined;
@@ -82,7 +93,9 @@ export function contextOnTarget(
   );
   const store = once(() => createStore({ doc: aws().doc, tableName: target().tableName, logger }));
   const parts = () => ({ env: functionEnv(), aws: aws(), obs: { log: logger } });
-  const runtimes = once(() => tenantRuntimesOf(parts(), store().tenants));
+  const runtimes = once(() =>
+    tenantRuntimesOf(parts(), store().tenants, options.wrapErp ? { wrapErp: options.wrapErp } : {}),
+  );
   const coa = once(() => tenantPushDeps(parts()));
   const webhooks = once(() => buildWebhookOpsDeps(functionEnv(), aws(), logger));
   const run = randomUUID().slice(0, 8);

@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerActCommands } from "./act-commands.js";
+import { registerButtonCommands } from "./button-commands.js";
 import { registerCoaCommands } from "./coa-commands.js";
 import { type CommandKit, EXIT, type OpsIo } from "./command-kit.js";
 import type { ContextFactory, OpsContext } from "./context.js";
@@ -25,6 +26,7 @@ const REGISTRATIONS: ReadonlyArray<(program: Command, kit: CommandKit) => void> 
   registerActCommands,
   registerCoaCommands,
   registerWebhookCommands,
+  registerButtonCommands,
   registerDlqCommands,
   registerStatusCommands,
   registerReconcileCommands,
@@ -71,7 +73,7 @@ export async function runOps(
   };
   program
     .description(
-      "Operate ramp-erp-sync: tenants, status, failures, retries, DLQs, reconciliation, chart of accounts, webhooks",
+      "Operate ramp-erp-sync: tenants, status, failures, retries, DLQs, reconciliation, chart of accounts, webhooks, the Sync Button",
     )
     .option("--local <file>", "act on a local stack (the JSON the demo's --keep writes; ops/README.md)")
     .option("--stage <name>", "act on a deployed stage named in ops.config.json")

@@ -23,6 +23,13 @@ export const METRIC = {
   refused: "SyncRefused",
   erpPostLatency: "ErpPostLatency",
   rampCalls: "RampCalls",
+  /**
+   * The report lock's hand-off, by sync type and outcome: `marked` (a worker found the
+   * lock busy and left the holder a mark), `honoured` (a holder flushed again for
+   * marks), `dropped` (a holder let marks go: its deadline passed or Ramp failed),
+   * `busy` (a worker could neither acquire nor mark).
+   */
+  reportHandoffs: "ReportHandoffs",
   poison: "PoisonMessages",
   /**
    * The Sync Button job (function `button-job`), one point per button request, dimensions

@@ -239,13 +239,31 @@ export interface ReportIntentsPort {
 
 export type LockResult = { held: true; leaseUntil: number } | { held: false };
 
+/**
+ * What a holder's conditional release found: freed (or nobody held it), a worker
+ * left marks since the count the holder had seen (flush again, then release with
+ * `marks`), or someone else holds the lock now (ours lapsed and was taken over).
+ */
+export type QuietRelease =
+  | { released: true }
+  | { released: false; marks: number; forced: boolean }
+  | { released: false; lost: true };
+
 export interface ReportLockPort {
-  /** Free, expired, or already ours → ours until now + leaseMs. */
+  /** Free, expired, or already ours → ours until now + leaseMs (a fresh lock: no marks). */
   acquire(k: ReportStream, owner: string, leaseMs: number): Promise<LockResult>;
-  /** Extends a lock we still own (even past its lease, as long as nobody took it). */
+  /** Extends a lock we still own (even past its lease, as long as nobody took it); keeps its marks. */
   renew(k: ReportStream, owner: string, leaseMs: number): Promise<LockResult>;
-  /** Frees the lock if we own it (or nobody does); false when someone else holds it. */
+  /** Frees the lock if we own it (or nobody does), marks or not; false when someone else holds it. */
   release(k: ReportStream, owner: string): Promise<boolean>;
+  /**
+   * Leaves a "more is waiting" mark (a count, and whether the marker was forced) on a
+   * live lock someone else holds. false exactly when acquire would succeed at this
+   * instant (free, expired, or ours): the marker should acquire instead.
+   */
+  markWaiting(k: ReportStream, owner: string, opts: { force: boolean }): Promise<boolean>;
+  /** Frees the lock only if it carries no more marks than `seen` (the count the holder already honoured). */
+  releaseIfQuiet(k: ReportStream, owner: string, seen: number): Promise<QuietRelease>;
 }
 
 export interface TenantsPort {

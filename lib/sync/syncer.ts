@@ -107,6 +107,9 @@ export function dispositionOf(o: ItemOutcome): Disposition {
   return "ack";
 }
 
+/** How long one batch's flush may keep draining a Sync Button stream others keep feeding. */
+const BUTTON_DRAIN_MS = 30_000;
+
 /** The report streams a set of items touches, bills before their payments. */
 function touchedKeys(tenantId: string, items: readonly WorkItem[]): ReportKey[] {
   const keys = new Map<string, ReportKey>();
@@ -138,7 +141,15 @@ async function flushTouched(
       // A Sync Button request is reported at the end of every batch that touched it: someone
       // watches Ramp's live progress, Ramp takes several calls per request, and its window is
       // 5 minutes. Waiting for rows to age would leave the last batch to the sweep.
-      out.push(await flushReports(reporter, key, { force: key.syncRequestId !== null }));
+      // The holder of a button stream drains it; bounded so one invocation does not report
+      // another's rows until its own timeout (the next flusher or the sweep takes over).
+      const button = key.syncRequestId !== null;
+      out.push(
+        await flushReports(reporter, key, {
+          force: button,
+          ...(button ? { deadline: reporter.clock() + BUTTON_DRAIN_MS } : {}),
+        }),
+      );
     } catch (err) {
       if (err instanceof InjectedCrash) throw err;
       reporter.logger.error("report flush failed; the sweep retries it", {

@@ -50,6 +50,11 @@ export interface SubscribeOptions {
   challengeTimeoutMs?: number;
   /** How often to look for it (default 500 ms). */
   pollIntervalMs?: number;
+  /**
+   * Sync Buttons to subscribe for, over the tenant's stored flags (`ops button enable`
+   * subscribes before it stores the flag, so no click can come that we would not hear).
+   */
+  syncButtons?: { transactions?: boolean; reimbursements?: boolean };
 }
 
 export interface SubscribeResult {
@@ -75,15 +80,21 @@ export function webhookEndpointUrl(baseUrl: string, tenantId: string): string {
 }
 
 /** The events this tenant needs, sorted: ready_to_sync per enabled type, sync_requested per enabled button. */
-function desiredEventTypes(tenant: TenantConfig, opts: { readyToSync?: boolean } = {}): string[] {
+function desiredEventTypes(
+  tenant: TenantConfig,
+  opts: Pick<SubscribeOptions, "readyToSync" | "syncButtons"> = {},
+): string[] {
   const out: string[] = [];
   if (opts.readyToSync !== false) {
     if (tenant.objectTypes.transactions) out.push("transactions.ready_to_sync");
     if (tenant.objectTypes.reimbursements) out.push("reimbursements.ready_to_sync");
     if (tenant.objectTypes.bills) out.push("bills.ready_to_sync");
   }
-  if (tenant.ramp.settings.transactionSyncButton) out.push("transactions.sync_requested");
-  if (tenant.ramp.settings.reimbursementSyncButton) out.push("reimbursements.sync_requested");
+  const buttons = opts.syncButtons ?? {};
+  if (buttons.transactions ?? tenant.ramp.settings.transactionSyncButton)
+    out.push("transactions.sync_requested");
+  if (buttons.reimbursements ?? tenant.ramp.settings.reimbursementSyncButton)
+    out.push("reimbursements.sync_requested");
   return out.sort();
 }
 

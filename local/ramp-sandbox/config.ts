@@ -3,6 +3,7 @@
  * Defaults follow docs/ramp-api.md "Header decisions": 200 requests per rolling 10 s per client app, a 60 s
  * lockout that calls during it restart, 10-day tokens, a 5-minute sync-request window.
  */
+import { BUTTON_WINDOW_MS } from "../../lib/domain/button-window.js";
 export interface FaultRule {
   /** Share of calls answered with `status` (0..1), drawn from the seeded PRNG. */
   errorRate?: number;
@@ -43,7 +44,9 @@ export function defaultConfig(): SandboxConfig {
     tokenTtlSeconds: 864_000,
     rateLimit: { enabled: true, limit: 200, windowMs: 10_000, lockoutMs: 60_000 },
     faults: {},
-    syncRequestTimeoutMs: 300_000,
+    // Ramp's Sync Button window, the same value our deadline is computed from (one setting: tests
+    // that shorten it pass one value to both, test/support/button-world.ts).
+    syncRequestTimeoutMs: BUTTON_WINDOW_MS,
     webhooks: {
       signatureHeader: "X-Ramp-Signature",
       encoding: "hex",

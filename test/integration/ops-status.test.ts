@@ -244,7 +244,11 @@ describe("ops status / failed / show after a drain", () => {
         },
       ],
       invalid: [],
-      dlq: ["work", "priority", "pollJobs", "coaRequests"].map((queue) => ({ queue, depth: 0, note: null })),
+      dlq: ["work", "priority", "pollJobs", "buttonJobs", "coaRequests"].map((queue) => ({
+        queue,
+        depth: 0,
+        note: null,
+      })),
     });
     // The tenant's latest sync is the latest of its kinds'.
     const t = doc.tenants[0];
@@ -266,10 +270,11 @@ describe("ops status / failed / show after a drain", () => {
     expect(out.filter((l) => /^ {2}(transaction|bill|vendor_credit) /.test(l))).toHaveLength(3);
     const heldLine = new RegExp(`^ {2}held transaction ${heldCharge} since \\S+Z: (.+)$`);
     expect(out.filter((l) => heldLine.test(l)).map((l) => heldLine.exec(l)?.[1])).toEqual([heldReason()]);
-    expect(out.slice(-4).map((l) => l.replace(/\s+/g, " "))).toEqual([
+    expect(out.slice(-5).map((l) => l.replace(/\s+/g, " "))).toEqual([
       "work 0",
       "priority 0",
       "pollJobs 0",
+      "buttonJobs 0",
       "coaRequests 0",
     ]);
   });

@@ -39,6 +39,7 @@ beforeAll(async () => {
     WORK_QUEUE_URL: w.queues.work,
     PRIORITY_QUEUE_URL: w.queues.priority,
     POLL_JOBS_QUEUE_URL: w.queues.jobs,
+    BUTTON_JOBS_QUEUE_URL: w.queues.jobs, // no button job is sent here
     POLL_JITTER_MAX_SECONDS: "0",
     LOG_LEVEL: "SILENT",
   });

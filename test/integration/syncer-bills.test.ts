@@ -239,9 +239,9 @@ describe("bills through the syncer", () => {
       },
     });
     await expect(sweep(crashing)).rejects.toBeInstanceOf(InjectedCrash);
-    // Another sweep while the lock is live: the bill stream is busy, the payments must wait.
+    // Another sweep while the lock is live: it can only leave the (dead) holder a mark; the payments must wait.
     const during = await sweep(h.syncer());
-    expect(during.find((r) => r.key.syncType === "BILL_SYNC")?.status).toBe("busy");
+    expect(during.find((r) => r.key.syncType === "BILL_SYNC")?.status).toBe("handed-off");
     expect(during.find((r) => r.key.syncType === "BILL_PAYMENT_SYNC")?.calls ?? 0).toBe(0);
     expect((await h.syncCalls()).filter((c) => c.syncType === "BILL_PAYMENT_SYNC")).toEqual([]);
 

@@ -35,10 +35,11 @@ let store: Store;
 let sm: LocalSecretsManager;
 let sqs: LocalSqs;
 let sqsClient: SQSClient;
-let queues: { jobs: string; work: string; priority: string };
+let queues: { jobs: string; buttonJobs: string; work: string; priority: string };
 let api: LocalHttpApi;
 let ops: WebhookOpsDeps;
 let pollJobHandler: typeof import("../../functions/poller/job.js").handler;
+let buttonJobHandler: typeof import("../../functions/poller/button.js").handler;
 let tenant: TenantConfig;
 
 const defaults = {
@@ -72,6 +73,7 @@ beforeAll(async () => {
   sqsClient = sqs.client();
   queues = {
     jobs: (await sqs.createQueue("poll-jobs")).url,
+    buttonJobs: (await sqs.createQueue("button-jobs")).url,
     work: (await sqs.createQueue("work")).url,
     priority: (await sqs.createQueue("priority")).url,
   };
@@ -95,6 +97,7 @@ beforeAll(async () => {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     TABLE_NAME: tableName,
     POLL_JOBS_QUEUE_URL: queues.jobs,
+    BUTTON_JOBS_QUEUE_URL: queues.buttonJobs,
     WORK_QUEUE_URL: queues.work,
     PRIORITY_QUEUE_URL: queues.priority,
     POLL_JITTER_MAX_SECONDS: "0",
@@ -105,6 +108,7 @@ beforeAll(async () => {
   // Environment first: the handlers parse it once, at cold start.
   const webhook = (await import("../../functions/webhook/handler.js")).handler;
   pollJobHandler = (await import("../../functions/poller/job.js")).handler;
+  buttonJobHandler = (await import("../../functions/poller/button.js")).handler;
   api = await httpToApiGateway(webhook as unknown as LambdaHandler<APIGatewayProxyEventV2, unknown>, {
     routeKey: "POST /webhooks/{tenantId}",
     function: { timeoutMs: 10_000 },
@@ -380,7 +384,9 @@ describe("deliveries", () => {
     });
     expect(req.total).toBeGreaterThan(0);
     await r.sb.control.webhooksIdle();
-    const jobs = await drain(queues.jobs);
+    // The button job goes onto its own queue, never behind poll jobs.
+    expect(await drain(queues.jobs)).toEqual([]);
+    const jobs = await drain(queues.buttonJobs);
     expect(jobsOf(jobs)).toEqual([
       expect.objectContaining({
         type: "button",
@@ -389,7 +395,7 @@ describe("deliveries", () => {
         syncRequestId: req.sync_request_id,
       }),
     ]);
-    const res = await pollJobHandler(sqsEvent(jobs), context);
+    const res = await buttonJobHandler(sqsEvent(jobs), context);
     expect(res.batchItemFailures).toEqual([]);
     const work = workOf(await drain(queues.priority));
     expect(work).toHaveLength(req.total);

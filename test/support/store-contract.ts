@@ -430,6 +430,54 @@ export function describeStoreContract(name: string, make: (clock: { now: number 
       expect(await s.reportLock.renew(key, "w2", LEASE)).toEqual({ held: false });
     });
 
+    it("lets a worker mark the report lock only while someone else holds it live: exactly when it cannot acquire", async () => {
+      const key = { tenantId, syncType: "TRANSACTION_SYNC", syncRequestId: "req-h" };
+      const mark = (owner: string, force = false) => s.reportLock.markWaiting(key, owner, { force });
+      expect(await mark("w2")).toBe(false); // free: acquire instead
+      expect(await s.reportLock.acquire(key, "w1", LEASE)).toMatchObject({ held: true });
+      expect(await mark("w1")).toBe(false); // ours
+      expect(await mark("w2")).toBe(true);
+      expect(await s.reportLock.releaseIfQuiet(key, "w1", 0)).toEqual({
+        released: false,
+        marks: 1,
+        forced: false,
+      });
+      expect(await mark("w3", true)).toBe(true);
+      // A renewal keeps the marks; someone else's quiet release is refused as not theirs.
+      expect(await s.reportLock.renew(key, "w1", LEASE)).toMatchObject({ held: true });
+      expect(await s.reportLock.releaseIfQuiet(key, "w2", 5)).toEqual({ released: false, lost: true });
+      expect(await s.reportLock.releaseIfQuiet(key, "w1", 1)).toEqual({
+        released: false,
+        marks: 2,
+        forced: true,
+      });
+      expect(await s.reportLock.acquire(key, "w2", LEASE)).toEqual({ held: false });
+      // Every mark honoured: released, and a later marker finds no lock and acquires.
+      expect(await s.reportLock.releaseIfQuiet(key, "w1", 2)).toEqual({ released: true });
+      expect(await mark("w2")).toBe(false);
+      expect(await s.reportLock.acquire(key, "w2", LEASE)).toMatchObject({ held: true });
+      expect(await s.reportLock.releaseIfQuiet(key, "w2", 0)).toEqual({ released: true });
+      expect(await s.reportLock.releaseIfQuiet(key, "w2", 0)).toEqual({ released: true });
+    });
+
+    it("an expired report lock takes no mark, and its takeover starts without the old marks", async () => {
+      const key = { tenantId, syncType: "BILL_SYNC", syncRequestId: "req-x" };
+      expect(await s.reportLock.acquire(key, "w1", LEASE)).toMatchObject({ held: true });
+      expect(await s.reportLock.markWaiting(key, "w2", { force: true })).toBe(true);
+      clock.now += LEASE;
+      expect(await s.reportLock.markWaiting(key, "w3", { force: false })).toBe(false);
+      expect(await s.reportLock.acquire(key, "w3", LEASE)).toMatchObject({ held: true });
+      // The old holder lost it: neither its quiet release nor a plain one frees w3's lock.
+      expect(await s.reportLock.releaseIfQuiet(key, "w1", 0)).toEqual({ released: false, lost: true });
+      expect(await s.reportLock.release(key, "w1")).toBe(false);
+      expect(await s.reportLock.releaseIfQuiet(key, "w3", 0)).toEqual({ released: true });
+      // A plain release frees a lock whatever marks it carries.
+      expect(await s.reportLock.acquire(key, "w1", LEASE)).toMatchObject({ held: true });
+      expect(await s.reportLock.markWaiting(key, "w2", { force: false })).toBe(true);
+      expect(await s.reportLock.release(key, "w1")).toBe(true);
+      expect(await s.reportLock.acquire(key, "w2", LEASE)).toMatchObject({ held: true });
+    });
+
     it("links settled card transactions to one bill; another bill's link is a conflict", async () => {
       expect(await s.settlesLinks.get(tenantId, "t1")).toBeUndefined();
       expect(await s.settlesLinks.link(tenantId, "b1", ["t1", "t2", "t1"])).toEqual({ conflicts: [] });

@@ -79,13 +79,18 @@ describe("flushReports: when to send", () => {
 });
 
 describe("flushReports: the lock and open intents", () => {
-  it("is busy while another worker holds the stream's lock, and free again once it expires", async () => {
+  it("hands off while another worker holds the stream's lock (a mark on it), and is free again once it expires", async () => {
     const w = world();
     await posted(w, 1);
     await w.store.reportLock.acquire(KEY, "someone", 60_000);
     expect(await flushReports(w.reporterDeps(), KEY, { force: true })).toMatchObject({
-      status: "busy",
+      status: "handed-off",
       calls: 0,
+    });
+    expect(w.store.reportLock.holder(KEY)).toMatchObject({
+      owner: "someone",
+      waiting: 1,
+      waitingForced: true,
     });
     w.clock.now += 60_000;
     expect(await flushReports(w.reporterDeps(), KEY, { force: true })).toMatchObject({
