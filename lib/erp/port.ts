@@ -252,6 +252,37 @@ export interface ErpRecordSummary {
   accountRemoteIds: string[];
 }
 
+// ---------------------------------------------------------------- receipts
+
+/**
+ * One file to attach to a posted record: a Ramp receipt, or a bill's invoice file.
+ * `receiptId` with the record's reference is the idempotency key (attaching the same
+ * pair again is a no-op); `fileName` is built by us (`<receiptId>.<ext>`), never user text.
+ */
+export interface AttachmentFile {
+  receiptId: string;
+  fileName: string;
+  /** Checked by the downloader (lib/receipts): application/pdf, image/png, image/jpeg, … */
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+/** The ERP record files are attached to: what `post`/`find` returned for the reference. */
+export interface AttachTarget {
+  ref: string;
+  companyKey: string;
+  /** The id we reported to Ramp (PostResult.erpId). */
+  erpId: string;
+}
+
+export interface AttachResult {
+  receiptId: string;
+  /** The ERP's id of the attachment (Tryton ir.attachment id; the journal's relative file path). */
+  attachmentId: string;
+  /** false when it was already attached (look before create). */
+  created: boolean;
+}
+
 // ---------------------------------------------------------------- errors
 
 export type ErpErrorCode =
@@ -320,6 +351,8 @@ export interface ErpCapabilities {
   dimensions: boolean;
   taxes: boolean;
   vendorCreation: boolean;
+  /** Largest single file `attach` accepts (bytes); the downloader caps below it. */
+  maxAttachmentBytes: number;
   /** Concurrent posting calls the ERP tolerates per tenant. */
   maxConcurrency: number;
 }
@@ -364,6 +397,20 @@ export interface ErpPort {
 
   /** For PAID_IN_ERP bills: the payment the ERP already holds for the bill, if any. */
   findBillPayment(billErpId: string, companyKey: string): Promise<string | null>;
+
+  /**
+   * Attaches files to a posted record, each idempotent by (ref, receiptId): a file already
+   * attached under the record is found, not added again (a redelivery or a crash between
+   * download and attach leaves one attachment). Results follow input order. Throws ErpError
+   * (transient when the ERP is unavailable; user_actionable when the record is gone).
+   */
+  attach(target: AttachTarget, files: readonly AttachmentFile[]): Promise<AttachResult[]>;
+
+  /**
+   * The receipt ids attached under each record (reconciliation, ops show), keyed by ref;
+   * records with none absent. Batched like findMany, never one call per reference.
+   */
+  listAttachments(targets: readonly AttachTarget[]): Promise<Map<string, string[]>>;
 
   /** Creates (or finds by exact name) a vendor from a merchant; idempotent. */
   createVendor(input: { companyKey: string; name: string }): Promise<ErpVendor>;

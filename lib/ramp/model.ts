@@ -58,6 +58,8 @@ export interface RampTransaction {
   requiresAccountingVendorCreation: boolean;
   syncedAt: string | null;
   originalTransactionId: string | null;
+  /** Receipt ids; `GET /receipts` gives each one's pre-signed URL (lib/receipts). */
+  receiptIds: string[];
 }
 
 export interface RampReimbursement {
@@ -82,6 +84,8 @@ export interface RampReimbursement {
   selections: Selection[];
   lineItems: LineItem[];
   syncedAt: string | null;
+  /** Receipt ids; `GET /receipts/{id}` gives each one's pre-signed URL (lib/receipts). */
+  receiptIds: string[];
 }
 
 export interface RampTransfer {
@@ -145,6 +149,8 @@ export interface RampBill {
   payment: RampBillPayment | null;
   remoteId: string | null;
   deepLinkUrl: string | null;
+  /** Pre-signed invoice file URLs (expiry unknown: re-fetch the bill for fresh ones). Never logged. */
+  invoiceUrls: string[];
 }
 
 export interface RampVendorCredit {

@@ -96,6 +96,7 @@ export function toTransaction(t: TransactionWire): RampTransaction {
     merchantId: t.merchant_id ?? null,
     merchantName: t.merchant_name ?? null,
     memo: t.memo ?? null,
+    receiptIds: t.receipts,
     cardHolder: t.card_holder
       ? {
           userId: t.card_holder.user_id ?? null,
@@ -138,6 +139,7 @@ export function toReimbursement(r: ReimbursementWire): RampReimbursement {
     selections: r.accounting_field_selections.map(toSelection),
     lineItems: r.line_items.map(toLineItem),
     syncedAt: r.synced_at ?? null,
+    receiptIds: r.receipts,
   };
 }
 
@@ -200,6 +202,7 @@ export function toBill(b: BillWire): RampBill {
     amount: moneyFromCurrencyAmount(b.amount),
     invoiceNumber: b.invoice_number ?? null,
     memo: b.memo ?? null,
+    invoiceUrls: b.invoice_urls,
     issuedAt: b.issued_at ?? null,
     dueAt: b.due_at ?? null,
     accountingDate: b.accounting_date ?? null,

@@ -186,6 +186,7 @@ describe("Ramp object → mapping → journal", () => {
       requiresAccountingVendorCreation: false,
       syncedAt: null,
       originalTransactionId: null,
+      receiptIds: [],
     };
     const posting = mapTransaction(t, cfg, ctx);
     const result = await erp.post(posting);
@@ -229,6 +230,7 @@ describe("Ramp object → mapping → journal", () => {
         ],
         lineItems: [],
         syncedAt: null,
+        receiptIds: [],
       },
       cfg,
       ctx,

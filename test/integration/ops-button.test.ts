@@ -68,6 +68,8 @@ function slowed(erp: ErpPort): ErpPort {
       return erp.readSurface();
     },
     find: (...a) => erp.find(...a),
+    attach: (...a) => erp.attach(...a),
+    listAttachments: (...a) => erp.listAttachments(...a),
     post: async (p) => {
       await wait(1);
       return erp.post(p);

@@ -14,6 +14,9 @@
  */
 import type { ErpCrashHook } from "../../lib/erp/crash-points.js";
 import {
+  type AttachmentFile,
+  type AttachResult,
+  type AttachTarget,
   type CodingSurface,
   type ErpCapabilities,
   type ErpPort,
@@ -81,6 +84,26 @@ export class RecordingErp implements ErpPort {
   ) {
     this.crash = opts.crash;
     this.capabilities = { ...chart.capabilities, batchPosting: true, maxBatchSize: opts.maxBatchSize ?? 25 };
+  }
+
+  /** Every attach call's files, never deduplicated: the receipts protocol must not re-attach. */
+  readonly attachments: { ref: string; receiptId: string; bytes: Uint8Array }[] = [];
+
+  async attach(target: AttachTarget, files: readonly AttachmentFile[]): Promise<AttachResult[]> {
+    return files.map((f) => {
+      this.attachments.push({ ref: target.ref, receiptId: f.receiptId, bytes: f.bytes });
+      return { receiptId: f.receiptId, attachmentId: `att-${this.attachments.length}`, created: true };
+    });
+  }
+
+  async listAttachments(targets: readonly AttachTarget[]): Promise<Map<string, string[]>> {
+    const wanted = new Set(targets.map((t) => t.ref));
+    const out = new Map<string, string[]>();
+    for (const a of this.attachments) {
+      if (!wanted.has(a.ref)) continue;
+      out.set(a.ref, [...(out.get(a.ref) ?? []), a.receiptId]);
+    }
+    return out;
   }
 
   readSurface(): Promise<CodingSurface> {

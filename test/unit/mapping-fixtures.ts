@@ -121,6 +121,7 @@ export function transaction(over: Partial<RampTransaction> = {}): RampTransactio
     requiresAccountingVendorCreation: false,
     syncedAt: null,
     originalTransactionId: null,
+    receiptIds: [],
     ...over,
   };
 }
@@ -145,6 +146,7 @@ export function bill(over: Partial<RampBill> = {}): RampBill {
     payment: null,
     remoteId: null,
     deepLinkUrl: "https://app.ramp.com/bills/9b7e3c2a",
+    invoiceUrls: [],
     ...over,
   };
 }

@@ -237,6 +237,7 @@ describe("mapReimbursement", () => {
     selections: [gl("us:6200", "Travel")],
     lineItems: [],
     syncedAt: null,
+    receiptIds: [],
   };
   it("paid: clears payable to bank on the payment date", () => {
     const p = mapReimbursement(r, tenant(), ctx);

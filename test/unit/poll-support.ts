@@ -46,6 +46,7 @@ export function txn(id: string, extra: Partial<RampTransaction> = {}): RampTrans
     requiresAccountingVendorCreation: false,
     syncedAt: null,
     originalTransactionId: null,
+    receiptIds: [],
     ...extra,
   };
 }
@@ -70,6 +71,7 @@ export function bill(id: string, extra: Partial<RampBill> = {}): RampBill {
     payment: null,
     remoteId: null,
     deepLinkUrl: null,
+    invoiceUrls: [],
     ...extra,
   };
 }

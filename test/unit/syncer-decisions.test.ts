@@ -45,6 +45,7 @@ function bill(over: Partial<RampBill> = {}): RampBill {
     payment: null,
     remoteId: null,
     deepLinkUrl: null,
+    invoiceUrls: [],
     ...over,
   };
 }

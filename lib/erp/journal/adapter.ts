@@ -10,6 +10,9 @@ import { open, readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ErpCrashHook, ErpCrashPoint } from "../crash-points.js";
 import {
+  type AttachmentFile,
+  type AttachResult,
+  type AttachTarget,
   type CodingSurface,
   type ErpCapabilities,
   ErpError,
@@ -44,6 +47,7 @@ const JOURNAL_CAPABILITIES: ErpCapabilities = {
   dimensions: true,
   taxes: true,
   vendorCreation: true,
+  maxAttachmentBytes: 25 * 1024 * 1024,
   maxConcurrency: 1,
 };
 
@@ -316,6 +320,15 @@ export class JournalErp implements ErpPort {
         active: true,
       };
     });
+  }
+
+  /** Receipts: built by issue #17 (placeholder until the adapter's attach lands). */
+  async attach(_target: AttachTarget, _files: readonly AttachmentFile[]): Promise<AttachResult[]> {
+    throw integratorError("Attaching receipts is not supported by this ERP adapter yet");
+  }
+
+  async listAttachments(_targets: readonly AttachTarget[]): Promise<Map<string, string[]>> {
+    return new Map();
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,9 @@
  */
 import type { ErpCrashHook } from "../crash-points.js";
 import {
+  type AttachmentFile,
+  type AttachResult,
+  type AttachTarget,
   type CodingSurface,
   type ErpCapabilities,
   type ErpPort,
@@ -66,6 +69,7 @@ export class TrytonErp implements ErpPort {
       dimensions: true,
       taxes: true,
       vendorCreation: true,
+      maxAttachmentBytes: 25 * 1024 * 1024,
       maxConcurrency: 1,
     };
   }
@@ -118,6 +122,15 @@ export class TrytonErp implements ErpPort {
 
   postBatch(postings: readonly Posting[]): Promise<PostOutcome[]> {
     return postBatch(this.core, postings);
+  }
+
+  /** Receipts: built by issue #17 (placeholder until the adapter's attach lands). */
+  async attach(_target: AttachTarget, _files: readonly AttachmentFile[]): Promise<AttachResult[]> {
+    throw integratorError("Attaching receipts is not supported by this ERP adapter yet");
+  }
+
+  async listAttachments(_targets: readonly AttachTarget[]): Promise<Map<string, string[]>> {
+    return new Map();
   }
 
   async close(): Promise<void> {

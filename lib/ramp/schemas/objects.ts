@@ -13,6 +13,11 @@ import {
 } from "./common.js";
 
 const str = z.string().nullish();
+/** Receipt ids (transactions, reimbursements) and pre-signed invoice URLs (bills): absent = none. */
+const strings = z
+  .array(z.string())
+  .nullish()
+  .transform((v) => v ?? []);
 const lines = z
   .array(LineItemSchema)
   .nullish()
@@ -42,6 +47,7 @@ export const TransactionSchema = z.looseObject({
   line_items: lines,
   requires_accounting_vendor_creation_to_sync: z.boolean().nullish(),
   original_transaction_id: str,
+  receipts: strings,
 });
 export type TransactionWire = z.infer<typeof TransactionSchema>;
 
@@ -67,6 +73,7 @@ export const ReimbursementSchema = z.looseObject({
   payment_processed_at: str,
   accounting_field_selections: selections,
   line_items: lines,
+  receipts: strings,
 });
 export type ReimbursementWire = z.infer<typeof ReimbursementSchema>;
 
@@ -122,6 +129,7 @@ export const BillSchema = z.looseObject({
   amount: CurrencyAmountSchema,
   invoice_number: str,
   memo: str,
+  invoice_urls: strings,
   issued_at: str,
   due_at: str,
   accounting_date: str,

@@ -29,6 +29,7 @@ const CAPABILITIES: ErpCapabilities = {
   dimensions: true,
   taxes: true,
   vendorCreation: false,
+  maxAttachmentBytes: 25 * 1024 * 1024,
   maxConcurrency: 4,
 };
 
