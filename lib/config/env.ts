@@ -46,6 +46,8 @@ export const WebhookEnvSchema = BaseEnvSchema.extend({
   POLL_JOBS_QUEUE_URL: queueUrl,
   /** Sync Button jobs (sync_requested) go here: their own queue, so a click never waits behind polls. */
   BUTTON_JOBS_QUEUE_URL: queueUrl,
+  /** Late receipts (transactions.receipt_added) go here (lib/receipts); absent = the poll picks them up. */
+  RECEIPTS_QUEUE_URL: queueUrl.optional(),
   /**
    * Ramp's Sync Button window in ms (5 minutes, lib/domain/button-window.ts). Only tests change it,
    * together with the sandbox's syncRequestTimeoutMs, to run the failure cases in 30 s.
@@ -72,11 +74,27 @@ export const SyncerEnvSchema = BaseEnvSchema.extend({
   /** The queues the syncer consumes (absent for the sweep): a Sync Button row's short retry changes its visibility there. */
   WORK_QUEUE_URL: queueUrl.optional(),
   PRIORITY_QUEUE_URL: queueUrl.optional(),
+  /** Objects posted with receipts go here (lib/receipts); absent (the sweep) = none handed over. */
+  RECEIPTS_QUEUE_URL: queueUrl.optional(),
   /** Ledger lease: longer than the ERP adapter's timeout plus a margin (ARCHITECTURE step 1). */
   LEASE_MS: z.coerce.number().int().min(1_000).default(120_000),
 });
 
 export const CoaPushEnvSchema = BaseEnvSchema.extend({ ...StoreEnvSchema.shape, ...JournalEnv });
+
+/** The receipts worker (functions/syncer/receipts.ts): the store, the journal root, its download cap. */
+export const ReceiptsEnvSchema = BaseEnvSchema.extend({
+  ...StoreEnvSchema.shape,
+  ...JournalEnv,
+  /** Largest receipt downloaded (bytes); the ERP adapter's own limit caps it further. */
+  RECEIPT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
+});
+export type ReceiptsEnv = z.infer<typeof ReceiptsEnvSchema>;
 
 export type WebhookEnv = z.infer<typeof WebhookEnvSchema>;
 export type PollerEnv = z.infer<typeof PollerEnvSchema>;

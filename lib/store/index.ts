@@ -13,6 +13,7 @@ import { createLedgerCounts } from "./ledger-counts.js";
 import { createMessageFailures } from "./message-failures.js";
 import { createPollCursors } from "./poll-cursors.js";
 import { createPollRuns } from "./poll-runs.js";
+import { createReceipts } from "./receipts.js";
 import { createReportIntents } from "./report-intents.js";
 import { createReportLock } from "./report-lock.js";
 import { createSettlesLinks } from "./settles-links.js";
@@ -36,6 +37,7 @@ export function createStore(deps: StoreDeps & { logger?: Pick<RampLogger, "warn"
     webhookEvents: createWebhookEvents(deps),
     messageFailures: createMessageFailures(deps),
     buttonRequests: createButtonRequests(deps),
+    receipts: createReceipts(deps),
   };
 }
 export type Store = ReturnType<typeof createStore>;

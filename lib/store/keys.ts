@@ -18,11 +18,14 @@
  * | parked event        | TENANT#<t>         | PARKED#<receivedAt ISO>#<eventId>         |
  * | button request      | TENANT#<t>         | BUTTON#<syncRequestId>                    |
  * | its listed rows     | TENANT#<t>         | BUTTON#<syncRequestId>#R#<first rampId>   |
+ * | receipt of object   | TENANT#<t>         | RECEIPT#<kind>#<rampId>#<receiptId>       |
+ * | receipt stats/scope | TENANT#<t>         | RECEIPTS#STATS / #SCOPE / #CURSOR         |
  * | SQS message failure| MESSAGE#<messageId> | FAILURE                                  |
  * (tokens.ts: TOKEN#RAMP, rate-limit.ts: RATELIMIT#RAMP — owned elsewhere.)
  *
- * GSI1 holds ledger items by tenant × state bucket × sync type (see ledger-item.ts)
- * and enabled tenants (GSI1PK=TENANTS#ENABLED).
+ * GSI1 holds ledger items by tenant × state bucket × sync type (see ledger-item.ts),
+ * enabled tenants (GSI1PK=TENANTS#ENABLED) and receipts not attached
+ * (GSI1PK=RECEIPTS#<t>#UNATTACHED, lib/store/receipts.ts).
  */
 import type { Kind } from "../domain/kinds.js";
 
@@ -77,3 +80,11 @@ export const buttonRowsSk = (syncRequestId: string, firstRampId: string) =>
 /** Keyed by message id alone: a malformed message names no tenant, and the DLQ lists ids. */
 export const messageFailurePk = (messageId: string) => `MESSAGE#${messageId}`;
 export const MESSAGE_FAILURE_SK = "FAILURE";
+
+export const receiptSk = (kind: string, rampId: string, receiptId: string) =>
+  `RECEIPT#${kind}#${rampId}#${receiptId}`;
+export const receiptsOfPrefix = (kind: string, rampId: string) => `RECEIPT#${kind}#${rampId}#`;
+export const RECEIPT_STATS_SK = "RECEIPTS#STATS";
+export const RECEIPT_SCOPE_SK = "RECEIPTS#SCOPE";
+export const RECEIPT_CURSOR_SK = "RECEIPTS#CURSOR";
+export const unattachedReceiptsGsi1Pk = (tenantId: string) => `RECEIPTS#${tenantId}#UNATTACHED`;

@@ -26,7 +26,11 @@ import {
 } from "./sync-object.js";
 
 type Done = Extract<Prepared, { kind: "done" }>;
-export const done = (outcome: ItemOutcome): Done => ({ kind: "done", outcome });
+export const done = (outcome: ItemOutcome, object?: SyncObject): Done =>
+  object ? { kind: "done", outcome, object } : { kind: "done", outcome };
+
+/** Skips that mean "already in the ERP": the row holds the ERP id. */
+const IN_ERP_SKIPS = new Set(["posted", "reporting", "marked"]);
 
 /**
  * Claims one ledger row. A row already on its way (or done) is skipped; a Sync Button
@@ -47,7 +51,8 @@ async function claimRow(
   });
   if (claim.outcome !== "skip") return { claim };
   if (syncRequestId) await deps.store.ledger.attachSyncRequest(tenantId, req.kind, req.rampId, syncRequestId);
-  return { skipped: { status: "skipped", reason: claim.reason } };
+  const erpRef = IN_ERP_SKIPS.has(claim.reason) ? claim.item.erpRef : undefined;
+  return { skipped: { status: "skipped", reason: claim.reason, ...(erpRef ? { erpRef } : {}) } };
 }
 
 /**
@@ -154,7 +159,7 @@ export async function claimAndRoute(
     fingerprint: fingerprintFor(object),
     entityId: entityOf(object) ?? item.entityId,
   });
-  if ("skipped" in c) return done(c.skipped);
+  if ("skipped" in c) return done(c.skipped, object);
   const claimed = { claim: c.claim, claimedAt: deps.clock() };
   try {
     return await routeClaimed(deps, object, gate.route, claimed);

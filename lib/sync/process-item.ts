@@ -52,7 +52,8 @@ export interface WorkItem {
 export type ItemOutcome =
   /** POSTED in the ledger: `via` says how the ERP id was obtained. */
   | { status: "posted"; erpRef: string; via: PostedVia }
-  | { status: "skipped"; reason: string }
+  /** `erpRef`: the row was already in the ERP (POSTED, REPORTING, MARKED) — its receipts may still be owed. */
+  | { status: "skipped"; reason: string; erpRef?: string }
   /** Not claimed: waits for a related object (bill, card-paid bill payment). */
   | { status: "held"; reason: string }
   | { status: "failed"; category: ErrorCategory; message: string; reportable: boolean }
@@ -104,6 +105,8 @@ export interface ItemDeps {
   /** The Sync Button deadline of this batch's row, if it has one (button-retry.ts). */
   deadlineOf?: (kind: Kind, rampId: string) => number | null;
   crash?: CrashHook;
+  /** Told of every object in the ERP after this batch (posted now, or found already posted): its receipts. */
+  inErp?: (object: SyncObject, erpRef: string) => void;
 }
 
 /**
@@ -114,7 +117,7 @@ export type PostedVia = "created" | "found" | "finished" | "settled" | "paid-in-
 
 /** Where prepareItem leaves an item: done, to record with an id it already has, or to post (batched by the syncer). */
 export type Prepared =
-  | { kind: "done"; outcome: ItemOutcome }
+  | { kind: "done"; outcome: ItemOutcome; object?: SyncObject }
   | {
       kind: "record";
       erpRef: string;

@@ -18,6 +18,8 @@
 import { type Kind, ledgerKeyOf, SYNC_TYPE_BY_KIND, SYNC_TYPES } from "../domain/kinds.js";
 import type { RampLogger } from "../domain/logger.js";
 import { type Sleep, sleep as timerSleep } from "../domain/time.js";
+import { receiptObjectOf } from "../receipts/from-object.js";
+import type { ReceiptObject } from "../receipts/message.js";
 import { buttonRetryDelayS } from "./button-retry.js";
 import { type CrashHook, InjectedCrash } from "./crash-points.js";
 import { classifyFailure } from "./failure.js";
@@ -27,6 +29,7 @@ import { METRIC, type SyncMetrics } from "./metrics.js";
 import type { SyncStore } from "./ports.js";
 import type { ItemDeps, ItemOutcome, ItemSettings, TenantRuntime, WorkItem } from "./process-item.js";
 import { type FlushResult, flushReports, type ReporterDeps, type ReportKey } from "./reporter.js";
+import type { SyncObject } from "./sync-object.js";
 import type { VendorCache } from "./vendor-cache.js";
 import { createVendorResolver } from "./vendor-creation.js";
 import { runWaves } from "./waves.js";
@@ -72,6 +75,12 @@ export interface SyncerDeps {
    * so a warm Lambda lists vendors once, not once per batch. Absent = each batch reads its own.
    */
   vendorCache?: VendorCache;
+  /**
+   * Where the objects this batch found in the ERP go for their receipts (the receipts queue,
+   * lib/receipts). Sent after the batch's report flush, so it never delays the report; a failed
+   * send makes those messages retry — a redelivery skips the posted row and sends again.
+   */
+  receipts?: { send(tenantId: string, objects: ReceiptObject[]): Promise<void> };
 }
 
 export interface SqsLikeRecord {
@@ -256,12 +265,32 @@ export function createSyncer(deps: SyncerDeps) {
     return { store, ramp: rt.ramp, owner, clock, logger, metrics, flush, lockLeaseMs, ...crash };
   }
 
-  function runTenant(rt: TenantRuntime, items: WorkItem[]): Promise<ItemOutcome[]> {
+  function runTenant(
+    rt: TenantRuntime,
+    items: WorkItem[],
+    inErp?: (object: SyncObject, erpRef: string) => void,
+  ): Promise<ItemOutcome[]> {
     const erpLimit = Math.max(1, Math.min(rt.tenant.sync.erpConcurrency, rt.erp.capabilities.maxConcurrency));
-    return runWaves(itemDepsFor(rt, erpLimit, items), items, {
+    return runWaves({ ...itemDepsFor(rt, erpLimit, items), ...(inErp ? { inErp } : {}) }, items, {
       erpLimit,
       prepareConcurrency: settings.prepareConcurrency,
     });
+  }
+
+  /** Hands the batch's objects with receipts to the receipts queue; false when the send failed. */
+  async function sendReceipts(tenantId: string, objects: Map<string, ReceiptObject>): Promise<boolean> {
+    if (!deps.receipts || objects.size === 0) return true;
+    try {
+      await deps.receipts.send(tenantId, [...objects.values()]);
+      return true;
+    } catch (err) {
+      logger.warn("receipts not handed over: the batch's posted messages come back", {
+        tenantId,
+        objects: objects.size,
+        error: classifyFailure(err).detail,
+      });
+      return false;
+    }
   }
 
   return {
@@ -279,10 +308,20 @@ export function createSyncer(deps: SyncerDeps) {
           for (const item of mine) outcomes.set(item, rt.outcome);
           continue;
         }
-        const res = await runTenant(rt.runtime, mine);
+        const withReceipts = new Map<string, ReceiptObject>();
+        const res = await runTenant(rt.runtime, mine, (object, erpRef) => {
+          const r = receiptObjectOf(object, erpRef);
+          if (r) withReceipts.set(`${r.kind}#${r.rampId}`, r);
+        });
         for (const [k, item] of mine.entries()) outcomes.set(item, res[k] as ItemOutcome);
         if (settings.flushAfterBatch)
           flushes.push(...(await flushTouched(reporterDeps(rt.runtime), tenantId, mine)));
+        if (!(await sendReceipts(tenantId, withReceipts)))
+          for (const [k, item] of mine.entries()) {
+            const o = res[k] as ItemOutcome;
+            if (o.status === "posted" || (o.status === "skipped" && o.erpRef))
+              outcomes.set(item, { status: "retry", reason: "receipts not handed over" });
+          }
       }
       return { outcomes: items.map((i) => outcomes.get(i) as ItemOutcome), flushes };
     },

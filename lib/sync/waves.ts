@@ -105,7 +105,11 @@ export async function runWaves(d: ItemDeps, items: WorkItem[], limits: WaveLimit
     await mapLimit(prepared, limits.prepareConcurrency, async ({ item, p }) => {
       const outcome = await settle(d, p, written);
       outcomes.set(item, outcome);
-      if (p.kind === "done") return;
+      if (p.kind === "done") {
+        if (p.object && outcome.status === "skipped" && outcome.erpRef) d.inErp?.(p.object, outcome.erpRef);
+        return;
+      }
+      if (outcome.status === "posted") d.inErp?.(p.object, outcome.erpRef);
       const base = { tenantId: rt.tenant.tenantId };
       let unlocked: WorkItem[] = [];
       if (outcome.status === "posted") unlocked = followUpsOf(p.object, base);
