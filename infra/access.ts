@@ -14,7 +14,7 @@ export interface FunctionAccess {
   index: boolean;
   /** Query on GSI2 (a tenant's open work, lib/store/open-work.ts). */
   openWorkIndex?: boolean;
-  sendTo: Array<"work" | "priority" | "pollJobs" | "buttonJobs">;
+  sendTo: Array<"work" | "priority" | "pollJobs" | "buttonJobs" | "receipts">;
   secrets: TenantSecretKind[];
 }
 
@@ -24,7 +24,8 @@ export const FUNCTION_ACCESS = {
   webhook: {
     table: ["GetItem", "PutItem", "DeleteItem"],
     index: false,
-    sendTo: ["pollJobs", "buttonJobs"],
+    // receipts: a `transactions.receipt_added` becomes a late-receipt message.
+    sendTo: ["pollJobs", "buttonJobs", "receipts"],
     secrets: ["webhook"],
   },
   // Enabled tenants (GSI1) and the reserved schedule cursor (Get, Put). Reads no secret.
@@ -34,7 +35,8 @@ export const FUNCTION_ACCESS = {
     table: ["GetItem", "PutItem", "UpdateItem", "BatchGetItem"],
     index: false,
     // buttonJobs: a button job found on poll-jobs (sent before that queue existed) is forwarded there.
-    sendTo: ["work", "priority", "pollJobs", "buttonJobs"],
+    // receipts: a scheduled poll also polls the tenant's receipts (lib/receipts/poll.ts).
+    sendTo: ["work", "priority", "pollJobs", "buttonJobs", "receipts"],
     secrets: ["ramp"],
   },
   // A click's walk (as pollJob's, onto the priority queue; continuations and the deadline job onto
@@ -48,10 +50,11 @@ export const FUNCTION_ACCESS = {
   },
   // Ledger (claims, reportable buckets on GSI1, bill gates by BatchGet), report intents (Put,
   // transactional Puts, Update, Delete, chunk Query), report locks, token and rate window.
+  // receipts: the objects a batch found in the ERP, with their receipt ids.
   syncer: {
     table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchGetItem", "Query"],
     index: true,
-    sendTo: [],
+    sendTo: ["receipts"],
     secrets: ["ramp", "erp"],
   },
   // The sweep runs the syncer's flush and intent replay (same deps, lib/sync/sweep.ts) over the enabled tenants.
@@ -67,6 +70,15 @@ export const FUNCTION_ACCESS = {
   // chunk Query), token and rate window.
   coaPush: {
     table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"],
+    index: true,
+    sendTo: [],
+    secrets: ["ramp", "erp"],
+  },
+  // Receipt rows (Query per object, Put, Update of the tenant's totals), the not-attached rows on
+  // GSI1, the cursor and scope flag (Get, Put, Update), ledger rows (BatchGet: which objects are in
+  // the ERP), token and rate window; the Ramp secret (receipts) and the ERP's (attach). Sends nothing.
+  receipts: {
+    table: ["GetItem", "PutItem", "UpdateItem", "BatchGetItem", "Query"],
     index: true,
     sendTo: [],
     secrets: ["ramp", "erp"],

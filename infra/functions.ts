@@ -9,7 +9,7 @@
  * its single declared time scale and changes nothing else.
  */
 import type { z } from "zod";
-import { CoaPushEnvSchema, SyncerEnvSchema, WebhookEnvSchema } from "../lib/config/env.js";
+import { CoaPushEnvSchema, ReceiptsEnvSchema, SyncerEnvSchema, WebhookEnvSchema } from "../lib/config/env.js";
 import { HealthEnvSchema } from "../lib/config/health-env.js";
 import { PollerRuntimeEnvSchema } from "../lib/config/poller-env.js";
 import { HEALTH_FUNCTION } from "../lib/health/metrics.js";
@@ -32,7 +32,7 @@ export interface QueueSpec {
   oldestMessageAlarmS: number;
 }
 
-export const QUEUE_NAMES = ["work", "priority", "pollJobs", "buttonJobs", "coaRequests"] as const;
+export const QUEUE_NAMES = ["work", "priority", "pollJobs", "buttonJobs", "coaRequests", "receipts"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const QUEUES: Record<QueueName, QueueSpec> = {
@@ -82,6 +82,17 @@ const QUEUES: Record<QueueName, QueueSpec> = {
     maxReceiveCount: 3,
     oldestMessageAlarmS: 105 * 60,
   },
+  // Receipts to attach after their objects posted (lib/receipts): off the report's path. A receipt
+  // that fails transiently comes back with its message after the visibility timeout, up to
+  // MAX_RECEIPT_ATTEMPTS (5) times, then is given up and listed by reconcile; 8 receives leave room
+  // for a run that failed before it recorded anything. A message waiting past two redeliveries pages.
+  receipts: {
+    id: "Receipts",
+    localName: "receipts",
+    visibilityTimeoutS: 6 * 5 * 60,
+    maxReceiveCount: 8,
+    oldestMessageAlarmS: 75 * 60,
+  },
 };
 
 /** What a function's environment variable is bound to; each stack resolves it to its own resource. */
@@ -126,7 +137,8 @@ export type FunctionName =
   | "syncer"
   | "sweep"
   | "coaPush"
-  | "health";
+  | "health"
+  | "receipts";
 
 const store = { TABLE_NAME: { table: "main" } } as const;
 const pollQueues = {
@@ -134,6 +146,7 @@ const pollQueues = {
   PRIORITY_QUEUE_URL: { queueUrl: "priority" },
   POLL_JOBS_QUEUE_URL: { queueUrl: "pollJobs" },
   BUTTON_JOBS_QUEUE_URL: { queueUrl: "buttonJobs" },
+  RECEIPTS_QUEUE_URL: { queueUrl: "receipts" },
 } as const;
 
 export const FUNCTIONS = {
@@ -150,6 +163,7 @@ export const FUNCTIONS = {
       ...store,
       POLL_JOBS_QUEUE_URL: { queueUrl: "pollJobs" },
       BUTTON_JOBS_QUEUE_URL: { queueUrl: "buttonJobs" },
+      RECEIPTS_QUEUE_URL: { queueUrl: "receipts" },
     },
     envSchema: WebhookEnvSchema,
   },
@@ -200,8 +214,14 @@ export const FUNCTIONS = {
       { queue: "work", batchSize: 10, maxBatchingWindowS: 5 },
       { queue: "priority", batchSize: 10 },
     ],
-    // The queues it consumes, to shorten a Sync Button row's visibility after a transient failure.
-    env: { ...store, WORK_QUEUE_URL: { queueUrl: "work" }, PRIORITY_QUEUE_URL: { queueUrl: "priority" } },
+    // The queues it consumes, to shorten a Sync Button row's visibility after a transient failure;
+    // the receipts queue, where posted objects' receipts go.
+    env: {
+      ...store,
+      WORK_QUEUE_URL: { queueUrl: "work" },
+      PRIORITY_QUEUE_URL: { queueUrl: "priority" },
+      RECEIPTS_QUEUE_URL: { queueUrl: "receipts" },
+    },
     envSchema: SyncerEnvSchema,
   },
   // Every minute: polled rows gather about a minute before they are reported (one call per type).
@@ -239,6 +259,19 @@ export const FUNCTIONS = {
     ],
     env: { ...store },
     envSchema: CoaPushEnvSchema,
+  },
+  // Receipts: downloads and attaches after the objects posted (lib/receipts/worker.ts). Up to 100
+  // messages gathered for 10 s, so one run resolves many transaction receipts' URLs with few
+  // `GET /receipts` pages; 1 GiB for up to 4 files of ≤ 20 MiB in flight and their base64 copy.
+  receipts: {
+    id: "Receipts",
+    name: "receipts",
+    entry: "functions/syncer/receipts.ts",
+    memoryMb: 1024,
+    timeoutS: 5 * 60,
+    triggers: [{ queue: "receipts", batchSize: 100, maxBatchingWindowS: 10 }],
+    env: { ...store },
+    envSchema: ReceiptsEnvSchema,
   },
 } satisfies Record<FunctionName, FunctionSpec>;
 

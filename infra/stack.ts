@@ -60,6 +60,7 @@ export class RampErpSyncStack extends Stack {
   readonly pollJobs: WorkQueue;
   readonly buttonJobs: WorkQueue;
   readonly coaRequests: WorkQueue;
+  readonly receipts: WorkQueue;
   readonly monitoring: Monitoring;
   readonly alarms: SyncAlarms;
   readonly dashboard: SyncDashboard;
@@ -87,6 +88,7 @@ export class RampErpSyncStack extends Stack {
     this.pollJobs = queues.pollJobs;
     this.buttonJobs = queues.buttonJobs;
     this.coaRequests = queues.coaRequests;
+    this.receipts = queues.receipts;
     const alarmContext = props.alarms ?? AlarmContextSchema.parse({});
     this.monitoring = new Monitoring(this, "Monitoring", {
       key,
@@ -171,6 +173,7 @@ export class RampErpSyncStack extends Stack {
       priority: this.priority,
       pollJobs: this.pollJobs,
       buttonJobs: this.buttonJobs,
+      receipts: this.receipts,
     };
     for (const [name, access] of Object.entries(FUNCTION_ACCESS) as Array<
       [keyof typeof fns, FunctionAccess]

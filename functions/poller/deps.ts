@@ -20,6 +20,7 @@ import type { MessageFailures } from "../../lib/domain/message-failure.js";
 import type { DeadlineCrashHook } from "../../lib/poll/button-deadline.js";
 import type { Backlog } from "../../lib/poll/work.js";
 import type { RampClient } from "../../lib/ramp/client.js";
+import type { ReceiptsMessage } from "../../lib/receipts/message.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
 import type { Observability } from "../../lib/runtime/handler-stack.js";
 import { createStore, type Store } from "../../lib/store/index.js";
@@ -41,6 +42,8 @@ export interface PollerDeps {
   sendPollJobs(messages: OutgoingMessage[]): Promise<void>;
   /** Sync Button jobs, their continuations and deadline jobs (the button-jobs queue); must throw unless sent. */
   sendButtonJobs(messages: OutgoingMessage[]): Promise<void>;
+  /** After a scheduled poll: the tenant's receipts poll (lib/receipts/poll.ts); absent = none. */
+  sendReceiptsPoll?(tenantId: string): Promise<void>;
   settings: PollerSettings;
   /** Where failed records are written down (message id → last error, for `ops dlq list`); absent = not recorded. */
   failures?: MessageFailures;
@@ -72,6 +75,16 @@ export function pollerDeps(parts: HandlerParts<PollerRuntimeEnv>): PollerDeps {
     sendButtonJobs: async (messages) => {
       await sendAllOrThrow(aws.sqs, env.BUTTON_JOBS_QUEUE_URL, messages);
     },
+    ...(env.RECEIPTS_QUEUE_URL
+      ? {
+          sendReceiptsPoll: async (tenantId: string) => {
+            const body: ReceiptsMessage = { v: 1, type: "poll", tenantId };
+            await sendAllOrThrow(aws.sqs, env.RECEIPTS_QUEUE_URL as string, [
+              { id: "receipts-poll", body: JSON.stringify(body) },
+            ]);
+          },
+        }
+      : {}),
     settings: {
       jitterMaxSeconds: env.POLL_JITTER_MAX_SECONDS,
       dueToleranceMs: env.POLL_DUE_TOLERANCE_MINUTES * 60_000,

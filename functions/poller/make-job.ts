@@ -66,6 +66,15 @@ function makeJobHandler(deps: PollerDeps, role: Role) {
     }
     if (job.type === "poll") {
       await runPollJob(walkDeps(tenant, job, context), tenant, job);
+      // A whole scheduled poll (not a continuation, not an operator's single listing) also polls the
+      // tenant's receipts. Best effort: a lost one is made up by the next poll (the cursor holds).
+      if (deps.sendReceiptsPoll && !job.continuation && !job.sources)
+        await deps.sendReceiptsPoll(job.tenantId).catch((err: unknown) =>
+          log.warn("receipts poll not requested; the next poll asks again", {
+            tenantId: job.tenantId,
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        );
       return;
     }
     const sendDeadline = (next: PollJob, delaySeconds: number) =>

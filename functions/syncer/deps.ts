@@ -6,11 +6,12 @@
  * the manifest in the local stack); tests hand `makeHandler` their own.
  */
 import { randomUUID } from "node:crypto";
-import { changeVisibility, type VisibilityChange } from "../../lib/aws/sqs.js";
+import { changeVisibility, sendAllOrThrow, type VisibilityChange } from "../../lib/aws/sqs.js";
 import { type ErpWrapper, tenantRuntimesOf } from "../../lib/aws/tenant-runtime.js";
 import type { SyncerEnv } from "../../lib/config/env.js";
 import type { MessageFailures } from "../../lib/domain/message-failure.js";
 import type { ErpCrashHook } from "../../lib/erp/crash-points.js";
+import { OBJECTS_PER_MESSAGE, type ReceiptObject, type ReceiptsMessage } from "../../lib/receipts/message.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
 import type { Observability } from "../../lib/runtime/handler-stack.js";
 import { createStore, type Store } from "../../lib/store/index.js";
@@ -35,6 +36,8 @@ export interface SyncerDeps {
   clock?: () => number;
   /** Vendor lists kept for the container's life (lib/sync/vendor-cache.ts); absent = per batch. */
   vendorCache?: VendorCache;
+  /** The receipts queue (lib/receipts): objects the batch found in the ERP with their receipts; absent = none. */
+  receipts?: { send(tenantId: string, objects: ReceiptObject[]): Promise<void> };
   /** ChangeMessageVisibility on the queues the syncer consumes (absent = every retry waits its timeout). */
   changeVisibility?(changes: readonly VisibilityChange[]): Promise<{ changed: number; failed: number }>;
 }
@@ -69,6 +72,7 @@ export function syncerDeps(parts: HandlerParts<SyncerEnv>, extras: SyncerExtras 
         [env.WORK_QUEUE_URL, env.PRIORITY_QUEUE_URL].filter((u): u is string => !!u),
         changes,
       ),
+    ...(env.RECEIPTS_QUEUE_URL ? { receipts: receiptsSender(aws.sqs, env.RECEIPTS_QUEUE_URL) } : {}),
     ...(extras.crash ? { crash: extras.crash } : {}),
     ...(extras.clock ? { clock: extras.clock } : {}),
     // Built once per container (the handler's deps), so every invocation's syncer shares it.
@@ -88,5 +92,25 @@ export function syncerFor(deps: SyncerDeps, metrics: SyncMetrics, requestId: str
     ...(deps.crash ? { crash: deps.crash } : {}),
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.vendorCache ? { vendorCache: deps.vendorCache } : {}),
+    ...(deps.receipts ? { receipts: deps.receipts } : {}),
   });
+}
+
+/** `attach` messages of at most OBJECTS_PER_MESSAGE objects; throws unless every one was sent. */
+function receiptsSender(sqs: Parameters<typeof sendAllOrThrow>[0], queueUrl: string) {
+  return {
+    async send(tenantId: string, objects: ReceiptObject[]) {
+      const messages = [];
+      for (let k = 0; k < objects.length; k += OBJECTS_PER_MESSAGE) {
+        const body: ReceiptsMessage = {
+          v: 1,
+          type: "attach",
+          tenantId,
+          objects: objects.slice(k, k + OBJECTS_PER_MESSAGE),
+        };
+        messages.push({ id: `r${k}`, body: JSON.stringify(body) });
+      }
+      await sendAllOrThrow(sqs, queueUrl, messages);
+    },
+  };
 }

@@ -7,6 +7,7 @@
 import { sendAllOrThrow } from "../../lib/aws/sqs.js";
 import { secretsManagerStore } from "../../lib/aws/webhook-secrets.js";
 import type { WebhookEnv } from "../../lib/config/env.js";
+import type { ReceiptsMessage } from "../../lib/receipts/message.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
 import type { Observability } from "../../lib/runtime/handler-stack.js";
 import { createChallengeStore } from "../../lib/store/challenges.js";
@@ -43,6 +44,15 @@ export function webhookDeps(parts: HandlerParts<WebhookEnv>): WebhookDeps {
           { id: job.type, body: JSON.stringify(job) },
         ]);
       },
+      ...(env.RECEIPTS_QUEUE_URL
+        ? {
+            sendReceiptMessage: async (m: ReceiptsMessage) => {
+              await sendAllOrThrow(aws.sqs, env.RECEIPTS_QUEUE_URL as string, [
+                { id: m.type, body: JSON.stringify(m) },
+              ]);
+            },
+          }
+        : {}),
       buttonWindowMs: env.SYNC_BUTTON_WINDOW_MS,
       coalesceSeconds: env.WEBHOOK_COALESCE_SECONDS,
       log: obs.log,

@@ -15,6 +15,8 @@ export const PollerRuntimeEnvSchema = PollerEnvSchema.extend({
   PRIORITY_QUEUE_URL: queueUrl,
   /** Sync Button jobs (walk continuations, deadline jobs): their own queue and function. */
   BUTTON_JOBS_QUEUE_URL: queueUrl,
+  /** A scheduled poll also asks for the tenant's receipts poll here (lib/receipts/poll.ts); absent = none. */
+  RECEIPTS_QUEUE_URL: queueUrl.optional(),
   /** Stop listing and re-enqueue a continuation when less than this much Lambda time is left. */
   POLL_TIME_RESERVE_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** Poll jobs are delayed by a random 0..N seconds so tenants' polls (and uploads) are staggered. */

@@ -40,6 +40,14 @@ const SYNC_REQUESTED: Readonly<Record<string, "transaction" | "reimbursement">> 
   "reimbursements.sync_requested": "reimbursement",
 };
 
+/**
+ * A receipt added to a transaction (also after its export): the object is the transaction
+ * (unknown: whether it also names the receipt — `receipt_id` is read when present; the
+ * worker lists the transaction's receipts either way, lib/receipts/late.ts).
+ */
+const RECEIPT_ADDED = "transactions.receipt_added";
+const ReceiptAddedObjectSchema = z.looseObject({ receipt_id: z.string().min(1).nullish() });
+
 /** Events that need no action but are expected (Ramp's test event): acknowledged with a log line. */
 const ACKNOWLEDGED = new Set(["tests.test_event"]);
 
@@ -61,6 +69,13 @@ export type Classified =
       businessId: string | null;
       /** The envelope's `created_at` as sent (ISO); Ramp's 5-minute clock starts about then. */
       createdAt: string | null;
+    }
+  | {
+      kind: "receipt_added";
+      eventId: string;
+      transactionId: string;
+      receiptId: string | null;
+      businessId: string | null;
     }
   | { kind: "acknowledged"; eventId: string; type: string; businessId: string | null }
   /** Signed, but we cannot act on it: park it for inspection (eventId when one could be read). */
@@ -111,6 +126,17 @@ export function classifyDelivery(rawBody: string): Classified {
       objectId: e.object.id,
       businessId,
       createdAt: e.created_at ?? null,
+    };
+  }
+  if (e.type === RECEIPT_ADDED) {
+    const o = ReceiptAddedObjectSchema.safeParse(e.object);
+    if (!o.success) return { kind: "park", eventId: e.id, reason: `${e.type}: ${issues(o.error)}` };
+    return {
+      kind: "receipt_added",
+      eventId: e.id,
+      transactionId: e.object.id,
+      receiptId: o.data.receipt_id ?? null,
+      businessId,
     };
   }
   if (ACKNOWLEDGED.has(e.type)) return { kind: "acknowledged", eventId: e.id, type: e.type, businessId };

@@ -16,6 +16,7 @@
  * Nothing slow happens inline (Ramp allows 10 s): `*.ready_to_sync` becomes a
  * coalesced poll job on the poll-jobs queue and `*.sync_requested` a Sync Button
  * job on its own button-jobs queue, carrying Ramp's deadline (lib/domain/button-window.ts);
+ * `transactions.receipt_added` a late-receipt message on the receipts queue (lib/receipts);
  * the job functions do the listing and the work (see functions/webhook/README.md
  * for why a poll job rather than work messages). Duplicates are dropped by
  * event id, marked seen only once the job is on the queue.
@@ -27,6 +28,7 @@ import type { TenantConfig } from "../config/tenant.js";
 import { buttonTimes } from "../domain/button-window.js";
 import { type RampLogger, silentLogger } from "../domain/logger.js";
 import { type ButtonJob, buttonJob, type PollJob, pollJob } from "../poll/job.js";
+import type { ReceiptsMessage } from "../receipts/message.js";
 import type { ChallengeStore } from "../store/challenges.js";
 import type { WebhookEvents } from "../store/webhook-events.js";
 import { coalescePlan } from "./coalesce.js";
@@ -71,6 +73,11 @@ export interface ReceiverDeps {
   sendPollJob(job: PollJob, delaySeconds: number): Promise<void>;
   /** Puts one Sync Button job on the button-jobs queue; must throw unless it was sent. */
   sendButtonJob(job: ButtonJob): Promise<void>;
+  /**
+   * Puts one late-receipt message on the receipts queue; must throw unless it was sent. Absent
+   * (no receipts queue) = the event is acknowledged and the receipts poll picks the receipt up.
+   */
+  sendReceiptMessage?(message: ReceiptsMessage): Promise<void>;
   /** Ramp's Sync Button window (ms); the sandbox's `syncRequestTimeoutMs` in tests. Default 5 minutes. */
   buttonWindowMs?: number;
   clock?: () => number;
@@ -183,11 +190,33 @@ async function handOff(
   deps: ReceiverDeps,
   log: RampLogger,
   tenantId: string,
-  event: Extract<Classified, { kind: "sync_requested" | "ready_to_sync" }>,
+  event: Extract<Classified, { kind: "sync_requested" | "ready_to_sync" | "receipt_added" }>,
 ): Promise<Receipt> {
   const now = (deps.clock ?? Date.now)();
   let marker: string | null = null;
   try {
+    if (event.kind === "receipt_added") {
+      if (!deps.sendReceiptMessage) {
+        log.info("receipt_added acknowledged; the receipts poll attaches it", {
+          tenantId,
+          eventId: event.eventId,
+        });
+        return { status: 200, outcome: "acknowledged", eventId: event.eventId };
+      }
+      await deps.sendReceiptMessage({
+        v: 1,
+        type: "late",
+        tenantId,
+        transactionId: event.transactionId,
+        receiptId: event.receiptId,
+      });
+      log.info("late receipt enqueued", {
+        tenantId,
+        eventId: event.eventId,
+        transactionId: event.transactionId,
+      });
+      return { status: 200, outcome: "enqueued", eventId: event.eventId };
+    }
     if (event.kind === "sync_requested") {
       const times = buttonTimes(event.createdAt, now, deps.buttonWindowMs);
       const job = buttonJob({ tenantId, kind: event.button, syncRequestId: event.syncRequestId }, now, times);

@@ -89,6 +89,8 @@ function desiredEventTypes(
     if (tenant.objectTypes.transactions) out.push("transactions.ready_to_sync");
     if (tenant.objectTypes.reimbursements) out.push("reimbursements.ready_to_sync");
     if (tenant.objectTypes.bills) out.push("bills.ready_to_sync");
+    // Receipts users add after the export (lib/receipts/late.ts); reimbursements have no such event.
+    if (tenant.objectTypes.transactions) out.push("transactions.receipt_added");
   }
   const buttons = opts.syncButtons ?? {};
   if (buttons.transactions ?? tenant.ramp.settings.transactionSyncButton)

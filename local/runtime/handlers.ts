@@ -13,12 +13,14 @@ import { makeButtonHandler as buttonJob, makeHandler as pollJob } from "../../fu
 import { makeHandler as pollSchedule } from "../../functions/poller/make-schedule.js";
 import { syncerDeps } from "../../functions/syncer/deps.js";
 import { makeHandler as syncer } from "../../functions/syncer/make-handler.js";
+import { makeReceiptsHandler as receipts } from "../../functions/syncer/make-receipts.js";
 import { makeHandler as sweep } from "../../functions/syncer/make-sweep.js";
+import { receiptsDeps } from "../../functions/syncer/receipts-deps.js";
 import { webhookDeps } from "../../functions/webhook/deps.js";
 import { makeHandler as webhook } from "../../functions/webhook/make-handler.js";
 import type { FunctionName } from "../../infra/functions.js";
 import type { ErpWrapper } from "../../lib/aws/tenant-runtime.js";
-import type { CoaPushEnv, SyncerEnv, WebhookEnv } from "../../lib/config/env.js";
+import type { CoaPushEnv, ReceiptsEnv, SyncerEnv, WebhookEnv } from "../../lib/config/env.js";
 import type { HealthEnv } from "../../lib/config/health-env.js";
 import type { PollerRuntimeEnv } from "../../lib/config/poller-env.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
@@ -45,4 +47,5 @@ export const LOCAL_HANDLERS: Record<
   sweep: (p, x) => sweep(syncerDeps(p as HandlerParts<SyncerEnv>, x)) as AnyHandler,
   coaPush: (p) => coaPush(coaPushDeps(p as HandlerParts<CoaPushEnv>)) as AnyHandler,
   health: (p) => health(healthDeps(p as HandlerParts<HealthEnv>)) as AnyHandler,
+  receipts: (p, x) => receipts(receiptsDeps(p as HandlerParts<ReceiptsEnv>, x)) as AnyHandler,
 };

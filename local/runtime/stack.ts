@@ -72,6 +72,7 @@ export interface DrainStats {
   work: MappingStats;
   priority: MappingStats;
   coaRequests: MappingStats;
+  receipts: MappingStats;
   /** Rounds over every queue until all stayed empty. */
   rounds: number;
 }
@@ -262,7 +263,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // Poll jobs make work; Sync Button work before polled work (as its own queue does on AWS).
   // A delayed button job is a Sync Button's deadline timer, not work: a drain does not wait for it
   // (tests that need the deadline wait for it themselves, e.g. with waitForDeadlines()).
-  const drainOrder: QueueName[] = ["coaRequests", "pollJobs", "buttonJobs", "priority", "work"];
+  // Receipts last: they follow the objects' posting (lib/receipts).
+  const drainOrder: QueueName[] = ["coaRequests", "pollJobs", "buttonJobs", "priority", "work", "receipts"];
   const timers: ReadonlySet<QueueName> = new Set(["buttonJobs"]);
   const pendingIn = (q: QueueName, d: Record<string, QueueDepth>) => {
     const depth = d[queues[q].name];
@@ -314,6 +316,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         work: { ...mappings.work.stats },
         priority: { ...mappings.priority.stats },
         coaRequests: { ...mappings.coaRequests.stats },
+        receipts: { ...mappings.receipts.stats },
         rounds,
       };
     },

@@ -50,14 +50,14 @@ const ALLOWED: Record<FnName, string[]> = {
   webhook: [
     ...BASE,
     ...table("GetItem", "PutItem", "DeleteItem"),
-    ...send("PollJobsQueue", "ButtonJobsQueue"),
+    ...send("PollJobsQueue", "ButtonJobsQueue", "ReceiptsQueue"),
     secret("webhook"),
   ],
   pollSchedule: [...BASE, ...table("GetItem", "PutItem"), ...GSI1, ...send("PollJobsQueue")],
   pollJob: [
     ...BASE,
     ...table("GetItem", "PutItem", "UpdateItem", "BatchGetItem"),
-    ...send("WorkQueue", "PriorityQueue", "PollJobsQueue", "ButtonJobsQueue"),
+    ...send("WorkQueue", "PriorityQueue", "PollJobsQueue", "ButtonJobsQueue", "ReceiptsQueue"),
     ...consume("PollJobsQueue"),
     secret("ramp"),
   ],
@@ -74,6 +74,7 @@ const ALLOWED: Record<FnName, string[]> = {
     ...BASE,
     ...table("GetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchGetItem", "Query"),
     ...GSI1,
+    ...send("ReceiptsQueue"),
     ...consume("WorkQueue"),
     ...consume("PriorityQueue"),
     secret("ramp"),
@@ -96,6 +97,15 @@ const ALLOWED: Record<FnName, string[]> = {
     secret("ramp"),
     secret("erp"),
   ],
+  // Receipt rows and their GSI1 list, ledger rows by BatchGet; Ramp (receipts) and the ERP (attach). Sends nothing.
+  receipts: [
+    ...BASE,
+    ...table("GetItem", "PutItem", "UpdateItem", "BatchGetItem", "Query"),
+    ...GSI1,
+    ...consume("ReceiptsQueue"),
+    secret("ramp"),
+    secret("erp"),
+  ],
 };
 
 const logicalId = (stack: RampErpSyncStack, c: IConstruct) =>
@@ -113,6 +123,7 @@ function namesOf(stack: RampErpSyncStack, fn: FnName): Map<string, string> {
     [logicalId(stack, stack.pollJobs.queue), "PollJobsQueue"],
     [logicalId(stack, stack.buttonJobs.queue), "ButtonJobsQueue"],
     [logicalId(stack, stack.coaRequests.queue), "CoaRequestsQueue"],
+    [logicalId(stack, stack.receipts.queue), "ReceiptsQueue"],
     [logicalId(stack, own.node.findChild("Logs")), "OwnLogs"],
   ]);
 }
