@@ -20,6 +20,7 @@ export const MISMATCH_CLASSES = [
   "account_differs",
   "synced_elsewhere",
   "stuck_in_ledger",
+  "receipts_missing",
 ] as const;
 export type MismatchClass = (typeof MISMATCH_CLASSES)[number];
 
@@ -48,6 +49,10 @@ export interface Observed {
   ledger: LedgerRow | undefined;
   /** Every ERP record under the object's reference (absent = none). */
   records: readonly ErpRecordSummary[];
+  /** Receipt ids attached under the reference (read only for objects with receipts and a record). */
+  attached?: readonly string[];
+  /** Why a missing receipt is missing, by receipt id (its row's reason), when recorded. */
+  receiptWhy?: ReadonlyMap<string, string>;
 }
 
 const liveClaim = (l: LedgerRow | undefined, now: number) =>
@@ -123,7 +128,27 @@ export function classify(o: Observed, now: number): Mismatch[] {
 
   amountAndAccounts(ramp, records, add);
   stuck(ramp.synced === null ? ledgerWithoutReport(ledger) : ledger, now, add);
+  receipts(o, add);
   return out;
+}
+
+/**
+ * Receipts Ramp holds that the ERP record lacks (lib/receipts): each with its row's reason when
+ * one was recorded (too large, deleted in Ramp, …), else "not attached yet". Judged only for one
+ * complete record: a missing or duplicate record is already its own mismatch.
+ */
+function receipts(o: Observed, add: (cls: MismatchClass, detail: string, erpIds?: string[]) => void): void {
+  const [record, more] = o.records;
+  if (!record || more || record.state !== "complete" || o.ramp.receiptIds.length === 0 || !o.attached) return;
+  const have = new Set(o.attached);
+  const missing = o.ramp.receiptIds.filter((id) => !have.has(id)).sort();
+  if (!missing.length) return;
+  const why = missing.map((id) => `${id} (${o.receiptWhy?.get(id) ?? "not attached yet"})`);
+  add(
+    "receipts_missing",
+    `${missing.length} of ${o.ramp.receiptIds.length} receipts not in the ERP: ${why.join(", ")}`,
+    [record.erpId],
+  );
 }
 
 function amountAndAccounts(

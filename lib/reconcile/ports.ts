@@ -6,8 +6,9 @@
  * Types only: nothing here runs.
  */
 import type { Kind } from "../domain/kinds.js";
-import type { ErpRecordSummary } from "../erp/port.js";
+import type { AttachTarget, ErpRecordSummary } from "../erp/port.js";
 import type { Money } from "../money/index.js";
+import type { ReceiptStorePort } from "../receipts/ports.js";
 import type { LedgerItem } from "../sync/ports.js";
 
 /** One Ramp listing; the bill listing feeds two kinds (bill, bill_payment). */
@@ -51,6 +52,11 @@ export interface RampRow {
    * PAID_IN_ERP bill payment: the ERP's own payment is reported); null otherwise.
    */
   recordElsewhere: string | null;
+  /**
+   * The files the ERP record should carry (lib/receipts): receipt ids of transactions and
+   * reimbursements, invoice-file ids of bills; empty for kinds without any.
+   */
+  receiptIds: string[];
 }
 
 export interface RampSide {
@@ -76,8 +82,12 @@ export interface ReconcileStore {
   settlesLinks: {
     getMany(tenantId: string, transactionIds: readonly string[]): Promise<Map<string, unknown>>;
   };
+  /** Why a receipt is not attached (its row: too large, deleted…); absent = not read. */
+  receipts?: Pick<ReceiptStorePort, "rowsOf">;
 }
 
 export interface ReconcileErp {
   findMany(refs: readonly { ref: string; companyKey: string }[]): Promise<Map<string, ErpRecordSummary[]>>;
+  /** The receipt ids attached under each record (one call per batch of references). */
+  listAttachments(targets: readonly AttachTarget[]): Promise<Map<string, string[]>>;
 }

@@ -13,10 +13,12 @@
  * creation time): an API that ignores a parameter (the sandbox does for
  * reimbursements, transfers and cashbacks) yields the same window.
  */
+
 import type { Kind } from "../domain/kinds.js";
 import type { Money } from "../money/index.js";
 import type { RampClient } from "../ramp/client.js";
 import type { LineItem, RampBill, Selection } from "../ramp/model.js";
+import { invoiceFileId } from "../receipts/invoice-id.js";
 import { paymentMode } from "../sync/bill-phases.js";
 import type { CompanyOfObject } from "./company.js";
 import type { RampRow, RampSide, RampSource, ReconcileWindow } from "./ports.js";
@@ -45,6 +47,7 @@ export function rampSideOf(
     amount: Money,
     coding: { header: readonly Selection[]; lines: readonly LineItem[] } | null,
     recordElsewhere: string | null = null,
+    receiptIds: string[] = [],
   ): RampRow => {
     const company = companyOf(o.entityId);
     return {
@@ -57,6 +60,7 @@ export function rampSideOf(
       accountRemoteIds:
         coding && company ? glAccounts(coding.header, coding.lines, company.defaultExpense) : null,
       recordElsewhere,
+      receiptIds,
     };
   };
 
@@ -68,12 +72,12 @@ export function rampSideOf(
       case "transaction":
         for await (const t of ramp.listTransactions({ pageSize: size, extra }))
           if (inWindow(t.userTransactionTime, w))
-            yield row("transaction", t, t.syncStatus === "SYNCED", t.amount, coded(t));
+            yield row("transaction", t, t.syncStatus === "SYNCED", t.amount, coded(t), null, t.receiptIds);
         return;
       case "reimbursement":
         for await (const r of ramp.listReimbursements({ pageSize: size, extra }))
           if (inWindow(r.createdAt, w))
-            yield row("reimbursement", r, r.syncStatus === "SYNCED", r.amount, coded(r));
+            yield row("reimbursement", r, r.syncStatus === "SYNCED", r.amount, coded(r), null, r.receiptIds);
         return;
       case "transfer":
         for await (const t of ramp.listTransfers({ pageSize: size, extra }))
@@ -101,7 +105,8 @@ export function rampSideOf(
   }
 
   function* billRows(b: RampBill): Generator<RampRow> {
-    yield row("bill", b, b.syncStatus !== "NOT_SYNCED", b.amount, coded(b));
+    const invoices = [...new Set(b.invoiceUrls.map(invoiceFileId))];
+    yield row("bill", b, b.syncStatus !== "NOT_SYNCED", b.amount, coded(b), null, invoices);
     // Only a paid bill owes its payment phase (the guide's decision table).
     if (b.status !== "PAID") return;
     const elsewhere =

@@ -8,6 +8,8 @@
  */
 import { externalRef, type Kind, ledgerKeyOf } from "../domain/kinds.js";
 import type { ErpRecordSummary } from "../erp/port.js";
+import type { ReceiptKind } from "../receipts/message.js";
+import { REASON_TEXT } from "../receipts/rules.js";
 import { classify, type Observed } from "./classify.js";
 import {
   type RampRow,
@@ -81,12 +83,57 @@ export async function reconcile(
       stats.erpCalls++;
       found = await deps.erp.findMany(refs);
     }
+    const recordsOf = (o: (typeof batch)[number]) =>
+      o.ramp.companyKey === null ? [] : (found.get(externalRef(o.ramp.kind, o.ramp.rampId)) ?? []);
+    const { attached, why } = await receiptsOf(batch.map((o) => ({ o, records: recordsOf(o) })));
     for (const o of batch) {
-      const records =
-        o.ramp.companyKey === null ? [] : (found.get(externalRef(o.ramp.kind, o.ramp.rampId)) ?? []);
-      const observed = { ...o, records };
+      const ref = externalRef(o.ramp.kind, o.ramp.rampId);
+      const observed: Observed = {
+        ...o,
+        records: recordsOf(o),
+        ...(attached.has(ref) ? { attached: attached.get(ref) as string[], receiptWhy: why } : {}),
+      };
       tally.add(observed, classify(observed, now));
     }
+  }
+
+  /**
+   * The receipts attached under the batch's records (one listAttachments call), and for the
+   * missing ones the reason their rows hold (receipts the worker gave up on, or is retrying).
+   */
+  async function receiptsOf(
+    batch: ReadonlyArray<{ o: Omit<Observed, "records">; records: readonly ErpRecordSummary[] }>,
+  ): Promise<{ attached: Map<string, string[]>; why: Map<string, string> }> {
+    const withFiles = batch.filter(
+      (b) => b.o.ramp.receiptIds.length > 0 && b.records.length === 1 && b.o.ramp.companyKey !== null,
+    );
+    const attached = new Map<string, string[]>();
+    const why = new Map<string, string>();
+    if (!withFiles.length) return { attached, why };
+    const targets = withFiles.map((b) => ({
+      ref: externalRef(b.o.ramp.kind, b.o.ramp.rampId),
+      companyKey: b.o.ramp.companyKey as string,
+      erpId: (b.records[0] as ErpRecordSummary).erpId,
+    }));
+    stats.erpCalls++;
+    const listed = await deps.erp.listAttachments(targets);
+    for (const t of targets) attached.set(t.ref, listed.get(t.ref) ?? []);
+    const lacking = withFiles.filter((b) => {
+      const have = new Set(attached.get(externalRef(b.o.ramp.kind, b.o.ramp.rampId)));
+      return b.o.ramp.receiptIds.some((id) => !have.has(id));
+    });
+    const receiptKinds = new Set(["transaction", "reimbursement", "bill"]);
+    const rowsFor = lacking
+      .filter((b) => receiptKinds.has(b.o.ramp.kind))
+      .map((b) => ({ kind: b.o.ramp.kind as ReceiptKind, rampId: b.o.ramp.rampId }));
+    if (rowsFor.length && deps.store.receipts)
+      for (const r of await deps.store.receipts.rowsOf(req.tenantId, rowsFor))
+        if (r.state !== "attached" && r.reason)
+          why.set(
+            r.receiptId,
+            `${r.state === "given_up" ? "given up" : `failed ${r.attempts}×, retrying`}: ${REASON_TEXT[r.reason]}${r.detail ? ` — ${r.detail}` : ""}`,
+          );
+    return { attached, why };
   }
 
   async function lookUp(source: RampSource, page: RampRow[]): Promise<void> {

@@ -24,6 +24,7 @@ const ramp = (over: Partial<RampRow> = {}): RampRow => ({
   amount: money(1234, "USD"),
   accountRemoteIds: ["demo:6100"],
   recordElsewhere: null,
+  receiptIds: [],
   ...over,
 });
 
@@ -52,6 +53,31 @@ const classes = (o: Partial<Observed>) =>
 describe("reconcile classify", () => {
   it("a synced object with its ledger row MARKED and one matching ERP record is clean", () => {
     expect(classes({})).toEqual([]);
+  });
+
+  it("receipts_missing: a receipt Ramp holds is not attached; the row's reason is quoted", () => {
+    const r = ramp({ receiptIds: ["rc-2", "rc-1"] });
+    expect(classes({ ramp: r, attached: ["rc-1", "rc-2"] })).toEqual([]);
+    const [m] = classify(
+      {
+        ramp: r,
+        ledger: row(),
+        records: [rec()],
+        attached: ["rc-1"],
+        receiptWhy: new Map([["rc-2", "given up: the file is larger than the limit"]]),
+      },
+      NOW,
+    );
+    expect(m).toMatchObject({
+      class: "receipts_missing",
+      detail: "1 of 2 receipts not in the ERP: rc-2 (given up: the file is larger than the limit)",
+      erpIds: ["E1"],
+    });
+    // Not judged without the ERP's answer, nor on a missing or duplicate record (their own mismatches).
+    expect(classes({ ramp: r })).toEqual([]);
+    expect(classes({ ramp: r, attached: [], records: [rec(), rec({ erpId: "E2" })] })).toEqual([
+      "duplicate_erp_records",
+    ]);
   });
 
   it("synced_without_erp_record: Ramp synced, MARKED by us, no ERP record", () => {

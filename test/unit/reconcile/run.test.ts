@@ -25,6 +25,7 @@ function world(n: number) {
     amount: money(100 + i, "USD"),
     accountRemoteIds: ["demo:6100"],
     recordElsewhere: null,
+    receiptIds: [],
   }));
   const ledger = new Map<string, LedgerRow>(
     rows.map((r) => [
@@ -76,6 +77,7 @@ function world(n: number) {
       },
     },
     erp: {
+      listAttachments: async () => new Map<string, string[]>(),
       findMany: async (refs: readonly { ref: string; companyKey: string }[]) => {
         calls.erp.push(refs.length);
         return new Map(
@@ -170,6 +172,7 @@ describe("reconcile Ramp side", () => {
       userTransactionTime: i === 0 ? "2025-12-31T23:00:00Z" : "2026-02-01T00:00:00Z",
       selections: [],
       lineItems: [],
+      receiptIds: [],
     })) as unknown as RampTransaction[];
     const bill = {
       id: "b1",
@@ -180,6 +183,7 @@ describe("reconcile Ramp side", () => {
       selections: [],
       lineItems: [],
       payment: { amount: money(500, "USD"), details: { type: "manual", manualPaymentMethod: "PAID_IN_ERP" } },
+      invoiceUrls: [],
     } as unknown as RampBill;
     const gen = async function* <T>(items: T[]) {
       yield* items;
