@@ -38,6 +38,8 @@ export const AlarmThresholdsSchema = z.strictObject({
   buttonRoundTripP95Ms: count.min(10_000).lt(300_000).default(180_000),
   /** Rows told failed at the Sync Button deadline ("we'll retry") per 15 minutes, over all tenants. */
   buttonRowsToldAtDeadlinePer15Min: count.default(0),
+  /** Receipts given up for good (too large, deleted, retries spent) per hour, over all tenants. */
+  receiptsGivenUpPerHour: count.default(0),
 });
 export type AlarmThresholds = z.infer<typeof AlarmThresholdsSchema>;
 

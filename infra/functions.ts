@@ -87,7 +87,7 @@ const QUEUES: Record<QueueName, QueueSpec> = {
   // MAX_RECEIPT_ATTEMPTS (5) times, then is given up and listed by reconcile; 8 receives leave room
   // for a run that failed before it recorded anything. A message waiting past two redeliveries pages.
   receipts: {
-    id: "Receipts",
+    id: "ReceiptJobs",
     localName: "receipts",
     visibilityTimeoutS: 6 * 5 * 60,
     maxReceiveCount: 8,
@@ -146,7 +146,6 @@ const pollQueues = {
   PRIORITY_QUEUE_URL: { queueUrl: "priority" },
   POLL_JOBS_QUEUE_URL: { queueUrl: "pollJobs" },
   BUTTON_JOBS_QUEUE_URL: { queueUrl: "buttonJobs" },
-  RECEIPTS_QUEUE_URL: { queueUrl: "receipts" },
 } as const;
 
 export const FUNCTIONS = {
@@ -186,7 +185,8 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutS: 10 * 60,
     triggers: [{ queue: "pollJobs", batchSize: 1 }],
-    env: { ...store, ...pollQueues },
+    // The receipts queue: a whole scheduled poll also asks for the tenant's receipts poll.
+    env: { ...store, ...pollQueues, RECEIPTS_QUEUE_URL: { queueUrl: "receipts" } },
     envSchema: PollerRuntimeEnvSchema,
   },
   // A click's walk and, at its deadline, the telling of what is left (lib/poll/button-job.ts,

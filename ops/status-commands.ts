@@ -11,6 +11,7 @@ import { KINDS, type Kind } from "../lib/domain/kinds.js";
 import { readFailedRows } from "../lib/status/failed-rows.js";
 import { type ObjectStory, readLedgerStory, readRampPart } from "../lib/status/object-story.js";
 import { readTenantStatus } from "../lib/status/read-tenant-status.js";
+import { readObjectReceipts, readReceiptsStatus } from "../lib/status/receipts.js";
 import type { TenantStatus } from "../lib/status/tenant-status.js";
 import { type CommandKit, emit, jsonOption } from "./command-kit.js";
 import { dlqDepths } from "./dlq-depths.js";
@@ -75,7 +76,11 @@ export function registerStatusCommands(program: Command, kit: CommandKit): void 
       const at = now();
       const tenants: TenantStatus[] = [];
       // One tenant at a time: each already runs its 49 counts side by side.
-      for (const id of ids) tenants.push(await readTenantStatus(ctx.store(), id, at));
+      for (const id of ids)
+        tenants.push({
+          ...(await readTenantStatus(ctx.store(), id, at)),
+          receipts: await readReceiptsStatus(ctx.store().receipts, id),
+        });
       const dlq = await dlqDepths(ctx);
       emit(io, json, { at: new Date(at).toISOString(), tenants, invalid, dlq }, () => [
         ...(tenants.length ? tenants.flatMap(statusLines) : ["no enabled tenants"]),
@@ -134,7 +139,13 @@ export function registerStatusCommands(program: Command, kit: CommandKit): void 
         rampId,
         rows.map((r) => r.kind),
       );
-      const story: ObjectStory = { tenantId: o.tenant, rampId, rows, ramp };
+      const receipts = await readObjectReceipts(
+        ctx.store().receipts,
+        o.tenant,
+        rampId,
+        rows.map((r) => r.kind),
+      );
+      const story: ObjectStory = { tenantId: o.tenant, rampId, rows, receipts, ramp };
       emit(io, json, story, () => storyLines(story));
       exit(0);
     });

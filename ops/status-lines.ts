@@ -2,8 +2,10 @@
  * The readable output of `status`, `failed` and `show`: aligned columns, one
  * line per item, nothing that needs a terminal wider than the data.
  */
+
 import type { FailedRow } from "../lib/status/failed-rows.js";
 import type { ObjectStory } from "../lib/status/object-story.js";
+import type { ReceiptsStatus } from "../lib/status/receipts.js";
 import type { TenantStatus } from "../lib/status/tenant-status.js";
 import type { DlqDepth } from "./dlq-depths.js";
 
@@ -67,6 +69,22 @@ export function statusLines(t: TenantStatus): string[] {
     ...(t.held.total > t.held.first.length
       ? [`  … and ${t.held.total - t.held.first.length} more held (ops failed / show for one object)`]
       : []),
+    ...(t.receipts ? receiptsStatusLines(t.receipts) : []),
+  ];
+}
+
+function receiptsStatusLines(r: ReceiptsStatus): string[] {
+  const not = r.notAttached.map(
+    (g) => `${g.count}${r.notAttachedCapped ? "+" : ""} ${g.state.replace("_", " ")} (${g.reason})`,
+  );
+  return [
+    `  receipts: ${r.attached} attached (${r.bytes} bytes)${not.length ? `; not attached: ${not.join(", ")}` : ""}` +
+      (r.notAttached.length ? " — ops reconcile names each object" : ""),
+    ...(r.scopeMissingSince
+      ? [
+          `  receipts: the Ramp app lacks receipts:read since ${r.scopeMissingSince} (README runbook ReceiptsScopeMissing)`,
+        ]
+      : []),
   ];
 }
 
@@ -115,6 +133,15 @@ export function storyLines(s: ObjectStory): string[] {
       ).map((l) => `  ${l}`),
     );
   }
+  for (const r of s.receipts)
+    out.push(
+      `receipt ${r.receiptId} (${r.kind}): ${r.state.replace("_", " ")}` +
+        (r.state === "attached"
+          ? ` as ${r.attachmentId ?? "-"}${r.bytes !== null ? `, ${r.bytes} bytes` : ""}`
+          : "") +
+        (r.reason ? ` — ${r.reason}${r.detail ? ` (${r.detail})` : ""}, ${r.attempts} attempt(s)` : "") +
+        ` at ${r.updatedAt}`,
+    );
   if (s.ramp.reachable) {
     for (const o of s.ramp.objects)
       out.push(`ramp ${o.kind}: ${"note" in o ? o.note : `sync status ${o.syncStatus ?? "-"}`}`);

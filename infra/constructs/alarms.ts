@@ -5,6 +5,7 @@ import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
 import { HEALTH_FUNCTION, HEALTH_METRICS } from "../../lib/health/metrics.js";
+import { RECEIPT_METRIC } from "../../lib/receipts/metrics.js";
 import { METRICS_NAMESPACE } from "../../lib/runtime/observability.js";
 import { METRIC } from "../../lib/sync/metrics.js";
 import { type AlarmThresholds, BUTTON_JOB_FUNCTION } from "../alarm-settings.js";
@@ -198,6 +199,44 @@ export class SyncAlarms extends Construct {
         "Sync Button rows told at the deadline",
       ),
       threshold: toldAtDeadline,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // The receipts function (lib/receipts): a receipt given up for good is missing in the ERP until
+    // someone looks (ops reconcile names it and why); an object is never failed for it.
+    const givenUp = t.receiptsGivenUpPerHour;
+    this.add("ReceiptsGivenUp", {
+      text: {
+        means: `${givenUp === 0 ? "A receipt was" : `More than ${givenUp} receipts were`} given up in an hour (too large, deleted in Ramp, not a receipt file, or its retries spent): a synced object lacks its receipt in the ERP.`,
+        first:
+          "npx ramp-erp-sync status (receipts line per tenant), then npx ramp-erp-sync reconcile --tenant <tenantId>",
+      },
+      metric: insights(
+        `SELECT SUM(${RECEIPT_METRIC.failed}) FROM "${METRICS_NAMESPACE}" WHERE final = 'yes'`,
+        Duration.hours(1),
+        "receipts given up",
+      ),
+      threshold: givenUp,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // Emitted once per tenant, when Ramp first refuses receipts:read (lib/store/receipts.ts records it once).
+    this.add("ReceiptsScopeMissing", {
+      text: {
+        means:
+          "Ramp refused receipts:read for a tenant: its receipts are not attached until the app is granted the scope (its objects still sync).",
+        first:
+          "npx ramp-erp-sync status (which tenant: 'lacks receipts:read'), then grant receipts:read to the tenant's Ramp app",
+      },
+      metric: insights(
+        `SELECT SUM(${RECEIPT_METRIC.scopeMissing}) FROM "${METRICS_NAMESPACE}"`,
+        Duration.minutes(5),
+        "tenants found lacking receipts:read",
+      ),
+      threshold: 0,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

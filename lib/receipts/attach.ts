@@ -24,17 +24,11 @@ import { mapLimit } from "../sync/limit.js";
 import type { DownloadResult } from "./download.js";
 import { invoiceFileId } from "./invoice-id.js";
 import type { ReceiptObject } from "./message.js";
+import { RECEIPT_METRIC } from "./metrics.js";
 import type { ReceiptDeps, ReceiptRef, ReceiptRow } from "./ports.js";
 import { DEFAULT_MAX_RECEIPT_BYTES, type FailReason, isSettled, verdictFor } from "./rules.js";
 
-export const RECEIPT_METRIC = {
-  attached: "ReceiptsAttached",
-  bytes: "ReceiptBytes",
-  /** Each recorded failure, by reason; given-up ones also by `final: "yes"`. */
-  failed: "ReceiptsFailed",
-  /** Once per tenant, when `receipts:read` is found missing (alarmed). */
-  scopeMissing: "ReceiptsScopeMissing",
-} as const;
+export { RECEIPT_METRIC };
 
 /** Fewer wanted transaction receipts than this are fetched by id; more, by listing their window. */
 export const LIST_THRESHOLD = 5;

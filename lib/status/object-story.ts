@@ -11,6 +11,7 @@ import { redactText } from "../domain/redact.js";
 import type { HistoryEntry, LedgerItem } from "../sync/ports.js";
 import type { IntentHeaderView, ObjectStoryStore, RampObjectReads } from "./ports.js";
 import { type RampSyncView, readRampViews } from "./ramp-view.js";
+import type { ReceiptLine } from "./receipts.js";
 import { isoOf } from "./time.js";
 
 export interface StoryStep {
@@ -45,6 +46,8 @@ export interface ObjectStory {
   tenantId: string;
   rampId: string;
   rows: StoryRow[];
+  /** Each receipt of the object and its state (lib/receipts); empty for kinds without receipts. */
+  receipts: ReceiptLine[];
   ramp: { reachable: true; objects: RampSyncView[] } | { reachable: false; error: string };
 }
 

@@ -6,9 +6,11 @@
  * the oldest unsynced object over all kinds. Reading the facts is
  * read-tenant-status.ts.
  */
+
 import { KINDS, type Kind } from "../domain/kinds.js";
 import type { LedgerBucket, LedgerItem } from "../sync/ports.js";
 import type { LastSyncedView, OldestRow, PollRunRecordView } from "./ports.js";
+import type { ReceiptsStatus } from "./receipts.js";
 import { ageSeconds, isoOf } from "./time.js";
 
 export const STATUS_BUCKETS = [
@@ -71,6 +73,8 @@ export interface TenantStatus {
   held: { total: number; first: Array<{ kind: Kind; rampId: string; reason: string; since: string }> };
   oldestUnsynced: OldestUnsynced | null;
   lastSyncedAt: string | null;
+  /** Receipts attached and not (lib/status/receipts.ts); absent where not read. */
+  receipts?: ReceiptsStatus;
 }
 
 const byAge = (a: { updatedAt: number; kind: string; rampId: string }, b: typeof a) =>

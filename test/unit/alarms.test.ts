@@ -107,19 +107,54 @@ const EXPECTED: Record<string, Row> = {
     "notBreaching",
     "AWS/SQS ApproximateAgeOfOldestMessage Maximum",
   ],
+  ReceiptJobsOldestMessage: [
+    60,
+    2,
+    2,
+    4500,
+    GT,
+    "notBreaching",
+    "AWS/SQS ApproximateAgeOfOldestMessage Maximum",
+  ],
+  ReceiptsGivenUp: [
+    3600,
+    1,
+    1,
+    0,
+    GT,
+    "notBreaching",
+    `SELECT SUM(ReceiptsFailed) FROM "RampErpSync" WHERE final = 'yes'`,
+  ],
+  ReceiptsScopeMissing: [
+    300,
+    1,
+    1,
+    0,
+    GT,
+    "notBreaching",
+    `SELECT SUM(ReceiptsScopeMissing) FROM "RampErpSync"`,
+  ],
   ...Object.fromEntries(
-    ["Work", "Priority", "PollJobs", "ButtonJobs", "CoaRequests"].map((q) => [
+    ["Work", "Priority", "PollJobs", "ButtonJobs", "CoaRequests", "ReceiptJobs"].map((q) => [
       `${q}DlqNotEmpty`,
       [60, 1, 1, 0, GT, "notBreaching", "AWS/SQS ApproximateNumberOfMessagesVisible Maximum"] as Row,
     ]),
   ),
   ...Object.fromEntries(
-    ["Webhook", "PollSchedule", "PollJob", "ButtonJob", "Syncer", "Sweep", "Health", "CoaPush"].flatMap(
-      (f) => [
-        [`${f}Errors`, [300, 1, 1, 0, GT, "notBreaching", "AWS/Lambda Errors Sum"] as Row],
-        [`${f}Throttles`, [300, 3, 2, 0, GT, "notBreaching", "AWS/Lambda Throttles Sum"] as Row],
-      ],
-    ),
+    [
+      "Webhook",
+      "PollSchedule",
+      "PollJob",
+      "ButtonJob",
+      "Syncer",
+      "Sweep",
+      "Health",
+      "CoaPush",
+      "Receipts",
+    ].flatMap((f) => [
+      [`${f}Errors`, [300, 1, 1, 0, GT, "notBreaching", "AWS/Lambda Errors Sum"] as Row],
+      [`${f}Throttles`, [300, 3, 2, 0, GT, "notBreaching", "AWS/Lambda Throttles Sum"] as Row],
+    ]),
   ),
 };
 
@@ -414,9 +449,12 @@ describe("runbook", () => {
     const runbook = readme.slice(readme.indexOf("## Runbook"));
     for (const id of Object.keys(EXPECTED)) {
       const family = id
-        .replace(/^(Work|Priority|PollJobs|ButtonJobs|CoaRequests)(?=OldestMessage|DlqNotEmpty)/, "<Queue>")
         .replace(
-          /^(Webhook|PollSchedule|PollJob|ButtonJob|Syncer|Sweep|Health|CoaPush)(?=Errors|Throttles)/,
+          /^(Work|Priority|PollJobs|ButtonJobs|CoaRequests|ReceiptJobs)(?=OldestMessage|DlqNotEmpty)/,
+          "<Queue>",
+        )
+        .replace(
+          /^(Webhook|PollSchedule|PollJob|ButtonJob|Syncer|Sweep|Health|CoaPush|Receipts)(?=Errors|Throttles)/,
           "<Function>",
         );
       expect(runbook, id).toContain(`### ${family}`);

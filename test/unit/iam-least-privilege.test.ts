@@ -246,9 +246,17 @@ describe("a planted grant is caught", { timeout: 60_000 }, () => {
     const star = iam5(stack).find((v) => v.ruleName === "AwsSolutions-IAM5[Resource::*]");
     const paths = (star?.violatingResources ?? []).map((r) => r.constructPath).sort();
     expect(paths).toEqual(
-      ["ButtonJob", "CoaPush", "Health", "PollJob", "PollSchedule", "Sweep", "Syncer", "Webhook"].map(
-        (id) => `RampErpSync/${id}/Role/DefaultPolicy/Resource`,
-      ),
+      [
+        "ButtonJob",
+        "CoaPush",
+        "Health",
+        "PollJob",
+        "PollSchedule",
+        "Receipts",
+        "Sweep",
+        "Syncer",
+        "Webhook",
+      ].map((id) => `RampErpSync/${id}/Role/DefaultPolicy/Resource`),
     );
   });
 

@@ -69,11 +69,11 @@ describe("CDK stack", { timeout: 60_000 }, () => {
     const redriven = t.findResources("AWS::SQS::Queue", {
       Properties: { RedrivePolicy: Match.objectLike({ deadLetterTargetArn: Match.anyValue() }) },
     });
-    expect(Object.keys(redriven)).toHaveLength(5);
+    expect(Object.keys(redriven)).toHaveLength(6);
     const alarms = t.findResources("AWS::CloudWatch::Alarm", {
       Properties: { MetricName: "ApproximateNumberOfMessagesVisible", Threshold: 0 },
     });
-    expect(Object.keys(alarms)).toHaveLength(5);
+    expect(Object.keys(alarms)).toHaveLength(6);
   });
 
   it("alarms on the SYNC_READY backlog and on failed syncs per minute (the guide's monitoring)", () => {
@@ -91,9 +91,9 @@ describe("CDK stack", { timeout: 60_000 }, () => {
   it("runs every function on Node.js 24 with partial batch responses on every queue", () => {
     const t = Template.fromStack(buildApp(newApp()).stack);
     const fns = t.findResources("AWS::Lambda::Function", { Properties: { Runtime: "nodejs24.x" } });
-    expect(Object.keys(fns)).toHaveLength(8);
+    expect(Object.keys(fns)).toHaveLength(9);
     const mappings = t.findResources("AWS::Lambda::EventSourceMapping");
-    expect(Object.keys(mappings)).toHaveLength(5);
+    expect(Object.keys(mappings)).toHaveLength(6);
     for (const m of Object.values(mappings)) {
       expect(m.Properties.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
     }
@@ -106,7 +106,7 @@ describe("CDK stack", { timeout: 60_000 }, () => {
     const withSecrets = Object.entries(policies).filter(([, p]) =>
       JSON.stringify(p.Properties.PolicyDocument).includes("secretsmanager:GetSecretValue"),
     );
-    expect(withSecrets).toHaveLength(6);
+    expect(withSecrets).toHaveLength(7);
     for (const [id, p] of withSecrets) {
       expect(id).not.toMatch(/PollSchedule/);
       expect(JSON.stringify(p.Properties.PolicyDocument)).toContain(":secret:ramp-erp-sync/*");
@@ -133,14 +133,14 @@ describe("CDK stack", { timeout: 60_000 }, () => {
 describe("Lambda bundles and source maps", { timeout: 60_000 }, () => {
   it("loads no source map by default: no function's NODE_OPTIONS has --enable-source-maps", () => {
     const options = nodeOptionsOf(Template.fromStack(buildApp(newApp()).stack));
-    expect(options).toHaveLength(8);
+    expect(options).toHaveLength(9);
     for (const o of options) expect(o).not.toContain(SOURCE_MAPS_FLAG);
   });
 
   it("-c sourceMaps=true (a string on the command line, a boolean in cdk.json) loads them in every function", () => {
     for (const sourceMaps of ["true", true]) {
       const options = nodeOptionsOf(Template.fromStack(buildApp(newApp({ sourceMaps })).stack));
-      expect(options).toHaveLength(8);
+      expect(options).toHaveLength(9);
       for (const o of options) expect(o.split(" ")).toContain(SOURCE_MAPS_FLAG);
     }
     for (const o of nodeOptionsOf(Template.fromStack(buildApp(newApp({ sourceMaps: "false" })).stack)))

@@ -50,6 +50,7 @@ function describeTemplate(manifest: Manifest, scale: number): Description {
     pollJobs: stack.pollJobs,
     buttonJobs: stack.buttonJobs,
     coaRequests: stack.coaRequests,
+    receipts: stack.receipts,
   };
   for (const [name, q] of Object.entries(queues))
     queueName.set(stack.getLogicalId(q.queue.node.defaultChild as CfnResource), name);
@@ -152,9 +153,9 @@ describe("one deployment manifest for the CDK stack and the local stack", { time
     const local = describePlan(planLocalDeployment(MANIFEST, DEFAULT_TIME_SCALE));
     expect(local).toEqual(template);
     // Everything the manifest declares is deployed: 7 functions, 4 queues, 4 mappings, 4 rules, 1 route.
-    expect(Object.keys(template.functions)).toHaveLength(8);
-    expect(Object.keys(template.queues)).toHaveLength(5);
-    expect(template.mappings).toHaveLength(5);
+    expect(Object.keys(template.functions)).toHaveLength(9);
+    expect(Object.keys(template.queues)).toHaveLength(6);
+    expect(template.mappings).toHaveLength(6);
     expect(template.schedules).toHaveLength(4);
     expect(template.routes).toEqual(["fn:webhook POST /webhooks/{tenantId}"]);
     // The figures the e2e suites used to restate by hand (and got wrong) now come from here.
