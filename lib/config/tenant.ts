@@ -123,6 +123,11 @@ const TenantConfigShape = z.object({
       supportContact: z.string().default("support@example.com"),
       /** Maximum concurrent ERP postings for this tenant. */
       erpConcurrency: z.number().int().min(1).max(32).default(4),
+      /**
+       * Attach each synced object's receipts (and bills' invoice files) to its ERP record
+       * (lib/receipts). Off: objects still sync; no receipt is read, downloaded or attached.
+       */
+      attachReceipts: z.boolean().default(true),
     })
     .prefault({}),
 });

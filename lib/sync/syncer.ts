@@ -309,10 +309,16 @@ export function createSyncer(deps: SyncerDeps) {
           continue;
         }
         const withReceipts = new Map<string, ReceiptObject>();
-        const res = await runTenant(rt.runtime, mine, (object, erpRef) => {
-          const r = receiptObjectOf(object, erpRef);
-          if (r) withReceipts.set(`${r.kind}#${r.rampId}`, r);
-        });
+        const res = await runTenant(
+          rt.runtime,
+          mine,
+          rt.runtime.tenant.sync.attachReceipts
+            ? (object, erpRef) => {
+                const r = receiptObjectOf(object, erpRef);
+                if (r) withReceipts.set(`${r.kind}#${r.rampId}`, r);
+              }
+            : undefined,
+        );
         for (const [k, item] of mine.entries()) outcomes.set(item, res[k] as ItemOutcome);
         if (settings.flushAfterBatch)
           flushes.push(...(await flushTouched(reporterDeps(rt.runtime), tenantId, mine)));
