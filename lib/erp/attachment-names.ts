@@ -31,7 +31,8 @@ export function safeSegment(id: string): string {
     else if (ch === ":" && i > 0) out += ".";
     else out += hex(ch);
   });
-  if (out.length > MAX_SEGMENT) throw integratorError("Id too long for an attachment name", `${out.length} chars`);
+  if (out.length > MAX_SEGMENT)
+    throw integratorError("Id too long for an attachment name", `${out.length} chars`);
   return out;
 }
 
@@ -69,7 +70,9 @@ export function extensionOf(file: Pick<AttachmentFile, "fileName" | "contentType
 }
 
 /** `<safe receipt id>.<ext>`: the receipt's file name in the ERP. */
-export function receiptFileName(file: Pick<AttachmentFile, "receiptId" | "fileName" | "contentType">): string {
+export function receiptFileName(
+  file: Pick<AttachmentFile, "receiptId" | "fileName" | "contentType">,
+): string {
   return `${safeSegment(file.receiptId)}.${extensionOf(file)}`;
 }
 
@@ -83,7 +86,10 @@ export function receiptIdOfFileName(name: string): string | null {
 export function assertAttachable(files: readonly AttachmentFile[], maxBytes: number): void {
   for (const f of files) {
     if (f.bytes.byteLength > maxBytes)
-      throw integratorError("Receipt file is larger than the ERP accepts", `${f.receiptId}: ${f.bytes.byteLength} bytes`);
+      throw integratorError(
+        "Receipt file is larger than the ERP accepts",
+        `${f.receiptId}: ${f.bytes.byteLength} bytes`,
+      );
     if (!f.receiptId) throw integratorError("Receipt without an id");
   }
 }

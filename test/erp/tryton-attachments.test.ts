@@ -102,7 +102,11 @@ describe("Tryton attach", () => {
       expect(await countOf(invoice.erpId)).toBe(before);
       // One new among known ones: only that one is added, results in input order.
       const extra = file("pdf");
-      const mixed = await again.attach(invoice, [three[1] as AttachmentFile, extra, three[0] as AttachmentFile]);
+      const mixed = await again.attach(invoice, [
+        three[1] as AttachmentFile,
+        extra,
+        three[0] as AttachmentFile,
+      ]);
       expect(mixed.map((x) => [x.receiptId, x.created])).toEqual([
         [three[1]?.receiptId, false],
         [extra.receiptId, true],
@@ -137,7 +141,9 @@ describe("Tryton attach", () => {
       await spy.session.connect();
       calls.length = 0;
       const got = await spy.listAttachments([a, b, eu, none]);
-      expect(calls.filter((m) => m.startsWith("model.ir.attachment"))).toEqual(["model.ir.attachment.search_read"]);
+      expect(calls.filter((m) => m.startsWith("model.ir.attachment"))).toEqual([
+        "model.ir.attachment.search_read",
+      ]);
       expect([...got.keys()].sort()).toEqual([a.ref, b.ref, eu.ref].sort());
       expect(got.get(a.ref)?.sort()).toEqual(fa.map((f) => f.receiptId).sort());
       expect(got.get(b.ref)).toEqual(fb.map((f) => f.receiptId));

@@ -35,7 +35,9 @@ export const attachmentName = (file: AttachmentFile) => `${ATTACHMENT_PREFIX}${r
 
 /** The receipt id an attachment name holds, or null for attachments that are not ours. */
 export function receiptIdOfAttachment(name: string): string | null {
-  return name.startsWith(ATTACHMENT_PREFIX) ? receiptIdOfFileName(name.slice(ATTACHMENT_PREFIX.length)) : null;
+  return name.startsWith(ATTACHMENT_PREFIX)
+    ? receiptIdOfFileName(name.slice(ATTACHMENT_PREFIX.length))
+    : null;
 }
 
 const MODELS: readonly ErpModel[] = ["account.move", "account.invoice"];
