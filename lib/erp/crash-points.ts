@@ -11,10 +11,16 @@
  * - `erp-unsettled`: a payment move is posted, not yet reconciled with its invoice;
  * - `erp-between`: one record of a batch is written, the next one not yet.
  *
+ * Inside `attach` (receipts, issue #17; ATTACH_CRASH_POINTS, kept apart so the posting
+ * protocol's "crash at every ERP point" tests only iterate the points a post reaches):
+ * - `erp-attach-between`: one file of an attach call is attached, the next one not yet (Tryton);
+ * - `erp-receipt-filed`: the receipt files are on disk, their tags not yet in the entry (journal).
+ *
  * Production passes no hook. A hook may block for good (the chaos worker waits there
  * for its SIGKILL) or throw (the protocol test double rethrows it).
  */
 export const ERP_CRASH_POINTS = ["erp-created", "erp-invoiced", "erp-unsettled", "erp-between"] as const;
-export type ErpCrashPoint = (typeof ERP_CRASH_POINTS)[number];
+export const ATTACH_CRASH_POINTS = ["erp-attach-between", "erp-receipt-filed"] as const;
+export type ErpCrashPoint = (typeof ERP_CRASH_POINTS)[number] | (typeof ATTACH_CRASH_POINTS)[number];
 
 export type ErpCrashHook = (point: ErpCrashPoint, info: { refs: string[] }) => void | Promise<void>;

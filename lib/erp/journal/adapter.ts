@@ -8,6 +8,7 @@
  */
 import { open, readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { assertAttachable } from "../attachment-names.js";
 import type { ErpCrashHook, ErpCrashPoint } from "../crash-points.js";
 import {
   type AttachmentFile,
@@ -27,6 +28,7 @@ import {
   transientError,
   userError,
 } from "../port.js";
+import { attachReceipts, receiptsOf } from "./attachments.js";
 import { framed, type TornTail, tornTail, withoutFrame } from "./batch-frame.js";
 import { payeeName } from "./escape.js";
 import { summariesOf } from "./find-many.js";
@@ -322,13 +324,36 @@ export class JournalErp implements ErpPort {
     });
   }
 
-  /** Receipts: built by issue #17 (placeholder until the adapter's attach lands). */
-  async attach(_target: AttachTarget, _files: readonly AttachmentFile[]): Promise<AttachResult[]> {
-    throw integratorError("Attaching receipts is not supported by this ERP adapter yet");
+  /**
+   * Receipts as files beside the journal, linked by a `receipt:` tag on the entry
+   * (attachments.ts); the entry is rewritten in place under the lock, atomically.
+   */
+  async attach(target: AttachTarget, files: readonly AttachmentFile[]): Promise<AttachResult[]> {
+    assertAttachable(files, this.capabilities.maxAttachmentBytes);
+    return this.locked(async () => {
+      await this.writable();
+      try {
+        return await attachReceipts(
+          { journalPath: this.path, hledgerBin: this.hledgerBin, crash: this.crash },
+          target,
+          files,
+        );
+      } finally {
+        // the file may have been replaced: re-read it on the next call
+        this.snapshot = null;
+      }
+    });
   }
 
-  async listAttachments(_targets: readonly AttachTarget[]): Promise<Map<string, string[]>> {
-    return new Map();
+  /** The `receipt:` tags of every target's entry, from one read of the file. */
+  listAttachments(targets: readonly AttachTarget[]): Promise<Map<string, string[]>> {
+    if (targets.length === 0) return Promise.resolve(new Map());
+    return this.locked(async () => {
+      const text = await readFile(this.path, "utf8").catch((e: unknown) => {
+        throw integratorError("Journal file not found", this.path, e);
+      });
+      return receiptsOf(text, targets);
+    });
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,7 @@
  * lock); capabilities.maxConcurrency is 1 for the same reason and because
  * trytond on SQLite serialises writers anyway.
  */
+import { assertAttachable } from "../attachment-names.js";
 import type { ErpCrashHook } from "../crash-points.js";
 import {
   type AttachmentFile,
@@ -35,6 +36,7 @@ import {
   type PostOutcome,
   type PostResult,
 } from "../port.js";
+import { attach, listAttachments } from "./attachments.js";
 import { postBatch } from "./batch.js";
 import { findWithState } from "./completeness.js";
 import type { TrytonConfig } from "./config.js";
@@ -124,13 +126,14 @@ export class TrytonErp implements ErpPort {
     return postBatch(this.core, postings);
   }
 
-  /** Receipts: built by issue #17 (placeholder until the adapter's attach lands). */
-  async attach(_target: AttachTarget, _files: readonly AttachmentFile[]): Promise<AttachResult[]> {
-    throw integratorError("Attaching receipts is not supported by this ERP adapter yet");
+  /** Receipts as ir.attachment records on the move or invoice (attachments.ts). */
+  async attach(target: AttachTarget, files: readonly AttachmentFile[]): Promise<AttachResult[]> {
+    assertAttachable(files, this.capabilities.maxAttachmentBytes);
+    return attach(this.core, target, files);
   }
 
-  async listAttachments(_targets: readonly AttachTarget[]): Promise<Map<string, string[]>> {
-    return new Map();
+  listAttachments(targets: readonly AttachTarget[]): Promise<Map<string, string[]>> {
+    return listAttachments(this.core, targets);
   }
 
   async close(): Promise<void> {
