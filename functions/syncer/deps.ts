@@ -11,14 +11,15 @@ import { type ErpWrapper, tenantRuntimesOf } from "../../lib/aws/tenant-runtime.
 import type { SyncerEnv } from "../../lib/config/env.js";
 import type { MessageFailures } from "../../lib/domain/message-failure.js";
 import type { ErpCrashHook } from "../../lib/erp/crash-points.js";
-import { OBJECTS_PER_MESSAGE, type ReceiptObject, type ReceiptsMessage } from "../../lib/receipts/message.js";
+import { receiptObjectOf } from "../../lib/receipts/from-object.js";
+import { OBJECTS_PER_MESSAGE, type ReceiptsMessage } from "../../lib/receipts/message.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
 import type { Observability } from "../../lib/runtime/handler-stack.js";
 import { createStore, type Store } from "../../lib/store/index.js";
 import type { CrashHook } from "../../lib/sync/crash-points.js";
 import type { SyncMetrics } from "../../lib/sync/metrics.js";
 import type { TenantRuntime } from "../../lib/sync/process-item.js";
-import { createSyncer, type SyncerSettings } from "../../lib/sync/syncer.js";
+import { createSyncer, type InErp, type ReceiptHandOff, type SyncerSettings } from "../../lib/sync/syncer.js";
 import { createVendorCache, type VendorCache } from "../../lib/sync/vendor-cache.js";
 
 export interface SyncerDeps {
@@ -37,7 +38,7 @@ export interface SyncerDeps {
   /** Vendor lists kept for the container's life (lib/sync/vendor-cache.ts); absent = per batch. */
   vendorCache?: VendorCache;
   /** The receipts queue (lib/receipts): objects the batch found in the ERP with their receipts; absent = none. */
-  receipts?: { send(tenantId: string, objects: ReceiptObject[]): Promise<void> };
+  receipts?: ReceiptHandOff;
   /** ChangeMessageVisibility on the queues the syncer consumes (absent = every retry waits its timeout). */
   changeVisibility?(changes: readonly VisibilityChange[]): Promise<{ changed: number; failed: number }>;
 }
@@ -99,7 +100,9 @@ export function syncerFor(deps: SyncerDeps, metrics: SyncMetrics, requestId: str
 /** `attach` messages of at most OBJECTS_PER_MESSAGE objects; throws unless every one was sent. */
 function receiptsSender(sqs: Parameters<typeof sendAllOrThrow>[0], queueUrl: string) {
   return {
-    async send(tenantId: string, objects: ReceiptObject[]) {
+    async send(tenantId: string, found: InErp[]) {
+      const objects = found.flatMap((f) => receiptObjectOf(f.object, f.erpRef) ?? []);
+      if (objects.length === 0) return;
       const messages = [];
       for (let k = 0; k < objects.length; k += OBJECTS_PER_MESSAGE) {
         const body: ReceiptsMessage = {

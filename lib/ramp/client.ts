@@ -12,6 +12,7 @@ import { type ConnectionsApi, connectionsApi } from "./resources/connections.js"
 import { createRampCore } from "./resources/core.js";
 import { type CustomFieldsApi, customFieldsApi } from "./resources/custom-fields.js";
 import { type GlAccountsApi, glAccountsApi } from "./resources/gl-accounts.js";
+import { type ReceiptsApi, receiptsApi } from "./resources/receipts.js";
 import { type SpendApi, spendApi } from "./resources/spend.js";
 import { type SyncApi, syncApi } from "./resources/sync.js";
 import { type TaxApi, taxApi } from "./resources/tax.js";
@@ -23,6 +24,7 @@ export type { ConnectionsApi } from "./resources/connections.js";
 export { COA_UPLOAD_MAX, type CoaListFilter, type UploadResult } from "./resources/core.js";
 export type { CustomFieldsApi, FieldOptionFilter } from "./resources/custom-fields.js";
 export type { GlAccountPatch, GlAccountsApi } from "./resources/gl-accounts.js";
+export type { ReceiptListFilter, ReceiptsApi } from "./resources/receipts.js";
 export type { BillListFilter, ObjectListFilter, SpendApi } from "./resources/spend.js";
 export type { SyncApi } from "./resources/sync.js";
 export type { TaxApi } from "./resources/tax.js";
@@ -40,6 +42,7 @@ export interface RampClient
     TaxApi,
     VendorsApi,
     SpendApi,
+    ReceiptsApi,
     SyncApi,
     WebhooksApi {
   readonly tenantId: string;
@@ -60,6 +63,7 @@ export function createRampClient(deps: RampClientDeps): RampClient {
     ...taxApi(core),
     ...vendorsApi(core),
     ...spendApi(core),
+    ...receiptsApi(core),
     ...syncApi(core),
     ...webhooksApi(core),
   };

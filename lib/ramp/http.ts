@@ -22,6 +22,7 @@ export const DEFAULT_SCOPES = [
   "transactions:read",
   "reimbursements:read",
   "bills:read",
+  "receipts:read",
   "transfers:read",
   "cashbacks:read",
   "entities:read",

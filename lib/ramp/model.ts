@@ -62,6 +62,15 @@ export interface RampTransaction {
   receiptIds: string[];
 }
 
+/** A receipt file's handle: `url` is pre-signed and expires (about an hour). */
+export interface RampReceipt {
+  id: string;
+  createdAt: string | null;
+  url: string;
+  transactionId: string | null;
+  userId: string | null;
+}
+
 export interface RampReimbursement {
   id: string;
   entityId: string | null;

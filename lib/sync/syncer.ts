@@ -18,8 +18,6 @@
 import { type Kind, ledgerKeyOf, SYNC_TYPE_BY_KIND, SYNC_TYPES } from "../domain/kinds.js";
 import type { RampLogger } from "../domain/logger.js";
 import { type Sleep, sleep as timerSleep } from "../domain/time.js";
-import { receiptObjectOf } from "../receipts/from-object.js";
-import type { ReceiptObject } from "../receipts/message.js";
 import { buttonRetryDelayS } from "./button-retry.js";
 import { type CrashHook, InjectedCrash } from "./crash-points.js";
 import { classifyFailure } from "./failure.js";
@@ -80,7 +78,22 @@ export interface SyncerDeps {
    * lib/receipts). Sent after the batch's report flush, so it never delays the report; a failed
    * send makes those messages retry — a redelivery skips the posted row and sends again.
    */
-  receipts?: { send(tenantId: string, objects: ReceiptObject[]): Promise<void> };
+  receipts?: ReceiptHandOff;
+}
+
+/** An object the batch found in the ERP (posted now or before) and its ERP reference. */
+export interface InErp {
+  object: SyncObject;
+  erpRef: string;
+}
+
+/**
+ * The receipts queue as the syncer sees it: it hands over every object it found in the ERP;
+ * the hand-off picks those carrying receipts (lib/receipts/from-object.ts) — kept outside
+ * lib/sync so the export path does not depend on the receipts module that builds on it.
+ */
+export interface ReceiptHandOff {
+  send(tenantId: string, found: InErp[]): Promise<void>;
 }
 
 export interface SqsLikeRecord {
@@ -278,7 +291,7 @@ export function createSyncer(deps: SyncerDeps) {
   }
 
   /** Hands the batch's objects with receipts to the receipts queue; false when the send failed. */
-  async function sendReceipts(tenantId: string, objects: Map<string, ReceiptObject>): Promise<boolean> {
+  async function sendReceipts(tenantId: string, objects: Map<string, InErp>): Promise<boolean> {
     if (!deps.receipts || objects.size === 0) return true;
     try {
       await deps.receipts.send(tenantId, [...objects.values()]);
@@ -308,21 +321,18 @@ export function createSyncer(deps: SyncerDeps) {
           for (const item of mine) outcomes.set(item, rt.outcome);
           continue;
         }
-        const withReceipts = new Map<string, ReceiptObject>();
+        const found = new Map<string, InErp>();
         const res = await runTenant(
           rt.runtime,
           mine,
           rt.runtime.tenant.sync.attachReceipts
-            ? (object, erpRef) => {
-                const r = receiptObjectOf(object, erpRef);
-                if (r) withReceipts.set(`${r.kind}#${r.rampId}`, r);
-              }
+            ? (object, erpRef) => found.set(`${object.kind}#${object.object.id}`, { object, erpRef })
             : undefined,
         );
         for (const [k, item] of mine.entries()) outcomes.set(item, res[k] as ItemOutcome);
         if (settings.flushAfterBatch)
           flushes.push(...(await flushTouched(reporterDeps(rt.runtime), tenantId, mine)));
-        if (!(await sendReceipts(tenantId, withReceipts)))
+        if (!(await sendReceipts(tenantId, found)))
           for (const [k, item] of mine.entries()) {
             const o = res[k] as ItemOutcome;
             if (o.status === "posted" || (o.status === "skipped" && o.erpRef))

@@ -74,7 +74,7 @@ describe("targetFromStackOutputs", () => {
       }),
       "dev",
     );
-    expect(Object.keys(t.queues).sort()).toEqual(["buttonJobs", "coaRequests", "pollJobs", "work"]);
+    expect(Object.keys(t.queues).sort()).toEqual(["buttonJobs", "coaRequests", "pollJobs", "receipts", "work"]);
     expect(t.queues.coaRequests).toEqual({ url: sqs("dev-coaRequests") });
     expect(t).not.toHaveProperty("links");
   });
