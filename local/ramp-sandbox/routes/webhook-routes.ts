@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   "transactions.ready_to_sync",
   "transactions.sync_requested",
   "transactions.synced",
+  "transactions.receipt_added",
   "reimbursements.ready_for_review",
   "reimbursements.ready_to_sync",
   "reimbursements.sync_requested",
