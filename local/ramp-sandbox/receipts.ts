@@ -36,7 +36,8 @@ export function hashedAttributes(
   return {
     contentType,
     size: 2048 + (h.readUInt16BE(1) % 10_240),
-    createdAt: after + MINUTE + (h.readUInt32BE(3) % (6 * 60)) * MINUTE,
+    // Whole seconds, as the wire shows them, so `created_after=<a listed created_at>` is exact.
+    createdAt: Math.floor((after + MINUTE + (h.readUInt32BE(3) % (6 * 60)) * MINUTE) / 1000) * 1000,
   };
 }
 
