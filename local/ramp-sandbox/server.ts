@@ -2,7 +2,8 @@
  * The sandbox HTTP server (plain node:http). Developer routes go through, in order: route match
  * (an unknown path is a plain 404 before any auth, as observed live), bearer auth (401), the
  * per-app rate limiter (429 + lockout), scope check (403 DEVELOPER_7100), injected faults, then
- * the handler. `/sandbox/…` is the unauthenticated control API.
+ * the handler. `/sandbox/…` is the unauthenticated control API; `/files/…` the pre-signed file
+ * host behind receipt and invoice URLs (routes/files.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

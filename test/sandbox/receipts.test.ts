@@ -312,6 +312,18 @@ describe("sandbox receipts", () => {
     expect([...last.subarray(-2)]).toEqual([0xff, 0xd9]);
   });
 
+  it("injects file faults only when configured under the file route's own key", async () => {
+    const id = txns.find((t) => t.receipts.length)?.receipts[0] as string;
+    const url = (await h.api<J>("GET", `/receipts/${id}`)).body.receipt_url as string;
+    h.sb.control.setConfig({ faults: { "*": { failNext: 1, status: 500 } } });
+    expect((await download(url)).status).toBe(200);
+    h.sb.control.setConfig({
+      faults: { "*": null, "GET /files/receipts/{receipt_id}": { failNext: 1, status: 503 } } as never,
+    });
+    expect((await download(url)).status).toBe(503);
+    expect((await download(url)).status).toBe(200);
+  });
+
   it("refuses bad control input", async () => {
     const t = txns[0] as J;
     await expect(rc.addReceipt({})).rejects.toThrow(/400/);
