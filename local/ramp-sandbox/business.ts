@@ -1,7 +1,9 @@
 /** Lookups and invariants over one business that several route modules share. */
 import { ApiError, CODES, refused } from "./errors.js";
 import type { Business, Connection, SpendObject } from "./model.js";
+import { invoiceUrls } from "./receipts.js";
 import type { SerializeContext } from "./serialize.js";
+import type { SandboxState } from "./state.js";
 
 export function activeConnection(biz: Business): Connection | null {
   return biz.connections.find((c) => c.isActive) ?? null;
@@ -39,10 +41,12 @@ export function targetConnection(
   return c;
 }
 
-export function serializeContext(biz: Business): SerializeContext {
+/** `sb` mints the bills' pre-signed invoice URLs (fresh on each read); without it they are omitted. */
+export function serializeContext(biz: Business, sb?: SandboxState): SerializeContext {
   const active = activeConnection(biz);
   return {
     activeConnection: active,
+    invoiceUrls: (b) => (sb ? invoiceUrls(sb, b) : []),
     vendors: (id) => biz.vendors.get(id),
     accountingVendorName: (remoteId) => {
       if (!active) return undefined;

@@ -32,6 +32,8 @@ export interface WebhookConfig {
 
 export interface SandboxConfig {
   tokenTtlSeconds: number;
+  /** Lifetime of pre-signed receipt and invoice URLs (Ramp: 1 hour by default). */
+  fileUrlTtlSeconds: number;
   rateLimit: { enabled: boolean; limit: number; windowMs: number; lockoutMs: number };
   /** Keyed by route ("GET /developer/v1/transactions") or "*" for every developer route. */
   faults: Record<string, FaultRule>;
@@ -42,6 +44,7 @@ export interface SandboxConfig {
 export function defaultConfig(): SandboxConfig {
   return {
     tokenTtlSeconds: 864_000,
+    fileUrlTtlSeconds: 3_600,
     rateLimit: { enabled: true, limit: 200, windowMs: 10_000, lockoutMs: 60_000 },
     faults: {},
     // Ramp's Sync Button window, the same value our deadline is computed from (one setting: tests
@@ -66,6 +69,7 @@ export type ConfigPatch = DeepPartial<SandboxConfig>;
 /** Merges a patch; `faults` entries replace per route (null removes one). */
 export function applyConfigPatch(cfg: SandboxConfig, patch: ConfigPatch): void {
   if (patch.tokenTtlSeconds !== undefined) cfg.tokenTtlSeconds = patch.tokenTtlSeconds;
+  if (patch.fileUrlTtlSeconds !== undefined) cfg.fileUrlTtlSeconds = patch.fileUrlTtlSeconds;
   if (patch.syncRequestTimeoutMs !== undefined) cfg.syncRequestTimeoutMs = patch.syncRequestTimeoutMs;
   if (patch.rateLimit) Object.assign(cfg.rateLimit, patch.rateLimit);
   if (patch.webhooks) Object.assign(cfg.webhooks, patch.webhooks);

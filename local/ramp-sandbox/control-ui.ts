@@ -29,8 +29,8 @@ import {
 } from "./serialize.js";
 import type { SandboxState } from "./state.js";
 
-export function objectToApi(biz: Business, o: SpendObject): Record<string, unknown> {
-  const sc = serializeContext(biz);
+export function objectToApi(biz: Business, o: SpendObject, sb?: SandboxState): Record<string, unknown> {
+  const sc = serializeContext(biz, sb);
   switch (o.kind) {
     case "transaction":
       return transactionToApi(o, sc);
@@ -127,7 +127,7 @@ export function handleUiAction(sb: SandboxState, req: ControlRequest): ControlRe
     const biz = business(sb, req);
     const b = bill(biz, g[1] as string);
     approveBill(sb, biz, b);
-    return done(objectToApi(biz, b));
+    return done(objectToApi(biz, b, sb));
   }
   g = m("POST", /^\/sandbox\/bills\/([^/]+)\/pay$/);
   if (g) {
@@ -139,7 +139,7 @@ export function handleUiAction(sb: SandboxState, req: ControlRequest): ControlRe
     if (b.approval !== "APPROVED") throw new ControlError(409, "approve the bill before paying it");
     if (b.payStatus === "PAID") throw new ControlError(409, "bill already paid");
     const txn = pay(sb, biz, b, method);
-    return done({ bill: objectToApi(biz, b), card_transaction_id: txn?.id ?? null });
+    return done({ bill: objectToApi(biz, b, sb), card_transaction_id: txn?.id ?? null });
   }
   if (m("POST", /^\/sandbox\/vendor-credits$/)) {
     const biz = business(sb, req);
@@ -200,7 +200,7 @@ export function handleUiAction(sb: SandboxState, req: ControlRequest): ControlRe
     if (!o) throw new ControlError(404, "unknown object");
     return done({
       kind: o.kind,
-      object: objectToApi(biz, o),
+      object: objectToApi(biz, o, sb),
       sync: {
         status: o.status,
         last_error: o.sync.lastError,

@@ -1,6 +1,7 @@
 /**
  * The control API under `/sandbox/…`: what users do in Ramp's UI (control-ui.ts) plus test
- * plumbing here (reset, seeding businesses and apps, counters, config, clock, webhook logs).
+ * plumbing here (reset, seeding businesses and apps, counters, config, clock, webhook logs);
+ * receipts and the file host in control-receipts.ts.
  * Never under `/developer/…`; no auth. Documented in README.md. Each call acts on the business
  * named by `?business_id=` (or `business_id` in the body), else on the default business.
  */
@@ -16,6 +17,7 @@ import {
   num,
   seedOptionsFrom,
 } from "./control-common.js";
+import { handleReceiptControl } from "./control-receipts.js";
 import { handleUiAction } from "./control-ui.js";
 import { childRng } from "./prng.js";
 import { seedBusiness } from "./seed.js";
@@ -24,7 +26,7 @@ import { emptyCounters, registerBusiness, removeAllBusinesses, type SandboxState
 export { ControlError, credentials, seedOptionsFrom };
 
 export function handleControl(sb: SandboxState, req: ControlRequest, hooks: ControlHooks): ControlReply {
-  const ui = handleUiAction(sb, req);
+  const ui = handleUiAction(sb, req) ?? handleReceiptControl(sb, req);
   if (ui) return ui;
   const { method, path, body } = req;
   const m = (verb: string, pattern: RegExp) => (method === verb ? pattern.exec(path) : null);

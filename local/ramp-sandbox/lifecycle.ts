@@ -5,6 +5,7 @@
  */
 import { activeApiConnection, addHistory, billSyncReady } from "./business.js";
 import type { Bill, Business, Reimb, SpendObject, SyncRequest, Txn } from "./model.js";
+import { addTxnReceipts } from "./receipts.js";
 import { payBill } from "./seed.js";
 import type { SandboxState } from "./state.js";
 import type { EventInput } from "./webhooks.js";
@@ -71,7 +72,10 @@ export function pay(
     b,
     method,
     now,
-    (t) => biz.transactions.insert(t),
+    (t) => {
+      biz.transactions.insert(t);
+      addTxnReceipts(biz, t);
+    },
     biz.gen.makeTxn,
     biz.entities,
     vendorName,

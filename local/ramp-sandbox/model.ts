@@ -118,6 +118,8 @@ export interface Reimb extends Base {
   merchant: string;
   memo: string;
   distanceMiles: number | null;
+  /** Receipt ids (objects in `Business.receipts`); seeded from a hash of the id (receipts.ts). */
+  receipts: string[];
   header: Selection[];
   lines: Line[];
 }
@@ -180,7 +182,25 @@ export interface Bill extends Base {
   remoteId: string | null;
   deepLinkUrl: string | null;
   billSyncedAt: number | null;
+  /** Attached invoice files (PDF), served at `/files/invoices/{bill id}/{n}` (receipts.ts). */
+  invoiceFiles: { size: number }[];
 }
+
+/** A receipt file as Ramp stores it: on a card transaction or a reimbursement. */
+export interface Receipt {
+  id: string;
+  createdAt: number;
+  transactionId: string | null;
+  reimbursementId: string | null;
+  userId: string;
+  contentType: ReceiptContentType;
+  /** Byte length of the served file. */
+  size: number;
+  /** Deleted in Ramp: the id may linger on the object's `receipts`, but reads answer 404. */
+  deleted: boolean;
+}
+
+export type ReceiptContentType = "application/pdf" | "image/png" | "image/jpeg";
 
 export type SpendObject = Txn | Reimb | Transfer | Cashback | Bill;
 export type SpendKind = SpendObject["kind"];
@@ -341,6 +361,9 @@ export interface Business {
   bills: SortedStore<Bill>;
   vendors: SortedStore<RampVendor>;
   vendorCredits: SortedStore<VendorCredit>;
+  receipts: import("./receipts.js").ReceiptStore;
+  /** File downloads served (`/files/…`), keyed by receipt id or `{bill id}/{n}` for invoices. */
+  downloads: { receipts: Record<string, number>; invoices: Record<string, number> };
   syncs: Map<string, SyncRecord>;
   syncRequests: Map<string, SyncRequest>;
   webhooks: import("./webhooks.js").Subscription[];

@@ -23,6 +23,7 @@ import type {
   VendorCredit,
 } from "./model.js";
 import { childRng, type Rng } from "./prng.js";
+import { ReceiptStore, seedReceipts } from "./receipts.js";
 import { SortedStore } from "./sorted-store.js";
 
 export interface SeedOptions {
@@ -276,6 +277,7 @@ export function seedBusiness(o: SeedOptions, now: number): Business {
       remoteId: null,
       deepLinkUrl: null,
       billSyncedAt: null,
+      invoiceFiles: [],
     };
     if (b.lines.length === 0)
       b.lines = [{ minor, currency: entity.currency, memo: "Services", selections: [] }];
@@ -340,6 +342,7 @@ export function seedBusiness(o: SeedOptions, now: number): Business {
       merchant,
       memo: mileage ? "Client visit" : `${merchant} expense`,
       distanceMiles: mileage ? rng.int(5, 300) : null,
+      receipts: [],
       header: [],
       lines: [{ minor, currency: entity.currency, memo: mileage ? "Mileage" : "Expense", selections: [] }],
     };
@@ -423,6 +426,8 @@ export function seedBusiness(o: SeedOptions, now: number): Business {
     bills: new SortedStore(),
     vendors: new SortedStore(),
     vendorCredits: new SortedStore(),
+    receipts: new ReceiptStore(),
+    downloads: { receipts: {}, invoices: {} },
     syncs: new Map(),
     syncRequests: new Map(),
     webhooks: [],
@@ -435,6 +440,8 @@ export function seedBusiness(o: SeedOptions, now: number): Business {
   biz.cashbacks.load(cashbacks);
   biz.vendors.load(vendors);
   biz.vendorCredits.load(credits);
+  // After every PRNG draw, from hashes of the ids only (receipts.ts): no seed shifts.
+  biz.receipts.load(seedReceipts(txns, reimbs, bills));
   return biz;
 }
 

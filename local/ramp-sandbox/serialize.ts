@@ -79,6 +79,8 @@ export interface SerializeContext {
   vendors: (id: string) => RampVendor | undefined;
   /** Name of the accounting vendor with this remote id in the active chart, if any. */
   accountingVendorName: (remoteId: string) => string | undefined;
+  /** Fresh pre-signed URLs of a bill's invoice files. */
+  invoiceUrls: (b: Bill) => string[];
 }
 
 export function transactionToApi(t: Txn, sc: SerializeContext): Record<string, unknown> {
@@ -179,7 +181,7 @@ export function reimbursementToApi(x: Reimb): Record<string, unknown> {
     merchant: x.merchant,
     merchant_id: null,
     memo: x.memo,
-    receipts: [],
+    receipts: x.receipts,
     accounting_field_selections: x.header.map(selectionForCard),
     line_items: x.lines.map((l) => ({
       amount: currencyAmount(l.minor, l.currency),
@@ -311,7 +313,7 @@ export function billToApi(b: Bill, sc: SerializeContext): Record<string, unknown
       id: c.id,
       amount: currencyAmount(c.minor, b.currency),
     })),
-    invoice_urls: [],
+    invoice_urls: sc.invoiceUrls(b),
     payment: paymentToApi(b),
     draft_bill_id: null,
     purchase_order_id: null,

@@ -2,7 +2,8 @@
  * The sandbox HTTP server (plain node:http). Developer routes go through, in order: route match
  * (an unknown path is a plain 404 before any auth, as observed live), bearer auth (401), the
  * per-app rate limiter (429 + lockout), scope check (403 DEVELOPER_7100), injected faults, then
- * the handler. `/sandbox/…` is the unauthenticated control API.
+ * the handler. `/sandbox/…` is the unauthenticated control API; `/files/…` the pre-signed file
+ * host behind receipt and invoice URLs (routes/files.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -18,6 +19,8 @@ import { createRng } from "./prng.js";
 import { RateLimiter } from "./rate-limit.js";
 import { coaRoutes } from "./routes/coa.js";
 import { connectionRoutes } from "./routes/connection.js";
+import { fileRouteKey, serveFile } from "./routes/files.js";
+import { receiptRoutes } from "./routes/receipts.js";
 import { spendRoutes } from "./routes/spend.js";
 import { syncRoutes } from "./routes/syncs.js";
 import { webhookRoutes } from "./routes/webhook-routes.js";
@@ -30,6 +33,7 @@ export const ROUTES = sortRoutes([
   ...connectionRoutes,
   ...coaRoutes,
   ...spendRoutes,
+  ...receiptRoutes,
   ...syncRoutes,
   ...webhookRoutes,
 ]);
@@ -90,8 +94,9 @@ function bump(map: Record<string, number>, key: string): void {
 function faultFor(
   sb: SandboxState,
   routeKey: string,
+  wildcard = true,
 ): { rule: FaultRule; kind: "error" | "timeout" | "latency" } | null {
-  const rule = sb.config.faults[routeKey] ?? sb.config.faults["*"];
+  const rule = sb.config.faults[routeKey] ?? (wildcard ? sb.config.faults["*"] : undefined);
   if (!rule) return null;
   if (rule.timeoutNext && rule.timeoutNext > 0) {
     rule.timeoutNext--;
@@ -107,8 +112,13 @@ function faultFor(
 }
 
 /** Applies an injected fault: latency, an error (thrown) or a timeout (true = socket dropped). */
-async function applyFault(sb: SandboxState, res: ServerResponse, routeKey: string): Promise<boolean> {
-  const fault = faultFor(sb, routeKey);
+async function applyFault(
+  sb: SandboxState,
+  res: ServerResponse,
+  routeKey: string,
+  wildcard = true,
+): Promise<boolean> {
+  const fault = faultFor(sb, routeKey, wildcard);
   if (!fault) return false;
   if (fault.rule.latencyMs) await sleep(fault.rule.latencyMs);
   if (fault.kind === "timeout") {
@@ -219,6 +229,7 @@ export async function startSandbox(opts: StartOptions = {}): Promise<RunningSand
     limiter: new RateLimiter(),
     counters: emptyCounters(),
     baseUrl: "",
+    fileSecret: createRng(seed ^ 0xf11e5).hex(32),
     // The config object is patched in place, never replaced, so the dispatcher reads live values.
     webhooks: new WebhookDispatcher(() => config.webhooks, createRng(seed ^ 0x3b00c), clock.now, log),
     log,
@@ -251,6 +262,14 @@ export async function startSandbox(opts: StartOptions = {}): Promise<RunningSand
             hooks,
           );
           send(sb, res, { status: r.status, body: r.body });
+          return;
+        }
+        const fileKey = fileRouteKey(req.method ?? "GET", url.pathname);
+        if (fileKey) {
+          // The file host is no developer route: counted, faulted only by its own key (not "*").
+          bump(sb.counters.byRoute, fileKey);
+          if (await applyFault(sb, res, fileKey, false)) return;
+          await serveFile(sb, req.method ?? "GET", url.pathname, url.searchParams, res);
           return;
         }
         await handleDeveloper(sb, req, res, url);

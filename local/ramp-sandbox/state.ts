@@ -38,6 +38,8 @@ export interface SandboxState {
   limiter: RateLimiter;
   counters: Counters;
   baseUrl: string;
+  /** Signs the pre-signed file URLs (`/files/…`); derived from the seed, not from `rng`. */
+  fileSecret: string;
   webhooks: WebhookDispatcher;
   log: (msg: string, extra?: Record<string, unknown>) => void;
 }

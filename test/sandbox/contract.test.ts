@@ -183,6 +183,32 @@ describe.runIf(specPresent)("sandbox responses validate against Ramp's OpenAPI d
     expect(problems).toEqual([]);
   });
 
+  it("receipts (every page, filtered, by id) and bills' invoice URLs", async () => {
+    const receipts = await checkAllPages("/receipts");
+    expect(receipts.length).toBeGreaterThan(20);
+    const first = receipts[0] as J;
+    const mine = await checkAllPages("/receipts", `&transaction_id=${first.transaction_id}`);
+    expect(mine.map((r) => r.id)).toContain(first.id);
+    await checkAllPages("/receipts", `&created_after=${encodeURIComponent(first.created_at)}`);
+    for (const r of receipts.slice(0, 3)) await check("GET", "/receipts/{receipt_id}", `/receipts/${r.id}`);
+    const bills = await checkAllPages("/bills");
+    expect(bills.some((b) => b.invoice_urls.length > 0)).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it("documents the deliberate divergence: a reimbursement receipt's transaction_id is null", async () => {
+    const reimbs = (await h.api<J>("GET", "/reimbursements?page_size=100")).body.data as J[];
+    const id = reimbs.find((x) => x.receipts.length > 0)?.receipts[0] as string;
+    const r = await h.api<J>("GET", `/receipts/${id}`);
+    expect(r.status).toBe(200);
+    expect(r.body.transaction_id).toBeNull();
+    const validate = spec.validator("GET", "/developer/v1/receipts/{receipt_id}", 200);
+    expect(validate?.(r.body)).toBe(false);
+    expect(new Set((validate?.errors ?? []).map((e) => e.instancePath))).toEqual(
+      new Set(["/transaction_id"]),
+    );
+  });
+
   it("sync reports", async () => {
     const [t] = (
       await h.api<J>("GET", "/transactions?sync_status=SYNC_READY&page_size=100")

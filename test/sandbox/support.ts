@@ -13,6 +13,7 @@ export const ALL = [
   "entities:read",
   "vendors:read",
   "vendors:write",
+  "receipts:read",
 ].join(" ");
 
 export interface Res<T = Record<string, unknown>> {

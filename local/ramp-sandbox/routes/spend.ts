@@ -176,7 +176,7 @@ export const spendRoutes: Route[] = [
     const archived = boolParam(q, "is_archived") ?? false;
     const fromCreated = timeParam(q, "from_created_at");
     const toCreated = timeParam(q, "to_created_at");
-    const sc = serializeContext(ctx.biz);
+    const sc = serializeContext(ctx.biz, ctx.sb);
     return paginate(
       ctx,
       ctx.biz.bills,
@@ -201,7 +201,7 @@ export const spendRoutes: Route[] = [
       (b) => b.bills,
       "bill_id",
       "Bill",
-      (ctx, b) => billToApi(b, serializeContext(ctx.biz)),
+      (ctx, b) => billToApi(b, serializeContext(ctx.biz, ctx.sb)),
     ),
   ),
 

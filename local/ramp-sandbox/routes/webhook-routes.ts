@@ -18,6 +18,7 @@ export const EVENT_TYPES = [
   "transactions.cleared",
   "transactions.ready_for_review",
   "transactions.ready_to_sync",
+  "transactions.receipt_added",
   "transactions.sync_requested",
   "transactions.synced",
   "transactions.receipt_added",
