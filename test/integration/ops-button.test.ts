@@ -225,7 +225,12 @@ describe("ops button enable", () => {
     expect(await subscriptions("slow")).toEqual([
       {
         status: "active",
-        events: ["bills.ready_to_sync", "reimbursements.ready_to_sync", "transactions.ready_to_sync"],
+        events: [
+          "bills.ready_to_sync",
+          "reimbursements.ready_to_sync",
+          "transactions.ready_to_sync",
+          "transactions.receipt_added",
+        ],
       },
     ]);
 
@@ -273,6 +278,7 @@ describe("ops button enable", () => {
       "bills.ready_to_sync",
       "reimbursements.ready_to_sync",
       "transactions.ready_to_sync",
+      "transactions.receipt_added",
       "transactions.sync_requested",
     ]);
     // In Ramp: the connection's flag, and one verified subscription carrying the event (the old one gone).

@@ -241,10 +241,18 @@ describe("ops status / failed / show after a drain", () => {
           // Over every kind: the held charge waited since before any failure was told.
           oldestUnsynced: all.find((o) => o.rampId === heldCharge) ?? null,
           lastSyncedAt: T,
+          // The drain's receipts, all attached (test/integration/receipts-*.test.ts counts them exactly).
+          receipts: {
+            attached: expect.any(Number),
+            bytes: expect.any(Number),
+            notAttached: [],
+            notAttachedCapped: false,
+            scopeMissingSince: null,
+          },
         },
       ],
       invalid: [],
-      dlq: ["work", "priority", "pollJobs", "buttonJobs", "coaRequests"].map((queue) => ({
+      dlq: ["work", "priority", "pollJobs", "buttonJobs", "coaRequests", "receipts"].map((queue) => ({
         queue,
         depth: 0,
         note: null,
@@ -270,13 +278,15 @@ describe("ops status / failed / show after a drain", () => {
     expect(out.filter((l) => /^ {2}(transaction|bill|vendor_credit) /.test(l))).toHaveLength(3);
     const heldLine = new RegExp(`^ {2}held transaction ${heldCharge} since \\S+Z: (.+)$`);
     expect(out.filter((l) => heldLine.test(l)).map((l) => heldLine.exec(l)?.[1])).toEqual([heldReason()]);
-    expect(out.slice(-5).map((l) => l.replace(/\s+/g, " "))).toEqual([
+    expect(out.slice(-6).map((l) => l.replace(/\s+/g, " "))).toEqual([
       "work 0",
       "priority 0",
       "pollJobs 0",
       "buttonJobs 0",
       "coaRequests 0",
+      "receipts 0",
     ]);
+    expect(out.filter((l) => /^ {2}receipts: \d+ attached/.test(l))).toHaveLength(1);
   });
 
   it("failed --json: every failed object with its category, Ramp's message, attempts, told and reference, oldest first", async () => {
@@ -366,6 +376,7 @@ describe("ops status / failed / show after a drain", () => {
           { kind: "bill", syncStatus: "BILL_SYNCED", paymentStatus: "OPEN", remoteId: expect.any(String) },
         ],
       },
+      receipts: expect.any(Array),
     });
   });
 

@@ -234,7 +234,12 @@ describe("webhook subscription handshake through the deployed handler", () => {
     expect(sub).toMatchObject({
       status: "active",
       endpoint_url: `${api.url}/webhooks/${T}`,
-      event_types: ["bills.ready_to_sync", "reimbursements.ready_to_sync", "transactions.ready_to_sync"],
+      event_types: [
+        "bills.ready_to_sync",
+        "reimbursements.ready_to_sync",
+        "transactions.ready_to_sync",
+        "transactions.receipt_added",
+      ],
     });
     // The secret never appears in the command's output; it is in Secrets Manager with the subscription id.
     expect(first.out.join("\n")).not.toContain(sub.secret);

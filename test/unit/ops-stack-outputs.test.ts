@@ -74,7 +74,13 @@ describe("targetFromStackOutputs", () => {
       }),
       "dev",
     );
-    expect(Object.keys(t.queues).sort()).toEqual(["buttonJobs", "coaRequests", "pollJobs", "receipts", "work"]);
+    expect(Object.keys(t.queues).sort()).toEqual([
+      "buttonJobs",
+      "coaRequests",
+      "pollJobs",
+      "receipts",
+      "work",
+    ]);
     expect(t.queues.coaRequests).toEqual({ url: sqs("dev-coaRequests") });
     expect(t).not.toHaveProperty("links");
   });
