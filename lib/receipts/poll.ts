@@ -20,6 +20,13 @@ import type { ReceiptObject } from "./message.js";
 import type { ReceiptDeps, ReceiptRef } from "./ports.js";
 
 export const REIMBURSEMENT_REREAD_EVERY_MS = 24 * 3600_000;
+/**
+ * Each list reaches this far behind the cursor: Ramp's clock and ours differ, `created_at` is
+ * in whole seconds (two receipts of one second can straddle a page), and a receipt added while
+ * the tenant's first poll ran is younger than its cursor. What is listed twice costs a row read
+ * (the rows dedupe it), never a second attachment.
+ */
+export const LIST_OVERLAP_MS = 10 * 60_000;
 export const REIMBURSEMENT_LOOKBACK_MS = 7 * 24 * 3600_000;
 
 export interface PollRun extends AttachRun {
@@ -75,7 +82,8 @@ export async function pollReceipts(d: ReceiptDeps): Promise<PollRun> {
   if (cursor.createdAfter === null) {
     cursor.createdAfter = new Date(now).toISOString();
   } else {
-    for await (const page of d.ramp.receiptPages({ createdAfter: cursor.createdAfter })) {
+    const from = new Date(Date.parse(cursor.createdAfter) - LIST_OVERLAP_MS).toISOString();
+    for await (const page of d.ramp.receiptPages({ createdAfter: from })) {
       listed += page.length;
       run = mergeRuns(run, await attachListed(d, page));
       const newest = page.reduce<string | null>(

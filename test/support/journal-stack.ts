@@ -37,7 +37,7 @@ export async function demoEntityLinks(r: Sandbox): Promise<EntityLink[]> {
 
 export async function startJournalStack(
   r: Sandbox,
-  o: { tenantId: string; prefix: string; tenant: Partial<TenantConfigInput> },
+  o: { tenantId: string; prefix: string; tenant: Partial<TenantConfigInput>; env?: Record<string, string> },
 ): Promise<{ stack: LocalStack; journal: string }> {
   const root = await mkdtemp(join(tmpdir(), `${o.prefix}-`));
   await mkdir(join(root, o.tenantId));
@@ -45,7 +45,7 @@ export async function startJournalStack(
   await createDemoJournal(journal);
   const stack = await startLocalStack({
     dynamoEndpoint: inject("dynamoEndpoint"),
-    env: { JOURNAL_ROOT: root },
+    env: { JOURNAL_ROOT: root, ...o.env },
   });
   stack.seedSecret(`ramp-erp-sync/${o.tenantId}/ramp`, {
     client_id: r.sb.clientId,
