@@ -88,6 +88,7 @@ export function registerReconcileCommands(program: Command, kit: CommandKit): vo
             tenantId: tenant.tenantId,
             kinds: o.kind ? [o.kind] : enabledKinds(tenant),
             window: { since: o.since ?? null },
+            receipts: tenant.sync.attachReceipts,
           },
         );
         emit(io, o.json, report, () => lines(report, stats));

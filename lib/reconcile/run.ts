@@ -50,6 +50,11 @@ export interface ReconcileRequest {
   tenantId: string;
   kinds: readonly Kind[];
   window: ReconcileWindow;
+  /**
+   * Compare each record's attachments with the receipts Ramp holds (default true). Off for a
+   * tenant with `sync.attachReceipts` off: nothing promised to attach them, so none is missing.
+   */
+  receipts?: boolean;
 }
 
 export interface ReconcileStats {
@@ -105,7 +110,11 @@ export async function reconcile(
     batch: ReadonlyArray<{ o: Omit<Observed, "records">; records: readonly ErpRecordSummary[] }>,
   ): Promise<{ attached: Map<string, string[]>; why: Map<string, string> }> {
     const withFiles = batch.filter(
-      (b) => b.o.ramp.receiptIds.length > 0 && b.records.length === 1 && b.o.ramp.companyKey !== null,
+      (b) =>
+        req.receipts !== false &&
+        b.o.ramp.receiptIds.length > 0 &&
+        b.records.length === 1 &&
+        b.o.ramp.companyKey !== null,
     );
     const attached = new Map<string, string[]>();
     const why = new Map<string, string>();

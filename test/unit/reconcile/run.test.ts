@@ -77,7 +77,7 @@ function world(n: number) {
       },
     },
     erp: {
-      listAttachments: async () => new Map<string, string[]>(),
+      listAttachments: async (_targets: readonly { ref: string }[]) => new Map<string, string[]>(),
       findMany: async (refs: readonly { ref: string; companyKey: string }[]) => {
         calls.erp.push(refs.length);
         return new Map(
@@ -131,6 +131,29 @@ describe("reconcile run", () => {
       ["synced_elsewhere", c.rampId, []],
       ["synced_without_erp_record", a.rampId, []],
     ]);
+  });
+
+  it("receipts: one missing from its record is named; a tenant with receipts off is not asked about them", async () => {
+    const w = world(3);
+    const [a, b] = w.rows as [RampRow, RampRow];
+    a.receiptIds = ["r-a1", "r-a2"];
+    b.receiptIds = ["r-b1"];
+    const listed: number[] = [];
+    w.deps.erp.listAttachments = async (targets: readonly { ref: string }[]) => {
+      listed.push(targets.length);
+      return new Map([
+        [externalRef(a.kind, a.rampId), ["r-a1"]],
+        [externalRef(b.kind, b.rampId), ["r-b1"]],
+      ]);
+    };
+    const req = { tenantId: "t", kinds: ["transaction"] as Kind[], window: { since: null } };
+    const on = await reconcile(w.deps, req);
+    expect(on.report.mismatches.map((m) => [m.class, m.rampId])).toEqual([["receipts_missing", a.rampId]]);
+    expect(on.report.mismatches[0]?.detail).toContain("r-a2 (not attached yet)");
+    expect(listed).toEqual([2]);
+    const off = await reconcile(w.deps, { ...req, receipts: false });
+    expect(off.report.clean).toBe(true);
+    expect(listed).toEqual([2]);
   });
 
   it("objects of an unmapped entity are never looked up in the ERP", async () => {
