@@ -267,6 +267,15 @@ export interface AttachmentFile {
   bytes: Uint8Array;
 }
 
+/** One record and the files to attach to it (ErpPort.attachMany). */
+export interface AttachItem {
+  target: AttachTarget;
+  files: readonly AttachmentFile[];
+}
+
+/** An item's results, or the error it alone failed with. */
+export type AttachOutcome = AttachResult[] | ErpError;
+
 /** The ERP record files are attached to: what `post`/`find` returned for the reference. */
 export interface AttachTarget {
   ref: string;
@@ -405,6 +414,14 @@ export interface ErpPort {
    * (transient when the ERP is unavailable; user_actionable when the record is gone).
    */
   attach(target: AttachTarget, files: readonly AttachmentFile[]): Promise<AttachResult[]>;
+
+  /**
+   * Many records' files in one write, where the ERP pays per write rather than per file (the
+   * journal rewrites its whole file per attach call: one call per receipts run, not per
+   * object). Each item's outcome in input order: its results, or the ErpError that item alone
+   * failed with. Absent: callers attach one record at a time.
+   */
+  attachMany?(items: readonly AttachItem[]): Promise<AttachOutcome[]>;
 
   /**
    * The receipt ids attached under each record (reconciliation, ops show), keyed by ref;

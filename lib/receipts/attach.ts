@@ -18,7 +18,7 @@
  */
 import { externalRef } from "../domain/kinds.js";
 import { resolveCompany } from "../erp/mapping/company.js";
-import { ErpError } from "../erp/port.js";
+import { type AttachItem, type AttachOutcome, ErpError } from "../erp/port.js";
 import { RampApiError } from "../ramp/errors.js";
 import { mapLimit } from "../sync/limit.js";
 import type { DownloadResult } from "./download.js";
@@ -260,42 +260,83 @@ export async function attachReceipts(
     if (!f.ok) fail(f.t, f.reason, f.detail);
     else byObject.set(f.t.obj, [...(byObject.get(f.t.obj) ?? []), f]);
   }
-  for (const [obj, files] of byObject) {
-    const ok = files.filter((f): f is Fetched & { ok: true } => f.ok);
-    try {
-      const results = await d.erp.attach(
-        targetOf(obj),
-        ok.map((f) => ({
-          receiptId: f.t.receiptId,
-          fileName: `${f.t.receiptId}.${f.ext}`,
+  const items = [...byObject].map(([obj, files]) => ({
+    obj,
+    ok: files.filter((f): f is Fetched & { ok: true } => f.ok),
+  }));
+  const outcomes = await attachAll(
+    d.erp,
+    items.map(({ obj, ok }) => ({
+      target: targetOf(obj),
+      files: ok.map((f) => ({
+        receiptId: f.t.receiptId,
+        fileName: `${f.t.receiptId}.${f.ext}`,
+        contentType: f.contentType,
+        bytes: f.bytes,
+      })),
+    })),
+  );
+  await d.crash?.("receipt-attached", {
+    tenantId,
+    ids: items.flatMap((i, k) => (outcomes[k] instanceof ErpError ? [] : i.ok.map((f) => f.t.receiptId))),
+  });
+  for (const [k, { obj, ok }] of items.entries()) {
+    const outcome = outcomes[k] as AttachOutcome;
+    if (outcome instanceof ErpError) {
+      const reason: FailReason = outcome.category === "transient" ? "transient" : "erp";
+      for (const f of ok) fail(f.t, reason, outcome.title);
+      continue;
+    }
+    for (const [n, f] of ok.entries()) {
+      const res = outcome[n];
+      run.attached++;
+      run.bytes += f.bytes.byteLength;
+      d.metrics.add(RECEIPT_METRIC.attached, "Count", 1, { kind: obj.kind });
+      d.metrics.add(RECEIPT_METRIC.bytes, "None", f.bytes.byteLength);
+      out.push(
+        row(f.t, {
+          state: "attached",
+          attachmentId: res?.attachmentId ?? "attached",
+          bytes: f.bytes.byteLength,
           contentType: f.contentType,
-          bytes: f.bytes,
-        })),
+          reason: undefined,
+          detail: undefined,
+        }),
       );
-      await d.crash?.("receipt-attached", { tenantId, ids: ok.map((f) => f.t.receiptId) });
-      for (const [k, f] of ok.entries()) {
-        const res = results[k];
-        run.attached++;
-        run.bytes += f.bytes.byteLength;
-        d.metrics.add(RECEIPT_METRIC.attached, "Count", 1, { kind: obj.kind });
-        d.metrics.add(RECEIPT_METRIC.bytes, "None", f.bytes.byteLength);
-        out.push(
-          row(f.t, {
-            state: "attached",
-            attachmentId: res?.attachmentId ?? "attached",
-            bytes: f.bytes.byteLength,
-            contentType: f.contentType,
-            reason: undefined,
-            detail: undefined,
-          }),
-        );
-      }
-    } catch (err) {
-      if (!(err instanceof ErpError)) throw err;
-      const reason: FailReason = err.category === "transient" ? "transient" : "erp";
-      for (const f of ok) fail(f.t, reason, err.title);
     }
   }
   await d.store.put(out);
   return run;
+}
+
+/** Objects per ERP attach call where the ERP batches (ErpPort.attachMany): bounds one rewrite. */
+export const ATTACH_BATCH = 200;
+
+/**
+ * Every item's files: in batches where the ERP writes many records at once, else one record
+ * per call. An ErpError fails its item alone; anything else (a bug) is thrown.
+ */
+async function attachAll(erp: ReceiptDeps["erp"], items: readonly AttachItem[]): Promise<AttachOutcome[]> {
+  const out: AttachOutcome[] = [];
+  if (erp.attachMany) {
+    for (let k = 0; k < items.length; k += ATTACH_BATCH) {
+      const batch = items.slice(k, k + ATTACH_BATCH);
+      try {
+        out.push(...(await erp.attachMany(batch)));
+      } catch (err) {
+        if (!(err instanceof ErpError)) throw err;
+        out.push(...batch.map(() => err));
+      }
+    }
+    return out;
+  }
+  for (const item of items) {
+    try {
+      out.push(await erp.attach(item.target, item.files));
+    } catch (err) {
+      if (!(err instanceof ErpError)) throw err;
+      out.push(err);
+    }
+  }
+  return out;
 }

@@ -100,7 +100,7 @@ export interface ReceiptDeps {
   store: ReceiptStorePort;
   ledger: ReceiptLedgerPort;
   ramp: ReceiptRampPort;
-  erp: Pick<ErpPort, "attach" | "listAttachments" | "capabilities">;
+  erp: Pick<ErpPort, "attach" | "attachMany" | "listAttachments" | "capabilities">;
   download: Download;
   logger: RampLogger;
   metrics: SyncMetrics;

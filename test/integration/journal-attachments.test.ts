@@ -195,4 +195,42 @@ describe("journal attach", () => {
     });
     expect(await filesOnDisk()).toEqual([]);
   });
+
+  it("attachMany: many entries in one rewrite; an entry that is gone fails alone; a repeat is a no-op", async () => {
+    const targets = await Promise.all([1, 2, 3].map((k) => posted(demoCardPosting(randomUUID(), 1000 + k))));
+    const [a, b, c] = targets as [AttachTarget, AttachTarget, AttachTarget];
+    const gone = { ref: "ramp:transaction:gone", companyKey: "demo", erpId: "J999998" };
+    const fa = [file("pdf"), file("png")];
+    const fc = [file("jpg")];
+    const oversized = { ...file("pdf"), bytes: new Uint8Array(erp.capabilities.maxAttachmentBytes + 1) };
+    const before = (await readFile(path, "utf8")).split("\n").length;
+    const out = await erp.attachMany([
+      { target: a, files: fa },
+      { target: gone, files: [file("pdf")] },
+      { target: b, files: [oversized] },
+      { target: c, files: fc },
+    ]);
+    expect(out.map((o) => (Array.isArray(o) ? o.map((r) => r.created) : o.category))).toEqual([
+      [true, true],
+      "user_actionable",
+      "needs_integrator",
+      [true],
+    ]);
+    // Only the three tag lines were added, all in one rewrite that hledger checks.
+    expect((await readFile(path, "utf8")).split("\n").length).toBe(before + 3);
+    await hledgerCheck(path);
+    await expectResolves(a.erpId, fa);
+    await expectResolves(c.erpId, fc);
+    expect(await receiptTags(b.erpId)).toEqual([]);
+    const text = await readFile(path, "utf8");
+    const again = await erp.attachMany([
+      { target: a, files: fa },
+      { target: c, files: fc },
+    ]);
+    expect(again.map((o) => (Array.isArray(o) ? o.map((r) => r.created) : o))).toEqual([
+      [false, false],
+      [false],
+    ]);
+    expect(await readFile(path, "utf8")).toBe(text);
+  });
 });

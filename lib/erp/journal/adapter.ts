@@ -11,7 +11,9 @@ import { resolve } from "node:path";
 import { assertAttachable } from "../attachment-names.js";
 import type { ErpCrashHook, ErpCrashPoint } from "../crash-points.js";
 import {
+  type AttachItem,
   type AttachmentFile,
+  type AttachOutcome,
   type AttachResult,
   type AttachTarget,
   type CodingSurface,
@@ -329,15 +331,34 @@ export class JournalErp implements ErpPort {
    * (attachments.ts); the entry is rewritten in place under the lock, atomically.
    */
   async attach(target: AttachTarget, files: readonly AttachmentFile[]): Promise<AttachResult[]> {
-    assertAttachable(files, this.capabilities.maxAttachmentBytes);
+    const [one] = await this.attachMany([{ target, files }]);
+    if (one instanceof ErpError) throw one;
+    return one as AttachResult[];
+  }
+
+  /** Many entries' receipts in one rewrite of the journal (attachments.ts): what a receipts run asks. */
+  async attachMany(items: readonly AttachItem[]): Promise<AttachOutcome[]> {
+    const out: AttachOutcome[] = items.map(() => []);
+    const ok: number[] = [];
+    for (const [k, item] of items.entries()) {
+      try {
+        assertAttachable(item.files, this.capabilities.maxAttachmentBytes);
+        ok.push(k);
+      } catch (e) {
+        if (!(e instanceof ErpError)) throw e;
+        out[k] = e;
+      }
+    }
+    if (ok.length === 0) return out;
     return this.locked(async () => {
       await this.writable();
       try {
-        return await attachReceipts(
+        const got = await attachReceipts(
           { journalPath: this.path, hledgerBin: this.hledgerBin, crash: this.crash },
-          target,
-          files,
+          ok.map((k) => items[k] as AttachItem),
         );
+        for (const [i, k] of ok.entries()) out[k] = got[i] as AttachOutcome;
+        return out;
       } finally {
         // the file may have been replaced: re-read it on the next call
         this.snapshot = null;

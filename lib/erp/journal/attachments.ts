@@ -34,7 +34,9 @@ import { isDeepStrictEqual } from "node:util";
 import { receiptFileName, receiptIdOfFileName, safeSegment } from "../attachment-names.js";
 import type { ErpCrashHook } from "../crash-points.js";
 import {
+  type AttachItem,
   type AttachmentFile,
+  type AttachOutcome,
   type AttachResult,
   type AttachTarget,
   ErpError,
@@ -97,26 +99,37 @@ export function receiptsOf(text: string, targets: readonly AttachTarget[]): Map<
   return out;
 }
 
+/** A target's identity in one batch: several items naming one record share its links. */
+const targetKey = (t: AttachTarget) => `${t.ref}\u0000${t.erpId}\u0000${t.companyKey}`;
+
 /**
- * The text with `lines` (tag comment lines) added under the header of the first entry of
- * the target, after its other transaction comment lines; null when the entry is not there.
+ * The text with each target's tag comment lines added under the header of its first entry,
+ * after that entry's other transaction comment lines: one pass over the text for any number
+ * of targets. Null when a target's entry is not there.
  */
-export function withTagLines(text: string, target: AttachTarget, lines: readonly string[]): string | null {
+export function withTagLines(
+  text: string,
+  adds: ReadonlyArray<{ target: AttachTarget; lines: readonly string[] }>,
+): string | null {
+  const pending = new Map(adds.map((a) => [targetKey(a.target), a]));
+  const byRef = new Map<string, Array<{ target: AttachTarget; lines: readonly string[] }>>();
+  for (const a of pending.values()) byRef.set(a.target.ref, [...(byRef.get(a.target.ref) ?? []), a]);
   const rows = text.split("\n");
-  const chunk = readEntries(books(text));
-  if (!chunk.entries.some((e) => isTarget(e, target))) return null;
+  const out: string[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as string;
-    if (!/^\d/.test(row)) continue;
+    out.push(row);
+    if (!/^\d/.test(row) || pending.size === 0) continue;
     const [entry] = readEntries(row).entries;
-    if (!entry || !isTarget(entry, target)) continue;
-    let at = i + 1;
-    while (at < rows.length && /^[ \t]+;/.test(rows[at] as string)) at++;
+    const ref = entry ? tagOf(entry.tags, "ramp-ref") : undefined;
+    const add = ref && entry ? byRef.get(ref)?.find((a) => isTarget(entry, a.target)) : undefined;
+    if (!add || !pending.has(targetKey(add.target))) continue;
+    pending.delete(targetKey(add.target));
+    while (i + 1 < rows.length && /^[ \t]+;/.test(rows[i + 1] as string)) out.push(rows[++i] as string);
     const eol = row.endsWith("\r") ? "\r" : "";
-    rows.splice(at, 0, ...lines.map((l) => `${l}${eol}`));
-    return rows.join("\n");
+    out.push(...add.lines.map((l) => `${l}${eol}`));
   }
-  return null;
+  return pending.size === 0 ? out.join("\n") : null;
 }
 
 export interface JournalFiles {
@@ -125,90 +138,120 @@ export interface JournalFiles {
   crash: ErpCrashHook | undefined;
 }
 
-/** Call under the journal's lock, after its torn tail was cut back (the adapter's `writable`). */
+/**
+ * Call under the journal's lock, after its torn tail was cut back (the adapter's `writable`).
+ * Every item's files, then one rewrite of the journal (one read, one hledger check, one
+ * rename) for all their tags. An item whose entry is gone fails alone; a journal that cannot
+ * be read or rewritten fails them all.
+ */
 export async function attachReceipts(
   j: JournalFiles,
-  target: AttachTarget,
-  files: readonly AttachmentFile[],
-): Promise<AttachResult[]> {
+  items: readonly AttachItem[],
+): Promise<AttachOutcome[]> {
   try {
-    return await attachUnsafe(j, target, files);
+    return await attachUnsafe(j, items);
   } catch (e) {
     if (e instanceof ErpError) throw e;
     throw transientError("UNAVAILABLE", "Journal receipts could not be written", String(e), e);
   }
 }
 
-async function attachUnsafe(
-  j: JournalFiles,
-  target: AttachTarget,
-  files: readonly AttachmentFile[],
-): Promise<AttachResult[]> {
+const entryGone = (target: AttachTarget) =>
+  new ErpError("user_actionable", "UNEXPECTED", `Journal entry ${target.erpId} is no longer in the journal`, {
+    howToFix:
+      "Restore the entry in the journal, or clear the object's sync in Ramp and sync it again, then retry.",
+    detail: `${target.ref} ${target.erpId} in company ${target.companyKey}`,
+  });
+
+async function attachUnsafe(j: JournalFiles, items: readonly AttachItem[]): Promise<AttachOutcome[]> {
   const text = await readFile(j.journalPath, "utf8").catch((e: unknown) => {
     throw integratorError("Journal file not found", j.journalPath, e);
   });
-  const entries = readEntries(books(text)).entries.filter((e) => isTarget(e, target));
-  if (entries.length === 0) {
-    throw new ErpError(
-      "user_actionable",
-      "UNEXPECTED",
-      `Journal entry ${target.erpId} is no longer in the journal`,
-      {
-        howToFix:
-          "Restore the entry in the journal, or clear the object's sync in Ramp and sync it again, then retry.",
-        detail: `${target.ref} ${target.erpId} in company ${target.companyKey}`,
-      },
-    );
+  const byRef = new Map<string, JournalEntry[]>();
+  for (const e of readEntries(books(text)).entries) {
+    const ref = tagOf(e.tags, "ramp-ref");
+    if (ref) byRef.set(ref, [...(byRef.get(ref) ?? []), e]);
   }
-  const linked = new Map<string, string>();
-  for (const e of entries)
-    for (const [id, path] of linkedReceipts(e.tags, target.ref)) if (!linked.has(id)) linked.set(id, path);
-
   const base = dirname(j.journalPath);
-  const results: AttachResult[] = [];
-  const newTags: string[] = [];
-  for (const file of files) {
-    const known = linked.get(file.receiptId);
-    const path = known ?? receiptPath(target.ref, file);
-    // The file under its final name is whole (written by rename); put it back if it went missing.
-    if (!(await sameBytes(join(base, path), file.bytes))) await writeAtomically(base, path, file.bytes);
-    results.push({ receiptId: file.receiptId, attachmentId: path, created: known === undefined });
-    if (known === undefined) {
-      linked.set(file.receiptId, path);
-      newTags.push(path);
+  const links = new Map<string, Map<string, string>>();
+  const newTags = new Map<string, { target: AttachTarget; paths: string[] }>();
+  const out: AttachOutcome[] = [];
+  for (const { target, files } of items) {
+    const key = targetKey(target);
+    let linked = links.get(key);
+    if (!linked) {
+      const entries = (byRef.get(target.ref) ?? []).filter((e) => isTarget(e, target));
+      if (entries.length === 0) {
+        out.push(entryGone(target));
+        continue;
+      }
+      linked = new Map<string, string>();
+      for (const e of entries)
+        for (const [id, path] of linkedReceipts(e.tags, target.ref))
+          if (!linked.has(id)) linked.set(id, path);
+      links.set(key, linked);
     }
+    const results: AttachResult[] = [];
+    for (const file of files) {
+      const known = linked.get(file.receiptId);
+      const path = known ?? receiptPath(target.ref, file);
+      if (escapeText(path) !== path) throw integratorError("Receipt path would need escaping", target.ref);
+      // The file under its final name is whole (written by rename); put it back if it went missing.
+      if (!(await sameBytes(join(base, path), file.bytes))) await writeAtomically(base, path, file.bytes);
+      results.push({ receiptId: file.receiptId, attachmentId: path, created: known === undefined });
+      if (known === undefined) {
+        linked.set(file.receiptId, path);
+        const add = newTags.get(key) ?? { target, paths: [] };
+        add.paths.push(path);
+        newTags.set(key, add);
+      }
+    }
+    out.push(results);
   }
-  if (newTags.length === 0) return results;
-  await j.crash?.("erp-receipt-filed", { refs: [target.ref] });
+  if (newTags.size === 0) return out;
+  const adds = [...newTags.values()];
+  await j.crash?.("erp-receipt-filed", { refs: adds.map((a) => a.target.ref) });
 
-  const lines = newTags.map((path) => {
-    if (escapeText(path) !== path) throw integratorError("Receipt path would need escaping", target.ref);
-    return `    ; ${RECEIPT_TAG}: ${path}`;
-  });
-  const next = withTagLines(text, target, lines);
-  if (next === null) throw integratorError("Journal entry not found for its receipt tags", target.ref);
-  assertOnlyTagsAdded(text, next, target, newTags);
+  const next = withTagLines(
+    text,
+    adds.map((a) => ({ target: a.target, lines: a.paths.map((p) => `    ; ${RECEIPT_TAG}: ${p}`) })),
+  );
+  if (next === null)
+    throw integratorError("Journal entry not found for its receipt tags", adds[0]?.target.ref);
+  assertOnlyTagsAdded(text, next, adds);
   await replaceJournal(j, next);
-  return results;
+  return out;
 }
 
-/** The rewrite may change nothing but the target's tags, which gain exactly the new receipt tags. */
-function assertOnlyTagsAdded(before: string, after: string, target: AttachTarget, paths: string[]): void {
+/** The rewrite may change nothing but the targets' tags, each gaining exactly its new receipt tags. */
+function assertOnlyTagsAdded(
+  before: string,
+  after: string,
+  adds: ReadonlyArray<{ target: AttachTarget; paths: string[] }>,
+): void {
   const a = readEntries(books(before)).entries;
   const b = readEntries(books(after)).entries;
-  let first = true;
+  const pending = new Map(adds.map((x) => [targetKey(x.target), x]));
+  const byRef = new Map<string, Array<{ target: AttachTarget; paths: string[] }>>();
+  for (const x of adds) byRef.set(x.target.ref, [...(byRef.get(x.target.ref) ?? []), x]);
   const ok =
     a.length === b.length &&
     a.every((e, i) => {
       const got = b[i] as JournalEntry;
-      if (first && isTarget(e, target)) {
-        first = false;
-        const want = { ...e, tags: [...e.tags, ...paths.map((p): [string, string] => [RECEIPT_TAG, p])] };
+      const ref = tagOf(e.tags, "ramp-ref");
+      const add = ref
+        ? byRef.get(ref)?.find((x) => pending.has(targetKey(x.target)) && isTarget(e, x.target))
+        : undefined;
+      if (add) {
+        pending.delete(targetKey(add.target));
+        const want = { ...e, tags: [...e.tags, ...add.paths.map((p): [string, string] => [RECEIPT_TAG, p])] };
         return isDeepStrictEqual(want, got);
       }
       return isDeepStrictEqual(e, got);
-    });
-  if (!ok) throw integratorError("Journal entry did not read back with its receipt tags", target.ref);
+    }) &&
+    pending.size === 0;
+  if (!ok)
+    throw integratorError("Journal entry did not read back with its receipt tags", adds[0]?.target.ref);
 }
 
 /** Writes the new journal under a temp name, checks it with hledger, then renames it over the journal. */
