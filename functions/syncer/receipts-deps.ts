@@ -13,6 +13,7 @@ import { downloadFile } from "../../lib/receipts/download.js";
 import { receiptLedgerView } from "../../lib/receipts/ledger-view.js";
 import type { ReceiptDeps } from "../../lib/receipts/ports.js";
 import { receiptRampOf } from "../../lib/receipts/ramp-view.js";
+import { createUrlCache, type UrlCache } from "../../lib/receipts/url-cache.js";
 import type { ReceiptWorkerDeps } from "../../lib/receipts/worker.js";
 import type { HandlerParts } from "../../lib/runtime/handler-parts.js";
 import type { Observability } from "../../lib/runtime/handler-stack.js";
@@ -45,6 +46,13 @@ export function receiptsDeps(
   });
   const ledger = receiptLedgerView(store.ledger);
   const clock = extras.clock ?? Date.now;
+  // Per tenant, for the life of the warm Lambda (lib/receipts/url-cache.ts).
+  const urlCaches = new Map<string, UrlCache>();
+  const urlsOf = (tenantId: string) => {
+    const c = urlCaches.get(tenantId) ?? createUrlCache();
+    urlCaches.set(tenantId, c);
+    return c;
+  };
   return {
     obs,
     failures: store.messageFailures,
@@ -61,6 +69,7 @@ export function receiptsDeps(
           ramp: receiptRampOf(runtimes.rampFor(tenant)),
           erp: await runtimes.erpFor(tenant),
           download: (url, o) => downloadFile(url, o),
+          urls: urlsOf(tenantId),
           logger: obs.log,
           metrics,
           clock,

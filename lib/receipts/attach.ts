@@ -72,9 +72,10 @@ async function transactionUrls(
 ): Promise<Map<string, Resolved>> {
   const out = new Map<string, Resolved>();
   const wanted = new Set<string>();
+  const now = d.clock();
   for (const t of todos) {
-    const k = known.get(t.receiptId);
-    if (k) out.set(t.receiptId, { url: k.url });
+    const url = known.get(t.receiptId)?.url ?? d.urls?.get(t.receiptId, now);
+    if (url) out.set(t.receiptId, { url });
     else wanted.add(t.receiptId);
   }
   const times = todos.filter((t) => wanted.has(t.receiptId)).map((t) => t.obj.at);
@@ -86,6 +87,7 @@ async function transactionUrls(
     const toDate = new Date(Math.max(...ms) + 1000).toISOString();
     for await (const page of d.ramp.receiptPages({ fromDate, toDate })) {
       for (const r of page) {
+        d.urls?.put(r.id, r.url, now);
         if (!wanted.has(r.id)) continue;
         out.set(r.id, { url: r.url });
         wanted.delete(r.id);

@@ -11,6 +11,7 @@ import type { SyncMetrics } from "../sync/metrics.js";
 import type { DownloadResult } from "./download.js";
 import type { ReceiptKind } from "./message.js";
 import type { FailReason, ReceiptState } from "./rules.js";
+import type { UrlCache } from "./url-cache.js";
 
 /** One receipt of one object: `PK=TENANT#<t> SK=RECEIPT#<kind>#<rampId>#<receiptId>`. */
 export interface ReceiptRow {
@@ -105,6 +106,8 @@ export interface ReceiptDeps {
   logger: RampLogger;
   metrics: SyncMetrics;
   clock: () => number;
+  /** URLs earlier runs of this warm Lambda listed (url-cache.ts); absent = none kept. */
+  urls?: UrlCache;
   /** Downloads in flight per tenant. */
   downloadConcurrency?: number;
   maxBytes?: number;

@@ -10,6 +10,7 @@ import { invoiceFileId } from "../../../lib/receipts/invoice-id.js";
 import type { ReceiptObject } from "../../../lib/receipts/message.js";
 import type { ReceiptDeps } from "../../../lib/receipts/ports.js";
 import { MAX_RECEIPT_ATTEMPTS } from "../../../lib/receipts/rules.js";
+import { createUrlCache, URL_CACHE_TTL_MS } from "../../../lib/receipts/url-cache.js";
 import { memoryMetrics } from "../../../lib/sync/metrics.js";
 import {
   type FakeReceipt,
@@ -169,6 +170,28 @@ describe("attachReceipts", () => {
     );
     expect(run.attached).toBe(250);
     expect(w.ramp.calls).toMatchObject({ list: 3, get: 0 });
+  });
+
+  it("a warm Lambda's later runs take URLs an earlier run's pages carried: no second listing of the window", async () => {
+    const receipts = Array.from({ length: 250 }, (_, k) => receipt(`r${k}`, `t${k}`));
+    const w = setup(receipts);
+    const deps = { ...w.deps, urls: createUrlCache() };
+    const objs = receipts.map((r) => obj("transaction", r.transactionId as string, [r.id]));
+    // The first run wants the first ten and the last: it pages through the whole window.
+    expect((await attachReceipts(deps, [...objs.slice(0, 10), objs[249] as ReceiptObject])).attached).toBe(
+      11,
+    );
+    expect(w.ramp.calls).toMatchObject({ list: 3, get: 0 });
+    expect((await attachReceipts(deps, objs.slice(10, 249))).attached).toBe(239);
+    expect(w.ramp.calls).toMatchObject({ list: 3, get: 0 });
+    // Entries live URL_CACHE_TTL_MS and the cache is bounded, oldest out first.
+    const c = createUrlCache({ max: 2 });
+    c.put("a", "u-a", 0);
+    c.put("b", "u-b", 0);
+    c.put("c", "u-c", 0);
+    expect([c.get("a", 1), c.get("b", 1), c.get("c", 1)]).toEqual([null, "u-b", "u-c"]);
+    expect(c.get("b", URL_CACHE_TTL_MS - 1)).toBe("u-b");
+    expect(c.get("b", URL_CACHE_TTL_MS)).toBeNull();
   });
 
   it("attaches a bill's invoice files by their stable id, from a fresh read of the bill", async () => {
