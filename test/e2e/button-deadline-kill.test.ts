@@ -9,13 +9,7 @@
  * calls (a replayed call has the same content, hence the same key: "already applied"), none
  * is left PENDING for Ramp to auto-fail, and the request is closed once.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startWorld, TENANT, type World } from "../../bench/drain/world.js";
 import { buttonTimes } from "../../lib/domain/button-window.js";
@@ -25,6 +19,7 @@ import { createDocumentClient } from "../../lib/store/dynamo.js";
 import { buttonRequestSk, tenantPk } from "../../lib/store/keys.js";
 import { type LocalStack, startLocalStack } from "../../local/runtime/stack.js";
 import { LOCAL_AWS } from "../support/dynamo-client.js";
+import { buildChild, runChild, stackEnv } from "./support/lambda-child.js";
 
 let world: World;
 let stack: LocalStack;
@@ -48,20 +43,7 @@ beforeAll(async () => {
     version: 0,
   });
   await stack.coaPush(TENANT);
-  const dir = await mkdtemp(join(tmpdir(), "deadline-child-"));
-  childFile = join(dir, "child.mjs");
-  await build({
-    entryPoints: [new URL("./support/deadline-child.ts", import.meta.url).pathname],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    outfile: childFile,
-    logLevel: "error",
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
+  childFile = await buildChild("./deadline-child.ts");
 }, 120_000);
 
 afterAll(async () => {
@@ -70,38 +52,17 @@ afterAll(async () => {
 });
 
 function childEnv(): Record<string, string> {
-  const t = stack.opsTarget();
   return {
-    AWS_REGION: t.region ?? "us-east-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-    AWS_ENDPOINT_URL_DYNAMODB: t.endpoints?.dynamodb ?? "",
-    AWS_ENDPOINT_URL_SQS: t.endpoints?.sqs ?? "",
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: t.endpoints?.secretsManager ?? "",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    TABLE_NAME: stack.tableName,
+    ...stackEnv(stack),
     WORK_QUEUE_URL: stack.queues.work.url,
     PRIORITY_QUEUE_URL: stack.queues.priority.url,
     POLL_JOBS_QUEUE_URL: stack.queues.pollJobs.url,
     BUTTON_JOBS_QUEUE_URL: stack.queues.buttonJobs.url,
-    LOG_LEVEL: "SILENT",
-    POWERTOOLS_METRICS_DISABLED: "true",
   };
 }
 
-/** Runs the child; resolves with the first event it reports (or its exit). */
-function runChild(body: string, arm: string | null): { proc: ChildProcess; first: Promise<string> } {
-  const proc = spawn(process.execPath, [childFile], {
-    env: { ...process.env, DEADLINE_CHILD: JSON.stringify({ env: childEnv(), body, arm }) },
-    stdio: ["ignore", "inherit", "inherit", "pipe"],
-  });
-  const first = new Promise<string>((resolve) => {
-    const fd3 = proc.stdio[3] as NodeJS.ReadableStream;
-    createInterface({ input: fd3 }).on("line", (line) => resolve(String(JSON.parse(line).event)));
-    proc.on("exit", (code) => resolve(`exit ${code}`));
-  });
-  return { proc, first };
-}
+const child = (body: string, arm: string | null) =>
+  runChild(childFile, "DEADLINE_CHILD", { env: childEnv(), body, arm });
 
 describe("the deadline job killed inside its write", { timeout: 180_000 }, () => {
   for (const [n, point] of DEADLINE_CRASH_POINTS.entries()) {
@@ -137,7 +98,7 @@ describe("the deadline job killed inside its write", { timeout: 180_000 }, () =>
       );
       const body = JSON.stringify(buttonDeadlineJob(job));
 
-      const killed = runChild(body, point);
+      const killed = child(body, point);
       expect(await killed.first).toBe("window");
       killed.proc.kill("SIGKILL");
       await new Promise((r) => killed.proc.on("exit", r));
@@ -150,7 +111,7 @@ describe("the deadline job killed inside its write", { timeout: 180_000 }, () =>
           ExpressionAttributeValues: { ":past": 0 },
         }),
       );
-      const again = runChild(body, null);
+      const again = child(body, null);
       expect(await again.first).toBe("done");
 
       const view = await world.control<{ pending: number; failed: number; total: number }>(

@@ -10,12 +10,8 @@
  * Holds at every point: each receipt is in the ERP exactly once (one `receipt:` tag, its file
  * holding the bytes Ramp serves), every row says attached, and hledger still reads the journal.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startWorld, TENANT, type World } from "../../bench/drain/world.js";
 import { ATTACH_CRASH_POINTS } from "../../lib/erp/crash-points.js";
@@ -26,6 +22,7 @@ import type { ReceiptsMessage } from "../../lib/receipts/message.js";
 import { RECEIPT_CRASH_POINTS } from "../../lib/receipts/ports.js";
 import { sandboxReceipts } from "../../local/ramp-sandbox/control-client.js";
 import { type LocalStack, startLocalStack } from "../../local/runtime/stack.js";
+import { buildChild, runChild, stackEnv } from "./support/lambda-child.js";
 
 /** The journal's points only (`erp-attach-between` is Tryton's: test/erp/tryton-attachments.test.ts). */
 const POINTS = [RECEIPT_CRASH_POINTS[0], ATTACH_CRASH_POINTS[1], RECEIPT_CRASH_POINTS[1]] as const;
@@ -57,20 +54,7 @@ beforeAll(async () => {
   synced = [...(biz?.transactions.all() ?? [])]
     .filter((t) => t.status === "SYNCED")
     .map((t) => ({ id: t.id }) as RampTransaction);
-  const dir = await mkdtemp(join(tmpdir(), "receipts-child-"));
-  childFile = join(dir, "child.mjs");
-  await build({
-    entryPoints: [new URL("./support/receipts-child.ts", import.meta.url).pathname],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    outfile: childFile,
-    logLevel: "error",
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
+  childFile = await buildChild("./receipts-child.ts");
 }, 180_000);
 
 afterAll(async () => {
@@ -78,36 +62,8 @@ afterAll(async () => {
   await world?.close();
 });
 
-function childEnv(): Record<string, string> {
-  const t = stack.opsTarget();
-  return {
-    AWS_REGION: t.region ?? "us-east-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-    AWS_ENDPOINT_URL_DYNAMODB: t.endpoints?.dynamodb ?? "",
-    AWS_ENDPOINT_URL_SQS: t.endpoints?.sqs ?? "",
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: t.endpoints?.secretsManager ?? "",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    TABLE_NAME: stack.tableName,
-    JOURNAL_ROOT: world.root,
-    LOG_LEVEL: "SILENT",
-    POWERTOOLS_METRICS_DISABLED: "true",
-  };
-}
-
-/** Runs the child; resolves with the first event it reports (or its exit). */
-function runChild(body: string, arm: string | null): { proc: ChildProcess; first: Promise<string> } {
-  const proc = spawn(process.execPath, [childFile], {
-    env: { ...process.env, RECEIPTS_CHILD: JSON.stringify({ env: childEnv(), body, arm }) },
-    stdio: ["ignore", "inherit", "inherit", "pipe"],
-  });
-  const first = new Promise<string>((resolve) => {
-    const fd3 = proc.stdio[3] as NodeJS.ReadableStream;
-    createInterface({ input: fd3 }).on("line", (line) => resolve(String(JSON.parse(line).event)));
-    proc.on("exit", (code) => resolve(`exit ${code}`));
-  });
-  return { proc, first };
-}
+const child = (body: string, arm: string | null) =>
+  runChild(childFile, "RECEIPTS_CHILD", { env: { ...stackEnv(stack), JOURNAL_ROOT: world.root }, body, arm });
 
 /** `receipt:` tag paths in the journal naming this receipt id. */
 async function tagsOf(id: string): Promise<string[]> {
@@ -149,12 +105,12 @@ describe("the receipts attach killed inside its write", { timeout: 180_000 }, ()
       };
       const body = JSON.stringify(message);
 
-      const killed = runChild(body, point);
+      const killed = child(body, point);
       expect(await killed.first).toBe("window");
       killed.proc.kill("SIGKILL");
       await new Promise((r) => killed.proc.on("exit", r));
 
-      const again = runChild(body, null);
+      const again = child(body, null);
       expect(await again.first).toBe("done");
 
       for (const id of ids) {
