@@ -112,4 +112,61 @@ describe("a receipts run into live Tryton", () => {
     for (const o of objects) expect(await attachmentsOf(o.erpRef)).toHaveLength(o.receiptIds.length);
     expect((await rc.fileDownloads()).receipts).toEqual(before.receipts);
   });
+
+  it("an expired URL is refreshed by id and the file attached (Ramp's clock moved 2 h past the URL)", async () => {
+    const txs: RampTransaction[] = [];
+    for await (const t of r.client.listTransactions()) txs.push(t);
+    const rc = sandboxReceipts(r.sb.url);
+    const tx = txs[txs.length - 1] as RampTransaction;
+    const added = await rc.addReceipt({
+      transaction_id: tx.id,
+      content_type: "application/pdf",
+      size: 8_000,
+    });
+    const stale = added.receipt_url;
+    await r.control("POST", "/clock", { advance_ms: 2 * 3600_000 });
+    expect((await fetch(stale)).status).toBe(403);
+    const cfg = tenant();
+    const company = cfg.companies[0];
+    if (company) cfg.companies[0] = { ...company, key: live.us.key };
+    const posted = await erp.post({
+      ...transaction(live.us),
+      rampId: tx.id,
+      ref: externalRef("transaction", tx.id),
+    });
+    await r.resetCounters();
+    const run = await attachReceipts(
+      {
+        tenant: cfg,
+        store: memoryReceiptStore(),
+        ledger: memoryLedger({}),
+        ramp: receiptRampOf(r.client),
+        erp,
+        download: (url, o) => downloadFile(url, o),
+        logger: silentLogger,
+        metrics: memoryMetrics(),
+        clock: Date.now,
+      },
+      [
+        {
+          kind: "transaction",
+          rampId: tx.id,
+          entityId: null,
+          erpRef: posted.erpId,
+          receiptIds: [added.id],
+          at: null,
+        },
+      ],
+      // The URL a listing handed over before the clock moved (as a late receipt's list does).
+      new Map([[added.id, { id: added.id, createdAt: added.created_at, url: stale, transactionId: tx.id }]]),
+    );
+    expect(run).toMatchObject({ attached: 1, failed: 0 });
+    // The stale download (403), one fresh read by id, the download that worked.
+    expect(await r.calls()).toMatchObject({
+      "GET /files/receipts/{receipt_id}": 2,
+      "GET /developer/v1/receipts/{receipt_id}": 1,
+    });
+    const rows = await attachmentsOf(posted.erpId);
+    expect(rows.map((x) => receiptIdOfAttachment(x.name))).toContain(added.id);
+  });
 });
