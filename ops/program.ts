@@ -12,6 +12,7 @@ import { registerCoaCommands } from "./coa-commands.js";
 import { type CommandKit, EXIT, type OpsIo } from "./command-kit.js";
 import type { ContextFactory, OpsContext } from "./context.js";
 import { registerDlqCommands } from "./dlq-commands.js";
+import { registerReceiptsCommands } from "./receipts-commands.js";
 import { registerReconcileCommands } from "./reconcile-commands.js";
 import { registerStatusCommands } from "./status-commands.js";
 import { registerTargets } from "./target-commands.js";
@@ -30,6 +31,7 @@ const REGISTRATIONS: ReadonlyArray<(program: Command, kit: CommandKit) => void> 
   registerDlqCommands,
   registerStatusCommands,
   registerReconcileCommands,
+  registerReceiptsCommands,
   registerTargets,
 ];
 

@@ -187,6 +187,7 @@ describe("the ops entry, spawned with an empty environment", () => {
       "migrate",
       "disconnect",
       "webhooks",
+      "receipts",
     ])
       expect(listed).toContain(command);
     for (const sub of [
@@ -194,6 +195,7 @@ describe("the ops entry, spawned with an empty environment", () => {
       "dlq list",
       "dlq redrive",
       "webhooks subscribe",
+      "receipts retry",
       "reconcile",
       "status",
       "mark-synced",

@@ -280,4 +280,44 @@ describe("receipts on a drained local stack", { timeout: 120_000 }, () => {
     const rows = await stack.store.receipts.rowsOf(TENANT, [{ kind: "transaction", rampId: target.id }]);
     expect(rows.find((x) => x.receiptId === late.id)).toMatchObject({ state: "attached" });
   });
+
+  it("ops receipts retry: the oversized one, made small in Ramp, is attached; the deleted one is given up again", async () => {
+    await rc.updateReceipt(oversized, { size: 50_000 });
+    const dry = await opsOn(stack, "receipts", "retry", "--tenant", TENANT, "--dry-run", "--json");
+    expect(dry.code).toBe(0);
+    expect(dry.json.receipts.map((x: { receiptId: string }) => x.receiptId).sort()).toEqual(
+      [oversized, deleted].sort(),
+    );
+    const tooLarge = await opsOn(
+      stack,
+      "receipts",
+      "retry",
+      "--tenant",
+      TENANT,
+      "--reason",
+      "too_large",
+      "--json",
+    );
+    expect(tooLarge.json).toMatchObject({ objects: 1, messages: 1, notInErp: 0 });
+    expect(tooLarge.json.receipts).toEqual([
+      expect.objectContaining({ receiptId: oversized, reason: "too_large" }),
+    ]);
+    const paths = await untilTagged(oversized, 5);
+    expect(paths).toHaveLength(1);
+    expect((await readFile(join(dirname(journal), paths[0] as string))).equals(await served(oversized))).toBe(
+      true,
+    );
+    const all = await opsOn(stack, "receipts", "retry", "--tenant", TENANT);
+    expect(all.out.at(-1)).toBe("1 receipts of 1 objects sent to the receipts queue");
+    await stack.drain({ timeoutMs: 60_000 });
+    const rec = ReconcileReportSchema.parse(
+      (await opsOn(stack, "reconcile", "--tenant", TENANT, "--json")).json,
+    );
+    const missing = rec.mismatches.filter((m) => m.class === "receipts_missing");
+    expect(missing).toHaveLength(1);
+    expect(missing[0]?.detail).toContain(`${deleted} (given up: deleted in Ramp`);
+    expect((await opsOn(stack, "receipts", "retry", "--tenant", TENANT, "--reason", "nope")).code).not.toBe(
+      0,
+    );
+  });
 });
