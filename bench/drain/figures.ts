@@ -24,7 +24,13 @@ export function drainRunFigures(fig: FigureMaker, key: string, label: string, d:
     fig(`${key}.ramp-calls`, `${label}: Ramp calls`, d.rampCalls.total, "calls", {
       floor: floor.total,
       goal: "floor + token/entities",
+      note: "receipts apart (next rows)",
     }),
+    fig(`${key}.receipt-reads`, `${label}: Ramp receipt reads`, d.receipts.reads, "calls", {
+      floor: Math.ceil(d.receipts.downloads / 100),
+      note: `GET /receipts pages and /receipts/{id}; floor ⌈R/100⌉ for R = ${d.receipts.downloads} files`,
+    }),
+    fig(`${key}.receipt-downloads`, `${label}: receipt file downloads`, d.receipts.downloads, "calls"),
   ];
   // Listings with nothing ready cost their one call each: one row for all of them, not six.
   const empty = new Set(

@@ -72,7 +72,10 @@ export interface DrainFigures {
   /** Peak RSS of the bench process (sandbox + local stack + handlers) during the timed part. */
   peakRssMb: number;
   objectsPerSecond: number;
+  /** The export's Ramp API calls (receipts apart: they have their own floor). */
   rampCalls: { total: number; byRoute: Record<string, number>; rateLimited: number };
+  /** The receipts attached on the way (issue #17): Ramp receipt reads and file downloads. */
+  receipts: { reads: number; downloads: number };
   awsCalls: { dynamodb: number; sqs: number; byCommand: Record<string, number> };
   syncerInvocations: number;
   handlerErrors: number;
@@ -117,6 +120,9 @@ export async function runDrain(o: DrainOptions): Promise<DrainFigures> {
     const peakRssMb = rss.stop();
 
     const stats = await control<{ byRoute: Record<string, number>; rateLimited: number }>("GET", "/stats");
+    const exportRoutes = Object.fromEntries(
+      Object.entries(stats.byRoute).filter(([r]) => !isReceiptRoute(r)),
+    );
     const syncs = await control<Array<{ syncType: string; successful: string[]; failed: string[] }>>(
       "GET",
       "/syncs",
@@ -159,9 +165,13 @@ export async function runDrain(o: DrainOptions): Promise<DrainFigures> {
       peakRssMb,
       objectsPerSecond: Math.round((objects / wallMs) * 1000),
       rampCalls: {
-        total: Object.values(stats.byRoute).reduce((a, b) => a + b, 0),
-        byRoute: stats.byRoute,
+        total: Object.values(exportRoutes).reduce((a, b) => a + b, 0),
+        byRoute: exportRoutes,
         rateLimited: stats.rateLimited,
+      },
+      receipts: {
+        reads: routeSum(stats.byRoute, (r) => r.startsWith("GET /developer/v1/receipts")),
+        downloads: routeSum(stats.byRoute, (r) => r.startsWith("GET /files/")),
       },
       awsCalls: {
         dynamodb: sum((k) => k.startsWith("dynamodb ")),
@@ -176,3 +186,12 @@ export async function runDrain(o: DrainOptions): Promise<DrainFigures> {
     await world.close();
   }
 }
+
+/** Receipt reads and file downloads: counted apart from the export's calls (their floor is ⌈R/100⌉ and R). */
+const isReceiptRoute = (route: string) =>
+  route.startsWith("GET /developer/v1/receipts") || route.startsWith("GET /files/");
+
+const routeSum = (byRoute: Record<string, number>, pick: (route: string) => boolean) =>
+  Object.entries(byRoute)
+    .filter(([r]) => pick(r))
+    .reduce((a, [, n]) => a + n, 0);

@@ -23,6 +23,7 @@ function drain(n: number, wallMs: number): DrainFigures {
     phasesMs: { pollSchedule: 200, drain: wallMs - 300, sweep: 100 },
     peakRssMb: 200,
     objectsPerSecond: Math.round((n / wallMs) * 1000),
+    receipts: { reads: 0, downloads: 0 },
     rampCalls: {
       total: 1 + pages + 10 + 1,
       byRoute: {
