@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AttachmentFile, AttachTarget, Posting } from "../../lib/erp/port.js";
+import { CREATE_MAX_FILES } from "../../lib/erp/tryton/attachments.js";
 import type { TrytonErp } from "../../lib/erp/tryton/index.js";
 import { bill, transaction } from "./support/postings.js";
 import { connectLive, type Live } from "./support/tryton-live.js";
@@ -179,6 +180,55 @@ describe("Tryton attach", () => {
     expect((await erp.listAttachments([target])).get(target.ref)?.sort()).toEqual(
       files.map((f) => f.receiptId).sort(),
     );
+  });
+
+  it("attachMany: several records in a few calls; a gone record fails alone; a kill between creates, then again: one each", async () => {
+    const a = await posted(transaction(live.us));
+    const b = await posted(bill(live.us));
+    const gone = {
+      ref: "ramp:transaction:gone-many",
+      companyKey: live.us.key,
+      erpId: "account.move,999999998",
+    };
+    // More files than one create call takes (CREATE_MAX_FILES), so the batch has two creates.
+    const many = Array.from({ length: CREATE_MAX_FILES + 3 }, () => file("png", 64));
+    const fb = [file("pdf")];
+    const points: string[] = [];
+    const dying = live.adapter(undefined, {
+      crash: (point) => {
+        points.push(point);
+        if (point === "erp-attach-between") throw new Error("killed between creates");
+      },
+    });
+    try {
+      await expect(
+        dying.attachMany([
+          { target: a, files: many },
+          { target: b, files: fb },
+        ]),
+      ).rejects.toThrow();
+    } finally {
+      await dying.close();
+    }
+    expect(points).toEqual(["erp-attach-between"]);
+    const out = await erp.attachMany([
+      { target: a, files: many },
+      { target: gone, files: [file("pdf")] },
+      { target: b, files: fb },
+    ]);
+    expect(out[1]).toMatchObject({ category: "user_actionable" });
+    const created = (o: unknown) => (Array.isArray(o) ? o.filter((r) => r.created).length : -1);
+    // The first create call (CREATE_MAX_FILES of a's files) landed before the kill: the rest now.
+    expect([created(out[0]), created(out[2])]).toEqual([3, 1]);
+    expect(await countOf(a.erpId)).toBe(many.length);
+    expect(await countOf(b.erpId)).toBe(1);
+    const again = await erp.attachMany([
+      { target: a, files: many },
+      { target: b, files: fb },
+    ]);
+    expect(again.map(created)).toEqual([0, 0]);
+    const rows = await attachmentsOf(b.erpId);
+    expect(Buffer.from(rows[0]?.data ?? "", "base64").equals(Buffer.from(fb[0]?.bytes ?? []))).toBe(true);
   });
 
   it("attaching to a record that is not there is user-actionable; Tryton down is transient", async () => {

@@ -233,4 +233,24 @@ describe("journal attach", () => {
     ]);
     expect(await readFile(path, "utf8")).toBe(text);
   });
+
+  it("two objects recorded in one entry (a card charge in its bill's payment): each its own files, both tags on it", async () => {
+    const payment = await posted(demoCardPosting(randomUUID(), 1200));
+    const charge = { ...payment, ref: `ramp:transaction:${randomUUID()}` };
+    const fp = [file("pdf")];
+    const fc = [file("png"), file("jpg")];
+    const out = await erp.attachMany([
+      { target: payment, files: fp },
+      { target: charge, files: fc },
+    ]);
+    expect(out.map((o) => (Array.isArray(o) ? o.length : o))).toEqual([1, 2]);
+    await hledgerCheck(path);
+    expect(await receiptTags(payment.erpId)).toHaveLength(3);
+    const got = await erp.listAttachments([payment, charge]);
+    expect(got.get(payment.ref)).toEqual(fp.map((f) => f.receiptId));
+    expect(got.get(charge.ref)?.sort()).toEqual(fc.map((f) => f.receiptId).sort());
+    const again = await erp.attach(charge, fc);
+    expect(again.map((r) => r.created)).toEqual([false, false]);
+    expect(await receiptTags(payment.erpId)).toHaveLength(3);
+  });
 });

@@ -73,9 +73,14 @@ export function linkedReceipts(tags: ReadonlyArray<[string, string]>, ref: strin
 
 const tagOf = (tags: ReadonlyArray<[string, string]>, name: string) => tags.find(([k]) => k === name)?.[1];
 
-/** The entries of the record a target names: its code, its ref and its company (hand copies included). */
+/**
+ * The entries of the record a target names: its code (our own ERP id, unique in the file) in its
+ * company, hand copies included. Not its `ramp-ref`: a card charge that paid a bill is recorded
+ * in its bill's payment entry (under the payment's ref), and its receipts belong on that entry.
+ * The tags stay per target ref (`receipts/<ref>/`), so each object's files remain its own.
+ */
 const isTarget = (e: JournalEntry, t: AttachTarget) =>
-  e.code === t.erpId && tagOf(e.tags, "ramp-ref") === t.ref && tagOf(e.tags, "ramp-company") === t.companyKey;
+  e.code === t.erpId && tagOf(e.tags, "ramp-company") === t.companyKey;
 
 /** The books' part of a journal text: without a batch a kill cut off (it is not in the books). */
 function books(text: string): string {
@@ -85,22 +90,24 @@ function books(text: string): string {
 
 /** The receipt ids linked under each target, from one read of the journal's text. */
 export function receiptsOf(text: string, targets: readonly AttachTarget[]): Map<string, string[]> {
-  const byRef = new Map<string, AttachTarget[]>();
-  for (const t of targets) byRef.set(t.ref, [...(byRef.get(t.ref) ?? []), t]);
+  const byCode = new Map<string, AttachTarget[]>();
+  for (const t of targets) byCode.set(t.erpId, [...(byCode.get(t.erpId) ?? []), t]);
   const out = new Map<string, string[]>();
   for (const e of readEntries(books(text)).entries) {
-    const ref = tagOf(e.tags, "ramp-ref");
-    const wanted = ref === undefined ? undefined : byRef.get(ref);
-    if (!ref || !wanted?.some((t) => isTarget(e, t))) continue;
-    const ids = out.get(ref) ?? [];
-    for (const id of linkedReceipts(e.tags, ref).keys()) if (!ids.includes(id)) ids.push(id);
-    if (ids.length) out.set(ref, ids);
+    for (const t of (e.code ? byCode.get(e.code) : undefined) ?? []) {
+      if (!isTarget(e, t)) continue;
+      const ids = out.get(t.ref) ?? [];
+      for (const id of linkedReceipts(e.tags, t.ref).keys()) if (!ids.includes(id)) ids.push(id);
+      if (ids.length) out.set(t.ref, ids);
+    }
   }
   return out;
 }
 
 /** A target's identity in one batch: several items naming one record share its links. */
 const targetKey = (t: AttachTarget) => `${t.ref}\u0000${t.erpId}\u0000${t.companyKey}`;
+/** The entry a target names: code and company (isTarget). */
+const entryKey = (t: AttachTarget) => `${t.erpId}\u0000${t.companyKey}`;
 
 /**
  * The text with each target's tag comment lines added under the header of its first entry,
@@ -111,9 +118,9 @@ export function withTagLines(
   text: string,
   adds: ReadonlyArray<{ target: AttachTarget; lines: readonly string[] }>,
 ): string | null {
-  const pending = new Map(adds.map((a) => [targetKey(a.target), a]));
-  const byRef = new Map<string, Array<{ target: AttachTarget; lines: readonly string[] }>>();
-  for (const a of pending.values()) byRef.set(a.target.ref, [...(byRef.get(a.target.ref) ?? []), a]);
+  // By entry (code + company): a bill payment and the card charges recorded in it share one.
+  const pending = new Map<string, Array<{ target: AttachTarget; lines: readonly string[] }>>();
+  for (const a of adds) pending.set(entryKey(a.target), [...(pending.get(entryKey(a.target)) ?? []), a]);
   const rows = text.split("\n");
   const out: string[] = [];
   for (let i = 0; i < rows.length; i++) {
@@ -121,13 +128,13 @@ export function withTagLines(
     out.push(row);
     if (!/^\d/.test(row) || pending.size === 0) continue;
     const [entry] = readEntries(row).entries;
-    const ref = entry ? tagOf(entry.tags, "ramp-ref") : undefined;
-    const add = ref && entry ? byRef.get(ref)?.find((a) => isTarget(entry, a.target)) : undefined;
-    if (!add || !pending.has(targetKey(add.target))) continue;
-    pending.delete(targetKey(add.target));
+    const key = entry ? `${entry.code}\u0000${tagOf(entry.tags, "ramp-company")}` : undefined;
+    const group = key === undefined ? undefined : pending.get(key);
+    if (!group) continue;
+    pending.delete(key as string);
     while (i + 1 < rows.length && /^[ \t]+;/.test(rows[i + 1] as string)) out.push(rows[++i] as string);
     const eol = row.endsWith("\r") ? "\r" : "";
-    out.push(...add.lines.map((l) => `${l}${eol}`));
+    out.push(...group.flatMap((a) => a.lines).map((l) => `${l}${eol}`));
   }
   return pending.size === 0 ? out.join("\n") : null;
 }
@@ -167,11 +174,9 @@ async function attachUnsafe(j: JournalFiles, items: readonly AttachItem[]): Prom
   const text = await readFile(j.journalPath, "utf8").catch((e: unknown) => {
     throw integratorError("Journal file not found", j.journalPath, e);
   });
-  const byRef = new Map<string, JournalEntry[]>();
-  for (const e of readEntries(books(text)).entries) {
-    const ref = tagOf(e.tags, "ramp-ref");
-    if (ref) byRef.set(ref, [...(byRef.get(ref) ?? []), e]);
-  }
+  const byCode = new Map<string, JournalEntry[]>();
+  for (const e of readEntries(books(text)).entries)
+    if (e.code) byCode.set(e.code, [...(byCode.get(e.code) ?? []), e]);
   const base = dirname(j.journalPath);
   const links = new Map<string, Map<string, string>>();
   const newTags = new Map<string, { target: AttachTarget; paths: string[] }>();
@@ -180,7 +185,7 @@ async function attachUnsafe(j: JournalFiles, items: readonly AttachItem[]): Prom
     const key = targetKey(target);
     let linked = links.get(key);
     if (!linked) {
-      const entries = (byRef.get(target.ref) ?? []).filter((e) => isTarget(e, target));
+      const entries = (byCode.get(target.erpId) ?? []).filter((e) => isTarget(e, target));
       if (entries.length === 0) {
         out.push(entryGone(target));
         continue;
@@ -231,20 +236,18 @@ function assertOnlyTagsAdded(
 ): void {
   const a = readEntries(books(before)).entries;
   const b = readEntries(books(after)).entries;
-  const pending = new Map(adds.map((x) => [targetKey(x.target), x]));
-  const byRef = new Map<string, Array<{ target: AttachTarget; paths: string[] }>>();
-  for (const x of adds) byRef.set(x.target.ref, [...(byRef.get(x.target.ref) ?? []), x]);
+  const pending = new Map<string, string[]>();
+  for (const x of adds)
+    pending.set(entryKey(x.target), [...(pending.get(entryKey(x.target)) ?? []), ...x.paths]);
   const ok =
     a.length === b.length &&
     a.every((e, i) => {
       const got = b[i] as JournalEntry;
-      const ref = tagOf(e.tags, "ramp-ref");
-      const add = ref
-        ? byRef.get(ref)?.find((x) => pending.has(targetKey(x.target)) && isTarget(e, x.target))
-        : undefined;
-      if (add) {
-        pending.delete(targetKey(add.target));
-        const want = { ...e, tags: [...e.tags, ...add.paths.map((p): [string, string] => [RECEIPT_TAG, p])] };
+      const key = `${e.code}\u0000${tagOf(e.tags, "ramp-company")}`;
+      const paths = pending.get(key);
+      if (paths) {
+        pending.delete(key);
+        const want = { ...e, tags: [...e.tags, ...paths.map((p): [string, string] => [RECEIPT_TAG, p])] };
         return isDeepStrictEqual(want, got);
       }
       return isDeepStrictEqual(e, got);

@@ -22,11 +22,14 @@
 import { assertAttachable } from "../attachment-names.js";
 import type { ErpCrashHook } from "../crash-points.js";
 import {
+  type AttachItem,
   type AttachmentFile,
+  type AttachOutcome,
   type AttachResult,
   type AttachTarget,
   type CodingSurface,
   type ErpCapabilities,
+  ErpError,
   type ErpPort,
   type ErpRecordSummary,
   type ErpVendor,
@@ -36,7 +39,7 @@ import {
   type PostOutcome,
   type PostResult,
 } from "../port.js";
-import { attach, listAttachments } from "./attachments.js";
+import { attach, attachMany, listAttachments } from "./attachments.js";
 import { postBatch } from "./batch.js";
 import { findWithState } from "./completeness.js";
 import type { TrytonConfig } from "./config.js";
@@ -130,6 +133,28 @@ export class TrytonErp implements ErpPort {
   async attach(target: AttachTarget, files: readonly AttachmentFile[]): Promise<AttachResult[]> {
     assertAttachable(files, this.capabilities.maxAttachmentBytes);
     return attach(this.core, target, files);
+  }
+
+  /** A receipts run's records in a few JSON-RPC calls (attachments.ts attachMany). */
+  async attachMany(items: readonly AttachItem[]): Promise<AttachOutcome[]> {
+    const out: AttachOutcome[] = items.map(() => []);
+    const ok: number[] = [];
+    for (const [k, item] of items.entries()) {
+      try {
+        assertAttachable(item.files, this.capabilities.maxAttachmentBytes);
+        ok.push(k);
+      } catch (e) {
+        if (!(e instanceof ErpError)) throw e;
+        out[k] = e;
+      }
+    }
+    if (!ok.length) return out;
+    const got = await attachMany(
+      this.core,
+      ok.map((k) => items[k] as AttachItem),
+    );
+    for (const [i, k] of ok.entries()) out[k] = got[i] as AttachOutcome;
+    return out;
   }
 
   listAttachments(targets: readonly AttachTarget[]): Promise<Map<string, string[]>> {

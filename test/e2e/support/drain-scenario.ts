@@ -234,7 +234,8 @@ export async function runDrainScenario(o: ScenarioOptions): Promise<ScenarioRun>
   const schedule = await stack.pollSchedule();
   if (!schedule.dispatched.includes(TENANT))
     throw new Error(`tenant not polled: ${JSON.stringify(schedule)}`);
-  const drain = await stack.drain();
+  // Under the suite's 300 s hook: a stuck queue fails with its depths, not a bare hook timeout.
+  const drain = await stack.drain({ timeoutMs: 240_000 });
   const sweep = await stack.sweep();
 
   return {

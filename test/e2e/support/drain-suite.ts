@@ -11,8 +11,11 @@ import type { CompanyConfig } from "../../../lib/config/tenant.js";
 import { externalRef, type Kind } from "../../../lib/domain/kinds.js";
 import { silentLogger } from "../../../lib/domain/logger.js";
 import { dateOnly } from "../../../lib/erp/mapping/dates.js";
+import type { AttachTarget } from "../../../lib/erp/port.js";
 import type { LineItem, Selection } from "../../../lib/ramp/model.js";
+import { invoiceFileId } from "../../../lib/receipts/invoice-id.js";
 import type { LedgerItem } from "../../../lib/store/ledger-item.js";
+import { sandboxReceipts } from "../../../local/ramp-sandbox/control-client.js";
 import { contextOnTarget } from "../../../ops/context.js";
 import { runOps } from "../../../ops/program.js";
 import { OpsTargetSchema } from "../../../ops/target.js";
@@ -243,6 +246,51 @@ export function drainSuite(name: string, makeSide: () => Promise<ErpSide>, seed:
         }
       }
       expect(problems).toEqual([]);
+    });
+
+    // A card charge that paid a bill is recorded in the bill's payment record: its receipts are attached there.
+    it("attaches every exported object's receipts once, with the bytes Ramp serves (bills: their invoice files)", async () => {
+      const targets: Array<AttachTarget & { kind: Kind; ids: string[] }> = [];
+      for (const l of run.listed) {
+        if (l.obj.kind !== "transaction" && l.obj.kind !== "reimbursement" && l.obj.kind !== "bill") continue;
+        const row = ledger.get(key(l.obj.kind, l.id));
+        if (row?.state !== "MARKED" || !row.erpRef) continue;
+        const ids =
+          l.obj.kind === "bill"
+            ? [...new Set(l.obj.object.invoiceUrls.map(invoiceFileId))]
+            : [...l.obj.object.receiptIds];
+        targets.push({
+          kind: l.obj.kind,
+          ref: externalRef(l.obj.kind, l.id),
+          companyKey: companyOf(l).key,
+          erpId: row.erpRef,
+          ids,
+        });
+      }
+      const got = await side.port.listAttachments(targets);
+      for (const t of targets)
+        expect({ ref: t.ref, ids: [...(got.get(t.ref) ?? [])].sort() }).toEqual({
+          ref: t.ref,
+          ids: [...t.ids].sort(),
+        });
+      const withFiles = targets.filter((t) => t.ids.length > 0);
+      expect(withFiles.length).toBeGreaterThan(20);
+      for (const kind of ["transaction", "reimbursement", "bill"] as const)
+        expect({ kind, n: withFiles.some((t) => t.kind === kind) }).toEqual({ kind, n: true });
+      expect(targets.some((t) => t.ids.length === 0)).toBe(true);
+      // The bytes, read from the ERP itself, of 40 receipts against what the sandbox serves now.
+      const rc = sandboxReceipts(run.sb.url);
+      const sample = withFiles
+        .filter((t) => t.kind !== "bill")
+        .flatMap((t) => t.ids.map((id) => ({ t, id })));
+      for (const { t, id } of sample.slice(0, 40)) {
+        const held = await side.attachedBytes(t, id);
+        const res = await fetch((await rc.getReceipt(id)).receipt_url);
+        expect({ id, equal: held?.equals(Buffer.from(await res.arrayBuffer())) }).toEqual({
+          id,
+          equal: true,
+        });
+      }
     });
 
     it("posts, per expense account and in company currency, exactly Ramp's coded amounts (foreign at the rate set)", async () => {

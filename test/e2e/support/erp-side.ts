@@ -6,7 +6,7 @@
  * totals of this run's records). One implementation per ERP lives next to it.
  */
 import type { CompanyConfig, ErpConfig } from "../../../lib/config/tenant.js";
-import type { ErpPort } from "../../../lib/erp/port.js";
+import type { AttachTarget, ErpPort } from "../../../lib/erp/port.js";
 
 export interface ErpSide {
   name: string;
@@ -51,6 +51,9 @@ export interface ErpSide {
    * depending on which syncer won the race; the scenario declares such payees shared up front.
    */
   shareVendors(names: readonly string[]): Promise<void>;
+
+  /** The bytes the ERP holds for one receipt attached to a record, read from the ERP itself; null = none. */
+  attachedBytes(target: AttachTarget, receiptId: string): Promise<Buffer | null>;
 
   /** Undo what the scenario changed in a persistent ERP. */
   restore(): Promise<void>;

@@ -5,7 +5,8 @@
  */
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { receiptIdOfFileName, safeSegment } from "../../../lib/erp/attachment-names.js";
 import { createJournalErp } from "../../../lib/erp/index.js";
 import { hledgerBalance } from "../../../lib/erp/journal/hledger-cli.js";
 import { createDemoJournal, demoCompanies } from "../../../local/demo-journal.js";
@@ -53,6 +54,15 @@ export async function journalSide(): Promise<ErpSide> {
     async setRates(window) {
       const text = await readFile(path, "utf8");
       await writeFile(path, `${text}\nP ${window.from} USD 2.0000 EUR\nP ${window.from} EUR 0.5000 USD\n`);
+    },
+    // The `receipt:` tags of the entry (lib/erp/journal/attachments.ts), resolved beside the journal.
+    async attachedBytes(target, receiptId) {
+      const text = await readFile(path, "utf8");
+      const folder = `receipts/${safeSegment(target.ref)}/`;
+      const tag = [...text.matchAll(/receipt: ?([^,\s]+)/g)]
+        .map((m) => m[1] as string)
+        .find((v) => v.startsWith(folder) && receiptIdOfFileName(v.slice(folder.length)) === receiptId);
+      return tag ? readFile(join(dirname(path), tag)) : null;
     },
     async shareVendors(names) {
       const text = await readFile(path, "utf8");

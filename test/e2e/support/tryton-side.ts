@@ -6,6 +6,8 @@
  * undone by `restore`, except the rates, which are pinned to the scenario's window
  * and put back to what they were the day after it.
  */
+
+import { receiptIdOfAttachment } from "../../../lib/erp/tryton/attachments.js";
 import { TrytonRpc } from "../../../lib/erp/tryton/rpc.js";
 import {
   connectLive,
@@ -165,6 +167,15 @@ export async function trytonSide(): Promise<ErpSide> {
     },
     // Tryton parties are shared by every company already.
     shareVendors: async () => {},
+    async attachedBytes(target, receiptId) {
+      const rows = await live.session.rpc.searchRead<{ name: string; data: string }>(
+        "ir.attachment",
+        [["resource", "=", target.erpId]],
+        ["name", "data"],
+      );
+      const row = rows.find((r) => receiptIdOfAttachment(r.name) === receiptId);
+      return row ? Buffer.from(row.data, "base64") : null;
+    },
     async recordsUnder(refs, companyKey) {
       const c = company(companyKey);
       const [moves, invoices] = await Promise.all([
