@@ -13,7 +13,13 @@
  * `.` and `~` are unambiguous, which makes the encoding injective: two refs never share
  * a folder, two receipts never share a file.
  */
-import { type AttachmentFile, integratorError } from "./port.js";
+import {
+  type AttachItem,
+  type AttachmentFile,
+  type AttachOutcome,
+  ErpError,
+  integratorError,
+} from "./port.js";
 
 const KEEP = /^[A-Za-z0-9_-]$/;
 /** Longest encoded segment accepted (file systems allow 255 bytes; the extension needs room). */
@@ -92,4 +98,30 @@ export function assertAttachable(files: readonly AttachmentFile[], maxBytes: num
       );
     if (!f.receiptId) throw integratorError("Receipt without an id");
   }
+}
+
+/**
+ * An adapter's attachMany around its batch write: items with a file no adapter takes fail alone
+ * (assertAttachable), the rest go to `write` together, outcomes back in input order.
+ */
+export async function attachChecked(
+  items: readonly AttachItem[],
+  maxBytes: number,
+  write: (ok: AttachItem[]) => Promise<AttachOutcome[]>,
+): Promise<AttachOutcome[]> {
+  const out: AttachOutcome[] = items.map(() => []);
+  const ok: number[] = [];
+  for (const [k, item] of items.entries()) {
+    try {
+      assertAttachable(item.files, maxBytes);
+      ok.push(k);
+    } catch (e) {
+      if (!(e instanceof ErpError)) throw e;
+      out[k] = e;
+    }
+  }
+  if (!ok.length) return out;
+  const got = await write(ok.map((k) => items[k] as AttachItem));
+  for (const [i, k] of ok.entries()) out[k] = got[i] as AttachOutcome;
+  return out;
 }

@@ -41,6 +41,19 @@ afterAll(async () => {
   await r?.close();
 });
 
+/** A receipts run's deps: the real client over HTTP, the real downloader, the live adapter; fresh rows each time. */
+const runDeps = (cfg: ReceiptDeps["tenant"]): ReceiptDeps => ({
+  tenant: cfg,
+  store: memoryReceiptStore(),
+  ledger: memoryLedger({}),
+  ramp: receiptRampOf(r.client),
+  erp,
+  download: (url, o) => downloadFile(url, o),
+  logger: silentLogger,
+  metrics: memoryMetrics(),
+  clock: Date.now,
+});
+
 interface AttachmentRow {
   id: number;
   name: string;
@@ -83,17 +96,7 @@ describe("a receipts run into live Tryton", () => {
         at: null,
       });
     }
-    const deps = (): ReceiptDeps => ({
-      tenant: cfg,
-      store: memoryReceiptStore(),
-      ledger: memoryLedger({}),
-      ramp: receiptRampOf(r.client),
-      erp,
-      download: (url, o) => downloadFile(url, o),
-      logger: silentLogger,
-      metrics: memoryMetrics(),
-      clock: Date.now,
-    });
+    const deps = () => runDeps(cfg);
 
     const run = await attachReceipts(deps(), objects);
     expect(run).toMatchObject({ attached: 4, failed: 0, retry: false });
@@ -139,17 +142,7 @@ describe("a receipts run into live Tryton", () => {
     });
     await r.resetCounters();
     const run = await attachReceipts(
-      {
-        tenant: cfg,
-        store: memoryReceiptStore(),
-        ledger: memoryLedger({}),
-        ramp: receiptRampOf(r.client),
-        erp,
-        download: (url, o) => downloadFile(url, o),
-        logger: silentLogger,
-        metrics: memoryMetrics(),
-        clock: Date.now,
-      },
+      runDeps(cfg),
       [
         {
           kind: "transaction",

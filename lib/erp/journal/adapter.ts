@@ -8,7 +8,7 @@
  */
 import { open, readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { assertAttachable } from "../attachment-names.js";
+import { attachChecked } from "../attachment-names.js";
 import type { ErpCrashHook, ErpCrashPoint } from "../crash-points.js";
 import {
   type AttachItem,
@@ -337,33 +337,21 @@ export class JournalErp implements ErpPort {
   }
 
   /** Many entries' receipts in one rewrite of the journal (attachments.ts): what a receipts run asks. */
-  async attachMany(items: readonly AttachItem[]): Promise<AttachOutcome[]> {
-    const out: AttachOutcome[] = items.map(() => []);
-    const ok: number[] = [];
-    for (const [k, item] of items.entries()) {
-      try {
-        assertAttachable(item.files, this.capabilities.maxAttachmentBytes);
-        ok.push(k);
-      } catch (e) {
-        if (!(e instanceof ErpError)) throw e;
-        out[k] = e;
-      }
-    }
-    if (ok.length === 0) return out;
-    return this.locked(async () => {
-      await this.writable();
-      try {
-        const got = await attachReceipts(
-          { journalPath: this.path, hledgerBin: this.hledgerBin, crash: this.crash },
-          ok.map((k) => items[k] as AttachItem),
-        );
-        for (const [i, k] of ok.entries()) out[k] = got[i] as AttachOutcome;
-        return out;
-      } finally {
-        // the file may have been replaced: re-read it on the next call
-        this.snapshot = null;
-      }
-    });
+  attachMany(items: readonly AttachItem[]): Promise<AttachOutcome[]> {
+    return attachChecked(items, this.capabilities.maxAttachmentBytes, (ok) =>
+      this.locked(async () => {
+        await this.writable();
+        try {
+          return await attachReceipts(
+            { journalPath: this.path, hledgerBin: this.hledgerBin, crash: this.crash },
+            ok,
+          );
+        } finally {
+          // the file may have been replaced: re-read it on the next call
+          this.snapshot = null;
+        }
+      }),
+    );
   }
 
   /** The `receipt:` tags of every target's entry, from one read of the file. */

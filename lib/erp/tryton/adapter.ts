@@ -19,7 +19,7 @@
  * lock); capabilities.maxConcurrency is 1 for the same reason and because
  * trytond on SQLite serialises writers anyway.
  */
-import { assertAttachable } from "../attachment-names.js";
+import { assertAttachable, attachChecked } from "../attachment-names.js";
 import type { ErpCrashHook } from "../crash-points.js";
 import {
   type AttachItem,
@@ -29,7 +29,6 @@ import {
   type AttachTarget,
   type CodingSurface,
   type ErpCapabilities,
-  ErpError,
   type ErpPort,
   type ErpRecordSummary,
   type ErpVendor,
@@ -136,25 +135,8 @@ export class TrytonErp implements ErpPort {
   }
 
   /** A receipts run's records in a few JSON-RPC calls (attachments.ts attachMany). */
-  async attachMany(items: readonly AttachItem[]): Promise<AttachOutcome[]> {
-    const out: AttachOutcome[] = items.map(() => []);
-    const ok: number[] = [];
-    for (const [k, item] of items.entries()) {
-      try {
-        assertAttachable(item.files, this.capabilities.maxAttachmentBytes);
-        ok.push(k);
-      } catch (e) {
-        if (!(e instanceof ErpError)) throw e;
-        out[k] = e;
-      }
-    }
-    if (!ok.length) return out;
-    const got = await attachMany(
-      this.core,
-      ok.map((k) => items[k] as AttachItem),
-    );
-    for (const [i, k] of ok.entries()) out[k] = got[i] as AttachOutcome;
-    return out;
+  attachMany(items: readonly AttachItem[]): Promise<AttachOutcome[]> {
+    return attachChecked(items, this.capabilities.maxAttachmentBytes, (ok) => attachMany(this.core, ok));
   }
 
   listAttachments(targets: readonly AttachTarget[]): Promise<Map<string, string[]>> {

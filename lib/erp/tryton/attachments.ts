@@ -180,24 +180,10 @@ export function attachMany(core: TrytonCore, items: readonly AttachItem[]): Prom
       });
       return false;
     });
-    // What each record holds already, by receipt id.
-    const held = new Map<string, Map<string, number>>();
-    for (const chunk of chunked([...new Set(ok.map((l) => l.resource))], FIND_MANY_CHUNK)) {
-      const rows = await rpc.searchRead<{ id: number; name: string; resource: string }>(
-        "ir.attachment",
-        [["resource", "in", chunk]],
-        ["name", "resource"],
-        undefined,
-        { order: ORDER },
-      );
-      for (const row of rows) {
-        const receiptId = receiptIdOfAttachment(row.name);
-        if (receiptId === null) continue;
-        const m = held.get(row.resource) ?? new Map<string, number>();
-        if (!m.has(receiptId)) m.set(receiptId, row.id);
-        held.set(row.resource, m);
-      }
-    }
+    const held = await heldByResource(
+      core,
+      ok.map((l) => l.resource),
+    );
     type Pending = {
       resource: string;
       companyId: number;
@@ -278,6 +264,31 @@ function createChunks<T extends { companyId: number; file: AttachmentFile }>(all
   return out;
 }
 
+/** What each record holds already: resource → receipt id → attachment id (one search per chunk of records). */
+async function heldByResource(
+  core: TrytonCore,
+  resources: readonly string[],
+): Promise<Map<string, Map<string, number>>> {
+  const held = new Map<string, Map<string, number>>();
+  for (const chunk of chunked([...new Set(resources)], FIND_MANY_CHUNK)) {
+    const rows = await core.session.rpc.searchRead<{ id: number; name: string; resource: string }>(
+      "ir.attachment",
+      [["resource", "in", chunk]],
+      ["name", "resource"],
+      undefined,
+      { order: ORDER },
+    );
+    for (const row of rows) {
+      const receiptId = receiptIdOfAttachment(row.name);
+      if (receiptId === null) continue;
+      const m = held.get(row.resource) ?? new Map<string, number>();
+      if (!m.has(receiptId)) m.set(receiptId, row.id);
+      held.set(row.resource, m);
+    }
+  }
+  return held;
+}
+
 /** Receipt ids under each target's record: one search of ir.attachment per chunk of records, never one per ref. */
 export function listAttachments(
   core: TrytonCore,
@@ -293,24 +304,12 @@ export function listAttachments(
       refsOf.set(resource, refs);
     }
     const out = new Map<string, string[]>();
-    for (const chunk of chunked([...refsOf.keys()], FIND_MANY_CHUNK)) {
-      const rows = await core.session.rpc.searchRead<{ id: number; name: string; resource: string }>(
-        "ir.attachment",
-        [["resource", "in", chunk]],
-        ["name", "resource"],
-        undefined,
-        { order: ORDER },
-      );
-      for (const row of rows) {
-        const receiptId = receiptIdOfAttachment(row.name);
-        if (receiptId === null) continue;
-        for (const ref of refsOf.get(row.resource) ?? []) {
-          const ids = out.get(ref) ?? [];
-          if (!ids.includes(receiptId)) ids.push(receiptId);
-          out.set(ref, ids);
-        }
+    for (const [resource, ids] of await heldByResource(core, [...refsOf.keys()]))
+      for (const ref of refsOf.get(resource) ?? []) {
+        const list = out.get(ref) ?? [];
+        for (const id of ids.keys()) if (!list.includes(id)) list.push(id);
+        out.set(ref, list);
       }
-    }
     return out;
   });
 }
