@@ -19,26 +19,24 @@ interface Layout {
   padBytes: number;
 }
 
+/** The file's layout for its content type (one choice, shared by the bytes and their length). */
+const layoutOf = (contentType: ReceiptContentType, label: string, size: number) =>
+  contentType === "application/pdf"
+    ? pdf(label, size)
+    : contentType === "image/png"
+      ? png(label, size)
+      : jpeg(size);
+
 /** Yields the whole file of exactly `size` bytes (or the unpadded file when it is larger). */
 export function* fileBytes(contentType: ReceiptContentType, label: string, size: number): Generator<Buffer> {
-  const l =
-    contentType === "application/pdf"
-      ? pdf(label, size)
-      : contentType === "image/png"
-        ? png(label, size)
-        : jpeg(size);
+  const l = layoutOf(contentType, label, size);
   yield l.head;
   yield* l.pad(l.padBytes);
   yield l.tail;
 }
 
 export function fileLength(contentType: ReceiptContentType, label: string, size: number): number {
-  const l =
-    contentType === "application/pdf"
-      ? pdf(label, size)
-      : contentType === "image/png"
-        ? png(label, size)
-        : jpeg(size);
+  const l = layoutOf(contentType, label, size);
   return l.head.length + l.padBytes + l.tail.length;
 }
 

@@ -24,6 +24,7 @@ const { fromEnvironment } = await import("../../../lib/runtime/handler-parts.js"
 const { pollerDeps } = await import("../../../functions/poller/deps.js");
 const { makeButtonHandler } = await import("../../../functions/poller/make-job.js");
 const { createLambdaContext } = await import("../../../local/runtime/lambda-context.js");
+const { oneRecordEvent } = await import("./child-record.js");
 
 const deps = pollerDeps(fromEnvironment(FUNCTIONS.buttonJob));
 const handler = makeButtonHandler({
@@ -34,21 +35,7 @@ const handler = makeButtonHandler({
     for (;;) Atomics.wait(frozen, 0, 0);
   },
 });
-const event = {
-  Records: [
-    {
-      messageId: "deadline-1",
-      receiptHandle: "r-1",
-      body: cfg.body,
-      attributes: { ApproximateReceiveCount: "1" },
-      messageAttributes: {},
-      md5OfBody: "",
-      eventSource: "aws:sqs",
-      eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:button-jobs",
-      awsRegion: "us-east-1",
-    },
-  ],
-};
+const event = oneRecordEvent(cfg.body, "button-jobs");
 const answer = (await handler(
   event as never,
   createLambdaContext({ functionName: "button-job", timeoutMs: 300_000 }),

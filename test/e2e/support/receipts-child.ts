@@ -29,25 +29,12 @@ const { fromEnvironment } = await import("../../../lib/runtime/handler-parts.js"
 const { receiptsDeps } = await import("../../../functions/syncer/receipts-deps.js");
 const { makeReceiptsHandler } = await import("../../../functions/syncer/make-receipts.js");
 const { createLambdaContext } = await import("../../../local/runtime/lambda-context.js");
+const { oneRecordEvent } = await import("./child-record.js");
 
 const handler = makeReceiptsHandler(
   receiptsDeps(fromEnvironment(FUNCTIONS.receipts), { crash: freezeAt, erpCrash: freezeAt }),
 );
-const event = {
-  Records: [
-    {
-      messageId: "receipts-1",
-      receiptHandle: "r-1",
-      body: cfg.body,
-      attributes: { ApproximateReceiveCount: "1" },
-      messageAttributes: {},
-      md5OfBody: "",
-      eventSource: "aws:sqs",
-      eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:receipts",
-      awsRegion: "us-east-1",
-    },
-  ],
-};
+const event = oneRecordEvent(cfg.body, "receipts");
 const answer = (await handler(
   event as never,
   createLambdaContext({ functionName: "receipts", timeoutMs: 300_000 }),
