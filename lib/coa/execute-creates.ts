@@ -103,7 +103,13 @@ export async function createTaxCodeField(run: ExecRun, op: Op<"create_tax_code_f
 }
 
 export function createTaxCodeOptions(run: ExecRun, op: Op<"create_tax_code_options">): Promise<void> {
-  const toInput = (c: DesiredTaxCode) => ({ id: c.remoteId, name: c.name, tax_rate_ids: c.taxRateRemoteIds });
+  // Scoped per entity like every other company item: a multi-entity customer sees only its own company's codes.
+  const toInput = (c: DesiredTaxCode) => ({
+    id: c.remoteId,
+    name: c.name,
+    tax_rate_ids: c.taxRateRemoteIds,
+    ...optional("entity_remote_ids", c.entityRemoteIds),
+  });
   return run.upload("tax_code_options", op, TaxCodeOptionInputSchema, toInput, async (batch) => {
     await run.client.uploadTaxCodeOptions(batch, run.conn);
     return [];

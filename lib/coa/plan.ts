@@ -47,6 +47,7 @@ export function planCoaPush(input: PlanInput): CoaOperation[] {
 
   // Custom fields and their options
   for (const field of desired.fields) planField(field, input, out, owned);
+  planRemovedFields(input, out);
 
   // Accounting vendors
   diffList({
@@ -194,6 +195,28 @@ function planField(
         })),
       })),
   });
+}
+
+/**
+ * Fields we pushed (in the last snapshot, or carrying one of this tenant's company prefixes)
+ * that the ERP no longer has: hidden option by option, or deleted, by the tenant's policy.
+ * Fields we never pushed (made by hand in Ramp, another integration's) are left alone.
+ */
+function planRemovedFields(input: PlanInput, out: Record<Phase, CoaOperation[]>): void {
+  const desiredIds = new Set(input.desired.fields.map((f) => f.remoteId));
+  const pushed = new Set(Object.keys(input.snapshot?.fieldOptions ?? {}));
+  const ours = (id: string) => pushed.has(id) || input.ownedPrefixes.some((p) => id.startsWith(p));
+  for (const f of input.current.fields) {
+    if (desiredIds.has(f.remoteId) || !f.isActive || !ours(f.remoteId)) continue;
+    if ((input.options.fieldRemoval ?? "hide-options") === "delete") {
+      out.remove.push({ op: "delete", list: "fields", rampId: f.rampId, remoteId: f.remoteId });
+      continue;
+    }
+    for (const o of f.options) {
+      if (!o.isActive || o.visibility === "HIDDEN") continue;
+      out.remove.push({ op: "set_visibility", rampId: o.rampId, remoteId: o.remoteId, visibility: "HIDDEN" });
+    }
+  }
 }
 
 interface DiffArgs<D extends { remoteId: string; patch: Record<string, unknown> }> {

@@ -79,24 +79,32 @@ export async function pushCoa(deps: CoaPushDeps, input: CoaPushInput): Promise<C
     desiredFromSurface(erpSurface, { scopeToEntities: tenant.companies.length > 1 }),
     tenant,
   );
+  const scope = snapshotScope(connectionId);
+  const snapshot: PushSnapshot | null =
+    (await deps.snapshots?.get(tenant.tenantId, scope, PushSnapshotSchema)) ?? null;
   const current = scopeCurrent(
     await readRampSurface(client, {
       connectionId: input.targetConnectionId,
-      fieldRemoteIds: desired.fields.map((f) => f.remoteId),
+      // The options of fields we pushed before are read too: a field gone from the ERP has them hidden.
+      fieldRemoteIds: [
+        ...desired.fields.map((f) => f.remoteId),
+        ...Object.keys(snapshot?.fieldOptions ?? {}),
+      ],
       rampVendors: !input.targetConnectionId && tenant.coa.pushVendors,
     }),
     tenant,
   );
-  const scope = snapshotScope(connectionId);
-  const snapshot: PushSnapshot | null =
-    (await deps.snapshots?.get(tenant.tenantId, scope, PushSnapshotSchema)) ?? null;
 
   const operations = planCoaPush({
     desired,
     current,
     snapshot,
     ownedPrefixes: tenant.companies.map((c) => `${c.key}:`),
-    options: { optionRemoval: input.optionRemoval ?? tenant.coa.optionRemoval, chunkSize: COA_UPLOAD_MAX },
+    options: {
+      optionRemoval: input.optionRemoval ?? tenant.coa.optionRemoval,
+      fieldRemoval: tenant.coa.fieldRemoval,
+      chunkSize: COA_UPLOAD_MAX,
+    },
   });
   const report = await executePlan(client, operations, current, {
     connectionId: input.targetConnectionId,

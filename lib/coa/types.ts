@@ -126,9 +126,18 @@ export type CoaOperation =
   | { op: "set_visibility"; rampId: string; remoteId: string; visibility: Visibility }
   | { op: "link_vendor"; rampVendorId: string; accountingVendorRemoteId: string };
 
+export type FieldRemoval = "hide-options" | "delete";
+
 export interface PlanOptions {
   /** Options gone from the ERP: hide (history stays syncable; the default) or delete. */
   optionRemoval: "hide" | "delete";
+  /**
+   * A custom field gone from the ERP: keep it with every option HIDDEN (the default: coded
+   * history stays syncable, nothing new can be coded) or DELETE it (`is_active: false`; the
+   * guide: existing codings are kept but can no longer be synced). Either is undone when the
+   * field returns: its options are made VISIBLE again, or the field is POSTed with the same id.
+   */
+  fieldRemoval?: FieldRemoval;
   /** Ramp's batch limit per upload call. */
   chunkSize: number;
 }

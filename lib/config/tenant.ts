@@ -112,6 +112,11 @@ const TenantConfigShape = z.object({
     .object({
       /** Options that disappear from the ERP are hidden (keeps history syncable) unless set to delete. */
       optionRemoval: z.enum(["hide", "delete"]).default("hide"),
+      /**
+       * A custom field that disappears from the ERP keeps its options HIDDEN (less disruptive:
+       * coded history still syncs) unless set to delete (`is_active: false`; lib/coa/plan.ts).
+       */
+      fieldRemoval: z.enum(["hide-options", "delete"]).default("hide-options"),
       pushVendors: z.boolean().default(true),
       pushTax: z.boolean().default(true),
     })

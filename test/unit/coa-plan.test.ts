@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { desiredFromSurface } from "../../lib/coa/desired.js";
 import { planCoaPush } from "../../lib/coa/plan.js";
-import type { DesiredSurface, RampCoaItem, RampSurface } from "../../lib/coa/types.js";
+import type { DesiredSurface, PushSnapshot, RampCoaItem, RampSurface } from "../../lib/coa/types.js";
 import type { CodingSurface } from "../../lib/erp/port.js";
 
 const OPTS: { optionRemoval: "hide" | "delete"; chunkSize: number } = {
@@ -183,6 +183,68 @@ describe("planCoaPush", () => {
       { op: "set_visibility", rampId: "r-us:2", remoteId: "us:2", visibility: "VISIBLE" },
       { op: "create_field", field: { remoteId: "field:DEPT", name: "Department" } },
     ]);
+  });
+
+  describe("a custom field gone from the ERP", () => {
+    const before = desiredFromSurface(erp(), { scopeToEntities: false });
+    const gone = desiredFromSurface(erp({ fields: [] }), { scopeToEntities: false });
+    const snapshot: PushSnapshot = {
+      glAccounts: [],
+      fieldOptions: { "field:DEPT": ["us:2", "us:3"] },
+      vendors: [],
+      taxRates: [],
+      taxCodes: [],
+    };
+    const planWith = (current: RampSurface, fieldRemoval?: "hide-options" | "delete", snap = snapshot) =>
+      planCoaPush({
+        desired: gone,
+        current,
+        snapshot: snap,
+        ownedPrefixes: [],
+        options: { ...OPTS, fieldRemoval },
+      });
+
+    it("keeps the field with every option hidden by default (history still syncs)", () => {
+      expect(planWith(mirror(before))).toEqual([
+        { op: "set_visibility", rampId: "r-us:2", remoteId: "us:2", visibility: "HIDDEN" },
+        { op: "set_visibility", rampId: "r-us:3", remoteId: "us:3", visibility: "HIDDEN" },
+      ]);
+    });
+
+    it("deletes the field (is_active: false) when the tenant's policy says delete", () => {
+      expect(planWith(mirror(before), "delete")).toEqual([
+        { op: "delete", list: "fields", rampId: "r-field:DEPT", remoteId: "field:DEPT" },
+      ]);
+    });
+
+    it("plans nothing more once the removal has landed", () => {
+      const hidden = mirror(before);
+      for (const o of hidden.fields[0]!.options) o.visibility = "HIDDEN";
+      expect(planWith(hidden)).toEqual([]);
+      const deleted = mirror(before);
+      deleted.fields[0]!.isActive = false;
+      expect(planWith(deleted, "delete")).toEqual([]);
+    });
+
+    it("leaves a field we never pushed alone", () => {
+      expect(planWith(mirror(before), "delete", { ...snapshot, fieldOptions: {} })).toEqual([]);
+    });
+
+    it("comes back with the same id: options unhidden, or the field POSTed again", () => {
+      const hidden = mirror(before);
+      for (const o of hidden.fields[0]!.options) o.visibility = "HIDDEN";
+      expect(
+        plan(before, hidden).map((o) => (o.op === "set_visibility" ? [o.remoteId, o.visibility] : o.op)),
+      ).toEqual([
+        ["us:2", "VISIBLE"],
+        ["us:3", "VISIBLE"],
+      ]);
+      const deleted = mirror(before);
+      deleted.fields[0]!.isActive = false;
+      expect(plan(before, deleted)).toEqual([
+        { op: "create_field", field: { remoteId: "field:DEPT", name: "Department" } },
+      ]);
+    });
   });
 
   it("never removes items another integration owns", () => {

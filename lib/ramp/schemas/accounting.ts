@@ -232,6 +232,8 @@ export const TaxCodeOptionInputSchema = z.strictObject({
   id: z.string().min(1),
   name: z.string().min(1),
   tax_rate_ids: z.array(z.string()).optional(),
+  /** Scopes the code to entities like every other company item (REFERENCE.md §7 common rules). */
+  entity_remote_ids: z.array(z.string().min(1)).optional(),
 });
 export type TaxCodeOptionInput = z.infer<typeof TaxCodeOptionInputSchema>;
 
