@@ -8,16 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pushCoa, type SnapshotStore } from "../../lib/coa/push.js";
 import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
 import type { CodingSurface } from "../../lib/erp/port.js";
+import { defaults } from "../unit/mapping-fixtures.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
-
-const defaults = (k: string) => ({
-  cardLiability: `${k}:2000`,
-  accountsPayable: `${k}:2100`,
-  bank: `${k}:1000`,
-  reimbursementsPayable: `${k}:2200`,
-  cashbackIncome: `${k}:4900`,
-  defaultExpense: `${k}:6100`,
-});
 
 function surfaceOf(keys: string[]): CodingSurface {
   return {

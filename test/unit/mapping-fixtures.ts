@@ -13,7 +13,8 @@ export const eur = (minor: number): Money => money(minor, "EUR");
 export const ENTITY_US = "b26860bd-dba1-4a8b-959b-11c967090b8c";
 export const ENTITY_EU = "7c1e0a55-2f0e-4d7e-9f43-5d6c8a1e0b21";
 
-const defaults = (k: string) => ({
+/** A company's default accounts, by the `<key>:<number>` remote ids the fixtures use. */
+export const defaults = (k: string) => ({
   cardLiability: `${k}:2000`,
   accountsPayable: `${k}:2100`,
   bank: `${k}:1000`,
