@@ -47,7 +47,7 @@ export function planCoaPush(input: PlanInput): CoaOperation[] {
 
   // Custom fields and their options
   for (const field of desired.fields) planField(field, input, out, owned);
-  planRemovedFields(input, out);
+  planRemovedFields(input, out, owned);
 
   // Accounting vendors
   diffList({
@@ -202,12 +202,11 @@ function planField(
  * that the ERP no longer has: hidden option by option, or deleted, by the tenant's policy.
  * Fields we never pushed (made by hand in Ramp, another integration's) are left alone.
  */
-function planRemovedFields(input: PlanInput, out: Record<Phase, CoaOperation[]>): void {
+function planRemovedFields(input: PlanInput, out: Record<Phase, CoaOperation[]>, owned: Owned): void {
   const desiredIds = new Set(input.desired.fields.map((f) => f.remoteId));
-  const pushed = new Set(Object.keys(input.snapshot?.fieldOptions ?? {}));
-  const ours = (id: string) => pushed.has(id) || input.ownedPrefixes.some((p) => id.startsWith(p));
+  const pushed = Object.keys(input.snapshot?.fieldOptions ?? {});
   for (const f of input.current.fields) {
-    if (desiredIds.has(f.remoteId) || !f.isActive || !ours(f.remoteId)) continue;
+    if (desiredIds.has(f.remoteId) || !f.isActive || !owned(f.remoteId, pushed)) continue;
     if ((input.options.fieldRemoval ?? "hide-options") === "delete") {
       out.remove.push({ op: "delete", list: "fields", rampId: f.rampId, remoteId: f.remoteId });
       continue;
