@@ -2,14 +2,17 @@
  * A custom field's whole lifecycle through coa-push, against the sandbox over HTTP: a field
  * gone from the ERP is hidden option by option (the default) or deleted, by the tenant's
  * `coa.fieldRemoval`; it comes back under the same Ramp id when the ERP has it again. And tax
- * code options carry their company's entity scope like every other company item.
+ * code options carry their company's entity scope like every other company item. The snapshot of
+ * what was pushed lives in the real repository on DynamoDB Local.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pushCoa, type SnapshotStore } from "../../lib/coa/push.js";
 import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
 import type { CodingSurface } from "../../lib/erp/port.js";
+import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
+import { freshTable } from "../support/dynamo-client.js";
 import { defaults } from "../unit/mapping-fixtures.js";
-import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
+import { collect, type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 
 function surfaceOf(keys: string[]): CodingSurface {
   return {
@@ -61,23 +64,6 @@ function surfaceOf(keys: string[]): CodingSurface {
   };
 }
 
-function memorySnapshots(): SnapshotStore {
-  const m = new Map<string, unknown>();
-  return {
-    get: async (t, s, schema) => {
-      const v = m.get(`${t}/${s}`);
-      return v === undefined ? undefined : schema.parse(v);
-    },
-    put: async (t, s, v) => m.set(`${t}/${s}`, structuredClone(v)),
-  };
-}
-
-async function collect<T>(g: AsyncGenerator<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of g) out.push(x);
-  return out;
-}
-
 describe("coa-push: custom field lifecycle and tax-code scope (sandbox over HTTP)", () => {
   let r: SandboxRamp;
   let surface: CodingSurface;
@@ -116,7 +102,8 @@ describe("coa-push: custom field lifecycle and tax-code scope (sandbox over HTTP
 
   beforeEach(async () => {
     r = await sandboxRamp({ merchants: ["Skyline Air Charter"] });
-    snapshots = memorySnapshots();
+    const table = await freshTable("coa-lifecycle");
+    snapshots = createCoaSnapshots({ doc: table.doc, tableName: table.tableName });
     surface = surfaceOf(["acme"]);
   });
   afterEach(() => r.close());

@@ -74,3 +74,10 @@ export async function sandboxRamp(opts: StartOptions = {}): Promise<SandboxRamp>
 }
 
 export const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+/** Every item of a paginated list (Node 20 has no Array.fromAsync). */
+export async function collect<T>(gen: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of gen) out.push(x);
+  return out;
+}

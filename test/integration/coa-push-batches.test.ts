@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pushCoa } from "../../lib/coa/push.js";
 import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
 import type { CodingSurface, ErpGlAccount, ErpVendor } from "../../lib/erp/port.js";
-import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
+import { collect, type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 
 const gl = (n: number, name = `Account ${n}`): ErpGlAccount => ({
   remoteId: `acme:${n}`,
@@ -228,12 +228,6 @@ describe("coa-push batches, renames, isolation and resume (sandbox over HTTP)", 
     expect((await push()).operations).toEqual([]);
   });
 });
-
-async function collect<T>(gen: AsyncGenerator<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of gen) out.push(x);
-  return out;
-}
 
 async function firstRampId(r: SandboxRamp, remoteId: string): Promise<string> {
   const [row] = await collect(r.client.listGlAccounts({ remoteId }));

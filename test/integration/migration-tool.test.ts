@@ -13,14 +13,8 @@ import { createJournalErp, type JournalErp } from "../../lib/erp/index.js";
 import { type ChartBackup, MigrationRefusedError, runMigration } from "../../lib/migration/index.js";
 import type { RampClient } from "../../lib/ramp/index.js";
 import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
-import { type SandboxRamp, sandboxRamp, total } from "./coa-harness.js";
+import { collect, type SandboxRamp, sandboxRamp, total } from "./coa-harness.js";
 import { uploadLegacyChart } from "./migration-fixtures.js";
-
-async function collect<T>(gen: AsyncGenerator<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of gen) out.push(x);
-  return out;
-}
 
 describe("migration tool (sandbox over HTTP, journal ERP)", () => {
   let r: SandboxRamp;
