@@ -101,8 +101,6 @@ async function main(): Promise<void> {
         { rampEntityId: idOf("Acme Europe"), companyKey: eu.key },
       ],
       objectTypes: { vendorCredits: true },
-      // The sandbox codes tax codes without entity scoping; the demo keeps to GL, vendors, departments.
-      coa: { pushTax: false },
     });
 
     step(1, "coa-push: the journal's chart of accounts → Ramp");

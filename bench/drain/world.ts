@@ -86,7 +86,6 @@ export async function startWorld(
     companies: [us, eu],
     entities: Object.entries(entityMap).map(([rampEntityId, companyKey]) => ({ rampEntityId, companyKey })),
     objectTypes: { vendorCredits: true },
-    coa: { pushTax: false },
   };
   return {
     root,

@@ -5,6 +5,16 @@
  * how does it get its ERP id (post, settled by a card payment, paid in the ERP,
  * or a failure that says why). process-item.ts reads the facts and carries out
  * the decision.
+ *
+ * The gate does not ask Ramp whether an object's coding is still active before it is posted,
+ * though Ramp refuses to mark synced an object coded to a deleted item (INACTIVE_CODING, the
+ * guide's delete-vs-hide table). Selections carry no is_active, so asking would cost a chart read
+ * per batch; and Ramp deletes an item only when coa-push found it gone or inactive in the ERP, so
+ * the adapter's own check refuses the posting before anything is written (UNKNOWN_ACCOUNT,
+ * INACTIVE_ACCOUNT, UNKNOWN_OPTION, UNKNOWN_TAX) and the failure is told to Ramp for that object
+ * alone — Ramp accepts failures whatever the coding. What is left, an item deleted in Ramp by
+ * hand while the ERP still has it, is Ramp's refusal: reporter.ts leaves the id out, logs it
+ * and counts it for a person to look at.
  */
 import { paymentMode, settlingTransactionIds } from "./bill-phases.js";
 import type { AdoptRequest, LedgerItem, SettlesLink } from "./ports.js";

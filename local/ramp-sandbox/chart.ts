@@ -191,12 +191,13 @@ export function chartFromConnection(conn: Connection, opts: { expenseOnly: boole
   return { gl, vendors, dimensions, tax };
 }
 
+/** Whether an item scoped with `entity_remote_ids` may be used on an object of this entity. */
+export function scopedTo(item: { entityRemoteIds: string[] | null }, entityRemoteId: string | null): boolean {
+  const scope = item.entityRemoteIds;
+  return scope === null || scope.length === 0 || (entityRemoteId !== null && scope.includes(entityRemoteId));
+}
+
 /** Choices usable for an object of an entity whose remote id is `entityRemoteId`. */
 export function forEntity(choices: Choice[], entityRemoteId: string | null): Choice[] {
-  return choices.filter(
-    (c) =>
-      c.entityRemoteIds === null ||
-      c.entityRemoteIds.length === 0 ||
-      (entityRemoteId !== null && c.entityRemoteIds.includes(entityRemoteId)),
-  );
+  return choices.filter((c) => scopedTo(c, entityRemoteId));
 }

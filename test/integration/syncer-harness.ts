@@ -136,8 +136,6 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
     erp: o.erp?.config ?? { kind: "journal", path: "books.journal" },
     companies,
     entities: links,
-    // Tax codes are not entity-scoped in the sandbox coding; the tests keep to GL, vendors and dimensions.
-    coa: { pushTax: false },
     sync: { supportContact: "support@acme.test", erpConcurrency: 4 },
   });
   const erp = o.erp?.port ?? createJournalErp(journalPath);

@@ -38,6 +38,8 @@ export const REFUSAL_REASONS = [
   "WRONG_SYNC_TYPE",
   "NOT_FOUND",
   "VENDOR_CODING_REQUIRED",
+  /** A success for an object coded to a deleted item: the guide's table says it "cannot be synced". */
+  "INACTIVE_CODING",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

@@ -2,8 +2,15 @@
  * `POST /accounting/syncs` (report results), `POST /accounting/codings` (write coding) and
  * `POST /accounting/ready-to-sync`. Refusals follow docs/ramp-api.md "Header decisions": a report naming
  * objects that cannot be accepted is a 422 whose `additional_info.refused` lists each id with a
- * reason (ALREADY_SYNCED, NOT_READY, WRONG_SYNC_TYPE, NOT_FOUND, VENDOR_CODING_REQUIRED); a
- * refused call does not consume its idempotency key; reusing an accepted key is 400 DEVELOPER_7005.
+ * reason (ALREADY_SYNCED, NOT_READY, WRONG_SYNC_TYPE, NOT_FOUND, VENDOR_CODING_REQUIRED,
+ * INACTIVE_CODING); a refused call does not consume its idempotency key; reusing an accepted key is
+ * 400 DEVELOPER_7005.
+ *
+ * INACTIVE_CODING: the guide's delete-vs-hide table says an object coded to a deleted item keeps its
+ * coding but the item "cannot be synced". It names no error, so the sandbox answers the way it
+ * refuses every other per-object problem of a report: the 422 listing the id with a reason (and a
+ * message naming the item). Only successes are refused: a failed sync is how the integration tells
+ * the user to recode, so it must go through. HIDDEN options stay syncable.
  */
 
 import { asObject, batch, type Obj, optString, optStringArray, reqString } from "../body.js";
@@ -15,6 +22,8 @@ import {
   findSpend,
   serializeContext,
 } from "../business.js";
+import { scopedTo } from "../chart.js";
+import { inactiveSelection, selectionsOf } from "../coding-checks.js";
 import { ApiError, CODES, notFound, refused, validation } from "../errors.js";
 import { ok, type Route, route } from "../http.js";
 import { markReady } from "../lifecycle.js";
@@ -54,7 +63,8 @@ export type RefusalReason =
   | "NOT_READY"
   | "WRONG_SYNC_TYPE"
   | "NOT_FOUND"
-  | "VENDOR_CODING_REQUIRED";
+  | "VENDOR_CODING_REQUIRED"
+  | "INACTIVE_CODING";
 
 interface Item {
   id: string;
@@ -98,8 +108,29 @@ function parseItems(body: Obj): Item[] {
   return items;
 }
 
+interface Refusal {
+  reason: RefusalReason;
+  message?: string;
+}
+
 /** Why this object cannot take this report, or null when it can. */
-function refusal(biz: Business, syncType: string, item: Item): RefusalReason | null {
+function refusal(biz: Business, syncType: string, item: Item): Refusal | null {
+  const reason = stateRefusal(biz, syncType, item);
+  if (reason) return { reason };
+  const conn = activeApiConnection(biz);
+  const obj = findSpend(biz, item.id);
+  if (!item.success || !conn || !obj) return null;
+  const dead = inactiveSelection(conn, selectionsOf(obj));
+  return dead
+    ? {
+        reason: "INACTIVE_CODING",
+        message: `coded to ${dead.category.name} "${dead.name}" (${dead.external_id}), which is deleted`,
+      }
+    : null;
+}
+
+/** Refusals from the object's sync state (or its vendor coding), before its coding is looked at. */
+function stateRefusal(biz: Business, syncType: string, item: Item): RefusalReason | null {
   const obj = findSpend(biz, item.id);
   if (!obj) return "NOT_FOUND";
   if (KIND_BY_TYPE[syncType] !== obj.kind) return "WRONG_SYNC_TYPE";
@@ -164,9 +195,10 @@ export const syncRoutes: Route[] = [
     if (syncRequestId && !request)
       throw validation(`sync_request_id: unknown sync request ${syncRequestId}`, "sync_request_id");
 
-    const refusedItems = items
-      .map((it) => ({ id: it.id, reason: refusal(biz, syncType, it) }))
-      .filter((r): r is { id: string; reason: RefusalReason } => r.reason !== null);
+    const refusedItems = items.flatMap((it) => {
+      const r = refusal(biz, syncType, it);
+      return r ? [{ id: it.id, ...r }] : [];
+    });
     if (refusedItems.length > 0) {
       throw new ApiError(
         422,
@@ -238,6 +270,14 @@ export const syncRoutes: Route[] = [
       if (!item.isActive || item.visibility === "HIDDEN") {
         throw validation(
           `${w}.accounting_field_option_id: option ${optionId} is not selectable (inactive or hidden)`,
+          `${w}.accounting_field_option_id`,
+        );
+      }
+      // Entity-scoped items (2026 `entity_remote_ids`) are another entity's to use, not this one's.
+      const entity = biz.entities.find((e) => e.id === txn.entityId);
+      if (!scopedTo(item, entity?.remoteId ?? null)) {
+        throw validation(
+          `${w}.accounting_field_option_id: option ${optionId} is not available to entity ${entity?.remoteId ?? txn.entityId}`,
           `${w}.accounting_field_option_id`,
         );
       }

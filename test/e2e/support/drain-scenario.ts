@@ -165,8 +165,6 @@ export async function runDrainScenario(o: ScenarioOptions): Promise<ScenarioRun>
       { rampEntityId: entities.eu, companyKey: eu.key },
     ],
     objectTypes: { vendorCredits: true },
-    // The sandbox's coding does not scope tax codes by entity; the scenario keeps to GL, vendors, dimensions.
-    coa: { pushTax: false },
     sync: { supportContact: "support@acme.test" },
   });
 

@@ -11,6 +11,8 @@ import type { CompanyConfig } from "../../../lib/config/tenant.js";
 import { externalRef, type Kind } from "../../../lib/domain/kinds.js";
 import { silentLogger } from "../../../lib/domain/logger.js";
 import { dateOnly } from "../../../lib/erp/mapping/dates.js";
+import { includedTax } from "../../../lib/erp/mapping/decimal.js";
+import { codingContextFromSurface } from "../../../lib/erp/mapping/index.js";
 import type { AttachTarget } from "../../../lib/erp/port.js";
 import type { LineItem, Selection } from "../../../lib/ramp/model.js";
 import { invoiceFileId } from "../../../lib/receipts/invoice-id.js";
@@ -297,6 +299,13 @@ export function drainSuite(name: string, makeSide: () => Promise<ErpSide>, seed:
       const refs: string[] = [];
       const expectedTotals = new Map<string, Map<string, number>>();
       const coded = new Set<string>();
+      // A tax-coded line's expense account gets the amount net of the tax it includes.
+      const { taxRates } = codingContextFromSurface(await side.port.readSurface());
+      const taxOf = (line: Pick<LineItem, "amount" | "selections">, header: readonly Selection[]) => {
+        const code = [...line.selections, ...header].find((s) => s.type === "TAX_CODE")?.optionRemoteId;
+        const rate = code ? taxRates.get(code) : undefined;
+        return rate ? includedTax(line.amount.minor, rate) : 0;
+      };
       for (const l of run.listed) {
         if (expected(l).outcome !== "synced") continue;
         refs.push(externalRef(l.kind, l.id));
@@ -316,7 +325,8 @@ export function drainSuite(name: string, makeSide: () => Promise<ErpSide>, seed:
         for (const line of lines) {
           const account = glOf(line.selections) ?? header ?? company.defaults.defaultExpense;
           coded.add(account);
-          perAccount.set(account, (perAccount.get(account) ?? 0) + sign * factor * line.amount.minor);
+          const net = line.amount.minor - taxOf(line, o.object.selections);
+          perAccount.set(account, (perAccount.get(account) ?? 0) + sign * factor * net);
         }
         expectedTotals.set(company.key, perAccount);
       }
