@@ -56,6 +56,9 @@ export async function readRampSurface(client: RampClient, opts: ReadCurrentOptio
         id: v.id,
         name: v.name ?? "",
         accountingVendorRemoteId: v.accounting_vendor_remote_id ?? null,
+        nameLegal: v.name_legal ?? null,
+        externalVendorId: v.external_vendor_id ?? null,
+        isActive: v.is_active !== false,
       }))
     : [];
   return { glAccounts, fields, vendors, ...tax, rampVendors };
