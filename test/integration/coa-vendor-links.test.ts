@@ -146,9 +146,17 @@ describe("vendor links (near-miss names, codes, manual decisions)", () => {
       }),
     ]);
 
+    // A decision whose PATCH never reached Ramp (stored only): the next push applies it.
+    await deps.vendorLinks?.put("acme", {
+      rampVendorId: ids.soylent!,
+      accountingVendorRemoteId: "demo:Office Depot",
+      decidedBy: "ops:test",
+    });
     const again = await pushTenant(deps, "acme");
-    expect(again.operations.filter((o) => o.op === "link_vendor")).toEqual([]);
-    expect((await linkOf()).initech1).toBe("demo:Initech");
+    expect(again.operations.filter((o) => o.op === "link_vendor")).toEqual([
+      { op: "link_vendor", rampVendorId: ids.soylent, accountingVendorRemoteId: "demo:Office Depot" },
+    ]);
+    expect(await linkOf()).toMatchObject({ initech1: "demo:Initech", soylent: "demo:Office Depot" });
     expect(again.unlinkedVendors.find((u) => u.rampVendorId === ids.initech2)).toMatchObject({
       reason: "accounting-vendor-taken",
       rivals: [ids.initech1],
