@@ -17,6 +17,7 @@ import { registerReconcileCommands } from "./reconcile-commands.js";
 import { registerStatusCommands } from "./status-commands.js";
 import { registerTargets } from "./target-commands.js";
 import { registerTenantCommands } from "./tenant-commands.js";
+import { registerVendorCommands } from "./vendor-commands.js";
 import { registerWebhookCommands } from "./webhook-commands.js";
 
 export { EXIT };
@@ -26,6 +27,7 @@ const REGISTRATIONS: ReadonlyArray<(program: Command, kit: CommandKit) => void> 
   registerTenantCommands,
   registerActCommands,
   registerCoaCommands,
+  registerVendorCommands,
   registerWebhookCommands,
   registerButtonCommands,
   registerDlqCommands,

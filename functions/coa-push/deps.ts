@@ -1,5 +1,5 @@
 /**
- * What coa-push runs on: the tenants and CoA snapshots in the store, and per
+ * What coa-push runs on: the tenants, CoA snapshots and manual vendor links in the store, and per
  * tenant a Ramp client and an ERP adapter (lib/aws/tenant-runtime.ts). Built
  * from a handler's parts; shared by the Lambda and the ops CLI.
  */
@@ -12,6 +12,7 @@ import type { Observability } from "../../lib/runtime/handler-stack.js";
 import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
 import { createMessageFailures } from "../../lib/store/message-failures.js";
 import { createTenants } from "../../lib/store/tenants.js";
+import { createVendorLinks } from "../../lib/store/vendor-links.js";
 
 export interface CoaPushDeps {
   obs: Observability;
@@ -41,6 +42,7 @@ export function tenantPushDeps(
   return {
     tenants,
     snapshots: createCoaSnapshots(store),
+    vendorLinks: createVendorLinks(store),
     logger: obs.log,
     rampFor: runtimes.rampFor,
     erpFor: runtimes.erpFor,

@@ -5,7 +5,7 @@
  */
 import { RampApiError } from "../ramp/errors.js";
 import type { RampClient } from "../ramp/index.js";
-import type { RampCoaItem, RampField, RampSurface, Visibility } from "./types.js";
+import type { RampCoaItem, RampField, RampSurface, RampVendorRef, Visibility } from "./types.js";
 
 export interface ReadCurrentOptions {
   /** The connection to read (the migration tool's inactive one); default the active connection. */
@@ -51,14 +51,20 @@ export async function readRampSurface(client: RampClient, opts: ReadCurrentOptio
   const fields = await readFields(client, filter, new Set(opts.fieldRemoteIds));
   const vendors = (await all(client.listAccountingVendors(filter))).map(coaItem);
   const tax = await readTax(client, opts.connectionId, filter);
-  const rampVendors = opts.rampVendors
-    ? (await all(client.listVendors({ page_size: filter.pageSize }))).map((v) => ({
-        id: v.id,
-        name: v.name ?? "",
-        accountingVendorRemoteId: v.accounting_vendor_remote_id ?? null,
-      }))
-    : [];
+  const rampVendors = opts.rampVendors ? await readRampVendors(client, filter.pageSize) : [];
   return { glAccounts, fields, vendors, ...tax, rampVendors };
+}
+
+/** Ramp (bill-pay) vendors with what vendor matching compares (lib/coa/vendor-match.ts). */
+export async function readRampVendors(client: RampClient, pageSize = 100): Promise<RampVendorRef[]> {
+  return (await all(client.listVendors({ page_size: pageSize }))).map((v) => ({
+    id: v.id,
+    name: v.name ?? "",
+    accountingVendorRemoteId: v.accounting_vendor_remote_id ?? null,
+    nameLegal: v.name_legal ?? null,
+    externalVendorId: v.external_vendor_id ?? null,
+    isActive: v.is_active !== false,
+  }));
 }
 
 /** Every field, with the options of the wanted ones only. */

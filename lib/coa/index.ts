@@ -8,3 +8,5 @@ export * from "./push.js";
 export * from "./run.js";
 export * from "./snapshot.js";
 export type * from "./types.js";
+export * from "./vendor-match.js";
+export * from "./vendor-review.js";

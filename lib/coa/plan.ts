@@ -9,11 +9,13 @@ import type {
   CoaOperation,
   DesiredField,
   DesiredSurface,
+  ManualVendorLink,
   PlanOptions,
   PushSnapshot,
   RampCoaItem,
   RampSurface,
 } from "./types.js";
+import { matchVendors } from "./vendor-match.js";
 
 export interface PlanInput {
   desired: DesiredSurface;
@@ -23,6 +25,8 @@ export interface PlanInput {
   /** Remote-id prefixes of this tenant's companies (`<company key>:`): items carrying one are ours to remove. */
   ownedPrefixes: string[];
   options: PlanOptions;
+  /** Links decided by hand (`ops vendors link`): they win over matching. */
+  manualVendorLinks?: readonly ManualVendorLink[];
 }
 
 type Phase = "revive" | "create" | "update" | "link" | "remove";
@@ -62,7 +66,18 @@ export function planCoaPush(input: PlanInput): CoaOperation[] {
   });
 
   const tax = planTax(input, owned);
-  out.link.push(...planLinks(desired.vendors, current.rampVendors));
+  // Ramp vendors ↔ accounting vendors: vendor-match.ts decides; what stays unlinked is `ops vendors unlinked`.
+  const vendorMatch = matchVendors({
+    rampVendors: current.rampVendors,
+    accountingVendors: desired.vendors,
+    manualLinks: input.manualVendorLinks ?? [],
+  });
+  for (const l of vendorMatch.links)
+    out.link.push({
+      op: "link_vendor",
+      rampVendorId: l.rampVendorId,
+      accountingVendorRemoteId: l.accountingVendorRemoteId,
+    });
 
   return [
     ...out.revive,
@@ -132,23 +147,6 @@ function planTax(
     // Options before the rates they reference.
     removals: [...codes.remove, ...rates.remove],
   };
-}
-
-/** Ramp vendors without an accounting vendor: link by exact (case- and space-insensitive) name, when unambiguous. */
-function planLinks(
-  desiredVendors: DesiredSurface["vendors"],
-  rampVendors: RampSurface["rampVendors"],
-): CoaOperation[] {
-  const byName = new Map<string, string[]>();
-  for (const v of desiredVendors) byName.set(norm(v.name), [...(byName.get(norm(v.name)) ?? []), v.remoteId]);
-  const links: CoaOperation[] = [];
-  for (const rv of rampVendors) {
-    if (rv.accountingVendorRemoteId) continue;
-    const matches = byName.get(norm(rv.name));
-    if (matches?.length === 1)
-      links.push({ op: "link_vendor", rampVendorId: rv.id, accountingVendorRemoteId: matches[0]! });
-  }
-  return links;
 }
 
 function planField(
@@ -307,5 +305,3 @@ export function canonicalDecimal(s: string): string {
   const f = frac.replace(/0+$/, "");
   return f ? `${i}.${f}` : i;
 }
-
-const norm = (s: string) => s.trim().replace(/\s+/g, " ").toLowerCase();

@@ -19,7 +19,8 @@ import { desiredFromSurface, snapshotOf } from "./desired.js";
 import { type ExecuteReport, executePlan } from "./execute.js";
 import { planCoaPush } from "./plan.js";
 import { PushSnapshotSchema, snapshotScope, withoutFailedCreations } from "./snapshot.js";
-import type { CoaOperation, DesiredSurface, PushSnapshot, RampSurface } from "./types.js";
+import type { CoaOperation, DesiredSurface, ManualVendorLink, PushSnapshot, RampSurface } from "./types.js";
+import { matchVendors, type UnlinkedVendor } from "./vendor-match.js";
 
 /** What coa-push needs of the snapshot repository (lib/store/coa-snapshots.ts). */
 export interface SnapshotStore {
@@ -27,10 +28,18 @@ export interface SnapshotStore {
   put(tenantId: string, scope: string, snapshot: unknown): Promise<unknown>;
 }
 
+/** The manual vendor links (lib/store/vendor-links.ts): coa-push lists them, `ops vendors link` puts one. */
+export interface ManualVendorLinkStore {
+  list(tenantId: string): Promise<ManualVendorLink[]>;
+  put(tenantId: string, link: ManualVendorLink & { decidedBy: string }): Promise<unknown>;
+}
+
 export interface CoaPushDeps {
   client: RampClient;
   erp: Pick<ErpPort, "readSurface">;
   snapshots?: SnapshotStore;
+  /** Links decided with `ops vendors link`; absent = none. */
+  vendorLinks?: ManualVendorLinkStore;
   logger?: RampLogger;
   /** Called when the connection id differs from the one in the tenant config (store it). */
   onConnectionId?: (connectionId: string) => Promise<void>;
@@ -55,6 +64,8 @@ export interface CoaPushResult {
   operations: CoaOperation[];
   report: ExecuteReport;
   snapshotSaved: boolean;
+  /** Ramp vendors this push could not link, and why (`ops vendors unlinked` lists them). */
+  unlinkedVendors: UnlinkedVendor[];
 }
 
 export async function pushCoa(deps: CoaPushDeps, input: CoaPushInput): Promise<CoaPushResult> {
@@ -95,10 +106,13 @@ export async function pushCoa(deps: CoaPushDeps, input: CoaPushInput): Promise<C
     tenant,
   );
 
+  const linkVendors = !input.targetConnectionId && tenant.coa.pushVendors;
+  const manualVendorLinks = linkVendors ? ((await deps.vendorLinks?.list(tenant.tenantId)) ?? []) : [];
   const operations = planCoaPush({
     desired,
     current,
     snapshot,
+    manualVendorLinks,
     ownedPrefixes: tenant.companies.map((c) => `${c.key}:`),
     options: {
       optionRemoval: input.optionRemoval ?? tenant.coa.optionRemoval,
@@ -120,6 +134,20 @@ export async function pushCoa(deps: CoaPushDeps, input: CoaPushInput): Promise<C
     );
     snapshotSaved = true;
   }
+  // The planner linked what it could; the rest would fail later as bills with a coding error: say so now.
+  const { unlinked: unlinkedVendors } = matchVendors({
+    rampVendors: current.rampVendors,
+    accountingVendors: desired.vendors,
+    manualLinks: manualVendorLinks,
+  });
+  if (unlinkedVendors.length > 0) {
+    deps.logger?.warn("ramp vendors left unlinked", {
+      tenantId: tenant.tenantId,
+      count: unlinkedVendors.length,
+      ambiguous: unlinkedVendors.filter((u) => u.reason !== "no-candidate").length,
+      hint: `ops vendors unlinked --tenant ${tenant.tenantId}`,
+    });
+  }
   deps.logger?.info("coa push done", {
     tenantId: tenant.tenantId,
     connectionId,
@@ -129,7 +157,7 @@ export async function pushCoa(deps: CoaPushDeps, input: CoaPushInput): Promise<C
     complete: report.complete,
   });
   for (const f of report.failures) deps.logger?.warn("coa item refused", { tenantId: tenant.tenantId, ...f });
-  return { connectionId, connection, operations, report, snapshotSaved };
+  return { connectionId, connection, operations, report, snapshotSaved, unlinkedVendors };
 }
 
 /** Vendors and tax are pushed only when the tenant asks for them; otherwise left as Ramp has them. */

@@ -13,11 +13,13 @@ import { type Sleep, sleep as timerSleep } from "../domain/time.js";
 import type { ErpPort } from "../erp/port.js";
 import type { RampClient } from "../ramp/client.js";
 import type { Tenants } from "../store/tenants.js";
-import { type CoaPushResult, pushCoa, type SnapshotStore } from "./push.js";
+import { type CoaPushResult, type ManualVendorLinkStore, pushCoa, type SnapshotStore } from "./push.js";
 
 export interface TenantPushDeps {
   tenants: Pick<Tenants, "get" | "put" | "listEnabled">;
   snapshots?: SnapshotStore;
+  /** Manual vendor links (lib/store/vendor-links.ts), decided with `ops vendors link`. */
+  vendorLinks?: ManualVendorLinkStore;
   rampFor: (tenant: TenantConfig) => RampClient | Promise<RampClient>;
   erpFor: (tenant: TenantConfig) => Promise<ErpPort>;
   logger?: RampLogger;
@@ -68,6 +70,7 @@ export async function pushTenant(
         client: await deps.rampFor(tenant),
         erp,
         snapshots: deps.snapshots,
+        vendorLinks: deps.vendorLinks,
         logger: deps.logger,
         onConnectionId: (id) => storeConnectionId(deps.tenants, tenantId, id),
       },

@@ -39,7 +39,26 @@ export interface RampSurface {
   taxCodeField: { name: string } | null;
   taxCodeOptions: RampCoaItem[];
   /** Ramp (bill-pay) vendors and their accounting-vendor link. */
-  rampVendors: Array<{ id: string; name: string; accountingVendorRemoteId: string | null }>;
+  rampVendors: RampVendorRef[];
+}
+
+/** A Ramp (bill-pay) vendor as vendor matching sees it (lib/coa/vendor-match.ts). */
+export interface RampVendorRef {
+  id: string;
+  name: string;
+  accountingVendorRemoteId: string | null;
+  /** Ramp's legal name, when it differs from the trading name. */
+  nameLegal?: string | null;
+  /** The id the vendor carries from another system; compared with the ERP vendor code. */
+  externalVendorId?: string | null;
+  /** false: deactivated in Ramp — never linked, never listed (absent: active). */
+  isActive?: boolean;
+}
+
+/** A link a person decided with `ops vendors link` (lib/store/vendor-links.ts); it wins over matching. */
+export interface ManualVendorLink {
+  rampVendorId: string;
+  accountingVendorRemoteId: string;
 }
 
 export interface DesiredGlAccount {

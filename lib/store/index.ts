@@ -18,6 +18,7 @@ import { createReportIntents } from "./report-intents.js";
 import { createReportLock } from "./report-lock.js";
 import { createSettlesLinks } from "./settles-links.js";
 import { createTenants } from "./tenants.js";
+import { createVendorLinks } from "./vendor-links.js";
 import { createWebhookEvents } from "./webhook-events.js";
 
 /** `logger`: where the repositories warn (a tenant document with keys this version does not know). */
@@ -38,6 +39,7 @@ export function createStore(deps: StoreDeps & { logger?: Pick<RampLogger, "warn"
     messageFailures: createMessageFailures(deps),
     buttonRequests: createButtonRequests(deps),
     receipts: createReceipts(deps),
+    vendorLinks: createVendorLinks(deps),
   };
 }
 export type Store = ReturnType<typeof createStore>;
@@ -63,4 +65,5 @@ export type { CloseOptions, CloseSummary, ReportIntent, WriteIntentInput } from 
 export type { ReportLockKey } from "./report-lock.js";
 export type { SettlesLink } from "./settles-links.js";
 export type { EnabledTenantsPage, PutTenantResult } from "./tenants.js";
+export type { StoredVendorLink } from "./vendor-links.js";
 export type { ParkedEvent } from "./webhook-events.js";

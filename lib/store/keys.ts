@@ -14,6 +14,7 @@
  * | last poll run       | TENANT#<t>         | POLLRUN                                   |
  * | last synced (kind)  | TENANT#<t>         | SYNCED#<kind>                             |
  * | CoA snapshot        | TENANT#<t>         | COA#<scope> (+ COA#<scope>#G#<gen>#<nnnn>)|
+ * | manual vendor link  | TENANT#<t>         | VENDORLINK#<rampVendorId>                 |
  * | webhook event seen  | TENANT#<t>         | EVENT#<eventId>                           |
  * | parked event        | TENANT#<t>         | PARKED#<receivedAt ISO>#<eventId>         |
  * | button request      | TENANT#<t>         | BUTTON#<syncRequestId>                    |
@@ -67,6 +68,9 @@ export const coaHeaderSk = (scope: string) => `COA#${scope}`;
 export const coaChunkSk = (scope: string, generation: string, n: number) =>
   `COA#${scope}#G#${generation}#${seq(n)}`;
 export const coaGenerationPrefix = (scope: string, generation: string) => `COA#${scope}#G#${generation}#`;
+
+export const vendorLinkSk = (rampVendorId: string) => `VENDORLINK#${rampVendorId}`;
+export const VENDOR_LINK_SK_PREFIX = "VENDORLINK#";
 
 export const eventSeenSk = (eventId: string) => `EVENT#${eventId}`;
 export const parkedSk = (receivedAtIso: string, eventId: string) => `PARKED#${receivedAtIso}#${eventId}`;

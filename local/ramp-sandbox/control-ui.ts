@@ -1,6 +1,6 @@
 /**
  * Control calls for what users do in Ramp's UI: code ready objects against the active chart, mark
- * ready, approve and pay bills, create vendor credits, Sync All, Export, switch providers, link
+ * ready, approve and pay bills, create Ramp vendors and vendor credits, Sync All, Export, switch providers, link
  * entities, and read any object with its sync state and history.
  */
 import { activeConnection, findSpend, serializeContext } from "./business.js";
@@ -26,6 +26,7 @@ import {
   transactionToApi,
   transferToApi,
   vendorCreditToApi,
+  vendorToApi,
 } from "./serialize.js";
 import type { SandboxState } from "./state.js";
 
@@ -166,6 +167,26 @@ export function handleUiAction(sb: SandboxState, req: ControlRequest): ControlRe
     };
     biz.vendorCredits.insert(credit);
     return done(vendorCreditToApi(credit), 201);
+  }
+  if (m("POST", /^\/sandbox\/vendors$/)) {
+    const biz = business(sb, req);
+    const str = (k: string) => (typeof body[k] === "string" && body[k] ? (body[k] as string) : null);
+    const name = str("name");
+    if (!name) throw new ControlError(400, "name is required");
+    const vendor = {
+      id: sb.rng.uuid(),
+      name,
+      nameLegal: str("name_legal") ?? name,
+      externalVendorId: str("external_vendor_id"),
+      accountingVendorRemoteId: str("accounting_vendor_remote_id"),
+      country: str("country") ?? "US",
+      createdAt: sb.clock.now(),
+      isActive: body.is_active !== false,
+      merchantId: sb.rng.uuid(),
+      ownerId: biz.vendors.all()[0]?.ownerId ?? sb.rng.uuid(),
+    };
+    biz.vendors.insert(vendor);
+    return done(vendorToApi(vendor, true), 201);
   }
   if (m("POST", /^\/sandbox\/sync-all$/)) {
     const biz = business(sb, req);

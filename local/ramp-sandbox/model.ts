@@ -208,6 +208,10 @@ export type SpendKind = SpendObject["kind"];
 export interface RampVendor {
   id: string;
   name: string;
+  /** The registered name (`name_legal`); `name` is the trading name cardholders see. */
+  nameLegal: string;
+  /** The id from another system (2026 `external_vendor_id`); null when none was set. */
+  externalVendorId: string | null;
   accountingVendorRemoteId: string | null;
   /**
    * Links per entity (multi-entity Ramp: a vendor is linked to the ERP vendor of each

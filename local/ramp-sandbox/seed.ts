@@ -158,6 +158,9 @@ export function seedBusiness(o: SeedOptions, now: number): Business {
   const vendors: RampVendor[] = merchants.map((name, i) => ({
     id: vRng.uuid(),
     name,
+    // A registered name that differs from the trading name, as real vendors' do.
+    nameLegal: `${name}, Inc.`,
+    externalVendorId: null,
     accountingVendorRemoteId: vRng.chance(0.85)
       ? (chart.vendors.find((v) => v.selection.name === name)?.selection.external_id ?? null)
       : null,

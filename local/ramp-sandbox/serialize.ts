@@ -329,7 +329,8 @@ export function vendorToApi(v: RampVendor, detail = false): Record<string, unkno
   const out: Record<string, unknown> = {
     id: v.id,
     name: v.name,
-    name_legal: v.name,
+    name_legal: v.nameLegal,
+    external_vendor_id: v.externalVendorId,
     accounting_vendor_remote_id: v.accountingVendorRemoteId,
     is_active: v.isActive,
     is_deletable: false,

@@ -162,6 +162,11 @@ describe("ops tenants", () => {
     const help = capture();
     expect(await runOps(["tenants", "--help"], ctx, help.io)).toBe(0);
     expect(help.out.join("\n")).toMatch(/validate[\s\S]*put[\s\S]*show[\s\S]*list/);
+    // `vendors link` takes its two ids as arguments; one missing is a usage error.
+    expect(await runOps(["vendors", "link", "--tenant", "acme", "rv-1"], ctx, capture().io)).toBe(64);
+    const vendorHelp = capture();
+    expect(await runOps(["vendors", "link", "--help"], ctx, vendorHelp.io)).toBe(0);
+    expect(vendorHelp.out.join("\n")).toMatch(/<rampVendorId> <accountingVendorRemoteId>/);
   });
 });
 
@@ -186,6 +191,7 @@ describe("the ops entry, spawned with an empty environment", () => {
       "coa-push",
       "migrate",
       "disconnect",
+      "vendors",
       "webhooks",
       "receipts",
     ])

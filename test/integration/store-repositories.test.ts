@@ -1,6 +1,6 @@
 /**
  * The smaller repositories over DynamoDB Local: tenants (optimistic version,
- * enabled-tenant paging), settles-links, poll cursors, CoA snapshots (chunked
+ * enabled-tenant paging), settles-links, vendor links, poll cursors, CoA snapshots (chunked
  * and compressed) and webhook event dedupe / parking.
  */
 import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
@@ -11,6 +11,7 @@ import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
 import { createPollCursors } from "../../lib/store/poll-cursors.js";
 import { createSettlesLinks } from "../../lib/store/settles-links.js";
 import { createTenants } from "../../lib/store/tenants.js";
+import { createVendorLinks } from "../../lib/store/vendor-links.js";
 import { createWebhookEvents, PARKED_BODY_MAX_CHARS } from "../../lib/store/webhook-events.js";
 import { freshTable } from "../support/dynamo-client.js";
 
@@ -129,6 +130,25 @@ describe("settles-links", () => {
       ["tx-1", "bill-1"],
       ["tx-2", "bill-1"],
     ]);
+  });
+});
+
+describe("vendor links", () => {
+  it("keeps one decision per Ramp vendor, the latest, scoped to its tenant", async () => {
+    const links = createVendorLinks(store());
+    await links.put("acme", { rampVendorId: "rv-1", accountingVendorRemoteId: "us:A", decidedBy: "ops:ann" });
+    await links.put("acme", { rampVendorId: "rv-2", accountingVendorRemoteId: "us:B", decidedBy: "ops:ann" });
+    await links.put("acme", { rampVendorId: "rv-1", accountingVendorRemoteId: "us:C", decidedBy: "ops:bob" });
+    await links.put("other", {
+      rampVendorId: "rv-9",
+      accountingVendorRemoteId: "us:A",
+      decidedBy: "ops:ann",
+    });
+    expect(await links.list("acme")).toEqual([
+      { rampVendorId: "rv-1", accountingVendorRemoteId: "us:C", decidedBy: "ops:bob", decidedAt: now },
+      { rampVendorId: "rv-2", accountingVendorRemoteId: "us:B", decidedBy: "ops:ann", decidedAt: now },
+    ]);
+    expect(await links.list("nobody")).toEqual([]);
   });
 });
 

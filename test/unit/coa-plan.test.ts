@@ -272,17 +272,20 @@ describe("planCoaPush", () => {
     ]);
   });
 
-  it("links an unlinked Ramp vendor to the accounting vendor of the same name", () => {
+  it("links an unlinked Ramp vendor to the accounting vendor of the same name (vendor-match.ts)", () => {
     const desired = desiredFromSurface(erp(), { scopeToEntities: false });
     const current = mirror(desired);
     current.rampVendors = [
-      { id: "v1", name: "  delta air LINES ", accountingVendorRemoteId: null },
+      { id: "v1", name: "  delta air LINES, Inc. ", accountingVendorRemoteId: null },
       { id: "v2", name: "Unknown Co", accountingVendorRemoteId: null },
-      { id: "v3", name: "Delta Air Lines", accountingVendorRemoteId: "us:p3" },
+      { id: "v3", name: "Delta Air Lines", accountingVendorRemoteId: "elsewhere:x" },
     ];
     expect(plan(desired, current)).toEqual([
       { op: "link_vendor", rampVendorId: "v1", accountingVendorRemoteId: "us:p3" },
     ]);
+    // An accounting vendor Ramp has linked already is never linked a second time.
+    current.rampVendors[2] = { ...current.rampVendors[2]!, accountingVendorRemoteId: "us:p3" };
+    expect(plan(desired, current)).toEqual([]);
   });
 
   it("scopes items to their company for multi-company tenants", () => {

@@ -87,9 +87,13 @@ describe("parseJournal", () => {
     expect(ix.payees.get("Deutsche Bahn")).toEqual({
       name: "Deutsche Bahn",
       companyKey: "demo-eu",
+      code: null,
       internal: false,
     });
     expect(ix.payees.get("Ramp")?.internal).toBe(true);
+    // A payee's `code:` tag is its vendor code (matched with Ramp's external_vendor_id).
+    const coded = parseJournal(`${demoJournalText()}payee Acme, Inc.  ; code: V-100\n`);
+    expect(coded.payees.get("Acme, Inc.")).toMatchObject({ code: "V-100", companyKey: null });
     expect([...ix.commodities]).toEqual(["USD", "EUR"]);
   });
 

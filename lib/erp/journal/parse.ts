@@ -27,6 +27,8 @@ export interface JournalPayee {
   name: string;
   /** null: shared by every company of the file. */
   companyKey: string | null;
+  /** `; code: V-100` on the directive: the vendor code matched with Ramp's `external_vendor_id`. */
+  code: string | null;
   internal: boolean;
 }
 export interface JournalOption {
@@ -136,6 +138,7 @@ export function indexLine(ix: JournalIndex, raw: string): void {
     ix.payees.set(body, {
       name: body,
       companyKey: tags.get("company") || null,
+      code: tags.get("code") || null,
       internal: tags.has("ramp-internal"),
     });
     return;

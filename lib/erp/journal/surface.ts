@@ -68,7 +68,7 @@ export function surfaceOf(ix: JournalIndex): CodingSurface {
             remoteId: vendorRemoteId(c.key, p.name),
             companyKey: c.key,
             name: p.name,
-            code: null,
+            code: p.code,
             active: true,
           })),
       ),

@@ -13,6 +13,7 @@
  *   ; ramp-tax: acme | GST10 | 0.10 | acme:Liabilities:GST Payable | GST 10%
  *   account acme:Expenses:Meals  ; type: X, code: 6100[, inactive: true][, ramp-class: CREDCARD]
  *   payee Office Depot  ; company: acme              (no company tag = every company)
+ *   payee Acme, Inc.  ; code: V-100                  (the vendor code, matched with Ramp's external_vendor_id)
  *   P 2026-01-01 EUR 1.0850 USD                       the journal's exchange rate
  *
  * Companies are separate top-level account trees in one file (not one file per

@@ -170,6 +170,7 @@ export type EntityWire = z.infer<typeof EntitySchema>;
 export const RampVendorSchema = z.looseObject({
   id: z.string(),
   name: str,
+  name_legal: str,
   accounting_vendor_remote_id: str,
   is_active: z.boolean().nullish(),
   merchant_id: str,

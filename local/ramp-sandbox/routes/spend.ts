@@ -260,6 +260,8 @@ export const spendRoutes: Route[] = [
       delete v.accountingVendorRemoteIdByEntity;
     }
     if (typeof body.is_active === "boolean") v.isActive = body.is_active;
+    if ("external_vendor_id" in body)
+      v.externalVendorId = typeof body.external_vendor_id === "string" ? body.external_vendor_id : null;
     return ok(vendorToApi(v));
   }),
 
