@@ -13,8 +13,8 @@ import { CoaPushEnvSchema, ReceiptsEnvSchema, SyncerEnvSchema, WebhookEnvSchema 
 import { HealthEnvSchema } from "../lib/config/health-env.js";
 import { PollerRuntimeEnvSchema } from "../lib/config/poller-env.js";
 import { HEALTH_FUNCTION } from "../lib/health/metrics.js";
-import { type RampRateLimit, RampRateLimitSchema } from "../lib/ramp/rate-scope.js";
 import { BUTTON_JOB_FUNCTION } from "../lib/poll/button-deadline.js";
+import { type RampRateLimit, RampRateLimitSchema } from "../lib/ramp/rate-scope.js";
 
 /** The queues (each with its DLQ). Visibility = 6× the consumer's timeout (AWS guidance for SQS sources). */
 export interface QueueSpec {

@@ -44,7 +44,11 @@ export function createTenantRampClients(deps: {
   const clients = new Map<string, RampClient>();
   const limiterFor = (tenant: TenantConfig): DynamoRateLimiter => {
     const where = rateLimitKeyFor(tenant.tenantId, deps.rateLimit, tenant.ramp.rateLimit);
-    const common = { ...deps.store, tenantId: tenant.tenantId, ...(deps.limits ? { limits: deps.limits } : {}) };
+    const common = {
+      ...deps.store,
+      tenantId: tenant.tenantId,
+      ...(deps.limits ? { limits: deps.limits } : {}),
+    };
     return where.scope === "tenant-app"
       ? createDynamoRateLimiter(common)
       : createDynamoPoolLimiter({ ...common, pool: where.pool });

@@ -96,7 +96,11 @@ function createTenantRuntimes(deps: TenantRuntimeDeps): TenantRuntimes {
 /** The runtimes of a handler's parts (its parsed env, AWS clients and logger), as every function builds them. */
 export function tenantRuntimesOf(
   parts: {
-    env: { TABLE_NAME: string; JOURNAL_ROOT?: string | undefined; RAMP_RATE_LIMIT?: RampRateLimit | undefined };
+    env: {
+      TABLE_NAME: string;
+      JOURNAL_ROOT?: string | undefined;
+      RAMP_RATE_LIMIT?: RampRateLimit | undefined;
+    };
     aws: { doc: DynamoDBDocumentClient; secrets: SecretsManagerClient };
     obs: { log: RampLogger };
   },

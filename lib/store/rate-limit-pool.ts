@@ -2,24 +2,25 @@
  * The Ramp rate limiter of an egress pool (lib/ramp/rate-scope.ts): every tenant of the
  * pool draws from one item `PK=POOL#<name>, SK=RATELIMIT#RAMP`, so the pool as a whole
  * keeps under Ramp's per-IP allowance, and each tenant's draw in a slot is capped at its
- * max-min fair share (lib/ramp/pool-fairness.ts) so one busy tenant cannot starve the others.
+ * max-min fair share of the window's budget (lib/ramp/pool-fairness.ts) so one busy tenant
+ * cannot starve the others.
  * The item holds
  *   - `slots`: slot number → the pool's grants in it (the same window arithmetic as the
  *     per-tenant limiter, lib/store/rate-limit.ts);
- *   - `use`: "<slot>|<tenant>" → that tenant's grants in the slot (this slot and the last:
- *     what the fairness estimate reads; older ones pruned);
+ *   - `use`: "<slot>|<tenant>" → that tenant's grants in the slot (the trailing window's
+ *     slots: what its share is counted against; older ones pruned);
  *   - `want`: tenant → the last slot it was refused in (it is hungry);
  *   - `blockedUntil`: after a 429 nobody in the pool may send (the IP is locked out).
  *
  * A grant is one consistent read and one conditional update that increments both the
  * slot and the tenant's count only while the slot is below the pool's capacity and the
- * tenant below its share. The pool bound is in the condition, so concurrent Lambdas can
+ * tenant's trailing window below its share. The pool bound is in the condition, so concurrent Lambdas can
  * never exceed it; the share is computed from the read, so fairness is as fresh as the
  * read (a race costs a re-read, not an overdraw of the pool).
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../domain/time.js";
-import { type PoolTenantUse, tenantSlotShare } from "../ramp/pool-fairness.js";
+import { type PoolTenantUse, tenantWindowShare } from "../ramp/pool-fairness.js";
 import { type AcquireOptions, RateLimitWaitError } from "../ramp/ports.js";
 import {
   isStaleSlot,
@@ -28,6 +29,7 @@ import {
   slotCapacity,
   slotOf,
   slotStartMs,
+  spanSlots,
 } from "../ramp/rate-window.js";
 import { updateIf } from "./conditional-write.js";
 import type { DynamoRateLimiter } from "./rate-limit.js";
@@ -52,6 +54,8 @@ export interface DynamoPoolLimiterDeps {
 interface PoolState {
   counts: Map<number, number>;
   uses: Map<string, PoolTenantUse>;
+  /** This tenant's grants in the current slot. */
+  mineNow: number;
   /** Attribute keys of `use` and `want` entries too old to matter. */
   staleUse: string[];
   staleWant: string[];
@@ -69,6 +73,8 @@ export function createDynamoPoolLimiter(deps: DynamoPoolLimiterDeps): DynamoRate
   const key = { PK: `POOL#${deps.pool}`, SK: RATE_LIMIT_SK };
   const jitterMs = Math.min(50, cfg.slotMs / 10);
   const me = deps.tenantId;
+  const span = spanSlots(cfg);
+  const budget = cfg.limit - cfg.safetyMargin;
 
   async function read(slot: number): Promise<PoolState> {
     const res = await deps.doc.send(
@@ -81,26 +87,28 @@ export function createDynamoPoolLimiter(deps: DynamoPoolLimiterDeps): DynamoRate
     const uses = new Map<string, PoolTenantUse>();
     const entry = (id: string) => {
       let u = uses.get(id);
-      if (!u) uses.set(id, (u = { current: 0, previous: 0 }));
+      if (!u) uses.set(id, (u = { inWindow: 0 }));
       return u;
     };
+    let mineNow = 0;
     const staleUse: string[] = [];
     for (const [name, n] of Object.entries((item?.use ?? {}) as Record<string, number>)) {
       const bar = name.indexOf("|");
       const s = Number(name.slice(0, bar));
       const id = name.slice(bar + 1);
-      if (s === slot) entry(id).current = n;
-      else if (s === slot - 1) entry(id).previous = n;
-      else if (s < slot - 1) staleUse.push(name);
+      if (s <= slot - span) staleUse.push(name);
+      else if (s <= slot) entry(id).inWindow += n;
+      if (s === slot && id === me) mineNow = n;
     }
     const staleWant: string[] = [];
     for (const [id, s] of Object.entries((item?.want ?? {}) as Record<string, number>)) {
-      if (s < slot - 1) staleWant.push(id);
+      if (s <= slot - span) staleWant.push(id);
       else entry(id).refusedSlot = s;
     }
     return {
       counts,
       uses,
+      mineNow,
       staleUse,
       staleWant,
       blockedUntil: typeof item?.blockedUntil === "number" ? item.blockedUntil : 0,
@@ -138,7 +146,8 @@ export function createDynamoPoolLimiter(deps: DynamoPoolLimiterDeps): DynamoRate
     return paths.length ? ` REMOVE ${paths.join(", ")}` : "";
   }
 
-  async function tryGrant(state: PoolState, slot: number, capacity: number, share: number, now: number) {
+  /** `mineCap`: the most the tenant's current-slot count may reach (its share less its earlier slots). */
+  async function tryGrant(state: PoolState, slot: number, capacity: number, mineCap: number, now: number) {
     const names: Record<string, string> = {
       "#cur": `${SLOT_PREFIX}${slot}`,
       "#use": "use",
@@ -154,9 +163,15 @@ export function createDynamoPoolLimiter(deps: DynamoPoolLimiterDeps): DynamoRate
       ConditionExpression:
         "(attribute_not_exists(blockedUntil) OR blockedUntil <= :now) AND " +
         "(attribute_not_exists(slots.#cur) OR slots.#cur < :cap) AND " +
-        "(attribute_not_exists(#use.#mine) OR #use.#mine < :share)",
+        "(attribute_not_exists(#use.#mine) OR #use.#mine < :mineCap)",
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ":zero": 0, ":one": 1, ":now": now, ":cap": capacity, ":share": share },
+      ExpressionAttributeValues: {
+        ":zero": 0,
+        ":one": 1,
+        ":now": now,
+        ":cap": capacity,
+        ":mineCap": mineCap,
+      },
     });
     return granted.ok;
   }
@@ -191,10 +206,11 @@ export function createDynamoPoolLimiter(deps: DynamoPoolLimiterDeps): DynamoRate
           waitUntil = state.blockedUntil;
         } else {
           const capacity = slotCapacity(state.counts, slot, cfg);
-          const share = tenantSlotShare(me, capacity, state.uses, slot);
-          const mine = state.uses.get(me)?.current ?? 0;
-          if ((state.counts.get(slot) ?? 0) < capacity && mine < share) {
-            if (await tryGrant(state, slot, capacity, share, now)) return;
+          const share = tenantWindowShare(me, budget, state.uses, slot, span);
+          const mineEarlier = (state.uses.get(me)?.inWindow ?? 0) - state.mineNow;
+          const mineCap = share - mineEarlier;
+          if ((state.counts.get(slot) ?? 0) < capacity && state.mineNow < mineCap) {
+            if (await tryGrant(state, slot, capacity, mineCap, now)) return;
             continue; // another Lambda took it, or a lockout landed meanwhile: look again
           }
           await markHungry(state, slot);
