@@ -86,8 +86,8 @@ export function createDynamoPoolLimiter(deps: DynamoPoolLimiterDeps): DynamoRate
       counts.set(Number(name.slice(SLOT_PREFIX.length)), n);
     const uses = new Map<string, PoolTenantUse>();
     const entry = (id: string) => {
-      let u = uses.get(id);
-      if (!u) uses.set(id, (u = { inWindow: 0 }));
+      const u = uses.get(id) ?? { inWindow: 0 };
+      uses.set(id, u);
       return u;
     };
     let mineNow = 0;
