@@ -2,9 +2,9 @@
  * What a Ramp rate limit is keyed on, and so which limiter a tenant's client draws from.
  *
  * Ramp's sources disagree: Ramp's older rate-limit page (and our project decision,
- * /work/shared/ramp-api REFERENCE.md header and §4) count 200 requests per rolling 10 s
+ * docs/ramp-api.md "Header decisions" and §4) count 200 requests per rolling 10 s
  * per client app — each tenant has its own app, so each gets its own budget; the 2026
- * docs as reported by a secondary source (REFERENCE.md §4 "Keying", [S RSCH26]) key it on
+ * docs as reported by a secondary source (Ramp API reference §4 "Keying", [S RSCH26]) key it on
  * the source IP — then every tenant behind one NAT shares one budget. The ERP guide's
  * "stagger chart-of-accounts uploads across customers" fits the second reading.
  *
