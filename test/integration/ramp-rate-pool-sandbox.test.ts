@@ -1,16 +1,21 @@
 /**
- * Two tenants' Ramp clients in one egress pool against the sandbox enforcing Ramp's limit
- * per source address (the per-IP reading: both tenants call from 127.0.0.1): the shared
- * pool on DynamoDB Local keeps them together under the one limit, so the sandbox never
- * answers 429. Each tenant's own per-app window would let them send twice that.
+ * Two tenants' Ramp clients, built as every handler builds them (lib/aws/tenant-ramp.ts:
+ * credentials from the local Secrets Manager, limiter on DynamoDB Local), in the
+ * deployment's egress pool, against the sandbox enforcing Ramp's limit per source address
+ * (the per-IP reading: both tenants call from 127.0.0.1). The shared pool keeps them
+ * together under the one limit, so the sandbox never answers 429; each tenant's own
+ * per-app window would let them send twice that.
  */
+
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRampClient } from "../../lib/ramp/client.js";
-import { createMemoryTokenStore } from "../../lib/ramp/memory.js";
-import { createDynamoPoolLimiter } from "../../lib/store/rate-limit-pool.js";
+import { createTenantRampClients } from "../../lib/aws/tenant-ramp.js";
+import { parseTenantConfig } from "../../lib/config/tenant.js";
+import { tenantSecretId } from "../../lib/config/tenant-secrets.js";
 import { sandboxControl } from "../../local/ramp-sandbox/control-client.js";
 import { type RunningSandbox, startSandbox } from "../../local/ramp-sandbox/server.js";
-import { freshTable } from "../support/dynamo-client.js";
+import { type LocalSecretsManager, startLocalSecretsManager } from "../../local/secrets-manager/server.js";
+import { freshTable, LOCAL_AWS } from "../support/dynamo-client.js";
 
 /** The sandbox allows 30 per rolling second per source; the limiters budget 28 of them. */
 const SANDBOX_LIMIT = {
@@ -25,11 +30,17 @@ const LIMITS = { limit: 30, safetyMargin: 2, windowMs: 1_000, slotMs: 250, skewM
 describe("egress pool against a sandbox limiting per source address", () => {
   let table: Awaited<ReturnType<typeof freshTable>>;
   let sb: RunningSandbox;
+  let sm: LocalSecretsManager;
+  let secrets: SecretsManagerClient;
   beforeAll(async () => {
     table = await freshTable("ratepool-sb");
     sb = await startSandbox({ port: 0, seed: 5, log: () => {}, config: { rateLimit: SANDBOX_LIMIT } });
+    sm = await startLocalSecretsManager();
+    secrets = new SecretsManagerClient({ ...LOCAL_AWS, endpoint: sm.endpoint });
   });
   afterAll(async () => {
+    secrets?.destroy();
+    await sm?.stop();
     await sb?.close();
     table?.doc.destroy();
     table?.raw.destroy();
@@ -45,26 +56,22 @@ describe("egress pool against a sandbox limiting per source address", () => {
       { tenantId: "pool-a", clientId: sb.clientId, clientSecret: sb.clientSecret },
       { tenantId: "pool-b", clientId: second.client_id, clientSecret: second.client_secret },
     ];
+    const rampFor = createTenantRampClients({
+      store: { doc: table.doc, tableName: table.tableName },
+      secrets,
+      rateLimit: { scope: "egress-pool", pool: "egress-1" },
+      limits: LIMITS,
+    });
     const calls: Record<string, number> = {};
     const end = Date.now() + 2_500;
     await Promise.all(
       apps.flatMap((app) => {
         calls[app.tenantId] = 0;
-        const client = createRampClient({
-          tenantId: app.tenantId,
-          baseUrl: sb.url,
-          credentials: { get: async () => ({ clientId: app.clientId, clientSecret: app.clientSecret }) },
-          tokens: createMemoryTokenStore(),
-          limiter: createDynamoPoolLimiter({
-            doc: table.doc,
-            tableName: table.tableName,
-            pool: "egress-1",
-            tenantId: app.tenantId,
-            limits: LIMITS,
-          }),
-          // A 429 would be retried after its lockout: one attempt, so it shows as a failure at once.
-          retry: { maxAttempts: 1 },
-        });
+        sm.seed(
+          tenantSecretId(app.tenantId, "ramp"),
+          JSON.stringify({ client_id: app.clientId, client_secret: app.clientSecret }),
+        );
+        const client = rampFor(tenant(app.tenantId, sb.url));
         return Array.from({ length: 3 }, async () => {
           while (Date.now() < end) {
             for await (const _ of client.listEntities()) break;
@@ -81,3 +88,21 @@ describe("egress pool against a sandbox limiting per source address", () => {
     console.log(JSON.stringify({ sandboxPool: calls, rateLimited: stats.rateLimited }));
   });
 });
+
+const GL = { cardLiability: "us:5", accountsPayable: "us:4", bank: "us:2" };
+function tenant(tenantId: string, baseUrl: string) {
+  return parseTenantConfig({
+    tenantId,
+    displayName: tenantId,
+    ramp: { baseUrl, remoteProviderName: "Journal" },
+    erp: { kind: "journal", path: "books.journal" },
+    companies: [
+      {
+        key: "us",
+        erpCompanyId: "US",
+        currency: "USD",
+        defaults: { ...GL, reimbursementsPayable: "us:7", cashbackIncome: "us:9", defaultExpense: "us:10" },
+      },
+    ],
+  });
+}
