@@ -14,6 +14,7 @@ import { HealthEnvSchema } from "../lib/config/health-env.js";
 import { PollerRuntimeEnvSchema } from "../lib/config/poller-env.js";
 import { HEALTH_FUNCTION } from "../lib/health/metrics.js";
 import { BUTTON_JOB_FUNCTION } from "../lib/poll/button-deadline.js";
+import { type RampRateLimit, RampRateLimitSchema } from "../lib/ramp/rate-scope.js";
 
 /** The queues (each with its DLQ). Visibility = 6× the consumer's timeout (AWS guidance for SQS sources). */
 export interface QueueSpec {
@@ -278,9 +279,21 @@ export const FUNCTIONS = {
 export interface Manifest {
   queues: Record<QueueName, QueueSpec>;
   functions: Record<FunctionName, FunctionSpec>;
+  /** Deployment-wide Ramp settings, given to every function as `RAMP_RATE_LIMIT` (lib/config/env.ts). */
+  ramp: { rateLimit: RampRateLimit };
 }
 
-export const MANIFEST: Manifest = { queues: QUEUES, functions: FUNCTIONS };
+/**
+ * Ramp's rate limit is keyed per client app (today's default) or per source IP: the docs disagree
+ * (lib/ramp/rate-scope.ts). One deployment leaves through one NAT, so `egress-pool` here puts every
+ * tenant in one fairly shared pool; a tenant's own `ramp.rateLimit` overrides this.
+ */
+const RAMP = { rateLimit: RampRateLimitSchema.parse({ scope: "tenant-app" }) };
+
+export const MANIFEST: Manifest = { queues: QUEUES, functions: FUNCTIONS, ramp: RAMP };
+
+/** The value of `RAMP_RATE_LIMIT` both stacks give every function. */
+export const rampRateLimitEnv = (m: Manifest): string => JSON.stringify(m.ramp.rateLimit);
 
 /** The manifest with one function's settings changed (tests prove a change reaches both stacks). */
 export function withFunction(m: Manifest, name: FunctionName, patch: Partial<FunctionSpec>): Manifest {

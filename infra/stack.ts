@@ -35,6 +35,7 @@ import {
   type Manifest,
   type QueueName,
   type QueueSpec,
+  rampRateLimitEnv,
 } from "./functions.js";
 import { dlqUrlOutput, OUTPUT_NAMES, queueUrlOutput } from "./outputs.js";
 
@@ -104,7 +105,10 @@ export class RampErpSyncStack extends Stack {
         entry: spec.entry,
         timeout: Duration.seconds(spec.timeoutS),
         memorySize: spec.memoryMb,
-        environment: Object.fromEntries(Object.entries(spec.env).map(([k, b]) => [k, bound(b)])),
+        environment: {
+          ...Object.fromEntries(Object.entries(spec.env).map(([k, b]) => [k, bound(b)])),
+          RAMP_RATE_LIMIT: rampRateLimitEnv(manifest),
+        },
         bundle: props.bundle,
       }).fn;
     }

@@ -16,6 +16,7 @@ import { createErp } from "../erp/index.js";
 import { codingContextFromSurface } from "../erp/mapping/index.js";
 import type { ErpPort } from "../erp/port.js";
 import type { RampClient } from "../ramp/client.js";
+import type { RampRateLimit } from "../ramp/rate-scope.js";
 import type { Tenants } from "../store/tenants.js";
 import type { TenantRuntime } from "../sync/process-item.js";
 import { createSecretJsonReader } from "./secrets.js";
@@ -37,6 +38,8 @@ export interface TenantRuntimeDeps {
   /** Tests only (the local stack's `wrapErp`): an ERP stand-in around the real adapter (an outage, a slow ERP). */
   wrapErp?: ErpWrapper;
   now?: () => number;
+  /** The deployment's Ramp rate-limit scope (env `RAMP_RATE_LIMIT`); unset = per tenant app. */
+  rateLimit?: RampRateLimit;
 }
 
 /** Wraps a tenant's ERP adapter (tests: outages and slow postings through the real handlers). */
@@ -55,6 +58,7 @@ function createTenantRuntimes(deps: TenantRuntimeDeps): TenantRuntimes {
     store: { doc: deps.doc, tableName: deps.tableName },
     secrets: deps.secrets,
     ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(deps.rateLimit ? { rateLimit: deps.rateLimit } : {}),
   });
   const secrets = createSecretJsonReader({ client: deps.secrets });
   const erpFor = async (tenant: TenantConfig) => {
@@ -92,7 +96,11 @@ function createTenantRuntimes(deps: TenantRuntimeDeps): TenantRuntimes {
 /** The runtimes of a handler's parts (its parsed env, AWS clients and logger), as every function builds them. */
 export function tenantRuntimesOf(
   parts: {
-    env: { TABLE_NAME: string; JOURNAL_ROOT?: string | undefined };
+    env: {
+      TABLE_NAME: string;
+      JOURNAL_ROOT?: string | undefined;
+      RAMP_RATE_LIMIT?: RampRateLimit | undefined;
+    };
     aws: { doc: DynamoDBDocumentClient; secrets: SecretsManagerClient };
     obs: { log: RampLogger };
   },
@@ -106,6 +114,7 @@ export function tenantRuntimesOf(
     secrets: parts.aws.secrets,
     logger: parts.obs.log,
     ...(parts.env.JOURNAL_ROOT ? { journalRoot: parts.env.JOURNAL_ROOT } : {}),
+    ...(parts.env.RAMP_RATE_LIMIT ? { rateLimit: parts.env.RAMP_RATE_LIMIT } : {}),
     ...extras,
   });
 }

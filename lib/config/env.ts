@@ -6,6 +6,7 @@
  */
 import * as z from "zod";
 import { BUTTON_WINDOW_MS } from "../domain/button-window.js";
+import { RampRateLimitSchema } from "../ramp/rate-scope.js";
 import { ConfigError } from "./errors.js";
 
 const nonEmpty = z.string().trim().min(1, "must not be empty");
@@ -28,6 +29,22 @@ export const BaseEnvSchema = z.object({
     .default("INFO"),
   POWERTOOLS_SERVICE_NAME: nonEmpty.default("ramp-erp-sync"),
   POWERTOOLS_METRICS_NAMESPACE: nonEmpty.default("RampErpSync"),
+  /**
+   * The deployment's Ramp rate-limit scope as JSON, e.g. `{"scope":"egress-pool","pool":"nat-a"}`:
+   * set by both stacks from the manifest's `ramp.rateLimit` (infra/functions.ts); unset = per tenant app.
+   */
+  RAMP_RATE_LIMIT: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(RampRateLimitSchema)
+    .optional(),
 });
 
 export const StoreEnvSchema = z.object({

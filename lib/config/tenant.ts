@@ -4,6 +4,7 @@
  */
 import * as z from "zod";
 import { DEFAULT_SCOPES } from "../ramp/http.js";
+import { TenantRateLimitSchema } from "../ramp/rate-scope.js";
 import { journalPathProblem } from "./journal-path.js";
 import { SECRET_PREFIX, type TenantSecretKind, tenantSecretId } from "./tenant-secrets.js";
 
@@ -92,6 +93,8 @@ const TenantConfigShape = z.object({
     /** The Developer-API accounting connection, once created. */
     connectionId: z.string().nullable().default(null),
     remoteProviderName: z.string().min(1),
+    /** Overrides the deployment's rate-limit scope or pool for this tenant (lib/ramp/rate-scope.ts). */
+    rateLimit: TenantRateLimitSchema.optional(),
     settings: z
       .object({
         transactionSyncButton: z.boolean().default(false),

@@ -4,6 +4,7 @@
  * lockout that calls during it restart, 10-day tokens, a 5-minute sync-request window.
  */
 import { BUTTON_WINDOW_MS } from "../../lib/domain/button-window.js";
+import type { RateLimitKeying } from "./rate-limit.js";
 export interface FaultRule {
   /** Share of calls answered with `status` (0..1), drawn from the seeded PRNG. */
   errorRate?: number;
@@ -34,7 +35,17 @@ export interface SandboxConfig {
   tokenTtlSeconds: number;
   /** Lifetime of pre-signed receipt and invoice URLs (Ramp: 1 hour by default). */
   fileUrlTtlSeconds: number;
-  rateLimit: { enabled: boolean; limit: number; windowMs: number; lockoutMs: number };
+  /**
+   * `keyBy`: what one window counts — each client app (`client`, the project's reading) or each
+   * source address (`source`, the per-IP reading), so a test can prove a shared pool is respected.
+   */
+  rateLimit: {
+    enabled: boolean;
+    limit: number;
+    windowMs: number;
+    lockoutMs: number;
+    keyBy: RateLimitKeying;
+  };
   /** Keyed by route ("GET /developer/v1/transactions") or "*" for every developer route. */
   faults: Record<string, FaultRule>;
   syncRequestTimeoutMs: number;
@@ -45,7 +56,7 @@ export function defaultConfig(): SandboxConfig {
   return {
     tokenTtlSeconds: 864_000,
     fileUrlTtlSeconds: 3_600,
-    rateLimit: { enabled: true, limit: 200, windowMs: 10_000, lockoutMs: 60_000 },
+    rateLimit: { enabled: true, limit: 200, windowMs: 10_000, lockoutMs: 60_000, keyBy: "client" },
     faults: {},
     // Ramp's Sync Button window, the same value our deadline is computed from (one setting: tests
     // that shorten it pass one value to both, test/support/button-world.ts).

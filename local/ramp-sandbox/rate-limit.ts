@@ -1,13 +1,22 @@
 /**
- * Per-client-app limiter: N requests per rolling window; the call that exceeds it gets 429 and
+ * Ramp's limiter: N requests per rolling window; the call that exceeds it gets 429 and
  * starts a lockout; any call during the lockout is refused and restarts it (Ramp's older
- * rate-limit page, adopted as a project decision).
+ * rate-limit page, adopted as a project decision). Keyed per client app by default, or per
+ * source address (`keyBy: "source"`): Ramp's docs disagree on which (lib/ramp/rate-scope.ts).
  */
+export type RateLimitKeying = "client" | "source";
+
 export interface RateLimitSettings {
   enabled: boolean;
   limit: number;
   windowMs: number;
   lockoutMs: number;
+  keyBy?: RateLimitKeying;
+}
+
+/** The window a call counts in: its client app's, or its source address's. */
+export function rateLimitKey(s: RateLimitSettings, clientId: string, sourceAddress: string | undefined) {
+  return s.keyBy === "source" ? `source:${sourceAddress ?? "unknown"}` : clientId;
 }
 
 interface AppWindow {

@@ -16,7 +16,7 @@ import { ApiError, CODES, envelope } from "./errors.js";
 import { type Ctx, matchRoute, type Reply, sortRoutes } from "./http.js";
 import { sweepSyncRequests } from "./lifecycle.js";
 import { createRng } from "./prng.js";
-import { RateLimiter } from "./rate-limit.js";
+import { RateLimiter, rateLimitKey } from "./rate-limit.js";
 import { coaRoutes } from "./routes/coa.js";
 import { connectionRoutes } from "./routes/connection.js";
 import { fileRouteKey, serveFile } from "./routes/files.js";
@@ -184,7 +184,8 @@ async function handleDeveloper(
 
   const token = authenticate(sb, req.headers.authorization);
   bump(sb.counters.byApp, token.clientId);
-  const wait = sb.limiter.check(token.clientId, sb.clock.now(), sb.config.rateLimit);
+  const limitKey = rateLimitKey(sb.config.rateLimit, token.clientId, req.socket.remoteAddress);
+  const wait = sb.limiter.check(limitKey, sb.clock.now(), sb.config.rateLimit);
   if (wait > 0) {
     sb.counters.rateLimited++;
     bump(sb.counters.rateLimitedByApp, token.clientId);

@@ -13,6 +13,7 @@ import {
   MANIFEST,
   type Manifest,
   type QueueName,
+  rampRateLimitEnv,
 } from "../../infra/functions.js";
 
 /** Local durations are the deployed ones × this (one fifth: a 5-minute syncer times out after a minute). */
@@ -42,6 +43,8 @@ export interface LocalFunctionPlan {
 
 export interface LocalPlan {
   timeScale: number;
+  /** Every function's `RAMP_RATE_LIMIT`, as the CDK stack sets it (the manifest's `ramp.rateLimit`). */
+  rampRateLimit: string;
   queues: Record<QueueName, LocalQueuePlan>;
   functions: Record<FunctionName, LocalFunctionPlan>;
 }
@@ -90,5 +93,5 @@ export function planLocalDeployment(
       }),
     };
   }
-  return { timeScale, queues, functions };
+  return { timeScale, rampRateLimit: rampRateLimitEnv(manifest), queues, functions };
 }

@@ -180,6 +180,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...LOCAL_ENV_DEFAULTS,
       ...options.env,
       ...Object.fromEntries(Object.entries(f.env).map(([k, b]) => [k, bound(b)])),
+      RAMP_RATE_LIMIT: plan.rampRateLimit,
     }) as { LOG_LEVEL: string };
     const built = LOCAL_HANDLERS[name](
       {

@@ -178,6 +178,21 @@ describe("one deployment manifest for the CDK stack and the local stack", { time
     expect(describePlan(planLocalDeployment(MANIFEST, 1))).not.toEqual(template);
   });
 
+  it("the manifest's Ramp rate-limit scope reaches every function in both stacks", () => {
+    const pooled: Manifest = { ...MANIFEST, ramp: { rateLimit: { scope: "egress-pool", pool: "nat-a" } } };
+    const stack = new RampErpSyncStack(newApp(), "RampErpSync", { manifest: pooled });
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Res>;
+    const deployed = Object.values(resources)
+      .filter((r) => r.Type === "AWS::Lambda::Function" && r.Properties.Environment)
+      .map(
+        (r) => (r.Properties.Environment as { Variables: Record<string, unknown> }).Variables.RAMP_RATE_LIMIT,
+      );
+    const local = planLocalDeployment(pooled, 1).rampRateLimit;
+    expect(JSON.parse(local)).toEqual({ scope: "egress-pool", pool: "nat-a" });
+    expect(deployed.length).toBeGreaterThanOrEqual(Object.keys(MANIFEST.functions).length);
+    for (const v of deployed) expect(v).toBe(local);
+  });
+
   it("a time scale outside (0, 1] is refused", () => {
     expect(() => planLocalDeployment(MANIFEST, 0)).toThrow(/time scale/);
     expect(() => planLocalDeployment(MANIFEST, 2)).toThrow(/time scale/);

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { BaseEnvSchema, EnvError, loadEnv } from "../../../lib/config/env.js";
+import { parseTenantConfig } from "../../../lib/config/tenant.js";
+
+const GL = { cardLiability: "us:5", accountsPayable: "us:4", bank: "us:2" };
+const tenant = (ramp: Record<string, unknown>) => ({
+  tenantId: "acme",
+  displayName: "Acme",
+  ramp: { remoteProviderName: "Journal", ...ramp },
+  erp: { kind: "journal", path: "books.journal" },
+  companies: [
+    {
+      key: "us",
+      erpCompanyId: "US",
+      currency: "USD",
+      defaults: { ...GL, reimbursementsPayable: "us:7", cashbackIncome: "us:9", defaultExpense: "us:10" },
+    },
+  ],
+});
+
+describe("where the Ramp rate-limit scope is configured", () => {
+  it("RAMP_RATE_LIMIT: JSON from the manifest; unset means per tenant app", () => {
+    expect(loadEnv(BaseEnvSchema, {}).RAMP_RATE_LIMIT).toBeUndefined();
+    expect(
+      loadEnv(BaseEnvSchema, { RAMP_RATE_LIMIT: '{"scope":"egress-pool","pool":"nat-a"}' }).RAMP_RATE_LIMIT,
+    ).toEqual({
+      scope: "egress-pool",
+      pool: "nat-a",
+    });
+    expect(loadEnv(BaseEnvSchema, { RAMP_RATE_LIMIT: "{}" }).RAMP_RATE_LIMIT).toEqual({
+      scope: "tenant-app",
+      pool: "default",
+    });
+    for (const bad of ["egress-pool", '{"scope":"per-ip"}', '{"scope":"egress-pool","pool":"a b"}']) {
+      let err: unknown;
+      try {
+        loadEnv(BaseEnvSchema, { RAMP_RATE_LIMIT: bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(EnvError);
+      expect((err as EnvError).variables).toEqual(["RAMP_RATE_LIMIT"]);
+    }
+  });
+
+  it("a tenant may override the scope or the pool; anything else there is refused", () => {
+    expect(parseTenantConfig(tenant({})).ramp.rateLimit).toBeUndefined();
+    expect(parseTenantConfig(tenant({ rateLimit: { pool: "nat-b" } })).ramp.rateLimit).toEqual({
+      pool: "nat-b",
+    });
+    expect(() => parseTenantConfig(tenant({ rateLimit: { perSecond: 5 } }))).toThrow();
+    expect(() => parseTenantConfig(tenant({ rateLimit: { scope: "per-ip" } }))).toThrow();
+  });
+});
