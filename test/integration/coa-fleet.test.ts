@@ -34,6 +34,7 @@ import { createTenants } from "../../lib/store/tenants.js";
 import { eventSourceMapping } from "../../local/runtime/event-source-mapping.js";
 import { type LocalStack, startLocalStack } from "../../local/runtime/stack.js";
 import { LOCAL_AWS } from "../support/dynamo-client.js";
+import { opsOn } from "../support/journal-stack.js";
 import { testObservability } from "../support/observability.js";
 import { collect, type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 
@@ -153,6 +154,9 @@ const rampOf = (id: string, fetchImpl?: typeof fetch) => {
   });
 };
 
+/** A metric's total over every EMF document the stack's functions published. */
+const sum = (name: string) => stack.metrics.values(name).reduce((a, v) => a + v.value, 0);
+
 describe("the daily coa push across a fleet on the local stack", () => {
   it("one tick pushes 200 charts, at most the configured concurrency at once, never over Ramp's rate limit", async () => {
     await r.resetCounters();
@@ -175,7 +179,6 @@ describe("the daily coa push across a fleet on the local stack", () => {
     expect(stats.rateLimited).toBe(0);
     expect(stats.rateLimitedByApp).toEqual({});
     expect(await stack.depths()).toMatchObject({ "coa-requests-dlq": { total: 0 } });
-    const sum = (name: string) => stack.metrics.values(name).reduce((a, v) => a + v.value, 0);
     expect(sum(COA_METRIC.pushed)).toBe(TENANTS);
     expect(sum(COA_METRIC.tenantFailures)).toBe(0);
 
@@ -255,4 +258,26 @@ describe("the daily coa push across a fleet on the local stack", () => {
     expect(uploaded).toHaveLength(ACCOUNTS + OPTIONS);
     expect(await collect(rampOf(id).listGlAccounts())).toHaveLength(ACCOUNTS);
   }, 60_000);
+
+  it("ops coa-push --all enqueues every enabled tenant on the same path (staggered), --tenant one, --dry-run none", async () => {
+    await r.resetCounters();
+    const dry = await opsOn(stack, "coa-push", "--all", "--window", "2", "--dry-run", "--json");
+    expect(dry.json).toMatchObject({ dryRun: true, enqueued: creds.size, windowS: 2, invalid: [] });
+    expect(await stack.depths()).toMatchObject({ "coa-requests": { total: 0 } });
+    expect((await opsOn(stack, "coa-push", "--tenant", "nobody", "--json")).code).toBe(2);
+    expect((await opsOn(stack, "coa-push", "--all", "--tenant", "fleet-000")).code).toBe(64);
+
+    const all = await opsOn(stack, "coa-push", "--all", "--window", "2", "--json");
+    expect(all.json).toMatchObject({ dryRun: false, enqueued: creds.size, windowS: 2 });
+    const one = await opsOn(stack, "coa-push", "--tenant", "fleet-000", "--json");
+    expect(one.json).toMatchObject({ enqueued: 1, tenants: ["fleet-000"] });
+    const pushedBefore = sum(COA_METRIC.pushed);
+    const drained = (await stack.drain({ timeoutMs: 90_000 })).coaRequests;
+    expect(sum(COA_METRIC.pushed) - pushedBefore).toBe(creds.size + 1);
+    expect(drained.maxInFlight).toBeLessThanOrEqual(CONCURRENCY);
+    // Every chart was already pushed: the bulk run read Ramp's lists and wrote nothing, without a 429.
+    const stats = await r.control<{ rateLimited: number }>("GET", "/stats");
+    expect(stats.rateLimited).toBe(0);
+    expect(await r.writeCalls()).toEqual({});
+  }, 120_000);
 });
