@@ -14,7 +14,7 @@ export interface FunctionAccess {
   index: boolean;
   /** Query on GSI2 (a tenant's open work, lib/store/open-work.ts). */
   openWorkIndex?: boolean;
-  sendTo: Array<"work" | "priority" | "pollJobs" | "buttonJobs" | "receipts">;
+  sendTo: Array<"work" | "priority" | "pollJobs" | "buttonJobs" | "receipts" | "coaRequests">;
   secrets: TenantSecretKind[];
 }
 
@@ -67,11 +67,12 @@ export const FUNCTION_ACCESS = {
   // Enabled tenants (GSI1) and each one's open work (GSI2): reads only, no item access, no secret.
   health: { table: [], index: true, openWorkIndex: true, sendTo: [], secrets: [] },
   // Tenants (Get, Put of the connection id, enabled list on GSI1), CoA snapshots (Get, Put, Delete,
-  // chunk Query), token and rate window.
+  // chunk Query), token and rate window. coaRequests: the daily fan-out, and a message received
+  // before its due time goes back with the rest of its delay (lib/coa/fleet.ts).
   coaPush: {
     table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"],
     index: true,
-    sendTo: [],
+    sendTo: ["coaRequests"],
     secrets: ["ramp", "erp"],
   },
   // Receipt rows (Query per object, Put, Update of the tenant's totals), the not-attached rows on

@@ -96,8 +96,11 @@ const QUEUES: Record<QueueName, QueueSpec> = {
   },
 };
 
-/** What a function's environment variable is bound to; each stack resolves it to its own resource. */
-export type EnvBinding = { table: "main" } | { queueUrl: QueueName };
+/**
+ * What a function's environment variable is bound to; each stack resolves it to its own resource.
+ * `value`: a deployment setting, the same string in both stacks.
+ */
+export type EnvBinding = { table: "main" } | { queueUrl: QueueName } | { value: string };
 
 export type Trigger =
   | {
@@ -105,6 +108,8 @@ export type Trigger =
       queue: QueueName;
       batchSize: number;
       maxBatchingWindowS?: number;
+      /** At most this many invocations at once for this source (Lambda's MaximumConcurrency, 2–1000). */
+      maximumConcurrency?: number;
     }
   | {
       /** EventBridge rule: construct id, and `rate` in seconds or a cron (UTC). */
@@ -248,6 +253,10 @@ export const FUNCTIONS = {
     env: { ...store },
     envSchema: HealthEnvSchema,
   },
+  // The daily tick fans out one coa-request per enabled tenant, due at random over the window
+  // (lib/coa/fleet.ts); the queue's consumer pushes one tenant per invocation, at most
+  // `maximumConcurrency` at once, whatever the fleet's size. Each tenant's own rate limiter paces
+  // its Ramp calls inside its push.
   coaPush: {
     id: "CoaPush",
     name: "coa-push",
@@ -256,9 +265,13 @@ export const FUNCTIONS = {
     timeoutS: 15 * 60,
     triggers: [
       { schedule: "DailyCoaPush", cron: { minute: "0", hour: "5" } },
-      { queue: "coaRequests", batchSize: 1 },
+      { queue: "coaRequests", batchSize: 1, maximumConcurrency: 5 },
     ],
-    env: { ...store },
+    env: {
+      ...store,
+      COA_REQUESTS_QUEUE_URL: { queueUrl: "coaRequests" },
+      COA_PUSH_WINDOW_SECONDS: { value: String(60 * 60) },
+    },
     envSchema: CoaPushEnvSchema,
   },
   // Receipts: downloads and attaches after the objects posted (lib/receipts/worker.ts). Up to 100

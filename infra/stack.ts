@@ -98,7 +98,7 @@ export class RampErpSyncStack extends Stack {
     });
 
     const bound = (b: EnvBinding): string =>
-      "table" in b ? this.tables.main.tableName : queues[b.queueUrl].queue.queueUrl;
+      "table" in b ? this.tables.main.tableName : "value" in b ? b.value : queues[b.queueUrl].queue.queueUrl;
     const fns = {} as Record<FunctionName, nodejs.NodejsFunction>;
     for (const [name, spec] of Object.entries(manifest.functions) as Array<[FunctionName, FunctionSpec]>) {
       fns[name] = new SyncFunction(this, spec.id, {
@@ -145,6 +145,7 @@ export class RampErpSyncStack extends Stack {
               ...(t.maxBatchingWindowS !== undefined
                 ? { maxBatchingWindow: Duration.seconds(t.maxBatchingWindowS) }
                 : {}),
+              ...(t.maximumConcurrency !== undefined ? { maxConcurrency: t.maximumConcurrency } : {}),
               reportBatchItemFailures: true,
             }),
           );
@@ -178,6 +179,7 @@ export class RampErpSyncStack extends Stack {
       pollJobs: this.pollJobs,
       buttonJobs: this.buttonJobs,
       receipts: this.receipts,
+      coaRequests: this.coaRequests,
     };
     for (const [name, access] of Object.entries(FUNCTION_ACCESS) as Array<
       [keyof typeof fns, FunctionAccess]

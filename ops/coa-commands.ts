@@ -2,7 +2,9 @@
  * The operator commands, separated from process wiring so tests can run them
  * with their own dependencies:
  *
- *   coa-push   --tenant T [--delete-removed-options]
+ *   coa-push   --tenant T [--delete-removed-options] --in-process   (here and now)
+ *
+ * `coa-push --tenant T` and `--all` without --in-process enqueue (ops/coa-enqueue.ts).
  *   migrate    --tenant T [--force] [--backup FILE]
  *   disconnect --tenant T --confirm
  *
@@ -15,7 +17,8 @@ import type { Command } from "commander";
 import { loadTenant, pushTenant, storeConnectionId, type TenantPushDeps } from "../lib/coa/run.js";
 import { ConnectionError, disconnect } from "../lib/connection/index.js";
 import { MigrationRefusedError, runMigration } from "../lib/migration/index.js";
-import type { CommandKit, OpsIo } from "./command-kit.js";
+import { enqueueCoaPushes } from "./coa-enqueue.js";
+import { type CommandKit, dryRunOption, EXIT, jsonOption, type OpsIo, positiveInt } from "./command-kit.js";
 
 export type { OpsIo };
 
@@ -126,21 +129,56 @@ export async function runOpsCommand(
 
 export function registerCoaCommands(program: Command, kit: CommandKit): void {
   const { io, exit, sub } = kit;
-  sub(program, "coa-push", "push the ERP's chart of accounts to the tenant's Ramp connection")
-    .requiredOption("--tenant <id>", "tenant id")
+  sub(
+    program,
+    "coa-push",
+    "push the ERP's chart of accounts to the tenants' Ramp connections (through the coa-request queue)",
+  )
+    .option("--tenant <id>", "one tenant, at once")
+    .option("--all", "every enabled tenant (bulk onboarding), due at random over --window")
+    .option("--window <seconds>", "spread --all over this many seconds", positiveInt("--window"), 1800)
     .option(
       "--delete-removed-options",
       "delete options gone from the ERP instead of hiding them (this run only)",
     )
-    .action(async (o: { tenant: string; deleteRemovedOptions?: boolean }) => {
-      const argv = [
-        "coa-push",
-        "--tenant",
-        o.tenant,
-        ...(o.deleteRemovedOptions ? ["--delete-removed-options"] : []),
-      ];
-      exit(await runOpsCommand(argv, kit.ctx().coa(), io));
-    });
+    .option("--in-process", "push the one --tenant here and now and print its report, not through the queue")
+    .addOption(dryRunOption())
+    .addOption(jsonOption())
+    .action(
+      async (o: {
+        tenant?: string;
+        all?: boolean;
+        window: number;
+        deleteRemovedOptions?: boolean;
+        inProcess?: boolean;
+        dryRun?: boolean;
+        json?: boolean;
+      }) => {
+        if (Boolean(o.tenant) === Boolean(o.all) || (o.inProcess && !o.tenant)) {
+          io.err("coa-push: give --tenant <id> or --all (--in-process only with --tenant)");
+          return exit(EXIT.usage);
+        }
+        if (o.inProcess) {
+          const argv = [
+            "coa-push",
+            "--tenant",
+            o.tenant as string,
+            ...(o.deleteRemovedOptions ? ["--delete-removed-options"] : []),
+          ];
+          return exit(await runOpsCommand(argv, kit.ctx().coa(), io));
+        }
+        exit(
+          await enqueueCoaPushes(kit.ctx(), io, {
+            ...(o.tenant ? { tenant: o.tenant } : {}),
+            all: o.all === true,
+            windowS: o.window,
+            ...(o.deleteRemovedOptions ? { optionRemoval: "delete" as const } : {}),
+            dryRun: o.dryRun === true,
+            json: o.json === true,
+          }),
+        );
+      },
+    );
   sub(program, "migrate", "move the tenant from another accounting connection with Ramp's migration tool")
     .requiredOption("--tenant <id>", "tenant id")
     .option("--force", "go on although objects are still ready to sync on the old connection")

@@ -1,16 +1,28 @@
 /**
- * What invokes coa-push, parsed with zod: the daily EventBridge schedule (push
- * every enabled tenant, staggered), an SQS message `{ "tenantId": "…" }` (on
- * demand, e.g. after an ERP change), or a direct invoke with the same body.
+ * What invokes coa-push, parsed with zod: the daily EventBridge schedule (fan
+ * out one staggered message per enabled tenant, lib/coa/fleet.ts), an SQS
+ * coa-request message `{ "tenantId": "…", "notBefore"?, "reason"? }` (from the
+ * fan-out, on demand after an ERP change, or `ops coa-push`), or a direct
+ * invoke with the same body. Messages from before `notBefore`/`reason` existed
+ * (`{ tenantId }`) still parse: both are optional.
  */
 import * as z from "zod";
+import type { CoaPushRequest } from "../../lib/coa/fleet.js";
 
 export const OnDemandSchema = z.strictObject({
   tenantId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   /** Delete options gone from the ERP instead of hiding them, for this run only. */
   optionRemoval: z.enum(["hide", "delete"]).optional(),
+  /** Not to be pushed before this time (a staggered fleet push); absent = at once. */
+  notBefore: z.iso.datetime({ offset: true }).optional(),
+  /** Who asked: the daily schedule, one on-demand request, or bulk onboarding (`ops coa-push --all`). */
+  reason: z.enum(["schedule", "on_demand", "bulk"]).optional(),
 });
 export type OnDemand = z.infer<typeof OnDemandSchema>;
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The body lib/coa plans is exactly the body parsed here: a compile error if either side drifts.
+true satisfies Same<CoaPushRequest, OnDemand>;
 
 const ScheduledSchema = z.looseObject({
   source: z.literal("aws.events"),

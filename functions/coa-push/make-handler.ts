@@ -1,11 +1,21 @@
 /**
- * coa-push Lambda: thin. Parses the event (schedule → every enabled tenant,
- * staggered; SQS/direct `{ tenantId }` → that tenant) and calls lib/coa. SQS
- * messages that fail, or are cut off by the deadline, are batch item failures
- * so only they are retried.
+ * coa-push Lambda: thin. Parses the event and calls lib/coa:
+ *
+ * - the daily schedule fans out one staggered coa-request per enabled tenant
+ *   (lib/coa/fleet.ts) and returns: the pushes run in this same function as the
+ *   queue's consumer, at most the event source's maximum concurrency at once;
+ * - an SQS record pushes its tenant — or, received before its due time, goes
+ *   back with the rest of its delay (SQS holds a message 900 s at most). A push
+ *   cut off by the deadline is a batch item failure brought back within seconds
+ *   (lib/coa/push.ts recomputes from Ramp's lists, so it resumes without
+ *   uploading anything twice); a push that throws is a batch item failure left
+ *   to the queue's visibility timeout, then the DLQ; both are counted;
+ * - a direct `{ tenantId }` invoke pushes that tenant at once.
  */
-import type { Context, SQSEvent } from "aws-lambda";
-import { pushEnabledTenants, pushTenant } from "../../lib/coa/run.js";
+import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import { dueIn, fanOutCoaPushes } from "../../lib/coa/fleet.js";
+import { COA_METRIC } from "../../lib/coa/metrics.js";
+import { pushTenant } from "../../lib/coa/run.js";
 import { powertoolsHandler, RecordNotDone, sqsPartialBatch } from "../../lib/runtime/handler-stack.js";
 import type { CoaPushDeps } from "./deps.js";
 import type { OnDemand } from "./events.js";
@@ -13,18 +23,29 @@ import { parseCoaPushEvent, parseCoaPushMessage } from "./events.js";
 
 /** Leave this much of the Lambda's time to finish cleanly (the next run resumes the rest). */
 const SAFETY_MS = 30_000;
+/** A cut-off push comes back this soon, not after the queue's 90-minute visibility timeout. */
+const RESUME_AFTER_S = 1;
 
 export function makeHandler(deps: CoaPushDeps) {
   const { metrics, log } = deps.obs;
+  const clock = deps.clock ?? Date.now;
 
   async function pushOne(request: OnDemand, shouldStop: () => boolean) {
     const r = await pushTenant(deps.push, request.tenantId, {
       shouldStop,
       optionRemoval: request.optionRemoval,
     });
-    metrics.addMetric("CoaPushWriteCalls", "Count", r.report.writeCalls);
-    metrics.addMetric("CoaPushRefusedItems", "Count", r.report.failures.length);
+    metrics.addMetric(COA_METRIC.writeCalls, "Count", r.report.writeCalls);
+    metrics.addMetric(COA_METRIC.refusedItems, "Count", r.report.failures.length);
     return r.report;
+  }
+
+  async function resumeSoon(record: SQSRecord) {
+    const res = await deps.changeVisibility?.([
+      { queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle, seconds: RESUME_AFTER_S },
+    ]);
+    if (!res || res.failed)
+      log.warn("cut-off coa push waits out the queue's visibility timeout", { messageId: record.messageId });
   }
 
   return powertoolsHandler(deps.obs, async (event: unknown, context: Context) => {
@@ -32,11 +53,15 @@ export function makeHandler(deps: CoaPushDeps) {
     const parsed = parseCoaPushEvent(event);
     switch (parsed.kind) {
       case "schedule": {
-        const res = await pushEnabledTenants(deps.push, { windowMs: deps.scheduleWindowMs, shouldStop });
-        metrics.addMetric("CoaPushTenants", "Count", res.pushed.length);
-        metrics.addMetric("CoaPushTenantFailures", "Count", res.failed.length);
-        log.info("scheduled coa push", { ...res });
-        return { pushed: res.pushed.length, failed: res.failed.length, skipped: res.skipped.length };
+        if (!deps.requests) throw new Error("coa-push: no coa-request queue to fan out to");
+        const res = await fanOutCoaPushes(
+          { tenants: deps.push.tenants, queue: deps.requests, clock, random: deps.random, log },
+          { windowMs: deps.scheduleWindowMs, reason: "schedule" },
+        );
+        metrics.addMetric(COA_METRIC.enqueued, "Count", res.enqueued);
+        metrics.addMetric(COA_METRIC.tenantFailures, "Count", res.invalid.length);
+        log.info("scheduled coa push fanned out", { enqueued: res.enqueued, invalid: res.invalid });
+        return { enqueued: res.enqueued, invalid: res.invalid.length };
       }
       case "on_demand": {
         const report = await pushOne(parsed.request, shouldStop);
@@ -57,17 +82,33 @@ export function makeHandler(deps: CoaPushDeps) {
               log.error("invalid coa-push message", { messageId: m.messageId, error: m.error });
               return;
             }
+            const request = m.request;
+            const due = dueIn(request, clock());
+            if (!due.due) {
+              // Not its turn yet (a window longer than SQS's 900 s delay): back with the rest of it.
+              if (!deps.requests) throw new RecordNotDone("not due yet and no queue to defer to");
+              await deps.requests.send([{ request, delaySeconds: due.delaySeconds }]);
+              metrics.addMetric(COA_METRIC.deferred, "Count", 1);
+              return;
+            }
+            let complete: boolean;
             try {
-              const report = await pushOne(m.request, shouldStop);
-              // Cut off by the deadline: retry the message so the push finishes.
-              if (!report.complete) throw new RecordNotDone("push cut off by the deadline; retried");
+              complete = (await pushOne(request, shouldStop)).complete;
             } catch (err) {
+              metrics.addMetric(COA_METRIC.tenantFailures, "Count", 1);
               log.error("coa push failed", {
-                tenantId: m.request.tenantId,
+                tenantId: request.tenantId,
+                reason: request.reason,
                 error: err instanceof Error ? err.message : String(err),
               });
               throw err;
             }
+            if (!complete) {
+              metrics.addMetric(COA_METRIC.cutOff, "Count", 1);
+              await resumeSoon(record);
+              throw new RecordNotDone("push cut off by the deadline; resumed from Ramp's lists");
+            }
+            metrics.addMetric(COA_METRIC.pushed, "Count", 1);
           },
           { failures: deps.failures, log },
         );

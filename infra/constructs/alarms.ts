@@ -4,6 +4,7 @@ import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
+import { COA_METRIC } from "../../lib/coa/metrics.js";
 import { HEALTH_FUNCTION, HEALTH_METRICS } from "../../lib/health/metrics.js";
 import { RECEIPT_METRIC } from "../../lib/receipts/metrics.js";
 import { METRICS_NAMESPACE } from "../../lib/runtime/observability.js";
@@ -235,6 +236,27 @@ export class SyncAlarms extends Construct {
         `SELECT SUM(${RECEIPT_METRIC.scopeMissing}) FROM "${METRICS_NAMESPACE}"`,
         Duration.minutes(5),
         "tenants found lacking receipts:read",
+      ),
+      threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // A tenant's chart-of-accounts push threw (Ramp or its ERP refused, its config does not parse):
+    // SQS retries it after the coa-request visibility timeout, then the DLQ (CoaRequestsDlqNotEmpty).
+    // Every failure pages: the tenant's chart in Ramp is a day behind its ERP until it is pushed.
+    this.add("CoaPushTenantFailures", {
+      text: {
+        means:
+          "A tenant's chart-of-accounts push failed (it is retried, then dead-lettered): its chart in Ramp lags its ERP.",
+        first:
+          "aws logs tail /aws/lambda/<CoaPush function> --since 1h --filter-pattern '\"coa push failed\"' (the tenant and error), then npx ramp-erp-sync dlq list --queue coaRequests",
+      },
+      metric: insights(
+        `SELECT SUM(${COA_METRIC.tenantFailures}) FROM "${METRICS_NAMESPACE}"`,
+        Duration.minutes(5),
+        "tenant coa pushes failed",
       ),
       threshold: 0,
       evaluationPeriods: 1,

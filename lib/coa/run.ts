@@ -1,15 +1,13 @@
 /**
  * coa-push per tenant, as the handler and the ops CLI run it: load the tenant,
  * build its Ramp client and ERP adapter (factories passed in: no AWS here), push,
- * store the connection id when it changed. For the daily schedule, every enabled
- * tenant is pushed with a random stagger so uploads across customers do not all
- * start on the same second (the guide: stagger bulk CoA uploads; docs/ramp-api.md, Guide "Chart of accounts"); each tenant's
- * own rate limiter paces its calls.
+ * store the connection id when it changed. Which tenants are pushed when (the
+ * daily fleet, bulk onboarding) is lib/coa/fleet.ts: one staggered queue message
+ * each; each tenant's own rate limiter paces its calls.
  */
 import type { TenantConfig } from "../config/tenant.js";
 import { ServiceError } from "../domain/errors.js";
 import type { RampLogger } from "../domain/logger.js";
-import { type Sleep, sleep as timerSleep } from "../domain/time.js";
 import type { ErpPort } from "../erp/port.js";
 import type { RampClient } from "../ramp/client.js";
 import type { Tenants } from "../store/tenants.js";
@@ -79,75 +77,4 @@ export async function pushTenant(
   } finally {
     await erp.close();
   }
-}
-
-/** Start offsets in [0, windowMs) per tenant, in the order they should start. */
-export function staggerOffsets(
-  tenantIds: readonly string[],
-  windowMs: number,
-  random: () => number = Math.random,
-): Array<{ tenantId: string; offsetMs: number }> {
-  return tenantIds
-    .map((tenantId) => ({ tenantId, offsetMs: Math.floor(random() * Math.max(0, windowMs)) }))
-    .sort((a, b) => a.offsetMs - b.offsetMs);
-}
-
-export interface ScheduledRunOptions {
-  /** Spread the tenants' start times over this window. */
-  windowMs: number;
-  random?: () => number;
-  sleep?: Sleep;
-  /** Stop starting new tenants (and stop the current one cleanly) when this says so. */
-  shouldStop?: () => boolean;
-}
-
-export interface ScheduledRunResult {
-  pushed: Array<{ tenantId: string; writeCalls: number; failures: number; complete: boolean }>;
-  failed: Array<{ tenantId: string; error: string }>;
-  /** Tenants not started because time ran out: the next run (or an on-demand message) covers them. */
-  skipped: string[];
-}
-
-/** One tenant failing never stops the others. */
-export async function pushEnabledTenants(
-  deps: TenantPushDeps,
-  opts: ScheduledRunOptions,
-): Promise<ScheduledRunResult> {
-  const ids: string[] = [];
-  const out: ScheduledRunResult = { pushed: [], failed: [], skipped: [] };
-  let cursor: string | undefined;
-  do {
-    const page = await deps.tenants.listEnabled({ cursor });
-    ids.push(...page.tenants.map((t) => t.tenantId));
-    for (const bad of page.invalid) out.failed.push({ tenantId: bad.tenantId, error: bad.error });
-    cursor = page.cursor;
-  } while (cursor);
-  const sleep = opts.sleep ?? timerSleep;
-  let elapsed = 0;
-  for (const { tenantId, offsetMs } of staggerOffsets(ids, opts.windowMs, opts.random)) {
-    if (opts.shouldStop?.()) {
-      out.skipped.push(tenantId);
-      continue;
-    }
-    if (offsetMs > elapsed) {
-      await sleep(offsetMs - elapsed);
-      elapsed = offsetMs;
-    }
-    try {
-      const r = await pushTenant(deps, tenantId, { shouldStop: opts.shouldStop });
-      out.pushed.push({
-        tenantId,
-        writeCalls: r.report.writeCalls,
-        failures: r.report.failures.length,
-        complete: r.report.complete,
-      });
-    } catch (err) {
-      out.failed.push({ tenantId, error: err instanceof Error ? err.message : String(err) });
-      deps.logger?.error("coa push failed", {
-        tenantId,
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
-  }
-  return out;
 }

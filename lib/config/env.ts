@@ -97,7 +97,22 @@ export const SyncerEnvSchema = BaseEnvSchema.extend({
   LEASE_MS: z.coerce.number().int().min(1_000).default(120_000),
 });
 
-export const CoaPushEnvSchema = BaseEnvSchema.extend({ ...StoreEnvSchema.shape, ...JournalEnv });
+export const CoaPushEnvSchema = BaseEnvSchema.extend({
+  ...StoreEnvSchema.shape,
+  ...JournalEnv,
+  /**
+   * Where the daily fan-out sends one message per tenant (lib/coa/fleet.ts). Bound by the manifest
+   * for the Lambda; absent for the ops CLI's in-process parts, which enqueue with the target's URL.
+   */
+  COA_REQUESTS_QUEUE_URL: queueUrl.optional(),
+  /** The daily push spreads the tenants' starts over this many seconds (set by the manifest). */
+  COA_PUSH_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600)
+    .default(3600),
+});
 
 /** The receipts worker (functions/syncer/receipts.ts): the store, the journal root, its download cap. */
 export const ReceiptsEnvSchema = BaseEnvSchema.extend({

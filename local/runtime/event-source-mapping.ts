@@ -64,6 +64,8 @@ export interface MappingStats {
   deleteFailures: number;
   /** The largest batch handed to the handler. */
   maxBatch: number;
+  /** The most invocations running at once (what Lambda's MaximumConcurrency bounds: `concurrency` here). */
+  maxInFlight: number;
 }
 
 export interface DrainOptions {
@@ -122,6 +124,7 @@ export function eventSourceMapping(options: EventSourceMappingOptions): EventSou
     invalidResponses: 0,
     deleteFailures: 0,
     maxBatch: 0,
+    maxInFlight: 0,
   };
   let running = false;
   let busy = 0;
@@ -213,6 +216,7 @@ export function eventSourceMapping(options: EventSourceMappingOptions): EventSou
       stats.receives += 1;
       stats.received += messages.length;
       busy += 1;
+      stats.maxInFlight = Math.max(stats.maxInFlight, busy);
       try {
         await process(messages, arn, region);
       } catch (e) {

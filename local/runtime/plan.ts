@@ -28,7 +28,14 @@ export interface LocalQueuePlan {
 }
 
 export type LocalTriggerPlan =
-  | { kind: "queue"; queue: QueueName; batchSize: number; maxBatchingWindowMs?: number }
+  | {
+      kind: "queue";
+      queue: QueueName;
+      batchSize: number;
+      maxBatchingWindowMs?: number;
+      /** The mapping's pollers: never more invocations at once (Lambda's MaximumConcurrency). */
+      maximumConcurrency?: number;
+    }
   | { kind: "schedule"; rule: string; rateMs?: number; cron?: { minute: string; hour: string } }
   | { kind: "http"; routeKey: string };
 
@@ -81,6 +88,7 @@ export function planLocalDeployment(
             queue: t.queue,
             batchSize: t.batchSize,
             ...(t.maxBatchingWindowS !== undefined ? { maxBatchingWindowMs: ms(t.maxBatchingWindowS) } : {}),
+            ...(t.maximumConcurrency !== undefined ? { maximumConcurrency: t.maximumConcurrency } : {}),
           };
         if ("schedule" in t)
           return {

@@ -58,7 +58,10 @@ export interface LocalStackOptions {
   timeScale?: number;
   /** What to deploy (default: the manifest CDK deploys). */
   manifest?: Manifest;
-  /** Pollers per SQS event source mapping (Lambda scales these itself; locally a fixed number). */
+  /**
+   * Pollers per SQS event source mapping (Lambda scales these itself; locally a fixed number). A
+   * mapping whose manifest trigger declares `maximumConcurrency` runs exactly that many instead.
+   */
   concurrency?: number;
   /** Called with every error a handler throws (the mapping then retries the whole batch, as Lambda does). */
   onHandlerError?: (functionName: string, error: unknown) => void;
@@ -167,7 +170,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
   }
 
-  const bound = (b: EnvBinding): string => ("table" in b ? tableName : queues[b.queueUrl].url);
+  const bound = (b: EnvBinding): string =>
+    "table" in b ? tableName : "value" in b ? b.value : queues[b.queueUrl].url;
   const sink = createMetricsSink();
   const manifest = options.manifest ?? MANIFEST;
   const handlers = {} as Record<FunctionName, AnyHandler>;
@@ -213,7 +217,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           handler: handlers[f.name],
           batchSize: t.batchSize,
           ...(t.maxBatchingWindowMs !== undefined ? { maxBatchingWindowMs: t.maxBatchingWindowMs } : {}),
-          concurrency: options.concurrency ?? 4,
+          // Each poller runs one invocation at a time: a declared maximum concurrency is exactly the pollers.
+          concurrency: t.maximumConcurrency ?? options.concurrency ?? 4,
           functionTimeoutMs: f.timeoutMs,
           reportBatchItemFailures: true,
           function: fn,

@@ -1,13 +1,17 @@
 /**
  * The coa-push Lambda handler with real parts: tenants and snapshots in DynamoDB
- * Local, two Ramp businesses in one sandbox over HTTP, journal ERPs. A schedule
- * pushes every enabled tenant; SQS messages push one each, failing only the bad.
+ * Local, two Ramp businesses in one sandbox over HTTP, journal ERPs, the
+ * coa-request queue on the SQS emulator. A schedule fans out one message per
+ * enabled tenant; SQS messages push one each, failing only the bad; a message
+ * received before its due time goes back to the queue with the rest of its wait.
  */
 import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeHandler } from "../../functions/coa-push/make-handler.js";
+import { coaRequestQueue } from "../../lib/aws/coa-requests.js";
 import type { TenantPushDeps } from "../../lib/coa/run.js";
 import { createErp } from "../../lib/erp/index.js";
 import {
@@ -20,21 +24,29 @@ import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
 import { createTenants } from "../../lib/store/tenants.js";
 import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
 import { createLambdaContext } from "../../local/runtime/lambda-context.js";
+import type { LocalQueue } from "../../local/runtime/local-sqs.js";
 import { scheduledEvent } from "../../local/runtime/scheduled-event.js";
+import { sqsEvent } from "../../local/runtime/sqs-event.js";
 import { freshTable } from "../support/dynamo-client.js";
 import { testObservability } from "../support/observability.js";
+import { receiveAllVisible, useLocalSqs } from "../support/sqs-local.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 
 const context = createLambdaContext({ functionName: "coa-push", timeoutMs: 600_000 });
 let handler: ReturnType<typeof makeHandler>;
 
 describe("coa-push handler", () => {
+  const sqs = useLocalSqs();
+  let queue: LocalQueue;
+  let client: SQSClient;
   let r: SandboxRamp;
   let deps: TenantPushDeps;
   const creds = new Map<string, { clientId: string; clientSecret: string }>();
   const clients = new Map<string, RampClient>();
 
   beforeAll(async () => {
+    client = sqs().client();
+    queue = await sqs().createQueue("coa-requests-h", { visibilityTimeoutS: 60 });
     r = await sandboxRamp();
     const second = await r.control<{ client_id: string; client_secret: string }>("POST", "/businesses", {
       seed: 99,
@@ -84,15 +96,30 @@ describe("coa-push handler", () => {
       },
       erpFor: (t) => createErp(t, { journalRoot }),
     };
-    handler = makeHandler({ obs: testObservability("coa-push"), push: deps, scheduleWindowMs: 50 });
+    handler = makeHandler({
+      obs: testObservability("coa-push"),
+      push: deps,
+      scheduleWindowMs: 0,
+      requests: coaRequestQueue(client, queue.url),
+    });
   });
   afterAll(async () => {
     await r.close();
   });
 
-  it("a schedule pushes every enabled tenant into its own business and stores each connection id", async () => {
+  it("a schedule fans out one message per enabled tenant; each message pushes its tenant into its own business", async () => {
     const res = await handler(scheduledEvent({ rule: "coa-push-daily", time: new Date() }), context);
-    expect(res).toEqual({ pushed: 2, failed: 0, skipped: 0 });
+    expect(res).toEqual({ enqueued: 2, invalid: 0 });
+    // The tick itself pushed nothing: its messages did not reach Ramp yet.
+    expect(await r.writeCalls()).toEqual({});
+    const messages = await receiveAllVisible(client, queue.url);
+    expect(
+      messages.map((m) => JSON.parse(m.Body ?? "")).sort((a, b) => a.tenantId.localeCompare(b.tenantId)),
+    ).toEqual([
+      { tenantId: "alpha", reason: "schedule" },
+      { tenantId: "beta", reason: "schedule" },
+    ]);
+    expect(await handler(sqsEvent(messages, { arn: queue.arn }), context)).toEqual({ batchItemFailures: [] });
     for (const id of ["alpha", "beta"]) {
       const t = await deps.tenants.get(id);
       expect(t?.ramp.connectionId).toBeTruthy();
@@ -123,6 +150,23 @@ describe("coa-push handler", () => {
     expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] });
     // alpha had nothing new: list calls only.
     expect(await r.writeCalls()).toEqual({});
+  });
+
+  it("a message received before its due time is not pushed: it goes back with the rest of its delay", async () => {
+    await r.resetCounters();
+    const body = {
+      tenantId: "alpha",
+      reason: "schedule",
+      notBefore: new Date(Date.now() + 600_000).toISOString(),
+    };
+    const res = await handler(
+      { Records: [{ messageId: "early", body: JSON.stringify(body), eventSource: "aws:sqs" }] },
+      context,
+    );
+    expect(res).toEqual({ batchItemFailures: [] });
+    expect(await r.calls()).toEqual({});
+    // Back on the queue, unchanged, held by SQS (≈ 600 s of delay: never visible before it is due).
+    expect(await sqs().depth(queue.url)).toMatchObject({ visible: 0, delayed: 1 });
   });
 
   it("a direct { tenantId } invoke reports write calls and refused items", async () => {

@@ -134,6 +134,16 @@ const EXPECTED: Record<string, Row> = {
     "notBreaching",
     `SELECT SUM(ReceiptsScopeMissing) FROM "RampErpSync"`,
   ],
+  // Every failed tenant push pages (its DLQ has its own alarm below: CoaRequestsDlqNotEmpty).
+  CoaPushTenantFailures: [
+    300,
+    1,
+    1,
+    0,
+    GT,
+    "notBreaching",
+    `SELECT SUM(CoaPushTenantFailures) FROM "RampErpSync"`,
+  ],
   ...Object.fromEntries(
     ["Work", "Priority", "PollJobs", "ButtonJobs", "CoaRequests", "ReceiptJobs"].map((q) => [
       `${q}DlqNotEmpty`,

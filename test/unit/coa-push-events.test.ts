@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCoaPushEvent } from "../../functions/coa-push/events.js";
-import { staggerOffsets } from "../../lib/coa/run.js";
+import { parseCoaPushEvent, parseCoaPushMessage } from "../../functions/coa-push/events.js";
 
 describe("coa-push events", () => {
   it("recognises the schedule, SQS batches and a direct invoke", () => {
@@ -30,22 +29,21 @@ describe("coa-push events", () => {
     expect(sqs.messages[2]).toEqual({ messageId: "3", request: null, error: "body is not JSON" });
   });
 
+  it("parses the fleet fields, and refuses a malformed due time or an unknown reason", () => {
+    const body = { tenantId: "acme", notBefore: "2026-06-15T05:12:00.000Z", reason: "schedule" };
+    const ok = parseCoaPushMessage({ messageId: "1", body: JSON.stringify(body) });
+    expect(ok).toEqual({ messageId: "1", request: body, error: null });
+    for (const bad of [
+      { ...body, notBefore: "tomorrow" },
+      { ...body, reason: "cron" },
+    ]) {
+      const m = parseCoaPushMessage({ messageId: "2", body: JSON.stringify(bad) });
+      expect(m.request).toBeNull();
+    }
+  });
+
   it("refuses anything else, including extra keys on a direct invoke", () => {
     expect(() => parseCoaPushEvent({ tenantId: "acme", extra: true })).toThrow(/unrecognised event/);
     expect(() => parseCoaPushEvent({ source: "aws.events", "detail-type": "Other" })).toThrow();
-  });
-});
-
-describe("staggerOffsets", () => {
-  it("spreads tenants over the window and orders them by start time", () => {
-    const seq = [0.9, 0.1, 0.5];
-    let i = 0;
-    const out = staggerOffsets(["a", "b", "c"], 1_000, () => seq[i++] ?? 0);
-    expect(out).toEqual([
-      { tenantId: "b", offsetMs: 100 },
-      { tenantId: "c", offsetMs: 500 },
-      { tenantId: "a", offsetMs: 900 },
-    ]);
-    expect(staggerOffsets(["a"], 0, () => 0.7)).toEqual([{ tenantId: "a", offsetMs: 0 }]);
   });
 });

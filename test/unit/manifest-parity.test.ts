@@ -74,7 +74,12 @@ function describeTemplate(manifest: Manifest, scale: number): Description {
     if (r.Type === "AWS::Lambda::Function" && fnName.has(logical)) {
       const vars = (p.Environment as { Variables: Record<string, unknown> }).Variables;
       const env: Record<string, string> = {};
-      for (const [k, v] of Object.entries(vars)) if (typeof v !== "string") env[k] = ref(v);
+      const declared = manifest.functions[fnName.get(logical) as FunctionName].env;
+      for (const [k, v] of Object.entries(vars)) {
+        if (typeof v !== "string") env[k] = ref(v);
+        // A setting the manifest declares (other literal variables are the construct's own, e.g. NODE_OPTIONS).
+        else if (declared[k] && "value" in declared[k]) env[k] = `value:${v}`;
+      }
       out.functions[fnName.get(logical) as string] = {
         timeoutS: seconds(p.Timeout as number),
         memoryMb: p.MemorySize as number,
@@ -90,8 +95,9 @@ function describeTemplate(manifest: Manifest, scale: number): Description {
     } else if (r.Type === "AWS::Lambda::EventSourceMapping") {
       expect(p.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
       const window = p.MaximumBatchingWindowInSeconds as number | undefined;
+      const max = (p.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency;
       out.mappings.push(
-        `${ref(p.FunctionName)} <- ${ref(p.EventSourceArn)} batch ${p.BatchSize}${window === undefined ? "" : ` window ${seconds(window)}s`}`,
+        `${ref(p.FunctionName)} <- ${ref(p.EventSourceArn)} batch ${p.BatchSize}${window === undefined ? "" : ` window ${seconds(window)}s`}${max === undefined ? "" : ` max ${max}`}`,
       );
     } else if (r.Type === "AWS::Events::Rule") {
       const targets = p.Targets as Array<{ Arn: unknown }>;
@@ -120,12 +126,17 @@ function describePlan(plan: LocalPlan): Description {
   for (const f of Object.values(plan.functions)) {
     const env: Record<string, string> = {};
     for (const [k, b] of Object.entries(f.env))
-      env[k] = "table" in b ? `table:${b.table}` : `queue:${b.queueUrl satisfies QueueName}`;
+      env[k] =
+        "table" in b
+          ? `table:${b.table}`
+          : "value" in b
+            ? `value:${b.value}`
+            : `queue:${b.queueUrl satisfies QueueName}`;
     out.functions[f.name] = { timeoutS: s(f.timeoutMs), memoryMb: f.memoryMb, env };
     for (const t of f.triggers) {
       if (t.kind === "queue")
         out.mappings.push(
-          `fn:${f.name} <- queue:${t.queue} batch ${t.batchSize}${t.maxBatchingWindowMs === undefined ? "" : ` window ${s(t.maxBatchingWindowMs)}s`}`,
+          `fn:${f.name} <- queue:${t.queue} batch ${t.batchSize}${t.maxBatchingWindowMs === undefined ? "" : ` window ${s(t.maxBatchingWindowMs)}s`}${t.maximumConcurrency === undefined ? "" : ` max ${t.maximumConcurrency}`}`,
         );
       else if (t.kind === "schedule")
         out.schedules.push(
@@ -161,6 +172,9 @@ describe("one deployment manifest for the CDK stack and the local stack", { time
     // The figures the e2e suites used to restate by hand (and got wrong) now come from here.
     expect(template.functions.syncer?.timeoutS).toBe(300 * DEFAULT_TIME_SCALE);
     expect(template.queues.pollJobs?.visibilityTimeoutS).toBe(3600 * DEFAULT_TIME_SCALE);
+    // coa-push's bounded fan-in and its stagger window, deployed as declared.
+    expect(template.mappings).toContain("fn:coaPush <- queue:coaRequests batch 1 max 5");
+    expect(template.functions.coaPush?.env.COA_PUSH_WINDOW_SECONDS).toBe("value:3600");
   });
 
   it("unscaled, the local plan is the template itself", () => {
