@@ -17,6 +17,8 @@ export const OnDemandSchema = z.strictObject({
   notBefore: z.iso.datetime({ offset: true }).optional(),
   /** Who asked: the daily schedule, one on-demand request, or bulk onboarding (`ops coa-push --all`). */
   reason: z.enum(["schedule", "on_demand", "bulk"]).optional(),
+  /** How many times in a row this push was cut off by the deadline and sent on (make-handler.ts). */
+  continuation: z.number().int().min(1).max(100).optional(),
 });
 export type OnDemand = z.infer<typeof OnDemandSchema>;
 

@@ -6,10 +6,13 @@
  *   queue's consumer, at most the event source's maximum concurrency at once;
  * - an SQS record pushes its tenant — or, received before its due time, goes
  *   back with the rest of its delay (SQS holds a message 900 s at most). A push
- *   cut off by the deadline is a batch item failure brought back within seconds
+ *   cut off by the deadline sends itself on as a new message due in a second
  *   (lib/coa/push.ts recomputes from Ramp's lists, so it resumes without
- *   uploading anything twice); a push that throws is a batch item failure left
- *   to the queue's visibility timeout, then the DLQ; both are counted;
+ *   uploading anything twice) — a new message, not a retry of this one, so a big
+ *   chart that needs several runs never counts towards the queue's maxReceiveCount
+ *   and the DLQ; a push cut off MAX_CONTINUATIONS times in a row is making no
+ *   headway and fails like one that throws: a batch item failure left to the
+ *   queue's visibility timeout, then the DLQ; both are counted and alarmed;
  * - a direct `{ tenantId }` invoke pushes that tenant at once.
  */
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
@@ -25,6 +28,11 @@ import { parseCoaPushEvent, parseCoaPushMessage } from "./events.js";
 const SAFETY_MS = 30_000;
 /** A cut-off push comes back this soon, not after the queue's 90-minute visibility timeout. */
 const RESUME_AFTER_S = 1;
+/**
+ * Cut off this many times in a row: stop sending it on. Each run uploads what it reached, so a
+ * chart of any size Ramp accepts finishes in far fewer 15-minute runs; more means a stuck push.
+ */
+export const MAX_CONTINUATIONS = 8;
 
 export function makeHandler(deps: CoaPushDeps) {
   const { metrics, log } = deps.obs;
@@ -105,6 +113,25 @@ export function makeHandler(deps: CoaPushDeps) {
             }
             if (!complete) {
               metrics.addMetric(COA_METRIC.cutOff, "Count", 1);
+              const continuation = (request.continuation ?? 0) + 1;
+              if (continuation > MAX_CONTINUATIONS) {
+                metrics.addMetric(COA_METRIC.tenantFailures, "Count", 1);
+                log.error("coa push failed", {
+                  tenantId: request.tenantId,
+                  reason: request.reason,
+                  continuation,
+                });
+                throw new Error(
+                  `coa push of ${request.tenantId} cut off by the deadline ${MAX_CONTINUATIONS} times in a row`,
+                );
+              }
+              if (deps.requests) {
+                const { notBefore: _due, ...rest } = request;
+                await deps.requests.send([
+                  { request: { ...rest, continuation }, delaySeconds: RESUME_AFTER_S },
+                ]);
+                return;
+              }
               await resumeSoon(record);
               throw new RecordNotDone("push cut off by the deadline; resumed from Ramp's lists");
             }

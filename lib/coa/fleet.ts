@@ -28,6 +28,8 @@ export interface CoaPushRequest {
   /** ISO time before which the push must not start; absent = at once. */
   notBefore?: string;
   reason?: CoaPushReason;
+  /** How many times in a row this push was cut off by the deadline and sent on. */
+  continuation?: number;
 }
 
 export interface CoaPushMessage {

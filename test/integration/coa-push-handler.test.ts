@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeHandler } from "../../functions/coa-push/make-handler.js";
+import { MAX_CONTINUATIONS, makeHandler } from "../../functions/coa-push/make-handler.js";
 import { coaRequestQueue } from "../../lib/aws/coa-requests.js";
 import type { TenantPushDeps } from "../../lib/coa/run.js";
 import { createErp } from "../../lib/erp/index.js";
@@ -167,6 +167,43 @@ describe("coa-push handler", () => {
     expect(await r.calls()).toEqual({});
     // Back on the queue, unchanged, held by SQS (≈ 600 s of delay: never visible before it is due).
     expect(await sqs().depth(queue.url)).toMatchObject({ visible: 0, delayed: 1 });
+  });
+
+  it("a push cut off by the deadline sends itself on as a new message; cut off too often in a row, it fails", async () => {
+    const third = await r.control<{ client_id: string; client_secret: string }>("POST", "/businesses", {
+      seed: 7,
+      transactions: 0,
+    });
+    creds.set("gamma", { clientId: third.client_id, clientSecret: third.client_secret });
+    // Its own queue: the earlier test left a delayed message on the shared one.
+    const q = await sqs().createQueue("coa-requests-cut", { visibilityTimeoutS: 60 });
+    const cut = makeHandler({
+      obs: testObservability("coa-push"),
+      push: deps,
+      scheduleWindowMs: 0,
+      requests: coaRequestQueue(client, q.url),
+    });
+    // 25 s left, under the 30 s safety margin: shouldStop is true from the start, so gamma's (never pushed) chart is cut off.
+    const late = createLambdaContext({ functionName: "coa-push", timeoutMs: 25_000 });
+    const record = (messageId: string, body: object) => ({
+      Records: [{ messageId, body: JSON.stringify(body), eventSource: "aws:sqs" }],
+    });
+    const first = await cut(record("c1", { tenantId: "gamma", reason: "on_demand" }), late);
+    // Not a failed receive (that would count towards the DLQ): a new message, due in a second.
+    expect(first).toEqual({ batchItemFailures: [] });
+    expect(await sqs().depth(q.url)).toMatchObject({ visible: 0, delayed: 1 });
+    await new Promise((done) => setTimeout(done, 1_500));
+    const sent = await receiveAllVisible(client, q.url);
+    expect(sent.map((m) => JSON.parse(m.Body ?? ""))).toEqual([
+      { tenantId: "gamma", reason: "on_demand", continuation: 1 },
+    ]);
+    // The last allowed continuation cut off again: a failure, retried by SQS, then the DLQ; no new message.
+    const stuck = await cut(
+      record("c2", { tenantId: "gamma", reason: "on_demand", continuation: MAX_CONTINUATIONS }),
+      late,
+    );
+    expect(stuck).toEqual({ batchItemFailures: [{ itemIdentifier: "c2" }] });
+    expect(await sqs().depth(q.url)).toMatchObject({ visible: 0, delayed: 0 });
   });
 
   it("a direct { tenantId } invoke reports write calls and refused items", async () => {
