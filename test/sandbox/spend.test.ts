@@ -158,6 +158,16 @@ describe("sandbox spend objects", () => {
       body: { accounting_vendor_remote_id: "V-NEW" },
     });
     expect(patched.body.accounting_vendor_remote_id).toBe("V-NEW");
+    // One accounting vendor, one Ramp vendor: a second link to it is refused and changes nothing.
+    const other = vendors.find((v) => v.id !== linked.id) as J;
+    const second = await h.api<J>("PATCH", `/vendors/${other.id}`, {
+      body: { accounting_vendor_remote_id: "V-NEW" },
+    });
+    expect(second.status).toBe(400);
+    expect(JSON.stringify(second.body)).toContain(`already linked to vendor ${linked.id}`);
+    expect((await h.api<J>("GET", `/vendors/${other.id}`)).body.accounting_vendor_remote_id).not.toBe(
+      "V-NEW",
+    );
   });
 
   it("shows requires_accounting_vendor_creation_to_sync only while the setting is on", async () => {

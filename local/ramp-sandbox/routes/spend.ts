@@ -4,7 +4,7 @@
  * `requested_to_sync`, `entity_id`, dates) and keyset pagination.
  */
 import { billSyncReady, serializeContext } from "../business.js";
-import { notFound } from "../errors.js";
+import { notFound, refused } from "../errors.js";
 import {
   boolParam,
   type Ctx,
@@ -16,7 +16,7 @@ import {
   route,
   timeParam,
 } from "../http.js";
-import type { Business, Entity, SyncStatus } from "../model.js";
+import type { Business, Entity, RampVendor, SyncStatus } from "../model.js";
 import {
   billToApi,
   cashbackToApi,
@@ -255,7 +255,17 @@ export const spendRoutes: Route[] = [
     const body = (ctx.body ?? {}) as Record<string, unknown>;
     if ("accounting_vendor_remote_id" in body) {
       const r = body.accounting_vendor_remote_id;
-      v.accountingVendorRemoteId = typeof r === "string" && r ? r : null;
+      const remoteId = typeof r === "string" && r ? r : null;
+      // An accounting vendor is linked to one Ramp vendor only (docs/ramp-api.md §9.1). The error's
+      // shape is not documented: a 400 naming the holder, like the sandbox's other refusals.
+      const holder = remoteId
+        ? ctx.biz.vendors.all().find((o) => o.id !== id && holdsLink(o, remoteId))
+        : undefined;
+      if (holder)
+        throw refused(`accounting vendor ${remoteId} is already linked to vendor ${holder.id}`, {
+          accounting_vendor_remote_id: [`already linked to vendor ${holder.id}`],
+        });
+      v.accountingVendorRemoteId = remoteId;
       // An explicit link replaces the per-entity ones the sandbox set up.
       delete v.accountingVendorRemoteIdByEntity;
     }
@@ -312,4 +322,12 @@ function entityStore(biz: Business): Pageable<Entity> {
       return { items: hits.slice(0, limit), more: hits.length > limit };
     },
   };
+}
+
+/** Whether a Ramp vendor holds the link to this accounting vendor, directly or for one of its entities. */
+function holdsLink(v: RampVendor, remoteId: string): boolean {
+  return (
+    v.accountingVendorRemoteId === remoteId ||
+    Object.values(v.accountingVendorRemoteIdByEntity ?? {}).includes(remoteId)
+  );
 }
