@@ -2,7 +2,8 @@
  * The coding surface of one Tryton company: GL accounts, analytic roots as
  * custom fields (DEPT = departments), supplier parties, taxes. Inactive records
  * are read too (`active_test: false`) so Ramp can mark them inactive rather than
- * losing them.
+ * losing them; the one exception is a field whose analytic root is inactive in every
+ * company, which is left out (readSurface).
  */
 import type {
   CodingSurface,
@@ -171,12 +172,22 @@ function glAccountsOf(key: string, { accounts, types }: Pick<Rows, "accounts" | 
   }));
 }
 
-/** Each analytic root is a custom field; its normal accounts are the options. */
-function fieldsOf(key: string, analytic: AnalyticRow[]): ErpField[] {
+/** One company's view of a field: `rootActive` is false when that company retired the analytic root. */
+interface CompanyField extends ErpField {
+  rootActive: boolean;
+}
+
+/**
+ * Each analytic root is a custom field; its normal accounts are the options. Deactivating the
+ * root is how a Tryton user retires the whole dimension, and Tryton does not cascade `active`
+ * to the children, so an option counts as active only while its root is too.
+ */
+function fieldsOf(key: string, analytic: AnalyticRow[]): CompanyField[] {
   const roots = analytic.filter((a) => a.type === "root");
   return roots.map((root) => ({
     remoteId: `field:${root.code ?? root.name}`,
     name: root.name,
+    rootActive: truthy(root.active),
     options: analytic
       .filter((a) => a.type === "normal" && a.root === root.id)
       .map((a) => ({
@@ -184,7 +195,7 @@ function fieldsOf(key: string, analytic: AnalyticRow[]): ErpField[] {
         companyKey: key,
         value: a.name,
         code: a.code,
-        active: truthy(a.active),
+        active: truthy(a.active) && truthy(root.active),
       })),
   }));
 }
@@ -236,18 +247,24 @@ function taxesOf(key: string, taxes: TaxRow[]): { taxRates: ErpTaxRate[]; taxCod
  */
 export async function readSurface(session: TrytonSession, companies: CompanyRef[]): Promise<CodingSurface> {
   const parts = await Promise.all(companies.map((c) => readCompanySurface(session, c)));
-  const fields = new Map<string, ErpField>();
+  const fields = new Map<string, ErpField & { live: boolean }>();
   for (const part of parts) {
-    for (const f of part.fields) {
+    for (const { rootActive, ...f } of part.fields) {
       const known = fields.get(f.remoteId);
-      if (known) known.options.push(...f.options);
-      else fields.set(f.remoteId, { ...f, options: [...f.options] });
+      if (!known) fields.set(f.remoteId, { ...f, options: [...f.options], live: rootActive });
+      else {
+        known.options.push(...f.options);
+        // The name follows a company that still has the root; a retired root's name may be stale.
+        if (rootActive && !known.live) Object.assign(known, { name: f.name, live: true });
+      }
     }
   }
   return {
     companies: parts.map((p) => p.company),
     glAccounts: parts.flatMap((p) => p.glAccounts),
-    fields: [...fields.values()],
+    // A field whose root every company retired leaves the surface: coa-push then applies the
+    // tenant's fieldRemoval policy, as for a field deleted outright (lib/coa/plan.ts planRemovedFields).
+    fields: [...fields.values()].filter((f) => f.live).map(({ live: _, ...f }) => f),
     vendors: parts.flatMap((p) => p.vendors),
     taxRates: parts.flatMap((p) => p.taxRates),
     taxCodes: parts.flatMap((p) => p.taxCodes),
