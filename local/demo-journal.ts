@@ -74,9 +74,12 @@ export async function createDemoJournal(path: string, opts: DemoJournalOptions =
   await writeFile(path, demoJournalText(opts), { flag: "wx" });
 }
 
-/** Tenant company configuration matching the demo journal (erpCompanyId = the journal's company key). */
-export function demoCompanies(opts: DemoJournalOptions = {}): CompanyConfig[] {
-  const company = (key: string, currency: string): CompanyConfig => ({
+/**
+ * A company whose defaults are the demo chart's account names under `key` (erpCompanyId = key).
+ * Exported because other local journals (the coa fleet's small charts) use the same names.
+ */
+export function demoCompany(key: string, currency: string): CompanyConfig {
+  return {
     key,
     erpCompanyId: key,
     currency,
@@ -89,6 +92,10 @@ export function demoCompanies(opts: DemoJournalOptions = {}): CompanyConfig[] {
       defaultExpense: `${key}:Expenses:Office Supplies`,
       fallbackVendor: `${key}:Office Depot`,
     },
-  });
-  return [company(opts.usKey ?? "demo", "USD"), company(opts.euKey ?? "demo-eu", "EUR")];
+  };
+}
+
+/** Tenant company configuration matching the demo journal (erpCompanyId = the journal's company key). */
+export function demoCompanies(opts: DemoJournalOptions = {}): CompanyConfig[] {
+  return [demoCompany(opts.usKey ?? "demo", "USD"), demoCompany(opts.euKey ?? "demo-eu", "EUR")];
 }

@@ -19,9 +19,8 @@
  * read (a race costs a re-read, not an overdraw of the pool).
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../domain/time.js";
 import { type PoolTenantUse, tenantWindowShare } from "../ramp/pool-fairness.js";
-import { type AcquireOptions, RateLimitWaitError } from "../ramp/ports.js";
+import type { AcquireOptions } from "../ramp/ports.js";
 import {
   isStaleSlot,
   type RateWindowInput,
@@ -33,22 +32,25 @@ import {
 } from "../ramp/rate-window.js";
 import { updateIf } from "./conditional-write.js";
 import type { DynamoRateLimiter } from "./rate-limit.js";
+import {
+  acquireLoop,
+  type LimiterTimingDeps,
+  RATE_LIMIT_SK,
+  recordLockout,
+  SLOT_PREFIX,
+  slotCounts,
+} from "./rate-limit-common.js";
 
-const RATE_LIMIT_SK = "RATELIMIT#RAMP";
-const SLOT_PREFIX = "s";
 /** Stale entries removed per grant: enough to keep up, few enough to keep the update small. */
 const MAX_REMOVALS = 20;
 
-export interface DynamoPoolLimiterDeps {
+export interface DynamoPoolLimiterDeps extends LimiterTimingDeps {
   doc: DynamoDBDocumentClient;
   tableName: string;
   pool: string;
   /** The tenant this limiter asks for: its share is computed and counted under this id. */
   tenantId: string;
   limits?: RateWindowInput;
-  clock?: Clock;
-  sleep?: Sleep;
-  random?: () => number;
 }
 
 interface PoolState {
@@ -67,11 +69,7 @@ const useKey = (slot: number, tenant: string) => `${slot}|${tenant}`;
 
 export function createDynamoPoolLimiter(deps: DynamoPoolLimiterDeps): DynamoRateLimiter {
   const cfg = rateWindowConfig(deps.limits);
-  const clock = deps.clock ?? systemClock;
-  const sleep = deps.sleep ?? timerSleep;
-  const random = deps.random ?? Math.random;
   const key = { PK: `POOL#${deps.pool}`, SK: RATE_LIMIT_SK };
-  const jitterMs = Math.min(50, cfg.slotMs / 10);
   const me = deps.tenantId;
   const span = spanSlots(cfg);
   const budget = cfg.limit - cfg.safetyMargin;
@@ -81,9 +79,7 @@ export function createDynamoPoolLimiter(deps: DynamoPoolLimiterDeps): DynamoRate
       new GetCommand({ TableName: deps.tableName, Key: key, ConsistentRead: true }),
     );
     const item = res.Item;
-    const counts = new Map<number, number>();
-    for (const [name, n] of Object.entries((item?.slots ?? {}) as Record<string, number>))
-      counts.set(Number(name.slice(SLOT_PREFIX.length)), n);
+    const counts = slotCounts(item?.slots as Record<string, number> | undefined);
     const uses = new Map<string, PoolTenantUse>();
     const entry = (id: string) => {
       const u = uses.get(id) ?? { inWindow: 0 };
@@ -192,45 +188,30 @@ export function createDynamoPoolLimiter(deps: DynamoPoolLimiterDeps): DynamoRate
   return {
     config: cfg,
     async acquire(opts: AcquireOptions = {}) {
-      const started = clock();
-      for (;;) {
-        const now = clock();
+      await acquireLoop(deps, cfg, opts, async (now) => {
         const slot = slotOf(now, cfg);
         const state = await read(slot);
         if (!state.exists) {
           await ensureItem();
-          continue;
+          return "again";
         }
-        let waitUntil: number;
-        if (state.blockedUntil > now) {
-          waitUntil = state.blockedUntil;
-        } else {
-          const capacity = slotCapacity(state.counts, slot, cfg);
-          const share = tenantWindowShare(me, budget, state.uses, slot, span);
-          const mineEarlier = (state.uses.get(me)?.inWindow ?? 0) - state.mineNow;
-          const mineCap = share - mineEarlier;
-          if ((state.counts.get(slot) ?? 0) < capacity && state.mineNow < mineCap) {
-            if (await tryGrant(state, slot, capacity, mineCap, now)) return;
-            continue; // another Lambda took it, or a lockout landed meanwhile: look again
-          }
-          await markHungry(state, slot);
-          waitUntil = slotStartMs(slot + 1, cfg);
+        if (state.blockedUntil > now)
+          return { waitUntil: state.blockedUntil, blockedUntil: state.blockedUntil };
+        const capacity = slotCapacity(state.counts, slot, cfg);
+        const share = tenantWindowShare(me, budget, state.uses, slot, span);
+        const mineEarlier = (state.uses.get(me)?.inWindow ?? 0) - state.mineNow;
+        const mineCap = share - mineEarlier;
+        if ((state.counts.get(slot) ?? 0) < capacity && state.mineNow < mineCap) {
+          // Refused: another Lambda took it, or a lockout landed meanwhile: look again.
+          return (await tryGrant(state, slot, capacity, mineCap, now)) ? "granted" : "again";
         }
-        if (opts.maxWaitMs !== undefined && waitUntil - started > opts.maxWaitMs) {
-          throw new RateLimitWaitError(waitUntil - now, state.blockedUntil > now ? state.blockedUntil : null);
-        }
-        await sleep(waitUntil - now + Math.floor(random() * jitterMs));
-      }
+        await markHungry(state, slot);
+        return { waitUntil: slotStartMs(slot + 1, cfg), blockedUntil: state.blockedUntil };
+      });
     },
     async recordLockout(untilMs: number) {
-      // The pool shares one IP: a 429 for any of its tenants stops them all. A later lockout is kept.
-      await updateIf(deps.doc, {
-        TableName: deps.tableName,
-        Key: key,
-        UpdateExpression: "SET blockedUntil = :until",
-        ConditionExpression: "attribute_not_exists(blockedUntil) OR blockedUntil < :until",
-        ExpressionAttributeValues: { ":until": untilMs },
-      });
+      // The pool shares one IP: a 429 for any of its tenants stops them all.
+      await recordLockout(deps.doc, deps.tableName, key, untilMs);
     },
   };
 }

@@ -14,8 +14,7 @@
  * from the other slots' counts, and how long to wait comes from what was read. No locks, no leases: a crashed Lambda cannot wedge the tenant.
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { type Clock, type Sleep, systemClock, sleep as timerSleep } from "../domain/time.js";
-import { type AcquireOptions, type RateLimiter, RateLimitWaitError } from "../ramp/ports.js";
+import type { AcquireOptions, RateLimiter } from "../ramp/ports.js";
 import {
   isStaleSlot,
   type RateWindowConfig,
@@ -26,46 +25,38 @@ import {
   slotStartMs,
 } from "../ramp/rate-window.js";
 import { updateIf } from "./conditional-write.js";
+import {
+  acquireLoop,
+  type LimiterTimingDeps,
+  RATE_LIMIT_SK,
+  recordLockout,
+  SLOT_PREFIX,
+  slotCounts,
+} from "./rate-limit-common.js";
 
-const RATE_LIMIT_SK = "RATELIMIT#RAMP";
-
-export interface DynamoRateLimiterDeps {
+export interface DynamoRateLimiterDeps extends LimiterTimingDeps {
   doc: DynamoDBDocumentClient;
   tableName: string;
   tenantId: string;
   limits?: RateWindowInput;
-  clock?: Clock;
-  sleep?: Sleep;
-  /** Random in [0,1); spreads waiting Lambdas so they do not all wake on the same millisecond. */
-  random?: () => number;
 }
 
 export interface DynamoRateLimiter extends RateLimiter {
   readonly config: RateWindowConfig;
 }
 
-const SLOT_PREFIX = "s";
-
 export function createDynamoRateLimiter(deps: DynamoRateLimiterDeps): DynamoRateLimiter {
   const cfg = rateWindowConfig(deps.limits);
-  const clock = deps.clock ?? systemClock;
-  const sleep = deps.sleep ?? timerSleep;
-  const random = deps.random ?? Math.random;
   const key = { PK: `TENANT#${deps.tenantId}`, SK: RATE_LIMIT_SK };
-  // Up to this many ms of jitter added to each wake-up.
-  const jitterMs = Math.min(50, cfg.slotMs / 10);
 
   async function read(): Promise<{ counts: Map<number, number>; blockedUntil: number; exists: boolean }> {
     const res = await deps.doc.send(
       new GetCommand({ TableName: deps.tableName, Key: key, ConsistentRead: true }),
     );
     const item = res.Item;
-    const counts = new Map<number, number>();
     const slots = item?.slots as Record<string, number> | undefined;
-    for (const [name, n] of Object.entries(slots ?? {}))
-      counts.set(Number(name.slice(SLOT_PREFIX.length)), n);
     return {
-      counts,
+      counts: slotCounts(slots),
       blockedUntil: typeof item?.blockedUntil === "number" ? item.blockedUntil : 0,
       exists: slots !== undefined,
     };
@@ -111,41 +102,25 @@ export function createDynamoRateLimiter(deps: DynamoRateLimiterDeps): DynamoRate
   return {
     config: cfg,
     async acquire(opts: AcquireOptions = {}) {
-      const started = clock();
-      for (;;) {
-        const now = clock();
+      await acquireLoop(deps, cfg, opts, async (now) => {
         const state = await read();
         if (!state.exists) {
           await ensureItem();
-          continue;
+          return "again";
         }
-        let waitUntil: number;
-        if (state.blockedUntil > now) {
-          waitUntil = state.blockedUntil;
-        } else {
-          const slot = slotOf(now, cfg);
-          const capacity = slotCapacity(state.counts, slot, cfg);
-          if ((state.counts.get(slot) ?? 0) < capacity) {
-            if (await tryGrant(state.counts, slot, capacity, now)) return;
-            continue; // another Lambda took it, or a lockout landed meanwhile: look again
-          }
-          waitUntil = slotStartMs(slot + 1, cfg);
+        if (state.blockedUntil > now)
+          return { waitUntil: state.blockedUntil, blockedUntil: state.blockedUntil };
+        const slot = slotOf(now, cfg);
+        const capacity = slotCapacity(state.counts, slot, cfg);
+        if ((state.counts.get(slot) ?? 0) < capacity) {
+          // Refused: another Lambda took it, or a lockout landed meanwhile: look again.
+          return (await tryGrant(state.counts, slot, capacity, now)) ? "granted" : "again";
         }
-        if (opts.maxWaitMs !== undefined && waitUntil - started > opts.maxWaitMs) {
-          throw new RateLimitWaitError(waitUntil - now, state.blockedUntil > now ? state.blockedUntil : null);
-        }
-        await sleep(waitUntil - now + Math.floor(random() * jitterMs));
-      }
+        return { waitUntil: slotStartMs(slot + 1, cfg), blockedUntil: state.blockedUntil };
+      });
     },
     async recordLockout(untilMs: number) {
-      // Refused when a later lockout is already recorded: that one is kept.
-      await updateIf(deps.doc, {
-        TableName: deps.tableName,
-        Key: key,
-        UpdateExpression: "SET blockedUntil = :until",
-        ConditionExpression: "attribute_not_exists(blockedUntil) OR blockedUntil < :until",
-        ExpressionAttributeValues: { ":until": untilMs },
-      });
+      await recordLockout(deps.doc, deps.tableName, key, untilMs);
     },
   };
 }

@@ -6,27 +6,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CoaPushResult, pushCoa } from "../../lib/coa/push.js";
-import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
+import type { TenantConfig } from "../../lib/config/tenant.js";
 import type { CodingSurface } from "../../lib/erp/port.js";
 import type { TrytonErp } from "../../lib/erp/tryton/index.js";
 import type { GlAccount } from "../../lib/ramp/index.js";
 import { type SandboxRamp, sandboxRamp } from "../integration/coa-harness.js";
-import { connectLive, LIVE, type Live, type LiveCompany } from "./support/tryton-live.js";
+import { liveTenantConfig } from "./support/live-tenant.js";
+import { connectLive, type Live } from "./support/tryton-live.js";
 
 async function collect<T>(gen: AsyncGenerator<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of gen) out.push(x);
   return out;
 }
-
-const defaults = (c: LiveCompany) => ({
-  cardLiability: c.account("2100"),
-  accountsPayable: c.account("2000"),
-  bank: c.account("1000"),
-  reimbursementsPayable: c.account("2000"),
-  cashbackIncome: c.account("4900"),
-  defaultExpense: c.account("6100"),
-});
 
 let live: Live;
 let erp: TrytonErp;
@@ -39,23 +31,7 @@ beforeAll(async () => {
   live = await connectLive();
   erp = live.adapter();
   r = await sandboxRamp();
-  tenant = parseTenantConfig({
-    tenantId: "acme-tryton",
-    displayName: "Acme (Tryton)",
-    ramp: { remoteProviderName: "Tryton" },
-    erp: {
-      kind: "tryton",
-      url: LIVE.url,
-      database: LIVE.database,
-      username: LIVE.username,
-    },
-    companies: [live.us, live.eu].map((c) => ({
-      key: c.key,
-      erpCompanyId: String(c.id),
-      currency: c.currency,
-      defaults: defaults(c),
-    })),
-  });
+  tenant = liveTenantConfig([live.us, live.eu]);
   surface = await erp.readSurface();
   first = await pushCoa({ client: r.client, erp }, { tenant });
 }, 120_000);

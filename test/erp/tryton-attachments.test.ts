@@ -5,22 +5,19 @@
  * name, the bytes — not through the adapter's own listing.
  */
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AttachmentFile, AttachTarget, Posting } from "../../lib/erp/port.js";
 import { CREATE_MAX_FILES } from "../../lib/erp/tryton/attachments.js";
 import type { TrytonErp } from "../../lib/erp/tryton/index.js";
+import { useLiveAdapter } from "./support/live-adapter.js";
 import { bill, transaction } from "./support/postings.js";
-import { connectLive, type Live } from "./support/tryton-live.js";
+import type { Live } from "./support/tryton-live.js";
 
 let live: Live;
 let erp: TrytonErp;
-
-beforeAll(async () => {
-  live = await connectLive();
-  erp = live.adapter();
-});
-afterAll(async () => {
-  await erp?.close();
+useLiveAdapter((l, e) => {
+  live = l;
+  erp = e;
 });
 
 function file(ext: "pdf" | "png" | "jpg", size = 2000): AttachmentFile {

@@ -3,22 +3,19 @@
  * each ref is looked up in the company it is asked under only (the contract suite runs
  * one company per adapter, so it cannot see a lookup leak into the other).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { externalRef } from "../../lib/domain/kinds.js";
 import type { CardTransactionPosting } from "../../lib/erp/port.js";
 import type { TrytonErp } from "../../lib/erp/tryton/index.js";
 import { money } from "../../lib/money/index.js";
-import { connectLive, type Live, type LiveCompany, newRampId, today } from "./support/tryton-live.js";
+import { useLiveAdapter } from "./support/live-adapter.js";
+import { type Live, type LiveCompany, newRampId, today } from "./support/tryton-live.js";
 
 let live: Live;
 let erp: TrytonErp;
-
-beforeAll(async () => {
-  live = await connectLive();
-  erp = live.adapter();
-});
-afterAll(async () => {
-  await erp?.close();
+useLiveAdapter((l, e) => {
+  live = l;
+  erp = e;
 });
 
 function charge(c: LiveCompany, minor: number): CardTransactionPosting {

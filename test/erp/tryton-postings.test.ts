@@ -4,22 +4,19 @@
  * invoice totals equal to Ramp's (tax included) and invoice states after payment.
  * Re-posting every kind creates nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TrytonErp } from "../../lib/erp/tryton/index.js";
 import { fromMajor } from "../../lib/money/index.js";
 import { countRef, idOfErp, moveLines, readInvoice, readMove, sides } from "./support/inspect.js";
+import { useLiveAdapter } from "./support/live-adapter.js";
 import * as P from "./support/postings.js";
-import { connectLive, type Live } from "./support/tryton-live.js";
+import type { Live } from "./support/tryton-live.js";
 
 let live: Live;
 let erp: TrytonErp;
-
-beforeAll(async () => {
-  live = await connectLive();
-  erp = live.adapter();
-});
-afterAll(async () => {
-  await erp?.close();
+useLiveAdapter((l, e) => {
+  live = l;
+  erp = e;
 });
 
 const usd = (major: string) => fromMajor(major, "USD");

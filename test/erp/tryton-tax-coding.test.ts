@@ -4,46 +4,27 @@
  * read back over JSON-RPC has the net expense line and a tax line on the tax's own account, both
  * with their tax lines, for the tax the Ramp amount includes.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseTenantConfig } from "../../lib/config/tenant.js";
+import { describe, expect, it } from "vitest";
 import { codingContextFromSurface, mapTransaction } from "../../lib/erp/mapping/index.js";
 import type { TrytonErp } from "../../lib/erp/tryton/index.js";
 import { money } from "../../lib/money/index.js";
 import { ENTITY_US, gl, line, taxSel, transaction } from "../unit/mapping-fixtures.js";
 import { idOfErp, moveLines, sides } from "./support/inspect.js";
-import { connectLive, LIVE, type Live, type LiveCompany, newRampId, today } from "./support/tryton-live.js";
+import { useLiveAdapter } from "./support/live-adapter.js";
+import { liveTenantConfig } from "./support/live-tenant.js";
+import { type Live, newRampId, today } from "./support/tryton-live.js";
 
 let live: Live;
 let erp: TrytonErp;
-
-beforeAll(async () => {
-  live = await connectLive();
-  erp = live.adapter();
-});
-afterAll(async () => {
-  await erp?.close();
-});
-
-const defaults = (c: LiveCompany) => ({
-  cardLiability: c.account("2100"),
-  accountsPayable: c.account("2000"),
-  bank: c.account("1000"),
-  reimbursementsPayable: c.account("2000"),
-  cashbackIncome: c.account("4900"),
-  defaultExpense: c.account("6100"),
+useLiveAdapter((l, e) => {
+  live = l;
+  erp = e;
 });
 
 describe("a TAX_CODE selection reaches Tryton as a tax line", () => {
   it("posts the net expense and the included tax on the tax's account, each with its tax line", async () => {
     const c = live.us;
-    const tenant = parseTenantConfig({
-      tenantId: "acme-tryton",
-      displayName: "Acme (Tryton)",
-      ramp: { remoteProviderName: "Tryton" },
-      erp: { kind: "tryton", url: LIVE.url, database: LIVE.database, username: LIVE.username },
-      companies: [{ key: c.key, erpCompanyId: String(c.id), currency: c.currency, defaults: defaults(c) }],
-      entities: [{ rampEntityId: ENTITY_US, companyKey: c.key }],
-    });
+    const tenant = liveTenantConfig([c], [{ rampEntityId: ENTITY_US, companyKey: c.key }]);
     const ctx = codingContextFromSurface(await erp.readSurface());
     const gross = money(11_000, "USD");
     const tx = transaction({

@@ -6,16 +6,14 @@
  * Ramp and reactivated under the same id; a field renamed in the journal is renamed in place.
  * Objects coded before the removal keep their coding throughout.
  */
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { pushCoa } from "../../lib/coa/push.js";
-import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
+import type { TenantConfig } from "../../lib/config/tenant.js";
 import { createJournalErp } from "../../lib/erp/index.js";
 import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
-import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
 import { freshTable } from "../support/dynamo-client.js";
+import { demoJournalTenant, editJournal, freshDemoJournal } from "./coa-demo-journal.js";
 import { collect, type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 
 type Sel = { id: string; type: string; external_id: string; category_info: { id: string } };
@@ -30,17 +28,11 @@ describe("chart lifecycle through the journal ERP", () => {
 
   async function setUp(fieldRemoval: "hide-options" | "delete") {
     r = await sandboxRamp({ transactions: 8, entities: 2, currencies: ["USD", "EUR"] });
-    path = join(await mkdtemp(join(tmpdir(), "coa-life-")), "books.journal");
-    await createDemoJournal(path);
+    path = await freshDemoJournal("coa-life-");
     const entities = await r.control<Array<{ id: string; currency: string }>>("GET", "/entities");
     const usd = entities.find((e) => e.currency === "USD")?.id as string;
     const eur = entities.find((e) => e.currency === "EUR")?.id as string;
-    tenant = parseTenantConfig({
-      tenantId: "demo",
-      displayName: "Demo",
-      ramp: { remoteProviderName: "Demo Journal" },
-      erp: { kind: "journal", path: "books.journal" },
-      companies: demoCompanies(),
+    tenant = demoJournalTenant({
       entities: [
         { rampEntityId: usd, companyKey: "demo" },
         { rampEntityId: eur, companyKey: "demo-eu" },
@@ -70,12 +62,7 @@ describe("chart lifecycle through the journal ERP", () => {
     return push;
   }
 
-  const edit = async (from: string | RegExp, to: string) => {
-    const text = await readFile(path, "utf8");
-    const changed = text.replace(from, to);
-    expect(changed).not.toBe(text);
-    await writeFile(path, changed);
-  };
+  const edit = (from: string | RegExp, to: string) => editJournal(path, from, to);
   const field = async () => (await collect(r.client.listFields())).find((f) => f.id === "field:department");
   const options = async (fieldRampId: string) =>
     (await collect(r.client.listFieldOptions(fieldRampId))).sort((a, b) => a.id.localeCompare(b.id));

@@ -3,17 +3,14 @@
  * snapshot in DynamoDB Local. Changes are made the way a customer makes them:
  * by editing the journal file.
  */
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { pushCoa } from "../../lib/coa/push.js";
-import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
+import type { TenantConfig } from "../../lib/config/tenant.js";
 import { createJournalErp } from "../../lib/erp/index.js";
 import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
-import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
 import { freshTable } from "../support/dynamo-client.js";
+import { demoJournalTenant, editJournal, freshDemoJournal } from "./coa-demo-journal.js";
 import { type SandboxRamp, sandboxRamp, total } from "./coa-harness.js";
 
 type Row = { ramp_id: string; id: string; is_active: boolean } & Record<string, unknown>;
@@ -40,25 +37,13 @@ describe("coa-push: journal ERP → Ramp sandbox", () => {
     }
     return out;
   };
-  const edit = async (from: string | RegExp, to: string) => {
-    const text = await readFile(path, "utf8");
-    const changed = text.replace(from, to);
-    expect(changed).not.toBe(text);
-    await writeFile(path, changed);
-  };
+  const edit = (from: string | RegExp, to: string) => editJournal(path, from, to);
   const push = () => pushCoa(deps, { tenant });
 
   beforeAll(async () => {
     r = await sandboxRamp({ merchants: ["Deutsche Bahn", "Office Depot", "Nobody We Know"] });
-    path = join(await mkdtemp(join(tmpdir(), "coa-journal-")), "books.journal");
-    await createDemoJournal(path);
-    tenant = parseTenantConfig({
-      tenantId: "demo",
-      displayName: "Demo",
-      ramp: { remoteProviderName: "Demo Journal" },
-      erp: { kind: "journal", path: "books.journal" },
-      companies: demoCompanies(),
-    });
+    path = await freshDemoJournal("coa-journal-");
+    tenant = demoJournalTenant();
     const table = await freshTable("coa");
     deps = {
       client: r.client,

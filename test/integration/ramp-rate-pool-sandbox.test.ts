@@ -16,6 +16,7 @@ import { sandboxControl } from "../../local/ramp-sandbox/control-client.js";
 import { type RunningSandbox, startSandbox } from "../../local/ramp-sandbox/server.js";
 import { type LocalSecretsManager, startLocalSecretsManager } from "../../local/secrets-manager/server.js";
 import { freshTable, LOCAL_AWS } from "../support/dynamo-client.js";
+import { usJournalTenantInput } from "../support/us-journal-tenant.js";
 
 /** The sandbox allows 30 per rolling second per source; the limiters budget 28 of them. */
 const SANDBOX_LIMIT = {
@@ -93,20 +94,6 @@ describe("egress pool against a sandbox limiting per source address", () => {
   });
 });
 
-const GL = { cardLiability: "us:5", accountsPayable: "us:4", bank: "us:2" };
 function tenant(tenantId: string, baseUrl: string) {
-  return parseTenantConfig({
-    tenantId,
-    displayName: tenantId,
-    ramp: { baseUrl, remoteProviderName: "Journal" },
-    erp: { kind: "journal", path: "books.journal" },
-    companies: [
-      {
-        key: "us",
-        erpCompanyId: "US",
-        currency: "USD",
-        defaults: { ...GL, reimbursementsPayable: "us:7", cashbackIncome: "us:9", defaultExpense: "us:10" },
-      },
-    ],
-  });
+  return parseTenantConfig(usJournalTenantInput(tenantId, tenantId, { baseUrl }));
 }

@@ -12,27 +12,15 @@ import { join } from "node:path";
 import { MANIFEST, type Trigger, withFunction } from "../../infra/functions.js";
 import type { CompanyConfig } from "../../lib/config/tenant.js";
 import { createMemoryRateLimiter, createMemoryTokenStore, createRampClient } from "../../lib/ramp/index.js";
+import { demoCompany } from "../../local/demo-journal.js";
 import { type LocalStack, startLocalStack } from "../../local/runtime/stack.js";
 import { type SandboxRamp, sandboxRamp } from "../integration/coa-harness.js";
 
 export const FLEET_ACCOUNTS = 7;
 export const FLEET_OPTIONS = 2;
 
-/** One company per tenant, its defaults in the chart below. */
-const company = (key: string): CompanyConfig => ({
-  key,
-  erpCompanyId: key,
-  currency: "USD",
-  defaults: {
-    cardLiability: `${key}:Liabilities:Ramp Card`,
-    accountsPayable: `${key}:Liabilities:Accounts Payable`,
-    bank: `${key}:Assets:Bank:Operating`,
-    reimbursementsPayable: `${key}:Liabilities:Reimbursements Payable`,
-    cashbackIncome: `${key}:Revenue:Cashback`,
-    defaultExpense: `${key}:Expenses:Office Supplies`,
-    fallbackVendor: `${key}:Office Depot`,
-  },
-});
+/** One company per tenant; the chart below uses the demo chart's account names, so its defaults fit. */
+const company = (key: string): CompanyConfig => demoCompany(key, "USD");
 
 /** A small chart: FLEET_ACCOUNTS GL accounts and a Department dimension with FLEET_OPTIONS options. */
 const smallChart = (key: string, name: string) =>

@@ -1,22 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { BaseEnvSchema, EnvError, loadEnv } from "../../../lib/config/env.js";
 import { parseTenantConfig } from "../../../lib/config/tenant.js";
+import { usJournalTenantInput } from "../../support/us-journal-tenant.js";
 
-const GL = { cardLiability: "us:5", accountsPayable: "us:4", bank: "us:2" };
-const tenant = (ramp: Record<string, unknown>) => ({
-  tenantId: "acme",
-  displayName: "Acme",
-  ramp: { remoteProviderName: "Journal", ...ramp },
-  erp: { kind: "journal", path: "books.journal" },
-  companies: [
-    {
-      key: "us",
-      erpCompanyId: "US",
-      currency: "USD",
-      defaults: { ...GL, reimbursementsPayable: "us:7", cashbackIncome: "us:9", defaultExpense: "us:10" },
-    },
-  ],
-});
+const tenant = (ramp: Record<string, unknown>) => usJournalTenantInput("acme", "Acme", ramp);
 
 describe("where the Ramp rate-limit scope is configured", () => {
   it("RAMP_RATE_LIMIT: JSON from the manifest; unset means per tenant app", () => {
