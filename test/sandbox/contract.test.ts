@@ -178,7 +178,8 @@ describe.runIf(specPresent)("sandbox responses validate against Ramp's OpenAPI d
     const vendors = await checkAllPages("/vendors");
     await check("GET", "/vendors/{vendor_id}", `/vendors/${vendors[0]?.id}`);
     await check("PATCH", "/vendors/{vendor_id}", `/vendors/${vendors[0]?.id}`, {
-      accounting_vendor_remote_id: "V1",
+      // One no other Ramp vendor holds: the sandbox refuses linking an accounting vendor twice.
+      accounting_vendor_remote_id: `CONTRACT-${vendors[0]?.id}`,
     });
     expect(problems).toEqual([]);
   });
