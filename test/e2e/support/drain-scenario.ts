@@ -232,8 +232,9 @@ export async function runDrainScenario(o: ScenarioOptions): Promise<ScenarioRun>
   const schedule = await stack.pollSchedule();
   if (!schedule.dispatched.includes(TENANT))
     throw new Error(`tenant not polled: ${JSON.stringify(schedule)}`);
-  // Under the suite's 300 s hook: a stuck queue fails with its depths, not a bare hook timeout.
-  const drain = await stack.drain({ timeoutMs: 240_000 });
+  // Under the suite's 420 s hook: a stuck queue fails with its depths, not a bare hook timeout.
+  // An unloaded CI machine drains in ~3 min; the rest is margin for a slower one.
+  const drain = await stack.drain({ timeoutMs: 360_000 });
   const sweep = await stack.sweep();
 
   return {

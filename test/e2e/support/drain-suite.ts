@@ -59,7 +59,7 @@ export function drainSuite(name: string, makeSide: () => Promise<ErpSide>, seed:
         for (const k of kinds)
           ledger.set(key(k, l.id), (await run.stack.store.ledger.get(TENANT, k, l.id)) ?? null);
       }
-    });
+    }, 420_000);
     afterAll(async () => {
       await run?.close();
       await side?.restore();
