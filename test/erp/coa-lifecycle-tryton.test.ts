@@ -14,11 +14,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ZodType } from "zod";
-import { type CoaPushResult, pushCoa, type SnapshotStore } from "../../lib/coa/push.js";
+import type { CoaPushResult, SnapshotStore } from "../../lib/coa/push.js";
 import type { CoaOperation } from "../../lib/coa/types.js";
 import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
 import type { TrytonErp } from "../../lib/erp/tryton/index.js";
 import { collect, type SandboxRamp, sandboxRamp } from "../integration/coa-harness.js";
+import { coaPusher } from "../support/coa-pusher.js";
 import { connectLive, type Live, liveDefaults } from "./support/tryton-live.js";
 
 type Sel = { id: string; type: string; external_id: string; category_info: { id: string } };
@@ -147,7 +148,7 @@ describe("chart lifecycle through the live Tryton", () => {
     const entities = await r.control<Array<{ id: string; currency: string }>>("GET", "/entities");
     const usd = entities.find((e) => e.currency === "USD")?.id as string;
     const eur = entities.find((e) => e.currency === "EUR")?.id as string;
-    let tenant: TenantConfig = parseTenantConfig({
+    const tenant: TenantConfig = parseTenantConfig({
       tenantId: `life-${RUN}`,
       displayName: "Lifecycle (Tryton)",
       ramp: { remoteProviderName: "Tryton" },
@@ -165,18 +166,9 @@ describe("chart lifecycle through the live Tryton", () => {
       coa: { fieldRemoval },
     });
     const snapshots = memorySnapshots();
+    const pusher = coaPusher({ client: r.client, erp, snapshots }, tenant);
     const push = async () => {
-      const res = await pushCoa(
-        {
-          client: r.client,
-          erp,
-          snapshots,
-          onConnectionId: async (id) => {
-            tenant = { ...tenant, ramp: { ...tenant.ramp, connectionId: id } };
-          },
-        },
-        { tenant },
-      );
+      const res = await pusher.push();
       expect(res.report.failures).toEqual([]);
       return res;
     };

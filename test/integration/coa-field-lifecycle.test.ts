@@ -6,10 +6,11 @@
  * what was pushed lives in the real repository on DynamoDB Local.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { pushCoa, type SnapshotStore } from "../../lib/coa/push.js";
+import type { SnapshotStore } from "../../lib/coa/push.js";
 import { parseTenantConfig, type TenantConfig } from "../../lib/config/tenant.js";
 import type { CodingSurface } from "../../lib/erp/port.js";
 import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
+import { coaPusher } from "../support/coa-pusher.js";
 import { freshTable } from "../support/dynamo-client.js";
 import { defaults } from "../unit/mapping-fixtures.js";
 import { collect, type SandboxRamp, sandboxRamp } from "./coa-harness.js";
@@ -70,18 +71,13 @@ describe("coa-push: custom field lifecycle and tax-code scope (sandbox over HTTP
   let tenant: TenantConfig;
   let snapshots: SnapshotStore;
   const erp = { readSurface: async () => structuredClone(surface) };
-  const push = () =>
-    pushCoa(
-      {
-        client: r.client,
-        erp,
-        snapshots,
-        onConnectionId: async (id) => {
-          tenant = { ...tenant, ramp: { ...tenant.ramp, connectionId: id } };
-        },
-      },
-      { tenant },
-    );
+  /** One push; the connection id Ramp hands back is kept for the next. */
+  const push = async () => {
+    const pusher = coaPusher({ client: r.client, erp, snapshots }, tenant);
+    const res = await pusher.push();
+    tenant = pusher.tenant;
+    return res;
+  };
   const tenantOf = (keys: string[], fieldRemoval?: "hide-options" | "delete") =>
     parseTenantConfig({
       tenantId: "acme",

@@ -8,10 +8,10 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { pushCoa } from "../../lib/coa/push.js";
 import type { TenantConfig } from "../../lib/config/tenant.js";
 import { createJournalErp } from "../../lib/erp/index.js";
 import { createCoaSnapshots } from "../../lib/store/coa-snapshots.js";
+import { coaPusher } from "../support/coa-pusher.js";
 import { freshTable } from "../support/dynamo-client.js";
 import { demoJournalTenant, editJournal, freshDemoJournal } from "./coa-demo-journal.js";
 import { collect, type SandboxRamp, sandboxRamp } from "./coa-harness.js";
@@ -42,18 +42,9 @@ describe("chart lifecycle through the journal ERP", () => {
     const table = await freshTable("coa-life");
     const snapshots = createCoaSnapshots({ doc: table.doc, tableName: table.tableName });
     const erp = createJournalErp(path);
+    const pusher = coaPusher({ client: r.client, erp, snapshots }, tenant);
     const push = async () => {
-      const res = await pushCoa(
-        {
-          client: r.client,
-          erp,
-          snapshots,
-          onConnectionId: async (id) => {
-            tenant = { ...tenant, ramp: { ...tenant.ramp, connectionId: id } };
-          },
-        },
-        { tenant },
-      );
+      const res = await pusher.push();
       expect(res.report.failures).toEqual([]);
       return res;
     };
