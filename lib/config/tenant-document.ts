@@ -17,6 +17,8 @@ export const TENANT_SCHEMA_VERSION = 1;
 /**
  * `MIGRATIONS[n - 1]` takes a version-n document to version n + 1 (renamed or removed keys).
  * None yet: version 1 is the first versioned shape; documents without `schemaVersion` are version 1.
+ * Added keys with defaults need no migration (a version-1 document without `fx` or
+ * `defaults.fxGainLoss` reads as `erp-rates` with no gain/loss account, the behaviour before them).
  */
 const MIGRATIONS: ReadonlyArray<(doc: Record<string, unknown>) => Record<string, unknown>> = [];
 

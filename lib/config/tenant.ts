@@ -25,6 +25,12 @@ const CompanyDefaultsSchema = z.object({
   defaultExpense: remoteId,
   /** Vendor for bills/credits whose vendor is not mapped, when vendor creation is off. */
   fallbackVendor: remoteId.nullable().default(null),
+  /**
+   * Realised FX gain/loss account (README "Currency"): takes the difference when a foreign bill
+   * is paid at another rate than it was booked. Optional; a payment that needs it fails, naming
+   * this setting, while it is unset.
+   */
+  fxGainLoss: remoteId.nullish(),
 });
 export type CompanyDefaults = z.infer<typeof CompanyDefaultsSchema>;
 
@@ -111,6 +117,13 @@ const TenantConfigShape = z.object({
   entities: z.array(z.object({ rampEntityId: z.string().min(1), companyKey })).default([]),
   objectTypes: ObjectTypesSchema.prefault({}),
   cadence: CadenceSchema.prefault({}),
+  /**
+   * Currency policy (README "Currency", lib/erp/mapping/fx.ts): which rate turns a foreign
+   * document into the company currency. `erp-rates` (the default, the behaviour before the
+   * policy existed): the ERP's own rates; `ramp-rates`: the rate Ramp applied (a card
+   * transaction's settled entity amount, a bill's `fx_conversion_rate`).
+   */
+  fx: z.object({ policy: z.enum(["erp-rates", "ramp-rates"]).default("erp-rates") }).prefault({}),
   coa: z
     .object({
       /** Options that disappear from the ERP are hidden (keeps history syncable) unless set to delete. */

@@ -147,6 +147,12 @@ export interface BillPosting extends PostingBase {
   dueDate: string | null;
   lines: ExpenseLine[];
   payableAccountRemoteId: RemoteId;
+  /**
+   * fx.policy `ramp-rates`: the rate Ramp applied (document → company currency) that a
+   * foreign bill is booked at, instead of the ERP's own. Absent/null: the ERP converts at its
+   * rate of the bill's date (`erp-rates`), or there is nothing to convert.
+   */
+  rampRate?: string | null;
 }
 
 export interface BillPaymentPosting extends PostingBase {
@@ -160,6 +166,15 @@ export interface BillPaymentPosting extends PostingBase {
   /** Bank account, or the card liability for card-paid bills (no second AP payment from the bank). */
   creditAccountRemoteId: RemoteId;
   method: "bank" | "card";
+  /**
+   * A foreign bill's payment in the company currency: what left the bank or card. The payable
+   * is cleared at what the bill was booked at, and `paid` minus that goes to the FX gain/loss
+   * account (realised difference). Absent/null: the ERP converts `amount` at its own rate of
+   * the payment date (`erp-rates`), or the bill is in the company currency.
+   */
+  paid?: Money | null;
+  /** Where a realised FX difference goes (companies[].defaults.fxGainLoss); null while unset. */
+  fxGainLossAccountRemoteId?: RemoteId | null;
 }
 
 export interface ReimbursementPosting extends PostingBase {

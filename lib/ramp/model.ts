@@ -130,6 +130,11 @@ export type BillPaymentDetails =
 
 export interface RampBillPayment {
   id: string | null;
+  /**
+   * What was paid. Ramp's docs are silent on its currency: a foreign bill's payment in the
+   * payer's (entity's) currency is what left the bank, at the payment's rate; one in the
+   * invoice currency says only that the bill was paid (README "Currency").
+   */
   amount: Money;
   paymentMethod: string | null;
   paymentDate: string | null;
@@ -146,6 +151,12 @@ export interface RampBill {
   approvalStatus: string | null;
   /** Invoice total in the invoice currency. */
   amount: Money;
+  /**
+   * `fx_conversion_rate`: invoice currency → payer currency, as Ramp sends it (unchecked).
+   * Ramp's docs do not say when it is fixed; we read it as the rate Ramp applied when it
+   * booked the bill (README "Currency").
+   */
+  fxConversionRate?: string | null;
   invoiceNumber: string | null;
   memo: string | null;
   issuedAt: string | null;

@@ -200,6 +200,7 @@ export function toBill(b: BillWire): RampBill {
     syncStatus: b.sync_status,
     approvalStatus: b.approval_status ?? null,
     amount: moneyFromCurrencyAmount(b.amount),
+    fxConversionRate: b.fx_conversion_rate == null ? null : String(b.fx_conversion_rate),
     invoiceNumber: b.invoice_number ?? null,
     memo: b.memo ?? null,
     invoiceUrls: b.invoice_urls,

@@ -9,6 +9,7 @@ import { newConnection } from "./coa.js";
 import { codeReadyObjects } from "./code-ready.js";
 import { ChartTooSmallError } from "./coding.js";
 import { business, ControlError, type ControlReply, type ControlRequest, num } from "./control-common.js";
+import { createBill, payInEntityCurrency, rateFrom } from "./fx-bills.js";
 import {
   approveBill,
   exportObjects,
@@ -139,8 +140,14 @@ export function handleUiAction(sb: SandboxState, req: ControlRequest): ControlRe
       throw new ControlError(400, "method must be BANK, CARD or PAID_IN_ERP");
     if (b.approval !== "APPROVED") throw new ControlError(409, "approve the bill before paying it");
     if (b.payStatus === "PAID") throw new ControlError(409, "bill already paid");
+    const paymentRate = rateFrom(body);
     const txn = pay(sb, biz, b, method);
+    payInEntityCurrency(biz, b, paymentRate);
     return done({ bill: objectToApi(biz, b, sb), card_transaction_id: txn?.id ?? null });
+  }
+  if (m("POST", /^\/sandbox\/bills$/)) {
+    const biz = business(sb, req);
+    return done(objectToApi(biz, createBill(sb, biz, body), sb), 201);
   }
   if (m("POST", /^\/sandbox\/vendor-credits$/)) {
     const biz = business(sb, req);

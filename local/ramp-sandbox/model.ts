@@ -167,6 +167,11 @@ export interface Bill extends Base {
   archived: boolean;
   minor: number;
   currency: string;
+  /**
+   * `fx_conversion_rate`, invoice currency → the entity's (payer's) currency: the rate Ramp
+   * applied when the bill was booked. Absent: "1.0" (a bill in the entity's currency).
+   */
+  fxRate?: string;
   invoiceNumber: string;
   memo: string;
   issuedAt: number;

@@ -288,7 +288,7 @@ export function billToApi(b: Bill, sc: SerializeContext): Record<string, unknown
     sync_status: b.status,
     enable_accounting_sync: true,
     amount: currencyAmount(b.minor, b.currency),
-    fx_conversion_rate: "1.0",
+    fx_conversion_rate: b.fxRate ?? "1.0",
     invoice_number: b.invoiceNumber,
     memo: b.memo,
     issued_at: isoDay(b.issuedAt),

@@ -92,6 +92,8 @@ export interface HarnessOptions {
   erp?: { port: ErpPort; config: ErpConfig; companies: [CompanyConfig, CompanyConfig] };
   /** A DynamoDB Local the test file started itself (a project without the globalSetup, e.g. erp). */
   dynamoEndpoint?: string;
+  /** The tenant's currency policy and, per company key, its FX gain/loss account (README "Currency"). */
+  fx?: { policy: "erp-rates" | "ramp-rates"; gainLoss?: Record<string, string> };
 }
 
 export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -134,8 +136,12 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
       },
     },
     erp: o.erp?.config ?? { kind: "journal", path: "books.journal" },
-    companies,
+    companies: companies.map((c) => {
+      const fxGainLoss = o.fx?.gainLoss?.[c.key];
+      return fxGainLoss ? { ...c, defaults: { ...c.defaults, fxGainLoss } } : c;
+    }),
     entities: links,
+    ...(o.fx ? { fx: { policy: o.fx.policy } } : {}),
     sync: { supportContact: "support@acme.test", erpConcurrency: 4 },
   });
   const erp = o.erp?.port ?? createJournalErp(journalPath);

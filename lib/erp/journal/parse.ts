@@ -5,6 +5,7 @@
  * column 0 and transaction header lines, never hledger's full grammar.
  */
 
+import { fromMajor, type Money } from "../../money/index.js";
 import { splitRemoteId } from "../remote-id.js";
 import { decodeText } from "./escape.js";
 import { parseTags } from "./syntax.js";
@@ -51,6 +52,13 @@ export interface JournalPrice {
   to: string;
   rate: string;
 }
+export interface BillCostLeg {
+  account: string;
+  /** Document-currency quantity, signed as written. */
+  amount: Money;
+  /** Its total cost in the company currency, positive as written after `@@`. */
+  cost: Money;
+}
 export interface PostedEntry {
   erpId: string;
   companyKey: string;
@@ -69,6 +77,14 @@ export interface JournalIndex {
   refs: Map<string, PostedEntry>;
   /** bill erpId → erpId of the payment that settled it. */
   billPayments: Map<string, string>;
+  /**
+   * A foreign bill's legs written at a cost (`-1000.00 EUR @@ 1085.00 USD`), by the bill's ref:
+   * what its payable was booked at in the company currency, which its payment clears
+   * (the realised FX difference is measured against it, README "Currency").
+   */
+  billCosts: Map<string, BillCostLeg[]>;
+  /** The bill entry whose posting lines are being read (indexLine is line by line); internal. */
+  openBill: string | null;
   /** Highest `(J000123)` sequence seen; new entries continue from it. */
   lastSeq: number;
 }
@@ -86,6 +102,8 @@ export function emptyIndex(): JournalIndex {
     prices: [],
     refs: new Map(),
     billPayments: new Map(),
+    billCosts: new Map(),
+    openBill: null,
     lastSeq: 0,
   };
 }
@@ -112,6 +130,11 @@ export function parseJournal(text: string): JournalIndex {
 /** Adds one line to the index (also used for the lines the adapter appends itself). */
 export function indexLine(ix: JournalIndex, raw: string): void {
   const line = raw.replace(/\r$/, "");
+  if (ix.openBill && /^[ \t]+\S/.test(line)) {
+    indexBillCost(ix, ix.openBill, line);
+    return;
+  }
+  ix.openBill = null;
   if (line.startsWith("; ramp-") || line.startsWith("# ramp-")) {
     indexRampDirective(ix, line.slice(2));
     return;
@@ -162,9 +185,33 @@ export function indexLine(ix: JournalIndex, raw: string): void {
     if (seq) ix.lastSeq = Math.max(ix.lastSeq, Number(seq));
     if (ref && code) {
       ix.refs.set(ref, { erpId: code, companyKey: tags.get("ramp-company") ?? "" });
+      if (ref.startsWith("ramp:bill:")) {
+        ix.openBill = ref;
+        ix.billCosts.delete(ref);
+      }
       const bill = tags.get("ramp-bill");
       if (bill) ix.billPayments.set(bill, code);
     }
+  }
+}
+
+/** A posting line of a bill with a total cost: `    <account>  <qty> <CUR> @@ <cost> <CUR>  ; tags`. */
+function indexBillCost(ix: JournalIndex, ref: string, line: string): void {
+  const m = /^[ \t]+(\S.*?)(?: {2,}|\t)\s*(-?\d+(?:\.\d+)?) ([A-Z]{3}) @@ (\d+(?:\.\d+)?) ([A-Z]{3})/.exec(
+    line,
+  );
+  if (!m) return;
+  try {
+    const leg = {
+      account: (m[1] ?? "").trim(),
+      amount: fromMajor(m[2] ?? "", m[3] ?? ""),
+      cost: fromMajor(m[4] ?? "", m[5] ?? ""),
+    };
+    const legs = ix.billCosts.get(ref) ?? [];
+    legs.push(leg);
+    ix.billCosts.set(ref, legs);
+  } catch {
+    // a hand-written amount with more decimals than its currency: not one of ours, not a cost we clear
   }
 }
 

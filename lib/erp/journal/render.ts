@@ -10,6 +10,7 @@ import { ErpError, type ExpenseLine, integratorError, type Posting, userError } 
 import { splitRemoteId } from "../remote-id.js";
 import type { JournalEntry } from "./entries.js";
 import { escapeText, isWritablePayee, payeeName, wellFormed } from "./escape.js";
+import { fxPaymentLegs } from "./fx-payment.js";
 import type { JournalCompany, JournalIndex } from "./parse.js";
 import {
   commodityDirective,
@@ -22,6 +23,8 @@ import {
 interface Leg {
   account: string;
   amount: Money;
+  /** Total cost in the company currency, set by the leg itself (a foreign bill payment's payable, fx-payment.ts). */
+  cost?: Money;
   tags: Array<[string, string]>;
   /** hledger posting date (a `date:` tag), e.g. when a reimbursement was paid. */
   date?: string;
@@ -59,7 +62,7 @@ export function renderPosting(ix: JournalIndex, p: Posting, seq: number): Render
     );
   }
   assertOpen(ix, p.companyKey, p.date);
-  const legs = legsOf(ix, p);
+  let legs = legsOf(ix, p);
   if (p.kind === "reimbursement" && p.payment) assertOpen(ix, p.companyKey, p.payment.date);
   for (const leg of legs) {
     if (leg.amount.currency !== p.currency) {
@@ -76,7 +79,27 @@ export function renderPosting(ix: JournalIndex, p: Posting, seq: number): Render
       detail: `${p.ref}: off by ${total}`,
     });
 
-  const costs = p.currency === company.currency ? null : convert(ix, company, p, legs);
+  // A foreign bill's payment clears the payable at its booked cost and books the realised difference.
+  const fxPayment =
+    p.kind === "bill_payment" && p.currency !== company.currency
+      ? fxPaymentLegs(
+          ix,
+          company,
+          p,
+          (id) => account(ix, id, p.companyKey),
+          (f, t, d) => journalRate(ix, f, t, d),
+        )
+      : null;
+  if (fxPayment) {
+    legs = fxPayment.legs;
+    const atCost = legs.reduce((a, l) => a + (l.cost ?? l.amount).minor, 0);
+    if (atCost !== 0)
+      throw new ErpError("needs_integrator", "UNBALANCED", "Unbalanced entry", {
+        detail: `${p.ref}: off by ${atCost} ${company.currency} at cost`,
+      });
+  }
+  const conversion = p.currency === company.currency || fxPayment ? null : convert(ix, company, p, legs);
+  const costs = conversion?.costs ?? null;
   const erpId = `J${String(seq).padStart(6, "0")}`;
   const payee = payeeOf(ix, p);
   const description = wellFormed(p.memo ?? descriptionOf(p)) || KIND_LABEL[p.kind];
@@ -90,6 +113,9 @@ export function renderPosting(ix: JournalIndex, p: Posting, seq: number): Render
   if (p.kind === "reimbursement") header.push(["ramp-employee", p.employeeName]);
   if (p.kind === "transaction" && p.originalAmount)
     header.push(["ramp-original", formatAmount(p.originalAmount)]);
+  // The rate a foreign document was converted at, and whose it was: traceable on the entry.
+  if (conversion) header.push(["ramp-fx-rate", conversion.rate], ["ramp-fx-source", conversion.source]);
+  if (fxPayment) header.push(...fxPayment.tags);
   if (p.link) header.push(["ramp-link", p.link]);
 
   const directives: string[] = [];
@@ -109,7 +135,7 @@ export function renderPosting(ix: JournalIndex, p: Posting, seq: number): Render
   const out = directives.length ? [...directives, ""] : [];
   out.push(`${p.date} * (${erpId}) ${payee} | ${escapeText(description)}  ; ${tagList(header)}`);
   legs.forEach((leg, i) => {
-    const cost = costs?.[i];
+    const cost = leg.cost ?? costs?.[i];
     const amount = cost
       ? `${formatAmount(leg.amount)} @@ ${formatAmount(money(Math.abs(cost.minor), cost.currency))}`
       : formatAmount(leg.amount);
@@ -339,21 +365,18 @@ function assertOpen(ix: JournalIndex, companyKey: string, date: string): void {
  * Each side's company-currency total is the converted document total, spread over
  * the side's legs so that the entry balances exactly at cost.
  */
-function convert(ix: JournalIndex, company: JournalCompany, p: Posting, legs: Leg[]): Money[] {
-  const price = ix.prices
-    .filter((x) => x.from === p.currency && x.to === company.currency && x.date <= p.date)
-    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
-    .at(-1);
-  if (!price) {
-    throw userError(
-      "UNSUPPORTED_CURRENCY",
-      `No ${p.currency}→${company.currency} exchange rate in the journal`,
-      `Add a price directive "P ${p.date} ${p.currency} <rate> ${company.currency}" to the journal, or post in ${company.currency}, and retry.`,
-    );
-  }
+function convert(
+  ix: JournalIndex,
+  company: JournalCompany,
+  p: Posting,
+  legs: Leg[],
+): { costs: Money[]; rate: string; source: "ramp" | "journal" } {
+  // fx.policy ramp-rates: a bill is booked at the rate Ramp applied, not the journal's.
+  const rampRate = p.kind === "bill" ? (p.rampRate ?? null) : null;
+  const rate = rampRate ?? journalRate(ix, p.currency, company.currency, p.date);
   const scale = currencyExponent(company.currency) - currencyExponent(p.currency);
   const debit = legs.filter((l) => l.amount.minor > 0).reduce((a, l) => a + l.amount.minor, 0);
-  const converted = applyRate(debit, price.rate, scale);
+  const converted = applyRate(debit, rate, scale);
   const result: Money[] = legs.map(() => money(0, company.currency));
   for (const side of [1, -1]) {
     const idx = legs.map((l, i) => (Math.sign(l.amount.minor) === side ? i : -1)).filter((i) => i >= 0);
@@ -363,5 +386,21 @@ function convert(ix: JournalIndex, company: JournalCompany, p: Posting, legs: Le
       result[i] = money(side * (parts[k] ?? 0), company.currency);
     });
   }
-  return result;
+  return { costs: result, rate, source: rampRate ? "ramp" : "journal" };
+}
+
+/** The journal's latest `from`→`to` price on or before `date`; a missing one is user-actionable. */
+function journalRate(ix: JournalIndex, from: string, to: string, date: string): string {
+  const price = ix.prices
+    .filter((x) => x.from === from && x.to === to && x.date <= date)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+    .at(-1);
+  if (!price) {
+    throw userError(
+      "UNSUPPORTED_CURRENCY",
+      `No ${from}→${to} exchange rate in the journal`,
+      `Add a price directive "P ${date} ${from} <rate> ${to}" to the journal, or post in ${to}, and retry.`,
+    );
+  }
+  return price.rate;
 }

@@ -20,6 +20,7 @@ import { type PostingOf, userError } from "../port.js";
 import { type CodingContext, expenseLines, selectedVendor } from "./coding.js";
 import { assertOwnedBy, resolveCompany } from "./company.js";
 import { dateOnly, postingDate } from "./dates.js";
+import { assertRampRatesAmount, billPaymentAmounts, billRampRate } from "./fx-postings.js";
 
 function base<
   K extends
@@ -64,6 +65,7 @@ export function mapTransaction(
   opts: TransactionMappingOptions = {},
 ): PostingOf<"transaction"> {
   const company = resolveCompany(cfg, tx.entityId);
+  assertRampRatesAmount(cfg.fx.policy, `Card transaction ${tx.id}`, tx.amount, company);
   const vendorSel = selectedVendor(tx.selections, tx.lineItems, ctx);
   const vendor = vendorSel?.optionRemoteId ?? opts.vendorRemoteId ?? null;
   return {
@@ -144,6 +146,7 @@ export function mapBill(bill: RampBill, cfg: TenantConfig, ctx: CodingContext): 
       ctx,
     ),
     payableAccountRemoteId: company.defaults.accountsPayable,
+    rampRate: billRampRate(cfg.fx.policy, bill, company),
   };
 }
 
@@ -161,7 +164,7 @@ export function mapBillPayment(
   const payment = bill.payment;
   const card = payment?.details?.type === "card";
   const vendorSel = selectedVendor(bill.selections, bill.lineItems, ctx);
-  const amount = payment?.amount ?? bill.amount;
+  const { amount, paid } = billPaymentAmounts(cfg.fx.policy, bill, company);
   return {
     ...base(
       "bill_payment",
@@ -189,6 +192,8 @@ export function mapBillPayment(
     payableAccountRemoteId: company.defaults.accountsPayable,
     creditAccountRemoteId: card ? company.defaults.cardLiability : company.defaults.bank,
     method: card ? "card" : "bank",
+    paid,
+    fxGainLossAccountRemoteId: company.defaults.fxGainLoss ?? null,
   };
 }
 

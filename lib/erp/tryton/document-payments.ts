@@ -93,6 +93,11 @@ export async function postBillPayment(
       journal: s.journals.cash,
       creditAccount: refs.account(p.creditAccountRemoteId, p.date).id,
       amount: p.amount,
+      fx: {
+        paid: p.paid ?? null,
+        gainLossRemoteId: p.fxGainLossAccountRemoteId ?? null,
+        companyKey: company.key,
+      },
     },
     core.hooks(p.ref),
   );

@@ -12,7 +12,7 @@ import type { Posting, PostResult } from "../port.js";
 import type { Journals, TrytonCore } from "./core.js";
 import { payReimbursement, postBillPayment } from "./document-payments.js";
 import { erpRef } from "./ids.js";
-import { createAndPostInvoice, type InvoiceDraft, invoiceDraft } from "./invoices.js";
+import { createAndPostInvoice, discardInvoice, type InvoiceDraft, invoiceDraft } from "./invoices.js";
 import type { Found } from "./lookup.js";
 import { employeeParty } from "./parties.js";
 import type { CompanyInfo, Refs } from "./refs.js";
@@ -62,8 +62,8 @@ function invoiceBase(
  * so the invoice is written whole again.
  */
 async function writeInvoice(s: DocumentScope, found: Found | null, ref: string, draft: InvoiceDraft) {
-  if (found?.state === "draft")
-    await s.core.session.rpc.model(found.model, "delete", [[found.id]], s.core.session.ctx(s.company.id));
+  if (found?.state === "draft" || found?.state === "validated")
+    await discardInvoice(s.core.session, s.company.id, found.id);
   return createAndPostInvoice(s.core.session, s.company.id, draft, s.core.hooks(ref));
 }
 
@@ -80,7 +80,9 @@ async function postSupplierInvoice(
       dueDate: p.kind === "bill" ? p.dueDate : null,
       party: s.refs.party(p.vendorRemoteId),
       sign: p.kind === "bill" ? 1 : -1,
-      description: [number, p.memo, p.link].filter(Boolean).join(" | ") || p.ref,
+      description:
+        [number, p.memo, fxNote(p, s.refs.company.currency), p.link].filter(Boolean).join(" | ") || p.ref,
+      rampRate: p.kind === "bill" ? (p.rampRate ?? null) : null,
     },
     s.refs,
   );
@@ -119,4 +121,13 @@ async function postReimbursement(
   }
   if (p.payment) await payReimbursement(s, p.ref, p.payment, invoiceId);
   return { erpId: erpRef("account.invoice", invoiceId), created };
+}
+
+/** A foreign bill booked at Ramp's rate says so on the invoice (Tryton's own rate needs no note: it is Tryton's). */
+function fxNote(
+  p: Extract<Posting, { kind: "bill" | "vendor_credit" }>,
+  companyCurrency: string,
+): string | null {
+  if (p.kind !== "bill" || !p.rampRate || p.currency === companyCurrency) return null;
+  return `${p.currency}→${companyCurrency} at Ramp's rate ${p.rampRate}`;
 }

@@ -14,6 +14,7 @@
  */
 import { fromMajor, money, toMajorString } from "../../money/index.js";
 import type { ExpenseLine } from "../port.js";
+import { rebookAtRate } from "./invoice-rate.js";
 import type { Refs } from "./refs.js";
 import type { TrytonRpc } from "./rpc.js";
 import type { TrytonSession } from "./session.js";
@@ -32,6 +33,8 @@ export interface InvoiceInput {
   /** -1 for credit notes: Ramp's positive amounts become negative invoice lines. */
   sign: 1 | -1;
   description: string;
+  /** fx.policy ramp-rates: book the foreign invoice at this rate (invoice-rate.ts), not Tryton's. */
+  rampRate?: string | null;
 }
 
 export interface InvoiceDraft {
@@ -40,6 +43,8 @@ export interface InvoiceDraft {
   taxes: Map<number, number>;
   currency: string;
   needsAddress: boolean;
+  /** Set for a foreign invoice booked at Ramp's rate: the rate and the company currency. */
+  rampRate: { rate: string; companyCurrency: string } | null;
 }
 
 export function invoiceDraft(input: InvoiceInput, refs: Refs): InvoiceDraft {
@@ -81,13 +86,31 @@ export function invoiceDraft(input: InvoiceInput, refs: Refs): InvoiceDraft {
   if (input.party.addresses[0] !== undefined) values.invoice_address = input.party.addresses[0];
   if (input.dueDate) values.payment_term_date = tagDate(input.dueDate);
   if (currencyId !== null) values.currency = currencyId;
-  return { values, taxes, currency: input.currency, needsAddress: input.party.addresses.length === 0 };
+  const rampRate =
+    foreign && input.rampRate ? { rate: input.rampRate, companyCurrency: refs.company.currency } : null;
+  return {
+    values,
+    taxes,
+    currency: input.currency,
+    needsAddress: input.party.addresses.length === 0,
+    rampRate,
+  };
 }
 
 /**
  * Creates, fixes the tax amounts to Ramp's and posts. Returns the invoice id.
  * On a failure after create, the draft is deleted again so a retry starts clean.
  */
+/**
+ * Deletes an unposted invoice; a validated one (invoice-rate.ts) goes back to draft first,
+ * which deletes its draft move (Tryton refuses to delete a validated invoice).
+ */
+export async function discardInvoice(session: TrytonSession, companyId: number, id: number): Promise<void> {
+  const ctx = session.ctx(companyId);
+  await session.rpc.button("account.invoice", "draft", [id], ctx).catch(() => undefined);
+  await session.rpc.model("account.invoice", "delete", [[id]], ctx).catch(() => undefined);
+}
+
 export async function createAndPostInvoice(
   session: TrytonSession,
   companyId: number,
@@ -128,10 +151,16 @@ export async function createAndPostInvoice(
         }
       }
     }
+    if (draft.rampRate) {
+      await rebookAtRate(session, companyId, id, draft.rampRate.rate, {
+        doc: draft.currency,
+        company: draft.rampRate.companyCurrency,
+      });
+    }
     await hooks.at?.("erp-created");
     await rpc.button("account.invoice", "post", [id], ctx);
   } catch (err) {
-    await rpc.model("account.invoice", "delete", [[id]], ctx).catch(() => undefined);
+    await discardInvoice(session, companyId, id);
     throw err;
   }
   return id;

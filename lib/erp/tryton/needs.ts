@@ -51,6 +51,7 @@ export function collectNeeds(p: Posting, company: CompanyInfo, needs: Needs): vo
       break;
     case "bill_payment":
       add(needs.accounts, p.creditAccountRemoteId);
+      add(needs.accounts, p.fxGainLossAccountRemoteId);
       break;
     case "reimbursement":
       add(needs.accounts, p.payableAccountRemoteId);

@@ -10,8 +10,9 @@
  * credit a payment method's account, and the card-paid case needs the card
  * liability.
  */
-import { fromMajor, type Money, money } from "../../money/index.js";
-import { userError } from "../port.js";
+import { fromMajor, type Money, money, toMajorString } from "../../money/index.js";
+import { impliedRate, realisedDifference } from "../mapping/fx.js";
+import { ErpError, userError } from "../port.js";
 import { companyInvoice, unreconciledLines } from "./lookup.js";
 import { type LineSpec, moveValues } from "./moves.js";
 import type { Refs } from "./refs.js";
@@ -66,6 +67,12 @@ export interface PayInput {
   creditAccount: number;
   /** Document-currency amount, or null for "whatever is left to pay". */
   amount: Money | null;
+  /**
+   * A foreign invoice paid in full: what was paid in the company currency (null: the document
+   * amount at Tryton's rate of the payment date), and the FX gain/loss account's remote id
+   * the realised difference goes to (README "Currency").
+   */
+  fx?: { paid: Money | null; gainLossRemoteId: string | null; companyKey: string };
 }
 
 export async function payInvoice(
@@ -113,6 +120,13 @@ export async function payInvoice(
     companyMinor = refs.converter(docCurrency, input.date)(amount.minor);
     if (docCurrency !== c) second = { currencyId: inv["currency."].id, money: amount };
   }
+  // A full payment of a foreign invoice clears the payable at what it was booked at; the bank
+  // is credited with what was paid, and the difference is the realised FX gain or loss.
+  const realised =
+    full && docCurrency !== c && input.fx
+      ? realisedLine(refs, input, docCurrency, companyMinor, second?.money ?? money(toPay, docCurrency))
+      : null;
+  const paidMinor = realised ? realised.paidMinor : companyMinor;
   const values = moveValues(
     {
       journal: input.journal,
@@ -121,7 +135,8 @@ export async function payInvoice(
       ref: input.ref,
       lines: [
         { account: inv.account, party: inv.party, minor: companyMinor, second, description: inv.reference },
-        { account: input.creditAccount, minor: -companyMinor, second: null, description: inv.reference },
+        { account: input.creditAccount, minor: -paidMinor, second: null, description: inv.reference },
+        ...(realised?.line ? [realised.line] : []),
       ],
     },
     refs,
@@ -157,4 +172,46 @@ export async function settle(
   } else {
     await rpc.write("account.invoice", [inv.id], { payment_lines: [["add", [payLine]]] }, ctx);
   }
+}
+
+/** What was paid in the company currency, and the gain/loss line when it differs from what was booked. */
+function realisedLine(
+  refs: Refs,
+  input: PayInput,
+  docCurrency: string,
+  bookedMinor: number,
+  docAmount: Money,
+): { paidMinor: number; line: LineSpec | null } {
+  const fx = input.fx as NonNullable<PayInput["fx"]>;
+  const c = refs.company.currency;
+  const paid = fx.paid ?? money(refs.converter(docCurrency, input.date)(docAmount.minor), c);
+  if (paid.currency !== c) throw new Error(`internal: payment in ${paid.currency} for company in ${c}`);
+  const booked = money(bookedMinor, c);
+  const diff = realisedDifference(booked, paid);
+  if (diff.minor === 0) return { paidMinor: paid.minor, line: null };
+  const amount = `${toMajorString(money(Math.abs(diff.minor), c))} ${c}`;
+  if (!fx.gainLossRemoteId) {
+    throw new ErpError(
+      "needs_integrator",
+      "MISSING_MAPPING",
+      // the setting is named in the title: a needs-integrator message in Ramp carries the title, not howToFix
+      `Bill payment: a realised FX ${diff.minor > 0 ? "loss" : "gain"} of ${amount} needs an FX gain/loss account (companies[${fx.companyKey}].defaults.fxGainLoss is not set)`,
+      {
+        howToFix: `Set companies[${fx.companyKey}].defaults.fxGainLoss in the tenant configuration to an account of company ${fx.companyKey}, and retry.`,
+        detail: `${input.ref}: booked ${toMajorString(booked)}, paid ${toMajorString(paid)} ${c}`,
+      },
+    );
+  }
+  const account = refs.account(fx.gainLossRemoteId, input.date).id;
+  const rate = impliedRate(docAmount, paid);
+  return {
+    paidMinor: paid.minor,
+    line: {
+      account,
+      minor: diff.minor,
+      second: null,
+      // traceable: the document amount, both company amounts and the payment's rate
+      description: `Realised FX ${diff.minor > 0 ? "loss" : "gain"}: ${toMajorString(docAmount)} ${docCurrency} booked ${toMajorString(booked)} ${c}, paid ${toMajorString(paid)} ${c} (rate ${rate})`,
+    },
+  };
 }

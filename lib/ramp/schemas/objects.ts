@@ -127,6 +127,8 @@ export const BillSchema = z.looseObject({
   sync_status: z.enum(BILL_SYNC_STATUSES),
   approval_status: str,
   amount: CurrencyAmountSchema,
+  /** Invoice currency → payer currency, a decimal string; read leniently, checked where a policy uses it. */
+  fx_conversion_rate: z.union([z.string(), z.number()]).nullish(),
   invoice_number: str,
   memo: str,
   invoice_urls: strings,
