@@ -3,6 +3,7 @@
  * zod-validated document (lib/store tenant repository); edited by ops tooling.
  */
 import * as z from "zod";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "../domain/time-zone.js";
 import { DEFAULT_SCOPES } from "../ramp/http.js";
 import { TenantRateLimitSchema } from "../ramp/rate-scope.js";
 import { journalPathProblem } from "./journal-path.js";
@@ -83,6 +84,19 @@ const TenantConfigShape = z.object({
   /** Bumped on every write (optimistic concurrency in the tenant repository). */
   version: z.number().int().nonnegative().default(0),
   enabled: z.boolean().default(true),
+  /**
+   * The customer's time zone, an IANA name ("Australia/Sydney", "America/Los_Angeles"; default
+   * "UTC"). Decides which days are the weekend for the polling cadence (lib/poll/cadence.ts) and
+   * how the ops CLI shows instants; DST follows the zone's rules. It never shifts accounting dates:
+   * those are posted as the calendar date Ramp gives (lib/erp/mapping/dates.ts).
+   */
+  timeZone: z
+    .string()
+    .default(DEFAULT_TIME_ZONE)
+    .refine(isTimeZone, {
+      error: (i) =>
+        `"${String(i.input)}" is not an IANA time zone name (e.g. "Australia/Sydney", "America/Los_Angeles", "UTC")`,
+    }),
   ramp: z.object({
     baseUrl: z.url().default("https://api.ramp.com"),
     /** Secrets Manager id of `{ "client_id": "…", "client_secret": "…" }`: always `<prefix>/<tenantId>/ramp` (may be omitted). */
