@@ -121,7 +121,11 @@ const TenantConfigShape = z.object({
   erp: ErpConfigSchema,
   /** ERP companies; the first is the default when an object has no entity. */
   companies: z.array(CompanySchema).min(1),
-  /** Ramp entity id → company key (Ramp's UI links entities to subsidiaries). Unmapped entity = user-actionable failure. */
+  /**
+   * Ramp entity id → company key (Ramp's UI links entities to subsidiaries). With exactly one company
+   * the map is optional: every entity of the business posts to that company. With several, an entity
+   * in no link is a user-actionable failure naming the entity (lib/erp/mapping/company.ts).
+   */
   entities: z.array(z.object({ rampEntityId: z.string().min(1), companyKey })).default([]),
   objectTypes: ObjectTypesSchema.prefault({}),
   cadence: CadenceSchema.prefault({}),
