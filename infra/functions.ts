@@ -163,7 +163,12 @@ export const FUNCTIONS = {
     entry: "functions/webhook/handler.ts",
     memoryMb: 512,
     timeoutS: 10,
-    triggers: [{ http: { method: "POST", path: "/webhooks/{tenantId}", routeId: "Webhook" } }],
+    // Per tenant (the path names it), and one endpoint for all tenants whose subscriptions carry the
+    // tenant header (lib/webhook/tenant-header.ts): same function, same checks.
+    triggers: [
+      { http: { method: "POST", path: "/webhooks/{tenantId}", routeId: "Webhook" } },
+      { http: { method: "POST", path: "/webhooks", routeId: "WebhookShared" } },
+    ],
     env: {
       ...store,
       POLL_JOBS_QUEUE_URL: { queueUrl: "pollJobs" },

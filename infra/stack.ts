@@ -240,7 +240,7 @@ export class RampErpSyncStack extends Stack {
     output(
       OUTPUT_NAMES.webhookUrl,
       `${this.api.apiEndpoint}/webhooks/{tenantId}`,
-      "Ramp webhook endpoint (subscribe with npx ramp-erp-sync webhooks subscribe)",
+      "Ramp webhook endpoint per tenant; POST <api>/webhooks is the single endpoint for all tenants (subscribe with npx ramp-erp-sync webhooks subscribe [--single-endpoint])",
     );
     for (const q of Object.keys(manifest.queues) as QueueName[]) {
       output(queueUrlOutput(q), queues[q].queue.queueUrl, `${q} queue URL`);

@@ -60,15 +60,20 @@ export function registerStatusCommands(program: Command, kit: CommandKit): void 
       const json = o.json === true;
       const ctx = kit.ctx();
       const ids: string[] = [];
+      // Each tenant's lines on its own clock (lib/domain/time-zone.ts).
+      const zones = new Map<string, string>();
       const invalid: Array<{ tenantId: string; error: string }> = [];
       if (o.tenant) {
-        if (!(await tenantOr2(o.tenant, json))) return;
+        const tenant = await tenantOr2(o.tenant, json);
+        if (!tenant) return;
         ids.push(o.tenant);
+        zones.set(o.tenant, tenant.timeZone);
       } else {
         let cursor: string | undefined;
         do {
           const page = await ctx.tenants().listEnabled({ limit: 100, ...(cursor ? { cursor } : {}) });
           ids.push(...page.tenants.map((t) => t.tenantId));
+          for (const t of page.tenants) zones.set(t.tenantId, t.timeZone);
           invalid.push(...page.invalid);
           cursor = page.cursor;
         } while (cursor);
@@ -83,7 +88,9 @@ export function registerStatusCommands(program: Command, kit: CommandKit): void 
         });
       const dlq = await dlqDepths(ctx);
       emit(io, json, { at: new Date(at).toISOString(), tenants, invalid, dlq }, () => [
-        ...(tenants.length ? tenants.flatMap(statusLines) : ["no enabled tenants"]),
+        ...(tenants.length
+          ? tenants.flatMap((t) => statusLines(t, zones.get(t.tenantId)))
+          : ["no enabled tenants"]),
         ...invalid.map((i) => `tenant ${i.tenantId}: INVALID configuration, not polled: ${i.error}`),
         ...dlqLines(dlq),
       ]);
@@ -101,12 +108,13 @@ export function registerStatusCommands(program: Command, kit: CommandKit): void 
     .addOption(jsonOption())
     .action(async (o: { tenant: string; kind?: Kind; since?: number; json?: boolean }) => {
       const json = o.json === true;
-      if (!(await tenantOr2(o.tenant, json))) return;
+      const tenant = await tenantOr2(o.tenant, json);
+      if (!tenant) return;
       const rows = await readFailedRows(kit.ctx().store().ledger, o.tenant, {
         ...(o.kind ? { kinds: [o.kind] } : {}),
         ...(o.since !== undefined ? { since: o.since } : {}),
       });
-      emit(io, json, { tenantId: o.tenant, failed: rows }, () => failedLines(rows));
+      emit(io, json, { tenantId: o.tenant, failed: rows }, () => failedLines(rows, tenant.timeZone));
       exit(0);
     });
 
@@ -146,7 +154,7 @@ export function registerStatusCommands(program: Command, kit: CommandKit): void 
         rows.map((r) => r.kind),
       );
       const story: ObjectStory = { tenantId: o.tenant, rampId, rows, receipts, ramp };
-      emit(io, json, story, () => storyLines(story));
+      emit(io, json, story, () => storyLines(story, tenant.timeZone));
       exit(0);
     });
 }

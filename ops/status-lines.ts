@@ -1,13 +1,22 @@
 /**
  * The readable output of `status`, `failed` and `show`: aligned columns, one
- * line per item, nothing that needs a terminal wider than the data.
+ * line per item, nothing that needs a terminal wider than the data. Instants
+ * are shown on the tenant's clock (its `timeZone`, with the offset then in
+ * force); the --json documents keep UTC ISO strings for machines.
  */
 
+import { formatInZone } from "../lib/domain/time-zone.js";
 import type { FailedRow } from "../lib/status/failed-rows.js";
 import type { ObjectStory } from "../lib/status/object-story.js";
 import type { ReceiptsStatus } from "../lib/status/receipts.js";
 import type { TenantStatus } from "../lib/status/tenant-status.js";
 import type { DlqDepth } from "./dlq-depths.js";
+
+/** A stored UTC ISO instant on the tenant's clock; UTC tenants see it exactly as stored. */
+export function shownAt(iso: string | null | undefined, timeZone = "UTC"): string | null {
+  if (iso === null || iso === undefined) return null;
+  return timeZone === "UTC" ? iso : formatInZone(iso, timeZone);
+}
 
 /** Pads every column but the last to its widest cell. */
 export function aligned(rows: readonly (readonly string[])[]): string[] {
@@ -32,9 +41,10 @@ export function age(seconds: number): string {
   return `${seconds}s`;
 }
 
-export function statusLines(t: TenantStatus): string[] {
+export function statusLines(t: TenantStatus, timeZone = "UTC"): string[] {
+  const at = (iso: string | null | undefined) => shownAt(iso, timeZone);
   const poll = t.lastPoll
-    ? `last poll ${t.lastPoll.at} ${t.lastPoll.outcome} (${t.lastPoll.pages} pages, ${t.lastPoll.enqueued} enqueued)` +
+    ? `last poll ${at(t.lastPoll.at)} ${t.lastPoll.outcome} (${t.lastPoll.pages} pages, ${t.lastPoll.enqueued} enqueued)` +
       (t.lastPoll.error ? `: ${t.lastPoll.error}` : "")
     : "never polled";
   const oldest = t.oldestUnsynced
@@ -60,20 +70,20 @@ export function statusLines(t: TenantStatus): string[] {
     String(k.buckets.REPORTING),
     `${k.buckets.FAILED_REPORTABLE}/${k.buckets.FAILED_RETRY}/${k.buckets.FAILED_TOLD}`,
     k.oldestUnsynced ? age(k.oldestUnsynced.ageSeconds) : "-",
-    k.lastSyncedAt ?? "-",
+    at(k.lastSyncedAt) ?? "-",
   ]);
   return [
-    `tenant ${t.tenantId}: ${poll}; backlog seen ${t.backlogAt ?? "never"}; last synced ${t.lastSyncedAt ?? "never"}; ${oldest}`,
+    `tenant ${t.tenantId}: ${poll}; backlog seen ${at(t.backlogAt) ?? "never"}; last synced ${at(t.lastSyncedAt) ?? "never"}; ${oldest}`,
     ...aligned([header, ...rows]).map((l) => `  ${l}`),
-    ...t.held.first.map((h) => `  held ${h.kind} ${h.rampId} since ${h.since}: ${h.reason}`),
+    ...t.held.first.map((h) => `  held ${h.kind} ${h.rampId} since ${at(h.since)}: ${h.reason}`),
     ...(t.held.total > t.held.first.length
       ? [`  … and ${t.held.total - t.held.first.length} more held (ops failed / show for one object)`]
       : []),
-    ...(t.receipts ? receiptsStatusLines(t.receipts) : []),
+    ...(t.receipts ? receiptsStatusLines(t.receipts, timeZone) : []),
   ];
 }
 
-function receiptsStatusLines(r: ReceiptsStatus): string[] {
+function receiptsStatusLines(r: ReceiptsStatus, timeZone: string): string[] {
   const not = r.notAttached.map(
     (g) => `${g.count}${r.notAttachedCapped ? "+" : ""} ${g.state.replace("_", " ")} (${g.reason})`,
   );
@@ -82,7 +92,7 @@ function receiptsStatusLines(r: ReceiptsStatus): string[] {
       (r.notAttached.length ? " — ops reconcile names each object" : ""),
     ...(r.scopeMissingSince
       ? [
-          `  receipts: the Ramp app lacks receipts:read since ${r.scopeMissingSince} (README runbook ReceiptsScopeMissing)`,
+          `  receipts: the Ramp app lacks receipts:read since ${shownAt(r.scopeMissingSince, timeZone)} (README runbook ReceiptsScopeMissing)`,
         ]
       : []),
   ];
@@ -95,12 +105,12 @@ export function dlqLines(dlq: readonly DlqDepth[]): string[] {
   ]);
 }
 
-export function failedLines(rows: readonly FailedRow[]): string[] {
+export function failedLines(rows: readonly FailedRow[], timeZone = "UTC"): string[] {
   if (!rows.length) return ["no failed objects"];
   return aligned([
     ["updated", "kind", "ramp id", "category", "attempts", "told", "reference", "message"],
     ...rows.map((r) => [
-      r.updatedAt,
+      shownAt(r.updatedAt, timeZone) ?? "-",
       r.kind,
       r.rampId,
       r.category ?? "-",
@@ -112,7 +122,7 @@ export function failedLines(rows: readonly FailedRow[]): string[] {
   ]);
 }
 
-export function storyLines(s: ObjectStory): string[] {
+export function storyLines(s: ObjectStory, timeZone = "UTC"): string[] {
   const out: string[] = [];
   for (const r of s.rows) {
     const report = r.report
@@ -124,7 +134,7 @@ export function storyLines(s: ObjectStory): string[] {
     out.push(
       ...aligned(
         r.history.map((h) => [
-          h.at,
+          shownAt(h.at, timeZone) ?? "-",
           h.state,
           h.erpRef ?? "-",
           h.category ?? "-",
@@ -140,7 +150,7 @@ export function storyLines(s: ObjectStory): string[] {
           ? ` as ${r.attachmentId ?? "-"}${r.bytes !== null ? `, ${r.bytes} bytes` : ""}`
           : "") +
         (r.reason ? ` — ${r.reason}${r.detail ? ` (${r.detail})` : ""}, ${r.attempts} attempt(s)` : "") +
-        ` at ${r.updatedAt}`,
+        ` at ${shownAt(r.updatedAt, timeZone)}`,
     );
   if (s.ramp.reachable) {
     for (const o of s.ramp.objects)

@@ -3,13 +3,18 @@
  * the way in (lib/config/tenant-document.ts: unknown keys refused with the key
  * they likely meant, one readable line per problem), written with their version
  * (a stale version is refused, never overwritten), read back with secrets named,
- * never printed (a document holds secret ids, not secrets).
+ * never printed (a document holds secret ids, not secrets). `show` also lists
+ * Ramp's entities beside the entity map (lib/status/entity-map.ts).
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import type { TenantConfig } from "../lib/config/tenant.js";
 import { validateTenantDocument } from "../lib/config/tenant-document.js";
+import type { RampEntity } from "../lib/ramp/model.js";
+import { entityCompanyText, entityRows } from "../lib/status/entity-map.js";
 import type { Tenants } from "../lib/store/tenants.js";
 import { type CommandKit, jsonOption, type OpsIo } from "./command-kit.js";
+import { aligned } from "./status-lines.js";
 
 export interface Printer {
   io: OpsIo;
@@ -86,15 +91,50 @@ export async function tenantsPut(
   return 0;
 }
 
+/** Ramp's entities of a tenant's business (GET /entities through its own Ramp client). */
+export type EntityLister = (tenant: TenantConfig) => AsyncIterable<RampEntity>;
+
+/**
+ * The document (as stored: --json prints exactly it, so it can be edited and put back), then in
+ * the readable output Ramp's entities beside the entity map: where each one's objects post.
+ */
 export async function tenantsShow(
   p: Printer,
   tenants: Pick<Tenants, "get">,
   tenantId: string,
+  listEntities?: EntityLister,
 ): Promise<number> {
   const t = await tenants.get(tenantId);
   if (!t) return refuse(p, [`tenant ${tenantId}: not found`]);
-  emit(p, t, () => JSON.stringify(t, null, 2).split("\n"));
+  if (p.json || !listEntities) {
+    emit(p, t, () => JSON.stringify(t, null, 2).split("\n"));
+    return 0;
+  }
+  for (const l of JSON.stringify(t, null, 2).split("\n")) p.io.out(l);
+  for (const l of await entityLines(t, listEntities)) p.io.out(l);
   return 0;
+}
+
+async function entityLines(t: TenantConfig, listEntities: EntityLister): Promise<string[]> {
+  const listed: RampEntity[] = [];
+  try {
+    for await (const e of listEntities(t)) listed.push(e);
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    return [
+      `entities: Ramp could not be read (${why}); the entity map above stands`,
+      ...entityRows(t, []).map((r) => `  ${r.entityId}  ${entityCompanyText(r)}`),
+    ];
+  }
+  const rows = entityRows(t, listed);
+  if (!rows.length) return ["entities: Ramp lists none; every object posts to the first company"];
+  return [
+    `entities (Ramp's, beside the entity map; companies: ${t.companies.map((c) => c.key).join(", ")}):`,
+    ...aligned([
+      ["entity", "name", "currency", "company"],
+      ...rows.map((r) => [r.entityId, r.name ?? "-", r.currency ?? "-", entityCompanyText(r)]),
+    ]).map((l) => `  ${l}`),
+  ];
 }
 
 export async function tenantsList(p: Printer, tenants: Pick<Tenants, "listEnabled">): Promise<number> {
@@ -141,11 +181,20 @@ export function registerTenantCommands(program: Command, kit: CommandKit): void 
     .action(async (o: { file: string; dryRun?: boolean; json?: boolean }) => {
       exit(await tenantsPut({ io, json: o.json === true }, kit.ctx().tenants(), o.file, o.dryRun === true));
     });
-  sub(tenants, "show", "one tenant's configuration (secrets are named, never printed)")
+  sub(
+    tenants,
+    "show",
+    "one tenant's configuration (secrets are named, never printed), and Ramp's entities beside its entity map",
+  )
     .argument("<tenant>", "tenant id")
     .addOption(jsonOption())
     .action(async (tenant: string, o: { json?: boolean }) => {
-      exit(await tenantsShow({ io, json: o.json === true }, kit.ctx().tenants(), tenant));
+      const ctx = kit.ctx();
+      exit(
+        await tenantsShow({ io, json: o.json === true }, ctx.tenants(), tenant, (t) =>
+          ctx.runtimes().rampFor(t).listEntities(),
+        ),
+      );
     });
   sub(tenants, "list", "enabled tenants, and stored documents that no longer parse")
     .addOption(jsonOption())

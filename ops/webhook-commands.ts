@@ -2,7 +2,7 @@
  * Ops commands for Ramp webhooks (kept apart from commands.ts; the ops CLI can
  * route `webhooks …` here):
  *
- *   webhooks subscribe --tenant T --endpoint https://<api>  [--no-ready-to-sync] [--timeout-ms N]
+ *   webhooks subscribe --tenant T --endpoint https://<api>  [--no-ready-to-sync] [--timeout-ms N] [--single-endpoint]
  *   webhooks list      --tenant T
  *   webhooks parked    --tenant T [--limit N]
  *
@@ -42,7 +42,7 @@ export interface WebhookOpsDeps {
 }
 
 export const WEBHOOKS_USAGE = `usage:
-  ops webhooks subscribe --tenant <id> --endpoint <https://api base> [--no-ready-to-sync] [--timeout-ms <n>]
+  ops webhooks subscribe --tenant <id> --endpoint <https://api base> [--no-ready-to-sync] [--timeout-ms <n>] [--single-endpoint]
   ops webhooks list      --tenant <id>
   ops webhooks parked    --tenant <id> [--limit <n>]`;
 
@@ -62,6 +62,7 @@ export async function runWebhookCommand(
         endpoint: { type: "string" },
         "no-ready-to-sync": { type: "boolean", default: false },
         "timeout-ms": { type: "string" },
+        "single-endpoint": { type: "boolean", default: false },
         limit: { type: "string" },
       },
       strict: true,
@@ -107,6 +108,7 @@ export async function runWebhookCommand(
             endpointBaseUrl: values.endpoint,
             readyToSync: values["no-ready-to-sync"] !== true,
             challengeTimeoutMs: number("timeout-ms"),
+            endpointMode: values["single-endpoint"] === true ? "single" : "per-tenant",
           },
         );
         io.out(
@@ -174,18 +176,31 @@ export function registerWebhookCommands(program: Command, kit: CommandKit): void
     .requiredOption("--endpoint <url>", "the deployed webhook API (stack output WebhookUrl without the path)")
     .option("--no-ready-to-sync", "subscribe to Sync Button events only")
     .option("--timeout-ms <n>", "how long to wait for the verification challenge")
-    .action(async (o: { tenant: string; endpoint: string; readyToSync: boolean; timeoutMs?: string }) => {
-      const argv = [
-        "subscribe",
-        "--tenant",
-        o.tenant,
-        "--endpoint",
-        o.endpoint,
-        ...(o.readyToSync ? [] : ["--no-ready-to-sync"]),
-        ...(o.timeoutMs ? ["--timeout-ms", o.timeoutMs] : []),
-      ];
-      exit(await runWebhookCommand(argv, kit.ctx().webhooks(), io));
-    });
+    .option(
+      "--single-endpoint",
+      "subscribe on the shared POST /webhooks, the tenant named by the X-Ramp-Erp-Sync-Tenant header",
+    )
+    .action(
+      async (o: {
+        tenant: string;
+        endpoint: string;
+        readyToSync: boolean;
+        timeoutMs?: string;
+        singleEndpoint?: boolean;
+      }) => {
+        const argv = [
+          "subscribe",
+          "--tenant",
+          o.tenant,
+          "--endpoint",
+          o.endpoint,
+          ...(o.readyToSync ? [] : ["--no-ready-to-sync"]),
+          ...(o.timeoutMs ? ["--timeout-ms", o.timeoutMs] : []),
+          ...(o.singleEndpoint ? ["--single-endpoint"] : []),
+        ];
+        exit(await runWebhookCommand(argv, kit.ctx().webhooks(), io));
+      },
+    );
   sub(webhooks, "list", "the tenant's subscriptions in Ramp")
     .requiredOption("--tenant <id>", "tenant id")
     .action(async (o: { tenant: string }) => {

@@ -75,7 +75,9 @@ function createTenantRuntimes(deps: TenantRuntimeDeps): TenantRuntimes {
     if (!tenant?.enabled) return null;
     const erp = await erpFor(tenant);
     const coding = codingContextFromSurface(await erp.readSurface());
-    return { tenant, ramp: rampFor(tenant), erp, coding };
+    const ramp = rampFor(tenant);
+    const entityNames = await entityNamesOf(tenant, ramp, deps.logger);
+    return { tenant, ramp, erp, coding, ...(entityNames ? { entityNames } : {}) };
   }
 
   const cache = new Map<string, { at: number; rt: Promise<TenantRuntime | null> }>();
@@ -91,6 +93,30 @@ function createTenantRuntimes(deps: TenantRuntimeDeps): TenantRuntimes {
       return rt;
     },
   };
+}
+
+/**
+ * Ramp's entity names, for the message of an unmapped entity's failure: only a tenant with several
+ * companies can have one (lib/erp/mapping/company.ts), so only those pay the GET /entities, once per
+ * runtime. Best effort: without it the message names the entity id alone, and nothing else waits on it.
+ */
+export async function entityNamesOf(
+  tenant: TenantConfig,
+  ramp: Pick<RampClient, "listEntities">,
+  log: RampLogger | undefined,
+): Promise<Map<string, string> | undefined> {
+  if (tenant.companies.length < 2) return undefined;
+  try {
+    const names = new Map<string, string>();
+    for await (const e of ramp.listEntities()) names.set(e.id, e.name);
+    return names;
+  } catch (err) {
+    log?.warn("Ramp entity names not read; unmapped-entity messages name ids only", {
+      tenantId: tenant.tenantId,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return undefined;
+  }
 }
 
 /** The runtimes of a handler's parts (its parsed env, AWS clients and logger), as every function builds them. */

@@ -15,7 +15,8 @@ import { type UnknownKey, unknownKeys } from "./unknown-keys.js";
 export const TENANT_SCHEMA_VERSION = 1;
 
 /**
- * `MIGRATIONS[n - 1]` takes a version-n document to version n + 1 (renamed or removed keys).
+ * New keys with a default (e.g. `timeZone`, default "UTC") need no new version: an older document
+ * without them reads as before. `MIGRATIONS[n - 1]` takes a version-n document to version n + 1 (renamed or removed keys).
  * None yet: version 1 is the first versioned shape; documents without `schemaVersion` are version 1.
  * Added keys with defaults need no migration (a version-1 document without `fx` or
  * `defaults.fxGainLoss` reads as `erp-rates` with no gain/loss account, the behaviour before them).

@@ -3,6 +3,7 @@
  * zod-validated document (lib/store tenant repository); edited by ops tooling.
  */
 import * as z from "zod";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "../domain/time-zone.js";
 import { DEFAULT_SCOPES } from "../ramp/http.js";
 import { TenantRateLimitSchema } from "../ramp/rate-scope.js";
 import { journalPathProblem } from "./journal-path.js";
@@ -89,6 +90,19 @@ const TenantConfigShape = z.object({
   /** Bumped on every write (optimistic concurrency in the tenant repository). */
   version: z.number().int().nonnegative().default(0),
   enabled: z.boolean().default(true),
+  /**
+   * The customer's time zone, an IANA name ("Australia/Sydney", "America/Los_Angeles"; default
+   * "UTC"). Decides which days are the weekend for the polling cadence (lib/poll/cadence.ts) and
+   * how the ops CLI shows instants; DST follows the zone's rules. It never shifts accounting dates:
+   * those are posted as the calendar date Ramp gives (lib/erp/mapping/dates.ts).
+   */
+  timeZone: z
+    .string()
+    .default(DEFAULT_TIME_ZONE)
+    .refine(isTimeZone, {
+      error: (i) =>
+        `"${String(i.input)}" is not an IANA time zone name (e.g. "Australia/Sydney", "America/Los_Angeles", "UTC")`,
+    }),
   ramp: z.object({
     baseUrl: z.url().default("https://api.ramp.com"),
     /** Secrets Manager id of `{ "client_id": "…", "client_secret": "…" }`: always `<prefix>/<tenantId>/ramp` (may be omitted). */
@@ -113,7 +127,11 @@ const TenantConfigShape = z.object({
   erp: ErpConfigSchema,
   /** ERP companies; the first is the default when an object has no entity. */
   companies: z.array(CompanySchema).min(1),
-  /** Ramp entity id → company key (Ramp's UI links entities to subsidiaries). Unmapped entity = user-actionable failure. */
+  /**
+   * Ramp entity id → company key (Ramp's UI links entities to subsidiaries). With exactly one company
+   * the map is optional: every entity of the business posts to that company. With several, an entity
+   * in no link is a user-actionable failure naming the entity (lib/erp/mapping/company.ts).
+   */
   entities: z.array(z.object({ rampEntityId: z.string().min(1), companyKey })).default([]),
   objectTypes: ObjectTypesSchema.prefault({}),
   cadence: CadenceSchema.prefault({}),

@@ -38,7 +38,7 @@ export interface HealthAllowances {
 }
 
 export interface TenantHealthInput {
-  tenant: Pick<TenantConfig, "tenantId" | "cadence">;
+  tenant: Pick<TenantConfig, "tenantId" | "cadence"> & Partial<Pick<TenantConfig, "timeZone">>;
   work: OpenWork;
   /** When the tenant document was stored: a never-polled tenant's clock starts here. */
   storedAt?: number | undefined;
@@ -51,9 +51,13 @@ export function pollAllowanceMs(
   observedAt: number,
   now: number,
   slackMs: number,
+  timeZone?: string,
 ): number {
-  // The interval may change between the walk and now (Friday → weekend): the longer one applies.
-  const interval = Math.max(pollIntervalMs(cadence, observedAt), pollIntervalMs(cadence, now));
+  // The interval may change between the walk and now (Friday → weekend, on the tenant's clock): the longer one applies.
+  const interval = Math.max(
+    pollIntervalMs(cadence, observedAt, timeZone),
+    pollIntervalMs(cadence, now, timeZone),
+  );
   return 2 * interval + slackMs;
 }
 
@@ -76,7 +80,8 @@ export function tenantHealth(input: TenantHealthInput, allow: HealthAllowances):
   const observedAt = done?.at ?? input.storedAt;
   if (observedAt !== undefined) {
     const ageMs = Math.max(0, now - observedAt);
-    const overdueMs = ageMs - pollAllowanceMs(tenant.cadence, observedAt, now, allow.pollSlackMs);
+    const overdueMs =
+      ageMs - pollAllowanceMs(tenant.cadence, observedAt, now, allow.pollSlackMs, tenant.timeZone);
     points.push(point(HEALTH_METRICS.pollAge, Math.floor(ageMs / MINUTE), "None", tenantId));
     points.push(point(HEALTH_METRICS.pollOverdue, Math.floor(overdueMs / MINUTE), "None", tenantId));
   }

@@ -4,8 +4,13 @@
  * document). The schedule fires more often than any interval (e.g. every
  * 15 minutes) and asks each tenant `isDue`; the answer depends only on the
  * last dispatch and the clock, so it is a pure function. Pure.
+ *
+ * "Weekend" is Saturday and Sunday on the tenant's own wall clock (`timeZone` in
+ * the tenant document, lib/domain/time-zone.ts): a Sydney customer's Saturday
+ * starts at Friday 13:00 or 14:00 UTC depending on daylight saving.
  */
 import type { TenantConfig } from "../config/tenant.js";
+import { DEFAULT_TIME_ZONE, zonedTime } from "../domain/time-zone.js";
 
 const HOUR = 3_600_000;
 
@@ -16,32 +21,27 @@ export interface CadenceOptions {
    * this slack every poll would slip by one tick. Default 5 minutes.
    */
   toleranceMs?: number;
-  /**
-   * Where "weekend" is decided. Tenant documents carry no time zone yet, so the
-   * default is UTC; a positive offset is east of Greenwich (minutes).
-   */
-  utcOffsetMinutes?: number;
 }
 
-/** Saturday or Sunday at `now`, in UTC shifted by `utcOffsetMinutes`. */
-export function isWeekend(now: number, utcOffsetMinutes = 0): boolean {
-  const day = new Date(now + utcOffsetMinutes * 60_000).getUTCDay();
+/** Saturday or Sunday at `now` on the wall clock of `timeZone` (IANA name, DST-correct; default UTC). */
+export function isWeekend(now: number, timeZone: string = DEFAULT_TIME_ZONE): boolean {
+  const day = zonedTime(now, timeZone).weekday;
   return day === 0 || day === 6;
 }
 
-/** The interval (ms) that applies at `now`. */
+/** The interval (ms) that applies at `now` for a tenant in `timeZone`. */
 export function pollIntervalMs(
   cadence: TenantConfig["cadence"],
   now: number,
-  opts: CadenceOptions = {},
+  timeZone: string = DEFAULT_TIME_ZONE,
 ): number {
-  const hours = isWeekend(now, opts.utcOffsetMinutes) ? cadence.weekendHours : cadence.weekdayHours;
+  const hours = isWeekend(now, timeZone) ? cadence.weekendHours : cadence.weekdayHours;
   return hours * HOUR;
 }
 
 /** True when the tenant has never been polled or its interval (at `now`) has passed since `lastPolledAt`. */
 export function isDue(
-  tenant: Pick<TenantConfig, "cadence" | "enabled">,
+  tenant: Pick<TenantConfig, "cadence" | "enabled" | "timeZone">,
   lastPolledAt: number | null,
   now: number,
   opts: CadenceOptions = {},
@@ -51,5 +51,5 @@ export function isDue(
   // A clock that went backwards (or a marker from the future) must not stall polling forever.
   if (lastPolledAt > now) return true;
   const tolerance = opts.toleranceMs ?? 5 * 60_000;
-  return now - lastPolledAt >= pollIntervalMs(tenant.cadence, now, opts) - tolerance;
+  return now - lastPolledAt >= pollIntervalMs(tenant.cadence, now, tenant.timeZone) - tolerance;
 }

@@ -192,11 +192,13 @@ async function routeClaimed(deps: ItemDeps, object: SyncObject, route: Route, c:
     }
     case "paid-in-erp": {
       // Paid in the ERP already: post nothing, report the ERP's payment (else the bill itself).
-      const company = resolveCompany(rt.tenant, entityOf(object));
+      const company = resolveCompany(rt.tenant, entityOf(object), rt.entityNames);
       const found = await deps.erpSlot(() => rt.erp.findBillPayment(route.billErpId, company.key));
       return { kind: "record", erpRef: found ?? route.billErpId, via: "paid-in-erp", claimed, object };
     }
     case "post": {
+      // The company first: an unmapped entity fails here with its Ramp name, before any vendor work.
+      resolveCompany(rt.tenant, entityOf(object), rt.entityNames);
       const coded = await withVendor(deps, object);
       const posting = postingFor(coded.object, rt.tenant, rt.coding, {
         ...(route.billErpId ? { billErpId: route.billErpId } : {}),

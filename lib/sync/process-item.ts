@@ -15,6 +15,7 @@
 import type { TenantConfig } from "../config/tenant.js";
 import type { ErrorCategory, Kind } from "../domain/kinds.js";
 import type { RampLogger } from "../domain/logger.js";
+import type { EntityNames } from "../erp/mapping/company.js";
 import type { CodingContext } from "../erp/mapping/index.js";
 import type { ErpPort, FoundRecord, Posting, PostResult } from "../erp/port.js";
 import type { RampClient } from "../ramp/client.js";
@@ -80,6 +81,8 @@ export interface TenantRuntime {
   ramp: SyncRamp;
   erp: ErpPort;
   coding: CodingContext;
+  /** Ramp's entity names (GET /entities) when known: failure messages for unmapped entities name them. */
+  entityNames?: EntityNames;
 }
 
 export interface ItemSettings {

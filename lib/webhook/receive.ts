@@ -1,10 +1,14 @@
 /**
  * One webhook delivery, start to finish, as the API Gateway handler hands it
- * over: which tenant (path `/webhooks/{tenantId}`), the raw body bytes and the
- * headers. Decides the HTTP status Ramp sees:
+ * over: which tenant (path `/webhooks/{tenantId}`, or on the single endpoint
+ * `POST /webhooks` the tenant header its subscription set: tenant-header.ts),
+ * the raw body bytes and the headers. Decides the HTTP status Ramp sees:
  *
  * - 413 a body over MAX_BODY_BYTES, refused before it is verified or read;
- * - 404 no such tenant (nobody to authenticate against);
+ * - 404 no such tenant in the path (nobody to authenticate against);
+ * - 401 on the single endpoint, a missing tenant header or one naming no tenant:
+ *   a subscription we made always carries a known one, so this is a forgery or a
+ *   deleted tenant, counted with the other refusals (UnauthorizedWebhooks);
  * - 401 unsigned, or signed with no live secret of the tenant (forged);
  * - 503 a delivery whose signature matches no stored secret while a set-up is
  *   in progress (it may be the verification racing the set-up storing its
@@ -38,8 +42,10 @@ import type { WebhookSecretSource } from "./secret-source.js";
 import { verifySignature } from "./signature.js";
 
 export interface Delivery {
-  /** The `{tenantId}` path parameter (undefined when the route has none). */
+  /** The `{tenantId}` path parameter, or the tenant header's value on the single endpoint. */
   tenantId: string | undefined;
+  /** Where `tenantId` came from: the per-tenant route's path (default) or the single endpoint's header. */
+  via?: "path" | "header";
   rawBody: Buffer;
   /** Header names lower-cased (API Gateway v2). */
   headers: Readonly<Record<string, string | undefined>>;
@@ -58,10 +64,21 @@ export type Outcome =
   | "parked"
   | "enqueue-failed";
 
+/** Why a delivery was refused 401 (metric dimension and log field). */
+export type UnauthorizedReason =
+  | "missing-tenant-header"
+  | "unknown-tenant-header"
+  | "unsigned"
+  | "undecodable"
+  | "mismatch"
+  | "no-secret";
+
 export interface Receipt {
   status: 200 | 401 | 404 | 413 | 503;
   outcome: Outcome;
   eventId?: string;
+  /** Set on 401s. */
+  reason?: UnauthorizedReason;
 }
 
 export interface ReceiverDeps {
@@ -105,9 +122,19 @@ export async function receiveDelivery(deps: ReceiverDeps, d: Delivery): Promise<
     log.warn("webhook refused: body too large", { tenantId, bytes: d.rawBody.length, max: MAX_BODY_BYTES });
     return { status: 413, outcome: "too-large" };
   }
-  if (!tenantId || !TENANT_ID.test(tenantId)) return { status: 404, outcome: "unknown-tenant" };
+  const byHeader = d.via === "header";
+  if (!tenantId || !TENANT_ID.test(tenantId)) {
+    if (!byHeader) return { status: 404, outcome: "unknown-tenant" };
+    const reason = tenantId ? "unknown-tenant-header" : "missing-tenant-header";
+    log.warn("webhook refused: tenant header", { reason });
+    return { status: 401, outcome: "unauthorized", reason };
+  }
   const tenant = await deps.tenants.get(tenantId);
   if (!tenant) {
+    if (byHeader) {
+      log.warn("webhook refused: tenant header", { tenantId, reason: "unknown-tenant-header" });
+      return { status: 401, outcome: "unauthorized", reason: "unknown-tenant-header" };
+    }
     log.warn("webhook for an unknown tenant", { tenantId });
     return { status: 404, outcome: "unknown-tenant" };
   }
@@ -182,7 +209,7 @@ async function authenticate(
     return { status: 503, outcome: "setup-pending" };
   }
   log.warn("webhook refused: signature", { tenantId, reason: check.reason });
-  return { status: 401, outcome: "unauthorized" };
+  return { status: 401, outcome: "unauthorized", reason: check.reason };
 }
 
 /** A new event becomes a Sync Button job or a (coalesced) poll job; a failed hand-off is a 503 Ramp retries. */

@@ -12,6 +12,12 @@
  * `setupUntil` so a verification that races ahead of the secret being stored
  * is answered 503 (Ramp retries) instead of 401.
  *
+ * Two endpoint modes: per tenant (`<base>/webhooks/<tenantId>`, the default) or
+ * one endpoint for all tenants (`<base>/webhooks`), where the subscription asks
+ * Ramp to add the tenant header to every delivery (`additional_headers`,
+ * tenant-header.ts) so the receiver knows whose secret verifies it. Switching
+ * mode is a change like any other: the new subscription first, then the old one goes.
+ *
  * Changing the event types (a Sync Button switched on) or a lost secret means a
  * new subscription: it is created and verified first, then the superseded ones
  * are deleted and their secrets dropped — so deliveries never stop, and events
@@ -30,6 +36,10 @@ import type { ChallengeStore } from "../store/challenges.js";
 import type { Tenants } from "../store/tenants.js";
 import { emptySecretDoc, parseSecretDoc, serializeSecretDoc, type WebhookSecretDoc } from "./secret-doc.js";
 import type { SecretStore } from "./secret-source.js";
+import { TENANT_HEADER, tenantOfSubscription } from "./tenant-header.js";
+
+/** Per tenant (`/webhooks/<tenantId>`) or one endpoint for all (`/webhooks` + the tenant header). */
+export type EndpointMode = "per-tenant" | "single";
 
 export interface SubscribeDeps {
   ramp: Pick<RampClient, "listWebhooks" | "createWebhook" | "verifyWebhook" | "deleteWebhook">;
@@ -55,6 +65,8 @@ export interface SubscribeOptions {
    * subscribes before it stores the flag, so no click can come that we would not hear).
    */
   syncButtons?: { transactions?: boolean; reimbursements?: boolean };
+  /** Default "per-tenant". "single": the shared `POST /webhooks`, the tenant named by header. */
+  endpointMode?: EndpointMode;
 }
 
 export interface SubscribeResult {
@@ -77,6 +89,11 @@ export const defaultWebhookSecretId = (tenantId: string) => tenantSecretId(tenan
 
 export function webhookEndpointUrl(baseUrl: string, tenantId: string): string {
   return `${baseUrl.replace(/\/+$/, "")}/webhooks/${encodeURIComponent(tenantId)}`;
+}
+
+/** The single endpoint every tenant shares in "single" mode. */
+export function sharedWebhookEndpointUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/webhooks`;
 }
 
 /** The events this tenant needs, sorted: ready_to_sync per enabled type, sync_requested per enabled button. */
@@ -114,19 +131,29 @@ export async function subscribeTenant(
   if (eventTypes.length === 0) {
     throw new WebhookSetupError(`tenant ${tenantId} needs no webhook events (nothing enabled)`);
   }
-  const endpointUrl = webhookEndpointUrl(opts.endpointBaseUrl, tenantId);
+  const single = opts.endpointMode === "single";
+  const perTenantUrl = webhookEndpointUrl(opts.endpointBaseUrl, tenantId);
+  const sharedUrl = sharedWebhookEndpointUrl(opts.endpointBaseUrl);
+  const endpointUrl = single ? sharedUrl : perTenantUrl;
+  const headers = single ? { [TENANT_HEADER]: tenantId } : undefined;
   // The receiver must know where the secret lives before the first delivery arrives.
   const secretId = await ensureSecretId(deps.tenants, tenant, defaultWebhookSecretId(tenantId));
   const docs = secretDocs(deps, secretId);
 
   const doc = await docs.read();
-  const mine = (await deps.ramp.listWebhooks()).filter((s) => s.endpoint_url === endpointUrl);
+  // This tenant's subscriptions in either mode. On the shared URL only those naming this tenant:
+  // another tenant of the same Ramp business subscribes to the same URL with its own header.
+  const mine = (await deps.ramp.listWebhooks()).filter(
+    (s) =>
+      s.endpoint_url === perTenantUrl ||
+      (s.endpoint_url === sharedUrl && tenantOfSubscription(s.additional_headers) === tenantId),
+  );
   const known = (s: WebhookSubscription) => doc.secrets.some((e) => e.subscriptionId === s.id);
-  const usable = mine.filter((s) => sameTypes(s, eventTypes) && known(s));
+  const usable = mine.filter((s) => s.endpoint_url === endpointUrl && sameTypes(s, eventTypes) && known(s));
   const active = usable.find((s) => s.status === "active");
   const { target, status } = active
     ? { target: active, status: "unchanged" as const }
-    : await setUp(deps, { tenantId, endpointUrl, eventTypes, opts }, docs, usable);
+    : await setUp(deps, { tenantId, endpointUrl, eventTypes, headers, opts }, docs, usable);
   const removed = await removeSuperseded(deps, tenantId, docs, mine, target);
   return { status, subscriptionId: target.id, endpointUrl, eventTypes, secretId, removed };
 }
@@ -153,7 +180,13 @@ function secretDocs(deps: SubscribeDeps, secretId: string): SecretDocs {
  */
 async function setUp(
   deps: SubscribeDeps,
-  want: { tenantId: string; endpointUrl: string; eventTypes: string[]; opts: SubscribeOptions },
+  want: {
+    tenantId: string;
+    endpointUrl: string;
+    eventTypes: string[];
+    headers: Record<string, string> | undefined;
+    opts: SubscribeOptions;
+  },
   docs: SecretDocs,
   usable: readonly WebhookSubscription[],
 ): Promise<{ target: WebhookSubscription; status: "verified" | "created" }> {
@@ -178,6 +211,7 @@ async function setUp(
     const { secret, ...sub } = await deps.ramp.createWebhook({
       endpoint_url: want.endpointUrl,
       event_types: want.eventTypes,
+      ...(want.headers ? { additional_headers: want.headers } : {}),
     });
     registerSecret(secret);
     doc = {

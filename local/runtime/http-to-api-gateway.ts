@@ -38,14 +38,33 @@ export async function httpToApiGateway(
   handler: LambdaHandler<APIGatewayProxyEventV2, unknown>,
   options: HttpApiOptions = {},
 ): Promise<LocalHttpApi> {
-  const routeKey = options.routeKey ?? "$default";
+  return httpRoutesToApiGateway([{ routeKey: options.routeKey ?? "$default", handler }], options);
+}
+
+/** One integration per route key, as an HTTP API with several routes: the first route that matches serves. */
+export async function httpRoutesToApiGateway(
+  routes: ReadonlyArray<{ routeKey: string; handler: LambdaHandler<APIGatewayProxyEventV2, unknown> }>,
+  options: Omit<HttpApiOptions, "routeKey"> = {},
+): Promise<LocalHttpApi> {
   let invocations = 0;
 
   async function answer(req: IncomingMessage, body: Buffer): Promise<HttpReply> {
     const url = req.url ?? "/";
     const path = url.split("?")[0] ?? "/";
-    const params = matchRoute(routeKey, req.method ?? "GET", path);
-    if (!params) return notFound();
+    let matched: {
+      routeKey: string;
+      handler: (typeof routes)[number]["handler"];
+      params: Record<string, string>;
+    } | null = null;
+    for (const r of routes) {
+      const params = matchRoute(r.routeKey, req.method ?? "GET", path);
+      if (params) {
+        matched = { ...r, params };
+        break;
+      }
+    }
+    if (!matched) return notFound();
+    const { routeKey, handler, params } = matched;
     const event = apiGatewayV2Event(
       {
         method: req.method ?? "GET",

@@ -31,7 +31,7 @@ import type { OpsTargetInput } from "../../ops/target.js";
 import { type LocalSecretsManager, startLocalSecretsManager } from "../secrets-manager/server.js";
 import { type EventSourceMapping, eventSourceMapping, type MappingStats } from "./event-source-mapping.js";
 import { type AnyHandler, LOCAL_HANDLERS } from "./handlers.js";
-import { httpToApiGateway, type LocalHttpApi } from "./http-to-api-gateway.js";
+import { httpRoutesToApiGateway, type LocalHttpApi } from "./http-to-api-gateway.js";
 import { invoke, type LambdaHandler, LOCAL_REGION } from "./lambda-context.js";
 import { createMetricsSink, type MetricsSink } from "./local-metrics.js";
 import { type LocalQueue, type LocalSqs, type QueueDepth, startLocalSqs } from "./local-sqs.js";
@@ -88,7 +88,7 @@ export interface LocalStack {
   sqs: LocalSqs;
   secrets: LocalSecretsManager;
   queues: Record<QueueName, LocalQueue>;
-  /** The webhook route: POST `${webhookUrl}/webhooks/{tenantId}`. */
+  /** The webhook routes: POST `${webhookUrl}/webhooks/{tenantId}`, and POST `${webhookUrl}/webhooks` (tenant header). */
   webhookUrl: string;
   /** Every EMF document the functions published. */
   metrics: MetricsSink;
@@ -206,7 +206,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const mappings = {} as Record<QueueName, EventSourceMapping>;
   const schedules = new Map<string, FunctionName>();
-  let http: LocalHttpApi | undefined;
+  const routes: Array<{ routeKey: string; handler: LambdaHandler<APIGatewayProxyEventV2, unknown> }> = [];
+  let routeFn: { functionName: string; memoryMb: number; timeoutMs: number } | undefined;
   for (const f of Object.values(plan.functions)) {
     for (const t of f.triggers) {
       const fn = { functionName: f.functionName, memoryMb: f.memoryMb };
@@ -226,16 +227,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       } else if (t.kind === "schedule") {
         schedules.set(t.rule, f.name);
       } else {
-        if (http) throw new Error("the local stack serves one HTTP API route");
-        http = await httpToApiGateway(handlers[f.name] as LambdaHandler<APIGatewayProxyEventV2, unknown>, {
+        // Every route of the manifest on one loopback API, as API Gateway serves them (one function).
+        if (routeFn && routeFn.functionName !== f.functionName)
+          throw new Error("the local stack serves HTTP routes of one function");
+        routeFn = { ...fn, timeoutMs: f.timeoutMs };
+        routes.push({
           routeKey: t.routeKey,
-          function: { ...fn, timeoutMs: f.timeoutMs },
+          handler: handlers[f.name] as LambdaHandler<APIGatewayProxyEventV2, unknown>,
         });
       }
     }
   }
-  if (!http) throw new Error("the manifest declares no webhook route");
-  const api = http;
+  if (!routeFn) throw new Error("the manifest declares no webhook route");
+  const api: LocalHttpApi = await httpRoutesToApiGateway(routes, { function: routeFn });
   try {
     await Promise.all(Object.values(mappings).map((m) => m.start()));
   } catch (err) {

@@ -37,8 +37,11 @@ let expected: Map<
 >;
 let backlog: Record<string, number>;
 
+let entityNames: Map<string, string>;
 const unlinkedMessage = (e: string) =>
-  `Ramp entity ${e} is not linked to an ERP company. Link entity ${e} to an ERP company in the integration settings, then retry.`;
+  `Ramp entity ${e} (${entityNames.get(e)}) is not linked to an ERP company. Link entity ${e} to one of this ` +
+  `business's ERP companies (demo, demo-eu) in the integration settings — the tenant's "entities" setting; ` +
+  "ramp-erp-sync tenants show lists the entities and companies — then retry.";
 const missingBillMessage =
   "Bill not found in the ERP. Ramp shows this bill as synced, but it was exported outside this integration " +
   "and Ramp holds no ERP id for it. Record the payment in the ERP by hand and mark it synced in Ramp, or " +
@@ -111,7 +114,8 @@ const json = async (argv: string[]) => {
 
 beforeAll(async () => {
   r = await sandboxRamp({ seed: 1, transactions: 8, bills: 8, readyShare: 1 });
-  const list = await r.control<Array<{ id: string }>>("GET", "/entities");
+  const list = await r.control<Array<{ id: string; entity_name: string }>>("GET", "/entities");
+  entityNames = new Map(list.map((e) => [e.id, e.entity_name]));
   const [linked, unlinked] = list.map((e) => e.id);
   if (!linked || !unlinked) throw new Error("the sandbox seeds two entities");
   entities = { linked, unlinked };

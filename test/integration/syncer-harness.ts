@@ -7,9 +7,10 @@
  * recording settles-links like the poller does; `syncer()` builds the core with
  * an injected clock and crash hook.
  */
-import { mkdir, mkdtemp, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { entityNamesOf } from "../../lib/aws/tenant-runtime.js";
 import { pushCoa } from "../../lib/coa/push.js";
 import {
   type CompanyConfig,
@@ -27,7 +28,7 @@ import type { CrashHook } from "../../lib/sync/crash-points.js";
 import { memoryMetrics } from "../../lib/sync/metrics.js";
 import type { TenantRuntime, WorkItem } from "../../lib/sync/process-item.js";
 import { createSyncer, type SyncerSettings } from "../../lib/sync/syncer.js";
-import { createDemoJournal, demoCompanies } from "../../local/demo-journal.js";
+import { createDemoJournal, demoCompanies, demoJournalText } from "../../local/demo-journal.js";
 import { freshTable } from "../support/dynamo-client.js";
 import { type SandboxRamp, sandboxRamp } from "./coa-harness.js";
 
@@ -44,7 +45,7 @@ export interface Harness {
   erp: ErpPort;
   rt: () => Promise<TenantRuntime>;
   clock: { now: number };
-  entities: Array<{ id: string; currency: string }>;
+  entities: Array<{ id: string; entity_name: string; currency: string }>;
   metrics: ReturnType<typeof memoryMetrics>;
   logs: Array<{ level: string; message: string; data?: Record<string, unknown> }>;
   syncer(opts?: {
@@ -94,6 +95,11 @@ export interface HarnessOptions {
   dynamoEndpoint?: string;
   /** The tenant's currency policy and, per company key, its FX gain/loss account (README "Currency"). */
   fx?: { policy: "erp-rates" | "ramp-rates"; gainLoss?: Record<string, string> };
+  /**
+   * One ERP company (the demo journal's USD one) and no entity map: every entity of the
+   * business posts to it (lib/erp/mapping/company.ts). Pair with `currencies: ["USD"]`.
+   */
+  singleCompany?: boolean;
 }
 
 export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -114,17 +120,35 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
   // The layout createErp confines a journal tenant to: <JOURNAL_ROOT>/<tenantId>/<erp.path>.
   await mkdir(join(dir, TENANT));
   const journalPath = join(dir, TENANT, "books.journal");
-  await createDemoJournal(journalPath, o.closedThrough ? { closedThrough: o.closedThrough } : {});
-  const entities = await r.control<Array<{ id: string; currency: string }>>("GET", "/entities");
+  const journalOpts = o.closedThrough ? { closedThrough: o.closedThrough } : {};
+  if (o.singleCompany) {
+    // The demo journal without its EUR company: a one-company ERP (its chart pushed unscoped).
+    const text = demoJournalText(journalOpts)
+      .split("\n")
+      .filter((l) => !/\bdemo-eu\b/.test(l))
+      .join("\n");
+    await writeFile(journalPath, text, { flag: "wx" });
+  } else await createDemoJournal(journalPath, journalOpts);
+  const entities = await r.control<Array<{ id: string; entity_name: string; currency: string }>>(
+    "GET",
+    "/entities",
+  );
   // The first USD entity → demo, the first EUR entity → demo-eu; any other entity stays unmapped.
   const usd = entities.find((e) => e.currency === "USD");
   const eur = entities.find((e) => e.currency === "EUR");
-  const companies = o.erp?.companies ?? demoCompanies();
+  const all = o.erp?.companies ?? demoCompanies();
+  const companies = o.singleCompany ? all.slice(0, 1) : all;
   const [usdKey, eurKey] = o.erp ? [o.erp.companies[0].key, o.erp.companies[1].key] : ["demo", "demo-eu"];
-  const links = [
-    ...(usd ? [{ rampEntityId: usd.id, companyKey: usdKey }] : []),
-    ...(eur ? [{ rampEntityId: eur.id, companyKey: eurKey }] : []),
-  ];
+  const links = o.singleCompany
+    ? []
+    : [
+        ...(usd ? [{ rampEntityId: usd.id, companyKey: usdKey }] : []),
+        ...(eur ? [{ rampEntityId: eur.id, companyKey: eurKey }] : []),
+      ];
+  // Ramp codes each entity against its subsidiary's chart: with one company, all of them against it;
+  // an entity the tenant leaves unmapped is still linked in Ramp (to the first company's chart).
+  const mappedTo = new Map(links.map((l) => [l.rampEntityId, l.companyKey]));
+  const codedAs = Object.fromEntries(entities.map((e) => [e.id, mappedTo.get(e.id) ?? usdKey]));
   const tenant = parseTenantConfig({
     tenantId: TENANT,
     displayName: "Acme",
@@ -149,14 +173,17 @@ export async function syncerHarness(o: HarnessOptions = {}): Promise<Harness> {
   await r.control("POST", "/code", {
     seed: 5,
     vendorless_share: o.vendorlessShare ?? 0.3,
-    entity_remote_ids: Object.fromEntries(links.map((l) => [l.rampEntityId, l.companyKey])),
+    entity_remote_ids: codedAs,
   });
   const coding = codingContextFromSurface(await erp.readSurface());
+  // As the functions' runtimes read them (lib/aws/tenant-runtime.ts), over HTTP from the sandbox.
+  const entityNames = await entityNamesOf(tenant, r.client, undefined);
   const rtOf = (e: ErpPort = erp, ramp: RampClient = r.client): TenantRuntime => ({
     tenant,
     ramp,
     erp: e,
     coding,
+    ...(entityNames ? { entityNames } : {}),
   });
   const metrics = memoryMetrics();
   const logs: Harness["logs"] = [];

@@ -116,9 +116,15 @@ describe("CDK stack", { timeout: 60_000 }, () => {
     expect(JSON.stringify(t.findResources("AWS::IAM::Role"))).not.toContain("AWSLambdaBasicExecutionRole");
   });
 
-  it("receives Ramp's webhooks on POST /webhooks/{tenantId}, with access logs, answering within Ramp's 10 s", () => {
+  it("receives Ramp's webhooks on POST /webhooks/{tenantId} and the single POST /webhooks, with access logs, answering within Ramp's 10 s", () => {
     const t = Template.fromStack(buildApp(newApp()).stack);
     t.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "POST /webhooks/{tenantId}" });
+    t.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "POST /webhooks" });
+    // Both routes integrate the one webhook function (a single endpoint must verify exactly the same way).
+    const integrations = Object.values(t.findResources("AWS::ApiGatewayV2::Integration"));
+    const targets = new Set(integrations.map((i) => JSON.stringify(i.Properties.IntegrationUri)));
+    expect(integrations).toHaveLength(2);
+    expect(targets.size).toBe(1);
     t.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
     });

@@ -107,7 +107,10 @@ describe("mapTransaction", () => {
       category: "user_actionable",
       code: "MISSING_MAPPING",
     });
-    expect(e.message).toContain("Link entity ent-unknown to an ERP company in the integration settings");
+    expect(e.message).toContain("Ramp entity ent-unknown is not linked to an ERP company");
+    expect(e.message).toContain(
+      `Link entity ent-unknown to one of this business's ERP companies (us, eu) in the integration settings — the tenant's "entities" setting`,
+    );
   });
 
   it("a second entity posts to its own company and refuses the first company's accounts", () => {

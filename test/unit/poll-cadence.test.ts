@@ -48,12 +48,15 @@ describe("poll cadence", () => {
     expect(isDue(t, WED_NOON + H, WED_NOON)).toBe(true);
   });
 
-  it("weekend is decided in UTC unless an offset is given", () => {
-    const friLateUtc = Date.UTC(2026, 5, 19, 22, 0, 0); // Friday 22:00 UTC = Saturday 00:00 at +02:00
+  it("weekend is decided in UTC unless the tenant names a time zone", () => {
+    const friLateUtc = Date.UTC(2026, 5, 19, 22, 0, 0); // Friday 22:00 UTC = Saturday 00:00 in Berlin (CEST, +02:00)
     expect(isWeekend(friLateUtc)).toBe(false);
-    expect(isWeekend(friLateUtc, 120)).toBe(true);
+    expect(isWeekend(friLateUtc, "Europe/Berlin")).toBe(true);
     expect(pollIntervalMs(t.cadence, friLateUtc)).toBe(2 * H);
-    expect(pollIntervalMs(t.cadence, friLateUtc, { utcOffsetMinutes: 120 })).toBe(12 * H);
+    expect(pollIntervalMs(t.cadence, friLateUtc, "Europe/Berlin")).toBe(12 * H);
+    const berlin = tenant({ timeZone: "Europe/Berlin" });
+    expect(isDue(berlin, friLateUtc - 3 * H, friLateUtc, { toleranceMs: 0 })).toBe(false);
+    expect(isDue(t, friLateUtc - 3 * H, friLateUtc, { toleranceMs: 0 })).toBe(true);
     expect(isWeekend(SAT_NOON)).toBe(true);
     expect(isWeekend(Date.UTC(2026, 5, 21, 23, 59))).toBe(true); // Sunday
     expect(isWeekend(Date.UTC(2026, 5, 22, 0, 0))).toBe(false); // Monday

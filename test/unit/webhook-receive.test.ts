@@ -222,10 +222,12 @@ describe("receiving a delivery", () => {
     expect(await receiveDelivery(w.deps, signed(body, "guessed"))).toEqual({
       status: 401,
       outcome: "unauthorized",
+      reason: "mismatch",
     });
     expect(await receiveDelivery(w.deps, { ...signed(body), headers: {} })).toEqual({
       status: 401,
       outcome: "unauthorized",
+      reason: "unsigned",
     });
     expect((await receiveDelivery(w.deps, signed(body, "s-live", "other"))).status).toBe(404);
     expect((await receiveDelivery(w.deps, { ...signed(body), tenantId: undefined })).status).toBe(404);
@@ -358,10 +360,12 @@ describe("nothing is read before it is authenticated", () => {
     expect(await receiveDelivery(w.deps, signed(forged, "guessed"))).toEqual({
       status: 401,
       outcome: "unauthorized",
+      reason: "mismatch",
     });
     expect(await receiveDelivery(w.deps, signed("{not json", "guessed"))).toEqual({
       status: 401,
       outcome: "unauthorized",
+      reason: "mismatch",
     });
     expect(parse).not.toHaveBeenCalled();
   });
@@ -372,6 +376,7 @@ describe("nothing is read before it is authenticated", () => {
     expect(await receiveDelivery(w.deps, { ...signed(body), headers: {} })).toEqual({
       status: 401,
       outcome: "unauthorized",
+      reason: "unsigned",
     });
   });
 

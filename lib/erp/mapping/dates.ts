@@ -3,6 +3,9 @@
  * calendar date written in Ramp's timestamp. We take the date part as sent rather
  * than converting time zones: Ramp shows users that date, and re-interpreting
  * "2026-03-31T23:30:00-05:00" as April would move spend across a period close.
+ * The tenant's `timeZone` (lib/config/tenant.ts) deliberately plays no part here:
+ * it decides the polling weekend and how instants are shown, never which day a
+ * posting lands on.
  */
 import { userError } from "../port.js";
 

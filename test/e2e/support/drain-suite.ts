@@ -69,9 +69,12 @@ export function drainSuite(name: string, makeSide: () => Promise<ErpSide>, seed:
       const [us, eu] = side.companies;
       return l.entityId === run.entities.us ? us : eu;
     };
+    // The runtime reads Ramp's entity names (lib/aws/tenant-runtime.ts): the message names it.
     const unmappedMessage = () =>
-      `Ramp entity ${run.entities.unmapped} is not linked to an ERP company. ` +
-      `Link entity ${run.entities.unmapped} to an ERP company in the integration settings, then retry.`;
+      `Ramp entity ${run.entities.unmapped} (Acme Canada) is not linked to an ERP company. ` +
+      `Link entity ${run.entities.unmapped} to one of this business's ERP companies ` +
+      `(${side.companies.map((c) => c.key).join(", ")}) in the integration settings — the tenant's ` +
+      `"entities" setting; ramp-erp-sync tenants show lists the entities and companies — then retry.`;
 
     /**
      * Seeded as already BILL_SYNCED by an earlier export, with no ERP id Ramp could give: the payment

@@ -84,7 +84,7 @@ describe("tenant documents on read (lenient)", () => {
     const r = readTenantDocument(doc({ futureFeature: { on: true }, schemaVersion: 1 }));
     expect(r.config.tenantId).toBe("acme");
     expect(r.warnings).toEqual([
-      'futureFeature: unknown key "futureFeature" — expected one of: tenantId, displayName, version, enabled, ramp, erp, companies, entities, objectTypes, cadence, fx, coa, sync (ignored)',
+      'futureFeature: unknown key "futureFeature" — expected one of: tenantId, displayName, version, enabled, timeZone, ramp, erp, companies, entities, objectTypes, cadence, fx, coa, sync (ignored)',
     ]);
   });
 });
