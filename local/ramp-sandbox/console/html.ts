@@ -81,6 +81,7 @@ export function page(title: string, nav: Nav, body: Html): string {
   return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Ramp sandbox console</title>
+<link rel="icon" href="/console/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/console/console.css"></head>
 <body data-business-id="${b ?? ""}"><header><strong>Ramp sandbox</strong> · Accounting ${picker}
 <nav>${tab("overview", "/console", "Overview")}${tab("objects", "/console/objects", "Objects")}${tab(

@@ -53,7 +53,7 @@ function countsTable(biz: Business, bizId: string | null): Html {
           bucket,
           errors: errors ? "1" : null,
         })}">${n}</a></td>`;
-  return html`<section><h2>Objects by sync status</h2>
+  return html`<section id="counts"><h2>Objects by sync status</h2>
 <table class="counts"><thead><tr><th>Kind</th><th>Entity</th>${BUCKETS.map(
     (b) => html`<th>${BUCKET_LABEL[b]}</th>`,
   )}<th>Export errors</th><th>Total</th></tr></thead><tbody>${lines.map(
@@ -69,6 +69,6 @@ object gets a GL account, a vendor and field options from the chart the integrat
 export function overviewBody(biz: Business, bizId: string | null): Html {
   const errors = exportErrors(biz).length;
   return html`<h1>Accounting</h1>${connectionLine(biz)}
-${errors ? html`<p class="bad"><a href="${href("/console/errors", { business_id: bizId })}">${errors} Export Error${errors === 1 ? "" : "s"}</a></p>` : new Html("")}
+<div id="error-count">${errors ? html`<p class="bad"><a href="${href("/console/errors", { business_id: bizId })}">${errors} Export Error${errors === 1 ? "" : "s"}</a></p>` : new Html("")}</div>
 ${syncButtons(biz, bizId)}${countsTable(biz, bizId)}`;
 }

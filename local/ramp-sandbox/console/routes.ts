@@ -47,6 +47,9 @@ function htmlReply(status: number, text: string): Reply {
   };
 }
 
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#e4f222"/></svg>';
+
 const CodingBody = z.object({
   object_id: z.string().min(1),
   selections: z
@@ -69,6 +72,10 @@ export async function handleConsole(sb: SandboxState, req: ConsoleRequest): Prom
     return { status: 200, body: CONSOLE_JS, headers: { "Content-Type": "text/javascript; charset=utf-8" } };
   if (method === "GET" && path === "/console/console.css")
     return { status: 200, body: CONSOLE_CSS, headers: { "Content-Type": "text/css; charset=utf-8" } };
+
+  // Without an icon of its own the browser asks for /favicon.ico, which the sandbox answers 404.
+  if (method === "GET" && path === "/console/favicon.svg")
+    return { status: 200, body: FAVICON, headers: { "Content-Type": "image/svg+xml" } };
 
   const ctrl = { method, path, query, body: {} as Record<string, unknown> };
   if (method === "POST" && path === "/console/api/codings") {

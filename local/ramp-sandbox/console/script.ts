@@ -76,6 +76,19 @@ export const CONSOLE_JS = `"use strict";
     return el;
   }
 
+  /** Re-reads this page and swaps in the named sections (the server's escaped markup), keeping the rest. */
+  async function refresh(ids) {
+    try {
+      const r = await fetch(location.href);
+      const doc = new DOMParser().parseFromString(await r.text(), "text/html");
+      for (const id of ids) {
+        const fresh = doc.getElementById(id);
+        const old = document.getElementById(id);
+        if (fresh && old) old.replaceWith(document.importNode(fresh, true));
+      }
+    } catch {}
+  }
+
   /** Polls one sync request until no row is pending: Ramp's live progress, then its summary. */
   async function watch(id) {
     const el = requestBlock(id);
@@ -92,6 +105,7 @@ export const CONSOLE_JS = `"use strict";
       el.querySelector(".summary").textContent = line;
       el.dataset.percent = String(pct);
       if (p.pending === 0) {
+        await refresh(["counts", "error-count"]);
         el.dataset.state = "done";
         return;
       }
