@@ -5,7 +5,7 @@
  * Ramp (the sandbox) delivers `transactions.sync_requested` to the stack's webhook route → button
  * job → priority queue → syncer → reports under the request's id; the page's progress bar reaches
  * 100% with the summary, and Export Errors lists exactly the objects coded to the inactive account
- * with the integration's message. Then the UI Export button's warning: dismissed changes nothing,
+ * with the integration's message. Then a receipt is added, and the UI Export button's warning: dismissed changes nothing,
  * accepted marks the object synced. Screenshots go to test-results/console/.
  *
  * Skipped (with a message) when /usr/bin/chromium is absent; CI installs it (.ci/run).
@@ -206,6 +206,11 @@ describe.skipIf(!HAS_CHROMIUM)("the sandbox console in Chromium, on a local stac
     expect(facts).toContain("sync_failed");
     expect(facts).toContain("Export error");
     await shot("07-detail");
+    // Add receipt: the user attaches one (the sandbox fires transactions.receipt_added).
+    const before = biz()?.transactions.get(failed)?.receipts.length ?? 0;
+    expect(await clickAndReload('button[data-action="add-receipt"]')).toMatch(/^Receipt [0-9a-f-]+ added$/);
+    expect(biz()?.transactions.get(failed)?.receipts.length).toBe(before + 1);
+    expect(await page.$$eval("ul.receipts li a", (as) => as.length)).toBe(before + 1);
     const dialogs: string[] = [];
     page.once("dialog", (d) => {
       dialogs.push(d.message());
