@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${JSON.stringify({ url: sb.url, client_id: sb.clientId, client_secret: sb.clientSecret, business_id: sb.businessId })}\n`,
   );
-  process.stderr.write(`ramp sandbox listening on ${sb.url} (control API under ${sb.url}/sandbox/)\n`);
+  process.stderr.write(
+    `ramp sandbox listening on ${sb.url} (control API under ${sb.url}/sandbox/, console at ${sb.url}/console)\n`,
+  );
   const stop = () => {
     void sb.close().then(() => process.exit(0));
   };

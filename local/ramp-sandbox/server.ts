@@ -2,8 +2,8 @@
  * The sandbox HTTP server (plain node:http). Developer routes go through, in order: route match
  * (an unknown path is a plain 404 before any auth, as observed live), bearer auth (401), the
  * per-app rate limiter (429 + lockout), scope check (403 DEVELOPER_7100), injected faults, then
- * the handler. `/sandbox/…` is the unauthenticated control API; `/files/…` the pre-signed file
- * host behind receipt and invoice URLs (routes/files.ts).
+ * the handler. `/sandbox/…` is the unauthenticated control API; `/console/…` the browser console
+ * (console/routes.ts); `/files/…` the pre-signed file host behind receipt and invoice URLs (routes/files.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +11,7 @@ import { sleep } from "../../lib/domain/time.js";
 import { authenticate, isOauthError, issueToken, requireScopes, revokeToken } from "./auth.js";
 import { type Clock, systemClock } from "./clock.js";
 import { applyConfigPatch, type ConfigPatch, defaultConfig, type FaultRule } from "./config.js";
+import { handleConsole, isConsolePath } from "./console/routes.js";
 import { ControlError, credentials, handleControl } from "./control.js";
 import { ApiError, CODES, envelope } from "./errors.js";
 import { type Ctx, matchRoute, type Reply, sortRoutes } from "./http.js";
@@ -263,6 +264,20 @@ export async function startSandbox(opts: StartOptions = {}): Promise<RunningSand
             hooks,
           );
           send(sb, res, { status: r.status, body: r.body });
+          return;
+        }
+        if (isConsolePath(url.pathname)) {
+          // The console (console/routes.ts): pages a browser opens; its actions reuse the control API.
+          const raw = await readBody(req);
+          for (const b of sb.businesses.values()) sweepSyncRequests(sb, b);
+          const body = raw.trim() ? (JSON.parse(raw) as unknown) : {};
+          const r = await handleConsole(sb, {
+            method: req.method ?? "GET",
+            path: url.pathname,
+            query: url.searchParams,
+            body,
+          });
+          send(sb, res, r);
           return;
         }
         const fileKey = fileRouteKey(req.method ?? "GET", url.pathname);
