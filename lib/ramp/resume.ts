@@ -62,6 +62,8 @@ export interface ReadyListOptions {
   requestedToSync?: boolean;
   /** 2–100 (Ramp's bounds); default 100, the fewest requests. */
   pageSize?: number;
+  /** Vendor credits: `from_created_at` (ISO), the incremental window (lib/poll/credit-window.ts); null = all. */
+  fromCreatedAt?: string | null;
 }
 
 interface Spec {
@@ -83,14 +85,18 @@ const SPECS: Record<ReadySource, Spec> = {
  * The relative URL of a listing's first page. The filters are the guide's (docs/ramp-api.md, Guide "Ready lists"):
  * `sync_status=SYNC_READY` for transactions, reimbursements, transfers and
  * cashbacks; `sync_ready=true` for bills (Ramp applies the decision table);
- * vendor credits have no sync filter (the ledger is their record).
+ * vendor credits have no sync filter (the ledger is their record): they are listed from a
+ * `from_created_at` window with `include_fully_used=true` (docs/ramp-api.md §9.2; Ramp leaves
+ * fully used credits out by default, and a credit used up on bills before we saw it still
+ * belongs in the ERP, with its applications).
  */
 export function readyListStart(source: ReadySource, opts: ReadyListOptions = {}): string {
   const size = Math.min(100, Math.max(2, opts.pageSize ?? 100));
   const query: Query = { entity_id: opts.entityId ?? undefined, page_size: size };
   if (source === "bill") query.sync_ready = true;
   else if (source === "vendor_credit") {
-    // no sync filter known
+    query.include_fully_used = true;
+    if (opts.fromCreatedAt) query.from_created_at = opts.fromCreatedAt;
   } else if (opts.requestedToSync) query.requested_to_sync = true;
   else query.sync_status = "SYNC_READY";
   const params = new URLSearchParams();
