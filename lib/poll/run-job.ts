@@ -26,7 +26,7 @@ import type { LedgerItem } from "../sync/ports.js";
 import { batchEntryId, workMessageBody } from "../sync/work-message.js";
 import { nextCreditWindow, oldestOpenCredit } from "./credit-window.js";
 import { type ButtonJob, buttonJobTimes, type Continuation, type WalkJob as PollJob } from "./job.js";
-import { enabledSources, type PollStep, pollSteps } from "./plan.js";
+import { askableSources, enabledSources, type PollStep, pollSteps } from "./plan.js";
 import type { ButtonRow, PollJobStore, PollRun } from "./ports.js";
 import { routeRefused } from "./refused.js";
 import {
@@ -249,7 +249,7 @@ async function planSteps(deps: PollJobDeps, tenant: TenantConfig, job: PollJob):
   if (tenant.entities.length > 0) for await (const e of deps.ramp.listEntities()) rampEntities.push(e.id);
   if (job.type === "button") return pollSteps(tenant, rampEntities, [job.kind]);
   const only = job.sources;
-  const sources = enabledSources(tenant).filter((s) => !only || only.includes(s));
+  const sources = only ? askableSources(tenant).filter((s) => only.includes(s)) : enabledSources(tenant);
   return pollSteps(tenant, rampEntities, sources);
 }
 
@@ -270,7 +270,7 @@ async function processPage(
   candidates.push(...routeInvalid(deps, tenantId, step, invalid));
   result.invalid += invalid.length;
   // Settles-links first: a card transaction must never reach the syncer before the link to its bill exists.
-  if (step.source === "bill")
+  if (step.source === "bill" || step.source === "bill_payment")
     result.linked += await linkSettlements(deps, tenantId, items as RampBill[], invalid);
   if (job.type === "button") {
     if (!deps.recordButtonRows) throw new Error("a button job needs recordButtonRows");

@@ -45,6 +45,11 @@ export const snapshotFingerprint = (snapshot: ReadyObject) => fingerprintOf(snap
 export function candidatesOf(source: ReadySource, obj: ReadyObject): ListedCandidate[] {
   const base = { rampId: obj.id, entityId: obj.entityId ?? null, snapshot: obj };
   if (source === "bill") return billPhases(obj as RampBill).map((kind) => ({ ...base, kind }));
+  // Payment-only listing: only the payment phase, and only where Ramp still owes it.
+  if (source === "bill_payment")
+    return billPhases(obj as RampBill)
+      .filter((kind) => kind === "bill_payment")
+      .map((kind) => ({ ...base, kind }));
   return [{ ...base, kind: source }];
 }
 
