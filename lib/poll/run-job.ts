@@ -265,7 +265,8 @@ async function processPage(
   const tenantId = tenant.tenantId;
   const now = deps.clock();
   const button = job.type === "button";
-  const candidates: Candidate[] = items.flatMap((o) => candidatesOf(step.source, o));
+  const credits = tenant.objectTypes.vendorCredits;
+  const candidates: Candidate[] = items.flatMap((o) => candidatesOf(step.source, o, { credits }));
   // Objects the listing could not read still get a message (the syncer fails them visibly).
   candidates.push(...routeInvalid(deps, tenantId, step, invalid));
   result.invalid += invalid.length;

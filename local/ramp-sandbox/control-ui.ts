@@ -163,6 +163,9 @@ export function handleUiAction(sb: SandboxState, req: ControlRequest): ControlRe
     const minor = num(body.amount_minor, 10_000) as number;
     if (!Number.isSafeInteger(minor) || minor <= 0)
       throw new ControlError(400, "amount_minor must be a positive integer");
+    // A test may code the credit like one of the vendor's bills (whose coding uses the pushed chart).
+    const like =
+      typeof body.coding_from_bill_id === "string" ? biz.bills.get(body.coding_from_bill_id) : undefined;
     const template = biz.gen.chart.gl[0]?.selection;
     const credit = {
       id: sb.rng.uuid(),
@@ -175,7 +178,18 @@ export function handleUiAction(sb: SandboxState, req: ControlRequest): ControlRe
       // A test may back-date a credit (the incremental credit poll's window is on created_at).
       createdAt: typeof body.created_at === "string" ? parseCreatedAt(body.created_at) : sb.clock.now(),
       memo: typeof body.memo === "string" ? body.memo : "Credit memo",
-      lines: [{ minor, currency: entity.currency, memo: "Credit", selections: template ? [template] : [] }],
+      lines: [
+        {
+          minor,
+          currency: entity.currency,
+          memo: "Credit",
+          selections: like
+            ? [...(like.lines[0]?.selections ?? []), ...like.header]
+            : template
+              ? [template]
+              : [],
+        },
+      ],
     };
     biz.vendorCredits.insert(credit);
     return done(vendorCreditToApi(credit), 201);
