@@ -92,7 +92,7 @@ async function main(): Promise<void> {
         baseUrl: sb.url,
 
         remoteProviderName: "Journal (demo)",
-        settings: { vendorCreationOnSync: true, vendorCredits: true },
+        settings: { vendorCreationOnSync: true },
       },
       erp: { kind: "journal", path: journalName },
       companies: [us, eu],

@@ -80,7 +80,7 @@ export async function startWorld(
     ramp: {
       baseUrl: sb.url,
       remoteProviderName: "Journal (bench)",
-      settings: { vendorCreationOnSync: true, vendorCredits: true },
+      settings: { vendorCreationOnSync: true },
     },
     erp: { kind: "journal", path: "books.journal" },
     companies: [us, eu],

@@ -78,7 +78,7 @@ export async function pushCoa(deps: CoaPushDeps, input: CoaPushInput): Promise<C
   } else {
     connection = await ensureConnection(client, {
       remoteProviderName: tenant.ramp.remoteProviderName,
-      settings: rampSettingsOf(tenant.ramp.settings),
+      settings: rampSettingsOf(tenant),
       knownConnectionId: tenant.ramp.connectionId,
     });
     connectionId = connection.connection.id;

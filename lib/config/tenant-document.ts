@@ -8,20 +8,22 @@
  */
 import type { z } from "zod";
 import { ConfigError } from "./errors.js";
+import { MOVED_BY_V2, mergeVendorCreditFlags } from "./migrations/v1-vendor-credits.js";
 import { parseTenantConfig, type TenantConfig, TenantConfigSchema, tenantConfigProblems } from "./tenant.js";
 import { type UnknownKey, unknownKeys } from "./unknown-keys.js";
 
 /** The document shape this code writes. Older documents are migrated up on read and on write. */
-export const TENANT_SCHEMA_VERSION = 1;
+export const TENANT_SCHEMA_VERSION = 2;
 
 /**
- * New keys with a default (e.g. `timeZone`, default "UTC") need no new version: an older document
- * without them reads as before. `MIGRATIONS[n - 1]` takes a version-n document to version n + 1 (renamed or removed keys).
- * None yet: version 1 is the first versioned shape; documents without `schemaVersion` are version 1.
- * Added keys with defaults need no migration (a version-1 document without `fx` or
- * `defaults.fxGainLoss` reads as `erp-rates` with no gain/loss account, the behaviour before them).
+ * `MIGRATIONS[n - 1]` takes a version-n document to version n + 1 (renamed or removed keys).
+ * Documents without `schemaVersion` are version 1. Each migration lives in its own file.
+ * Added keys with a default need no new version: an older document without `timeZone` ("UTC"),
+ * `fx` (`erp-rates`) or `defaults.fxGainLoss` (none) reads with the behaviour before them.
  */
-const MIGRATIONS: ReadonlyArray<(doc: Record<string, unknown>) => Record<string, unknown>> = [];
+const MIGRATIONS: ReadonlyArray<(doc: Record<string, unknown>) => Record<string, unknown>> = [
+  mergeVendorCreditFlags,
+];
 
 export type TenantDocumentResult =
   | { ok: true; config: TenantConfig; warnings: string[] }
@@ -73,6 +75,8 @@ export function readTenantDocument(input: unknown): { config: TenantConfig; warn
 }
 
 function describeUnknown(u: UnknownKey): string {
+  const movedTo = MOVED_BY_V2[u.path];
+  if (movedTo) return `${u.path}: "${u.key}" moved to ${movedTo} in schema version 2 — set it there`;
   const hint = u.suggestion ? `did you mean "${u.suggestion}"?` : `expected one of: ${u.known.join(", ")}`;
   return `${u.path}: unknown key "${u.key}" — ${hint}`;
 }

@@ -74,6 +74,11 @@ const ObjectTypesSchema = z.object({
   reimbursements: z.boolean().default(true),
   transfers: z.boolean().default(true),
   cashbacks: z.boolean().default(true),
+  /**
+   * Vendor credits, both ends: polled and exported here, and `vendor_credits_enabled` on the
+   * Ramp connection (lib/connection/settings.ts derives it). One flag, so the connection can
+   * never offer credits we do not export, nor the reverse (schema v2; v1 had two flags).
+   */
   vendorCredits: z.boolean().default(false),
 });
 
@@ -120,7 +125,7 @@ const TenantConfigShape = z.object({
         transactionSyncButton: z.boolean().default(false),
         reimbursementSyncButton: z.boolean().default(false),
         vendorCreationOnSync: z.boolean().default(false),
-        vendorCredits: z.boolean().default(false),
+        // vendor_credits_enabled is derived from objectTypes.vendorCredits (one setting, schema v2).
       })
       .prefault({}),
   }),

@@ -6,14 +6,19 @@
 import type { TenantConfig } from "../config/tenant.js";
 import type { Connection, ConnectionSettingsInput } from "../ramp/index.js";
 
+/**
+ * `vendor_credits_enabled` comes from `objectTypes.vendorCredits`: one setting turns credits on
+ * for the connection and for export together (tenant schema v2).
+ */
 export function rampSettingsOf(
-  settings: TenantConfig["ramp"]["settings"],
+  tenant: Pick<TenantConfig, "objectTypes"> & { ramp: Pick<TenantConfig["ramp"], "settings"> },
 ): Required<ConnectionSettingsInput> {
+  const settings = tenant.ramp.settings;
   return {
     transaction_sync_button_enabled: settings.transactionSyncButton,
     reimbursement_sync_button_enabled: settings.reimbursementSyncButton,
     transaction_accounting_vendor_creation_on_sync_enabled: settings.vendorCreationOnSync,
-    vendor_credits_enabled: settings.vendorCredits,
+    vendor_credits_enabled: tenant.objectTypes.vendorCredits,
   };
 }
 

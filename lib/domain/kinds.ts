@@ -10,6 +10,7 @@ export const KINDS = [
   "transfer",
   "cashback",
   "vendor_credit",
+  "credit_application",
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -22,6 +23,7 @@ export const SYNC_TYPE_BY_KIND = {
   transfer: "TRANSFER_SYNC",
   cashback: "STATEMENT_CREDIT_SYNC",
   vendor_credit: null,
+  credit_application: null,
 } as const satisfies Record<Kind, string | null>;
 
 export type SyncType = NonNullable<(typeof SYNC_TYPE_BY_KIND)[Kind]>;

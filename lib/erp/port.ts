@@ -211,7 +211,23 @@ export interface VendorCreditPosting extends PostingBase {
   payableAccountRemoteId: RemoteId;
 }
 
+/**
+ * A vendor credit applied to a bill (lib/sync/credit-application.ts): the credit memo set
+ * against the bill's invoice for `amount`, on the vendor's payable. Both must be in the ERP.
+ */
+export interface CreditApplicationPosting extends PostingBase {
+  kind: "credit_application";
+  billRef: string;
+  billErpId: string;
+  creditRef: string;
+  creditErpId: string;
+  vendorRemoteId: RemoteId;
+  amount: Money;
+  payableAccountRemoteId: RemoteId;
+}
+
 export type Posting =
+  | CreditApplicationPosting
   | CardTransactionPosting
   | BillPosting
   | BillPaymentPosting

@@ -199,7 +199,7 @@ async function ensureTargetConnection(
     target = await client.createConnection({
       remote_provider_name: tenant.ramp.remoteProviderName,
       is_active: false,
-      settings: rampSettingsOf(tenant.ramp.settings),
+      settings: rampSettingsOf(tenant),
     });
     note("connection", `created inactive connection ${target.id}`);
   } else {

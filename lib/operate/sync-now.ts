@@ -8,8 +8,13 @@ import { pollJob } from "../poll/job.js";
 import type { ReadySource } from "../ramp/resume.js";
 import type { SendMessages } from "./ports.js";
 
-/** The listing a kind is read from: a bill's payment comes with its bill. */
-export const sourceOfKind = (kind: Kind): ReadySource => (kind === "bill_payment" ? "bill" : kind);
+/**
+ * The listing a kind is read from. A bill's payment alone is read from the payment-only
+ * listing (`sync_status=BILL_SYNCED&sync_ready=true`, lib/ramp/resume.ts): fewer pages than
+ * every sync-ready bill; with `bill` also asked for, the bill listing covers it (lib/poll/plan.ts).
+ * A credit applied to a bill is read from the bill listing (lib/sync/credit-application.ts).
+ */
+export const sourceOfKind = (kind: Kind): ReadySource => (kind === "credit_application" ? "bill" : kind);
 
 export async function syncNow(
   deps: { sendJob: SendMessages; now(): number },

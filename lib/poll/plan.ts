@@ -20,6 +20,7 @@ export interface PollStep {
 /** Listing order: bills first (settles-links), then the rest. */
 const SOURCE_ORDER: readonly ReadySource[] = [
   "bill",
+  "bill_payment",
   "transaction",
   "reimbursement",
   "transfer",
@@ -29,6 +30,7 @@ const SOURCE_ORDER: readonly ReadySource[] = [
 
 const ENABLED_BY: Record<ReadySource, keyof TenantConfig["objectTypes"]> = {
   bill: "bills",
+  bill_payment: "bills",
   transaction: "transactions",
   reimbursement: "reimbursements",
   transfer: "transfers",
@@ -36,8 +38,16 @@ const ENABLED_BY: Record<ReadySource, keyof TenantConfig["objectTypes"]> = {
   vendor_credit: "vendorCredits",
 };
 
-/** The listings a tenant has switched on, in SOURCE_ORDER. */
+/**
+ * The listings a tenant has switched on, in SOURCE_ORDER. A scheduled walk lists `bill` (every
+ * sync-ready bill, both phases); the payment-only listing is for walks that ask for it.
+ */
 export function enabledSources(tenant: Pick<TenantConfig, "objectTypes">): ReadySource[] {
+  return SOURCE_ORDER.filter((s) => s !== "bill_payment" && tenant.objectTypes[ENABLED_BY[s]]);
+}
+
+/** Sources a walk may be asked for (`sync-now --kind`): the enabled ones, payment-only included. */
+export function askableSources(tenant: Pick<TenantConfig, "objectTypes">): ReadySource[] {
   return SOURCE_ORDER.filter((s) => tenant.objectTypes[ENABLED_BY[s]]);
 }
 
@@ -67,6 +77,8 @@ export function pollSteps(
   const steps: PollStep[] = [];
   for (const source of SOURCE_ORDER) {
     if (!sources.includes(source)) continue;
+    // The bill listing already holds every payment-only candidate: listing both reads them twice.
+    if (source === "bill_payment" && sources.includes("bill")) continue;
     for (const entityId of scopes) steps.push({ source, entityId });
   }
   return steps;

@@ -20,6 +20,11 @@ export interface PollCursor {
   /** Ramp's `page.next` URL (or a `start` id) to continue from; null when the last walk finished. */
   next: string | null;
   windowStart: string | null;
+  /**
+   * Vendor credits: the oldest `created_at` of a credit this walk listed that the ledger had not
+   * finished (lib/poll/credit-window.ts); null otherwise. Absent on cursors written before it.
+   */
+  openSince?: string | null;
   startedAt: number | null;
   lastCompletedAt: number | null;
   updatedAt: number;
@@ -32,7 +37,7 @@ export interface PollCursorsPort {
   save(
     k: CursorKey,
     basedOn: PollCursor | undefined,
-    value: Pick<PollCursor, "next" | "windowStart" | "startedAt" | "lastCompletedAt">,
+    value: Pick<PollCursor, "next" | "windowStart" | "openSince" | "startedAt" | "lastCompletedAt">,
   ): Promise<PollCursor | false>;
 }
 

@@ -24,8 +24,9 @@ import { fetchReadyPage, type ReadyObject } from "../ramp/resume.js";
 import { settlingTransactionIds } from "../sync/bill-phases.js";
 import type { LedgerItem } from "../sync/ports.js";
 import { batchEntryId, workMessageBody } from "../sync/work-message.js";
+import { nextCreditWindow, oldestOpenCredit } from "./credit-window.js";
 import { type ButtonJob, buttonJobTimes, type Continuation, type WalkJob as PollJob } from "./job.js";
-import { enabledSources, type PollStep, pollSteps } from "./plan.js";
+import { askableSources, enabledSources, type PollStep, pollSteps } from "./plan.js";
 import type { ButtonRow, PollJobStore, PollRun } from "./ports.js";
 import { routeRefused } from "./refused.js";
 import {
@@ -160,6 +161,10 @@ async function walk(deps: PollJobDeps, tenant: TenantConfig, job: PollJob): Prom
       });
     }
     const startedAt = next !== null && base?.startedAt ? base.startedAt : deps.clock();
+    // Credits are listed from a window the cursor keeps (credit-window.ts); other listings have none.
+    const credits = step.source === "vendor_credit" && !button;
+    const window = credits ? (base?.windowStart ?? null) : null;
+    let openSince = credits && next !== null ? (base?.openSince ?? null) : null;
     do {
       // Always make progress: at least one page per invocation, then stop while there is time to hand over.
       if (result.pages > 0 && deps.timeLeftMs() < deps.reserveMs) {
@@ -169,14 +174,19 @@ async function walk(deps: PollJobDeps, tenant: TenantConfig, job: PollJob): Prom
         entityId: step.entityId,
         requestedToSync: button,
         pageSize: deps.pageSize,
+        fromCreatedAt: window,
       });
       result.pages++;
-      await processPage(deps, tenant, job, step, page.items, page.invalid, result);
+      const seen = await processPage(deps, tenant, job, step, page.items, page.invalid, result);
       next = page.next;
+      if (credits) openSince = oldestOpenCredit(openSince, seen.candidates, seen.rows);
       if (!button) {
+        const done = next === null;
         const saved = await deps.store.pollCursors.save(key, base, {
           next,
-          windowStart: null,
+          // A finished credit walk moves the window on; mid-walk it stays the walk's own.
+          windowStart: credits && done ? nextCreditWindow(startedAt, openSince) : window,
+          openSince: credits && !done ? openSince : null,
           startedAt,
           lastCompletedAt: next === null ? deps.clock() : (base?.lastCompletedAt ?? null),
         });
@@ -239,7 +249,7 @@ async function planSteps(deps: PollJobDeps, tenant: TenantConfig, job: PollJob):
   if (tenant.entities.length > 0) for await (const e of deps.ramp.listEntities()) rampEntities.push(e.id);
   if (job.type === "button") return pollSteps(tenant, rampEntities, [job.kind]);
   const only = job.sources;
-  const sources = enabledSources(tenant).filter((s) => !only || only.includes(s));
+  const sources = only ? askableSources(tenant).filter((s) => only.includes(s)) : enabledSources(tenant);
   return pollSteps(tenant, rampEntities, sources);
 }
 
@@ -251,16 +261,17 @@ async function processPage(
   items: readonly ReadyObject[],
   invalid: readonly InvalidObject[],
   result: PollJobResult,
-): Promise<void> {
+): Promise<{ candidates: Candidate[]; rows: Map<string, LedgerItem | undefined> }> {
   const tenantId = tenant.tenantId;
   const now = deps.clock();
   const button = job.type === "button";
-  const candidates: Candidate[] = items.flatMap((o) => candidatesOf(step.source, o));
+  const credits = tenant.objectTypes.vendorCredits;
+  const candidates: Candidate[] = items.flatMap((o) => candidatesOf(step.source, o, { credits }));
   // Objects the listing could not read still get a message (the syncer fails them visibly).
   candidates.push(...routeInvalid(deps, tenantId, step, invalid));
   result.invalid += invalid.length;
   // Settles-links first: a card transaction must never reach the syncer before the link to its bill exists.
-  if (step.source === "bill")
+  if (step.source === "bill" || step.source === "bill_payment")
     result.linked += await linkSettlements(deps, tenantId, items as RampBill[], invalid);
   if (job.type === "button") {
     if (!deps.recordButtonRows) throw new Error("a button job needs recordButtonRows");
@@ -294,6 +305,7 @@ async function processPage(
   }
   result.skipped += selection.skipped.length;
   result.backlog = addToBacklog(result.backlog, candidates, rows);
+  return { candidates, rows };
 }
 
 /** Invalid listed objects as candidates; without an id there is no row to fail, so those are logged and counted. */

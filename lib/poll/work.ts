@@ -10,6 +10,7 @@ import type { InvalidObject } from "../ramp/invalid.js";
 import type { RampBill } from "../ramp/model.js";
 import type { ReadyObject, ReadySource } from "../ramp/resume.js";
 import { billPhases } from "../sync/bill-phases.js";
+import { applicationsOf } from "../sync/credit-application.js";
 import { canAttach, decideClaim, type SkipReason } from "../sync/ledger-rules.js";
 import type { LedgerItem } from "../sync/ports.js";
 import { invalidFingerprint } from "../sync/sync-object.js";
@@ -42,9 +43,32 @@ export const snapshotFingerprint = (snapshot: ReadyObject) => fingerprintOf(snap
  * The kinds one listed object owes. A bill owes the phases of the guide's (docs/ramp-api.md, Guide "Bills")
  * decision table (`bill` before `bill_payment`); everything else owes one.
  */
-export function candidatesOf(source: ReadySource, obj: ReadyObject): ListedCandidate[] {
+export function candidatesOf(
+  source: ReadySource,
+  obj: ReadyObject,
+  opts: { credits?: boolean } = {},
+): ListedCandidate[] {
   const base = { rampId: obj.id, entityId: obj.entityId ?? null, snapshot: obj };
-  if (source === "bill") return billPhases(obj as RampBill).map((kind) => ({ ...base, kind }));
+  // Credits applied to a listed bill, one candidate each, when the tenant exports credits.
+  const applied = (): ListedCandidate[] =>
+    opts.credits && (source === "bill" || source === "bill_payment")
+      ? applicationsOf(obj as RampBill).map((a) => ({
+          kind: "credit_application" as const,
+          rampId: a.id,
+          entityId: a.entityId,
+          snapshot: a as unknown as ReadyObject,
+        }))
+      : [];
+  if (source === "bill")
+    return [...billPhases(obj as RampBill).map((kind) => ({ ...base, kind })), ...applied()];
+  // Payment-only listing: only the payment phase, and only where Ramp still owes it.
+  if (source === "bill_payment")
+    return [
+      ...billPhases(obj as RampBill)
+        .filter((kind) => kind === "bill_payment")
+        .map((kind) => ({ ...base, kind })),
+      ...applied(),
+    ];
   return [{ ...base, kind: source }];
 }
 
@@ -183,7 +207,8 @@ export function addToBacklog(
 ): Backlog {
   const out: Backlog = { ...backlog };
   for (const c of candidates) {
-    if (c.kind === "vendor_credit" && ledger.get(ledgerKeyOf(c))?.state === "MARKED") continue;
+    const unflagged = c.kind === "vendor_credit" || c.kind === "credit_application";
+    if (unflagged && ledger.get(ledgerKeyOf(c))?.state === "MARKED") continue;
     out[c.kind] = (out[c.kind] ?? 0) + 1;
   }
   return out;

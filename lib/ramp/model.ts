@@ -171,6 +171,8 @@ export interface RampBill {
   deepLinkUrl: string | null;
   /** Pre-signed invoice file URLs (expiry unknown: re-fetch the bill for fresh ones). Never logged. */
   invoiceUrls: string[];
+  /** Vendor credits applied to this bill in Ramp: each becomes a `credit_application` (lib/sync/credit-application.ts). */
+  appliedVendorCredits?: Array<{ id: string; amount: Money }>;
 }
 
 export interface RampVendorCredit {

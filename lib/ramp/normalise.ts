@@ -214,6 +214,15 @@ export function toBill(b: BillWire): RampBill {
     selections: b.accounting_field_selections.map(toSelection),
     lineItems: b.line_items.map(toLineItem),
     payment: b.payment ? toBillPayment(b.payment) : null,
+    // Absent when none: a bill without credits fingerprints as it did before the field was read.
+    ...(b.applied_vendor_credits.length
+      ? {
+          appliedVendorCredits: b.applied_vendor_credits.map((c) => ({
+            id: c.id,
+            amount: moneyFromCurrencyAmount(c.amount),
+          })),
+        }
+      : {}),
     remoteId: b.remote_id ?? null,
     deepLinkUrl: b.deep_link_url ?? null,
   };

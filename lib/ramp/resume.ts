@@ -36,13 +36,20 @@ import {
 
 const V1 = "/developer/v1";
 
-/** One listing per Ramp object type; a bill listing feeds two kinds (bill, bill_payment). */
+/**
+ * One listing per Ramp object type; a bill listing feeds two kinds (bill, bill_payment).
+ * `bill_payment` is the guide's payment-only narrowing of the bill listing
+ * (`sync_status=BILL_SYNCED&sync_ready=true`): bills whose bill phase is in the ERP and whose
+ * payment is owed. A walk that wants payments only (`sync-now --kind bill_payment`) reads it
+ * instead of every sync-ready bill; a walk that lists `bill` never lists it too (plan.ts).
+ */
 export type ReadySource =
   | "transaction"
   | "reimbursement"
   | "transfer"
   | "cashback"
   | "bill"
+  | "bill_payment"
   | "vendor_credit";
 
 export interface ReadyObjectBySource {
@@ -51,6 +58,7 @@ export interface ReadyObjectBySource {
   transfer: RampTransfer;
   cashback: RampCashback;
   bill: RampBill;
+  bill_payment: RampBill;
   vendor_credit: RampVendorCredit;
 }
 export type ReadyObject = ReadyObjectBySource[ReadySource];
@@ -62,6 +70,8 @@ export interface ReadyListOptions {
   requestedToSync?: boolean;
   /** 2–100 (Ramp's bounds); default 100, the fewest requests. */
   pageSize?: number;
+  /** Vendor credits: `from_created_at` (ISO), the incremental window (lib/poll/credit-window.ts); null = all. */
+  fromCreatedAt?: string | null;
 }
 
 interface Spec {
@@ -76,6 +86,7 @@ const SPECS: Record<ReadySource, Spec> = {
   transfer: { path: `${V1}/transfers`, item: TransferSchema, map: toTransfer },
   cashback: { path: `${V1}/cashbacks`, item: CashbackSchema, map: toCashback },
   bill: { path: `${V1}/bills`, item: BillSchema, map: toBill },
+  bill_payment: { path: `${V1}/bills`, item: BillSchema, map: toBill },
   vendor_credit: { path: `${V1}/vendors/credits`, item: VendorCreditSchema, map: toVendorCredit },
 };
 
@@ -83,14 +94,22 @@ const SPECS: Record<ReadySource, Spec> = {
  * The relative URL of a listing's first page. The filters are the guide's (docs/ramp-api.md, Guide "Ready lists"):
  * `sync_status=SYNC_READY` for transactions, reimbursements, transfers and
  * cashbacks; `sync_ready=true` for bills (Ramp applies the decision table);
- * vendor credits have no sync filter (the ledger is their record).
+ * vendor credits have no sync filter (the ledger is their record): they are listed from a
+ * `from_created_at` window with `include_fully_used=true` (docs/ramp-api.md §9.2; Ramp leaves
+ * fully used credits out by default, and a credit used up on bills before we saw it still
+ * belongs in the ERP, with its applications).
  */
 export function readyListStart(source: ReadySource, opts: ReadyListOptions = {}): string {
   const size = Math.min(100, Math.max(2, opts.pageSize ?? 100));
   const query: Query = { entity_id: opts.entityId ?? undefined, page_size: size };
   if (source === "bill") query.sync_ready = true;
-  else if (source === "vendor_credit") {
-    // no sync filter known
+  else if (source === "bill_payment") {
+    // The guide's payment-only candidates: the bill phase synced, Ramp still owing the payment.
+    query.sync_status = "BILL_SYNCED";
+    query.sync_ready = true;
+  } else if (source === "vendor_credit") {
+    query.include_fully_used = true;
+    if (opts.fromCreatedAt) query.from_created_at = opts.fromCreatedAt;
   } else if (opts.requestedToSync) query.requested_to_sync = true;
   else query.sync_status = "SYNC_READY";
   const params = new URLSearchParams();
@@ -157,5 +176,6 @@ export const ReadySourceSchema = z.enum([
   "transfer",
   "cashback",
   "bill",
+  "bill_payment",
   "vendor_credit",
 ]);

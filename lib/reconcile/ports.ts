@@ -22,6 +22,8 @@ export const SOURCE_OF_KIND: Record<Kind, RampSource> = {
   transfer: "transfer",
   cashback: "cashback",
   vendor_credit: "vendor_credit",
+  // Read from the bills that carry them; reconcile does not hold them against Ramp yet.
+  credit_application: "bill",
 };
 
 /** The objects to hold against each other: those dated on or after `since` (YYYY-MM-DD), or all. */

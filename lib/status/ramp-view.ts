@@ -21,7 +21,7 @@ export type RampSyncView =
 type RampResource = "transaction" | "bill" | "reimbursement" | "transfer" | "cashback";
 
 const resourceOf = (kind: Kind): RampResource | null =>
-  kind === "bill_payment" ? "bill" : kind === "vendor_credit" ? null : kind;
+  kind === "bill_payment" ? "bill" : kind === "vendor_credit" || kind === "credit_application" ? null : kind;
 
 async function readResource(ramp: RampObjectReads, resource: RampResource, id: string) {
   switch (resource) {

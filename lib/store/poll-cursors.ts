@@ -18,6 +18,8 @@ const PollCursorSchema = z.object({
   next: z.string().nullable(),
   /** Lower bound of the listing's time filter (ISO), if the poller uses one. */
   windowStart: z.string().nullable(),
+  /** Vendor credits: the oldest open credit's `created_at` seen by the walk in progress (lib/poll/credit-window.ts). */
+  openSince: z.string().nullable().optional(),
   /** When the current walk started (epoch ms). */
   startedAt: z.number().int().nullable(),
   /** When a walk last reached the end (epoch ms). */
@@ -56,7 +58,7 @@ export function createPollCursors(deps: StoreDeps) {
     async save(
       k: CursorKey,
       basedOn: PollCursor | undefined,
-      value: Pick<PollCursor, "next" | "windowStart" | "startedAt" | "lastCompletedAt">,
+      value: Pick<PollCursor, "next" | "windowStart" | "openSince" | "startedAt" | "lastCompletedAt">,
     ): Promise<PollCursor | false> {
       const next: PollCursor = { ...value, updatedAt: clock(), rev: basedOn ? basedOn.rev + 1 : 0 };
       const put = await putIf(doc, {

@@ -202,6 +202,7 @@ async function routeClaimed(deps: ItemDeps, object: SyncObject, route: Route, c:
       const coded = await withVendor(deps, object);
       const posting = postingFor(coded.object, rt.tenant, rt.coding, {
         ...(route.billErpId ? { billErpId: route.billErpId } : {}),
+        ...(route.creditErpId ? { creditErpId: route.creditErpId } : {}),
         vendorRemoteId: coded.vendorRemoteId,
       });
       const post = { kind: "post" as const, posting, claimed, object: coded.object, claimedAt: c.claimedAt };

@@ -16,6 +16,7 @@
  * hand while the ERP still has it, is Ramp's refusal: reporter.ts leaves the id out, logs it
  * and counts it for a person to look at.
  */
+import type { RampBill } from "../ramp/model.js";
 import { paymentMode, settlingTransactionIds } from "./bill-phases.js";
 import type { AdoptRequest, LedgerItem, SettlesLink } from "./ports.js";
 import { billErpIdOf, entityOf, owedPhase, postedRef, type SyncObject, syncObjectOf } from "./sync-object.js";
@@ -25,6 +26,8 @@ export type GateFacts =
   | { kind: "none" }
   /** A bill payment: its bill phase's row. */
   | { kind: "payment"; billRow: LedgerItem | undefined }
+  /** A credit applied to a bill: the bill phase's row and the credit's. */
+  | { kind: "application"; billRow: LedgerItem | undefined; creditRow: LedgerItem | undefined }
   /**
    * A card charge a card-paid bill's payment settles: the payment's row, and the bill's
    * row when the payment has none yet (read only when the payment is not posted).
@@ -38,7 +41,7 @@ export type GateFacts =
 
 /** How a claimed item gets its ERP id. */
 export type Route =
-  | { kind: "post"; billErpId?: string }
+  | { kind: "post"; billErpId?: string; creditErpId?: string }
   /** Ramp shows the bill synced but holds no ERP id for it: the payment fails and says why. */
   | { kind: "bill-unknown" }
   /** Settled by its bill's card payment: recorded with the payment's ERP id, nothing posted. */
@@ -78,6 +81,8 @@ export function gateOf(object: SyncObject, facts: GateFacts): Gate {
   if (!owed.owed) return { kind: "skip", reason: owed.reason };
   if (object.kind === "bill_payment" && facts.kind === "payment") return paymentGate(object, facts.billRow);
   if (object.kind === "transaction" && facts.kind === "settled-charge") return settledChargeGate(facts);
+  if (object.kind === "credit_application" && facts.kind === "application")
+    return applicationGate(object.object.bill, facts);
   return { kind: "claim", route: { kind: "post" } };
 }
 
@@ -118,4 +123,13 @@ function settledChargeGate(facts: Extract<GateFacts, { kind: "settled-charge" }>
     kind: "held",
     reason: `paid a card-paid bill (${facts.link.billId}) whose payment is not posted yet`,
   };
+}
+
+/** A credit application waits, HELD, until the bill and the credit are both in the ERP. */
+function applicationGate(bill: RampBill, facts: Extract<GateFacts, { kind: "application" }>): Gate {
+  const billErpId = billErpIdOf(facts.billRow, bill);
+  const creditErpId = postedRef(facts.creditRow);
+  if (!billErpId) return { kind: "held", reason: "the bill is not in the ERP yet" };
+  if (!creditErpId) return { kind: "held", reason: "the vendor credit is not in the ERP yet" };
+  return { kind: "claim", route: { kind: "post", billErpId, creditErpId } };
 }

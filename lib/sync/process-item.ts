@@ -31,6 +31,7 @@ import {
   recordFailure,
 } from "./claim-item.js";
 import type { CrashHook } from "./crash-points.js";
+import { applicationFromBill, parseApplicationId } from "./credit-application.js";
 import { classifyFailure } from "./failure.js";
 import { type GateFacts, gateOf } from "./item-gate.js";
 import { METRIC, type SyncMetrics } from "./metrics.js";
@@ -172,7 +173,7 @@ export function settledChargesOf(object: SyncObject, base: Pick<WorkItem, "tenan
   }));
 }
 
-async function loadObject(ramp: SyncRamp, item: WorkItem): Promise<SyncObject> {
+async function loadObject(ramp: SyncRamp, item: WorkItem): Promise<SyncObject | { kind: "gone" }> {
   if (item.snapshot && typeof item.snapshot === "object") return syncObjectOf(item.kind, item.snapshot);
   switch (item.kind) {
     case "transaction":
@@ -188,6 +189,13 @@ async function loadObject(ramp: SyncRamp, item: WorkItem): Promise<SyncObject> {
       return { kind: "cashback", object: await ramp.getCashback(item.rampId) };
     case "vendor_credit":
       return { kind: "vendor_credit", object: await ramp.getVendorCredit(item.rampId) };
+    case "credit_application": {
+      // Read from its bill: an application Ramp no longer shows (the credit unapplied) is gone.
+      const ids = parseApplicationId(item.rampId);
+      const app = ids ? applicationFromBill(await ramp.getBill(ids.billId), item.rampId) : null;
+      if (!app) return { kind: "gone" };
+      return { kind: "credit_application", object: app };
+    }
   }
 }
 
@@ -195,7 +203,8 @@ async function loadObject(ramp: SyncRamp, item: WorkItem): Promise<SyncObject> {
 async function readObject(deps: ItemDeps, item: WorkItem): Promise<SyncObject | Done> {
   try {
     deps.metrics.add(METRIC.rampCalls, "Count", item.snapshot ? 0 : 1, { route: `GET ${item.kind}` });
-    return await loadObject(deps.rt.ramp, item);
+    const loaded = await loadObject(deps.rt.ramp, item);
+    return loaded.kind === "gone" ? done({ status: "skipped", reason: "not-found" }) : loaded;
   } catch (err) {
     if (err instanceof RampApiError && err.status === 404)
       return done({ status: "skipped", reason: "not-found" });
@@ -211,6 +220,13 @@ async function readObject(deps: ItemDeps, item: WorkItem): Promise<SyncObject | 
 
 /** The ledger facts the gate needs (item-gate.ts), read as the gate will use them. */
 async function readGateFacts(store: ItemStore, tenantId: string, object: SyncObject): Promise<GateFacts> {
+  if (object.kind === "credit_application") {
+    const [billRow, creditRow] = await Promise.all([
+      store.ledger.get(tenantId, "bill", object.object.billId),
+      store.ledger.get(tenantId, "vendor_credit", object.object.creditId),
+    ]);
+    return { kind: "application", billRow, creditRow };
+  }
   if (object.kind === "bill_payment")
     return { kind: "payment", billRow: await store.ledger.get(tenantId, "bill", object.object.id) };
   if (object.kind !== "transaction") return { kind: "none" };

@@ -12,6 +12,7 @@ import {
   mapBill,
   mapBillPayment,
   mapCashback,
+  mapCreditApplication,
   mapReimbursement,
   mapTransaction,
   mapTransfer,
@@ -27,6 +28,7 @@ import type {
   RampVendorCredit,
 } from "../ramp/model.js";
 import { billPhases } from "./bill-phases.js";
+import type { CreditApplication } from "./credit-application.js";
 import type { LedgerItem } from "./ports.js";
 
 export type SyncObject =
@@ -36,7 +38,8 @@ export type SyncObject =
   | { kind: "reimbursement"; object: RampReimbursement }
   | { kind: "transfer"; object: RampTransfer }
   | { kind: "cashback"; object: RampCashback }
-  | { kind: "vendor_credit"; object: RampVendorCredit };
+  | { kind: "vendor_credit"; object: RampVendorCredit }
+  | { kind: "credit_application"; object: CreditApplication };
 
 /** Pairs a kind with a snapshot or fetched object (the snapshot is already normalised by the poller). */
 export function syncObjectOf(kind: Kind, object: unknown): SyncObject {
@@ -90,6 +93,7 @@ export function owedPhase(o: SyncObject): Owed {
     case "bill_payment":
       return billPhases(o.object).includes(o.kind) ? { owed: true } : { owed: false, reason: "phase-done" };
     case "vendor_credit":
+    case "credit_application":
       return { owed: true };
     default: {
       const s = o.object.syncStatus;
@@ -119,6 +123,8 @@ export function billErpIdOf(billRow: LedgerItem | undefined, bill: RampBill): st
 export interface MappingExtras {
   /** bill_payment: the bill's ERP id. */
   billErpId?: string;
+  /** credit_application: the ERP ids of the bill and of the credit. */
+  creditErpId?: string;
   /** transaction: the vendor matched or created on sync. */
   vendorRemoteId?: string | null;
 }
@@ -146,6 +152,12 @@ export function postingFor(
       return mapCashback(o.object, cfg);
     case "vendor_credit":
       return mapVendorCredit(o.object, cfg, ctx);
+    case "credit_application":
+      if (!extras.billErpId || !extras.creditErpId)
+        throw new Error(
+          `credit_application ${o.object.id}: the bill's and the credit's ERP ids are required`,
+        );
+      return mapCreditApplication(o.object, { bill: extras.billErpId, credit: extras.creditErpId }, cfg, ctx);
   }
 }
 
@@ -158,6 +170,8 @@ const ORDER: Record<Kind, number> = {
   transfer: 3,
   cashback: 3,
   vendor_credit: 3,
+  // After the bill and the credit it joins (both posted by the time it is claimed).
+  credit_application: 4,
 };
 export const processingOrder = (a: { kind: Kind }, b: { kind: Kind }) => ORDER[a.kind] - ORDER[b.kind];
 

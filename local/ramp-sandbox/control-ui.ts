@@ -3,6 +3,7 @@
  * ready, approve and pay bills, create Ramp vendors and vendor credits, Sync All, Export, switch providers, link
  * entities, and read any object with its sync state and history.
  */
+import { applyCredit } from "./apply-credit.js";
 import { activeConnection, findSpend, serializeContext } from "./business.js";
 import { isoTime } from "./clock.js";
 import { newConnection } from "./coa.js";
@@ -131,6 +132,16 @@ export function handleUiAction(sb: SandboxState, req: ControlRequest): ControlRe
     approveBill(sb, biz, b);
     return done(objectToApi(biz, b, sb));
   }
+  g = m("POST", /^\/sandbox\/bills\/([^/]+)\/apply-credit$/);
+  if (g) {
+    const biz = business(sb, req);
+    const b = bill(biz, g[1] as string);
+    const credit =
+      typeof body.vendor_credit_id === "string" ? biz.vendorCredits.get(body.vendor_credit_id) : undefined;
+    if (!credit) throw new ControlError(404, "unknown vendor_credit_id");
+    applyCredit(sb, b, credit, num(body.amount_minor, credit.remainingMinor) as number);
+    return done(objectToApi(biz, b, sb));
+  }
   g = m("POST", /^\/sandbox\/bills\/([^/]+)\/pay$/);
   if (g) {
     const biz = business(sb, req);
@@ -159,6 +170,9 @@ export function handleUiAction(sb: SandboxState, req: ControlRequest): ControlRe
     const minor = num(body.amount_minor, 10_000) as number;
     if (!Number.isSafeInteger(minor) || minor <= 0)
       throw new ControlError(400, "amount_minor must be a positive integer");
+    // A test may code the credit like one of the vendor's bills (whose coding uses the pushed chart).
+    const like =
+      typeof body.coding_from_bill_id === "string" ? biz.bills.get(body.coding_from_bill_id) : undefined;
     const template = biz.gen.chart.gl[0]?.selection;
     const credit = {
       id: sb.rng.uuid(),
@@ -168,9 +182,21 @@ export function handleUiAction(sb: SandboxState, req: ControlRequest): ControlRe
       remainingMinor: minor,
       currency: entity.currency,
       accountingDate: sb.clock.now(),
-      createdAt: sb.clock.now(),
+      // A test may back-date a credit (the incremental credit poll's window is on created_at).
+      createdAt: typeof body.created_at === "string" ? parseCreatedAt(body.created_at) : sb.clock.now(),
       memo: typeof body.memo === "string" ? body.memo : "Credit memo",
-      lines: [{ minor, currency: entity.currency, memo: "Credit", selections: template ? [template] : [] }],
+      lines: [
+        {
+          minor,
+          currency: entity.currency,
+          memo: "Credit",
+          selections: like
+            ? [...(like.lines[0]?.selections ?? []), ...like.header]
+            : template
+              ? [template]
+              : [],
+        },
+      ],
     };
     biz.vendorCredits.insert(credit);
     return done(vendorCreditToApi(credit), 201);
@@ -319,4 +345,10 @@ export function handleUiAction(sb: SandboxState, req: ControlRequest): ControlRe
     });
   }
   return null;
+}
+
+function parseCreatedAt(v: string): number {
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new ControlError(400, "created_at must be an ISO date-time");
+  return t;
 }

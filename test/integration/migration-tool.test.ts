@@ -39,12 +39,11 @@ describe("migration tool (sandbox over HTTP, journal ERP)", () => {
     tenant = parseTenantConfig({
       tenantId: "demo",
       displayName: "Demo",
-      ramp: {
-        remoteProviderName: "Demo Journal",
-        settings: { vendorCredits: true },
-      },
+      ramp: { remoteProviderName: "Demo Journal" },
       erp: { kind: "journal", path: "books.journal" },
       companies: demoCompanies(),
+      // One setting: it also turns vendor_credits_enabled on for the connection (tenant schema v2).
+      objectTypes: { vendorCredits: true },
     });
   };
   beforeEach(() => {

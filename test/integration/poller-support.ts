@@ -170,7 +170,9 @@ export async function readyInSandbox(w: PollerWorld): Promise<Expected[]> {
       push("reimbursement", x.id);
     for await (const x of c.listTransfers({ entityId, syncStatus: "SYNC_READY" })) push("transfer", x.id);
     for await (const x of c.listCashbacks({ entityId, syncStatus: "SYNC_READY" })) push("cashback", x.id);
-    for await (const x of c.listVendorCredits({ entityId })) push("vendor_credit", x.id);
+    // The poller lists fully used credits too (lib/ramp/resume.ts); Ramp leaves them out by default.
+    for await (const x of c.listVendorCredits({ entityId, extra: { include_fully_used: true } }))
+      push("vendor_credit", x.id);
   }
   return out;
 }

@@ -49,7 +49,13 @@ export interface DoubleRecord {
 
 /** The Ramp amount of a posting: its lines' gross total, or its amount. */
 function rampAmountOf(p: Posting): Money {
-  if (p.kind === "bill_payment" || p.kind === "transfer" || p.kind === "cashback") return p.amount;
+  if (
+    p.kind === "bill_payment" ||
+    p.kind === "transfer" ||
+    p.kind === "cashback" ||
+    p.kind === "credit_application"
+  )
+    return p.amount;
   const minor = p.lines.reduce((a, l) => a + l.amount.minor + (l.tax?.amount.minor ?? 0), 0);
   return money(minor, p.currency);
 }
@@ -57,7 +63,7 @@ function rampAmountOf(p: Posting): Money {
 /** The accounts a posting's expense lines (or its debit side) hit, sorted, unique. */
 function debitAccountsOf(p: Posting): string[] {
   if (p.kind === "transfer" || p.kind === "cashback") return [p.debitAccountRemoteId];
-  if (p.kind === "bill_payment") return [p.payableAccountRemoteId];
+  if (p.kind === "bill_payment" || p.kind === "credit_application") return [p.payableAccountRemoteId];
   return [...new Set(p.lines.map((l) => l.accountRemoteId))].sort();
 }
 

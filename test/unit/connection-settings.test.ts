@@ -5,10 +5,14 @@ describe("connection settings", () => {
   it("maps the tenant's flags to Ramp's names", () => {
     expect(
       rampSettingsOf({
-        transactionSyncButton: true,
-        reimbursementSyncButton: false,
-        vendorCreationOnSync: true,
-        vendorCredits: false,
+        ramp: {
+          settings: {
+            transactionSyncButton: true,
+            reimbursementSyncButton: false,
+            vendorCreationOnSync: true,
+          },
+        },
+        objectTypes: { vendorCredits: false } as never,
       }),
     ).toEqual({
       transaction_sync_button_enabled: true,

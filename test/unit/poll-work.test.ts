@@ -60,6 +60,13 @@ describe("poll plan", () => {
     ]);
   });
 
+  it("payment-only candidates are listed only when asked for, and never beside the bill listing", () => {
+    const t = tenant();
+    expect(enabledSources(t)).not.toContain("bill_payment");
+    expect(pollSteps(t, [], ["bill_payment"])).toEqual([{ source: "bill_payment", entityId: null }]);
+    expect(pollSteps(t, [], ["bill", "bill_payment"])).toEqual([{ source: "bill", entityId: null }]);
+  });
+
   it("a tenant without an entity map gets one unscoped pass", () => {
     expect(entityScopes(tenant(), ["ent-x"])).toEqual([null]);
     expect(pollSteps(tenant(), [], ["transaction"])).toEqual([{ source: "transaction", entityId: null }]);
@@ -73,7 +80,15 @@ describe("poll plan", () => {
     expect(readyListStart("reimbursement", { requestedToSync: true })).toBe(
       "/developer/v1/reimbursements?page_size=100&requested_to_sync=true",
     );
-    expect(readyListStart("vendor_credit", {})).toBe("/developer/v1/vendors/credits?page_size=100");
+    expect(readyListStart("vendor_credit", {})).toBe(
+      "/developer/v1/vendors/credits?page_size=100&include_fully_used=true",
+    );
+    expect(readyListStart("vendor_credit", { fromCreatedAt: "2026-06-14T12:00:00.000Z" })).toBe(
+      "/developer/v1/vendors/credits?page_size=100&include_fully_used=true&from_created_at=2026-06-14T12%3A00%3A00.000Z",
+    );
+    expect(readyListStart("bill_payment", { entityId: "e1" })).toBe(
+      "/developer/v1/bills?entity_id=e1&page_size=100&sync_status=BILL_SYNCED&sync_ready=true",
+    );
     expect(cursorPath("bill", "https://api.ramp.com/developer/v1/bills?start=b9&sync_ready=true")).toBe(
       "/developer/v1/bills?start=b9&sync_ready=true",
     );
@@ -89,6 +104,11 @@ describe("candidates and the ledger", () => {
     expect(kinds(bill("b1"))).toEqual(["bill"]);
     expect(kinds(bill("b2", { status: "PAID" }))).toEqual(["bill", "bill_payment"]);
     expect(kinds(bill("b3", { status: "PAID", syncStatus: "BILL_SYNCED" }))).toEqual(["bill_payment"]);
+    // The payment-only listing yields the payment phase alone, and only where it is owed.
+    const payOnly = (b: ReturnType<typeof bill>) => candidatesOf("bill_payment", b).map((c) => c.kind);
+    expect(payOnly(bill("b4", { status: "PAID", syncStatus: "BILL_SYNCED" }))).toEqual(["bill_payment"]);
+    expect(payOnly(bill("b5", { status: "PAID" }))).toEqual(["bill_payment"]);
+    expect(payOnly(bill("b6"))).toEqual([]);
     expect(candidatesOf("transaction", txn("t1"))).toEqual([
       { kind: "transaction", rampId: "t1", entityId: "ent-1", snapshot: txn("t1") },
     ]);

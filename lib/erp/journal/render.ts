@@ -49,6 +49,7 @@ const KIND_LABEL: Record<Posting["kind"], string> = {
   transfer: "Card statement payment",
   cashback: "Cashback",
   vendor_credit: "Vendor credit",
+  credit_application: "Vendor credit applied to bill",
 };
 
 export function renderPosting(ix: JournalIndex, p: Posting, seq: number): RenderedEntry {
@@ -108,6 +109,8 @@ export function renderPosting(ix: JournalIndex, p: Posting, seq: number): Render
     ["ramp-company", p.companyKey],
   ];
   if (p.kind === "bill_payment") header.push(["ramp-bill", p.billErpId], ["ramp-method", p.method]);
+  if (p.kind === "credit_application")
+    header.push(["ramp-bill", p.billErpId], ["ramp-credit", p.creditErpId]);
   if (p.kind === "bill" && p.invoiceNumber) header.push(["ramp-invoice", p.invoiceNumber]);
   if (p.kind === "bill" && p.dueDate) header.push(["ramp-due", p.dueDate]);
   if (p.kind === "reimbursement") header.push(["ramp-employee", p.employeeName]);
@@ -241,6 +244,31 @@ function legsOf(ix: JournalIndex, p: Posting): Leg[] {
       return [
         { account: acct(p.payableAccountRemoteId), amount: p.amount, tags: [] },
         { account: acct(p.creditAccountRemoteId), amount: neg(p.amount), tags: [] },
+      ];
+    }
+    case "credit_application": {
+      // The journal keeps one payable account per company, the vendor as payee: the application
+      // moves the amount from the credit to the bill on it, each leg tagged with its document.
+      for (const [ref, erpId, what] of [
+        [p.billRef, p.billErpId, "bill"],
+        [p.creditRef, p.creditErpId, "vendor credit"],
+      ] as const) {
+        const doc = ix.refs.get(ref);
+        if (!doc || doc.erpId !== erpId)
+          throw userError(
+            "MISSING_BILL",
+            `The ${what} ${erpId} is not in the journal`,
+            "Sync the bill and the vendor credit first (the credit is applied after both), then retry.",
+            `${ref} → ${doc?.erpId ?? "none"}`,
+          );
+      }
+      return [
+        { account: acct(p.payableAccountRemoteId), amount: p.amount, tags: [["ramp-bill", p.billErpId]] },
+        {
+          account: acct(p.payableAccountRemoteId),
+          amount: neg(p.amount),
+          tags: [["ramp-credit", p.creditErpId]],
+        },
       ];
     }
     case "transfer":

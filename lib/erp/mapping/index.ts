@@ -14,6 +14,7 @@ export {
   mapBill,
   mapBillPayment,
   mapCashback,
+  mapCreditApplication,
   mapReimbursement,
   mapTransaction,
   mapTransfer,

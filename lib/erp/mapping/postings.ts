@@ -8,6 +8,7 @@
  */
 import type { CompanyConfig, TenantConfig } from "../../config/tenant.js";
 import { externalRef } from "../../domain/kinds.js";
+import type { Money } from "../../money/index.js";
 import type {
   RampBill,
   RampCashback,
@@ -30,7 +31,8 @@ function base<
     | "reimbursement"
     | "transfer"
     | "cashback"
-    | "vendor_credit",
+    | "vendor_credit"
+    | "credit_application",
 >(
   kind: K,
   rampId: string,
@@ -297,6 +299,45 @@ export function mapVendorCredit(
       },
       ctx,
     ),
+    payableAccountRemoteId: company.defaults.accountsPayable,
+  };
+}
+
+/**
+ * A credit applied to a bill: dated like the bill (Ramp gives no date for the application; the
+ * credit lowers what this bill owes, so it belongs with the bill), on the bill's vendor and payable.
+ */
+export function mapCreditApplication(
+  app: { id: string; billId: string; creditId: string; amount: Money; bill: RampBill },
+  erpIds: { bill: string; credit: string },
+  cfg: TenantConfig,
+  ctx: CodingContext,
+): PostingOf<"credit_application"> {
+  const bill = app.bill;
+  const company = resolveCompany(cfg, bill.entityId);
+  const vendorSel = selectedVendor(bill.selections, bill.lineItems, ctx);
+  const what = `credit ${app.creditId} applied to bill ${bill.invoiceNumber ?? bill.id}`;
+  return {
+    ...base(
+      "credit_application",
+      app.id,
+      company,
+      postingDate(what, bill.accountingDate, bill.issuedAt, bill.paidAt),
+      app.amount.currency,
+      null,
+      bill.deepLinkUrl,
+    ),
+    billRef: externalRef("bill", app.billId),
+    billErpId: erpIds.bill,
+    creditRef: externalRef("vendor_credit", app.creditId),
+    creditErpId: erpIds.credit,
+    vendorRemoteId: billVendor(
+      `Bill ${bill.invoiceNumber ?? bill.id}`,
+      bill.vendor?.name ?? null,
+      [bill.vendor?.remoteId, vendorSel?.optionRemoteId],
+      company,
+    ),
+    amount: app.amount,
     payableAccountRemoteId: company.defaults.accountsPayable,
   };
 }

@@ -26,6 +26,18 @@ export async function postBatch(core: TrytonCore, postings: readonly Posting[]):
   const outcomes: (PostOutcome | undefined)[] = new Array(postings.length).fill(undefined);
   const groups = new Map<string, number[]>();
   postings.forEach((p, i) => {
+    // Not written to Tryton yet (the credit note's payable line reconciled with the invoice's
+    // is still to do): each fails alone, saying so, and waits in the ledger for that release.
+    if (p.kind === "credit_application") {
+      outcomes[i] = {
+        ok: false,
+        error: integratorError(
+          "Applying a vendor credit to a bill is not supported on Tryton yet",
+          `${p.ref}: reconcile credit note ${p.creditErpId} with invoice ${p.billErpId} by hand`,
+        ),
+      };
+      return;
+    }
     groups.set(p.companyKey, [...(groups.get(p.companyKey) ?? []), i]);
   });
   for (const [key, indexes] of groups) {
@@ -169,6 +181,8 @@ function sortWrites(
   for (const i of todo) {
     const p = postings[i] as Posting;
     if (!isBatched(p)) {
+      // Credit applications never reach here: postBatch fails them before grouping.
+      if (p.kind === "credit_application") continue;
       writes.docs.push({ i, p });
       continue;
     }

@@ -140,6 +140,11 @@ export const BillSchema = z.looseObject({
   accounting_field_selections: selections,
   line_items: lines,
   payment: BillPaymentSchema.nullish(),
+  /** Credits applied to the bill (docs/ramp-api.md §10.5, 2026): `{ id, amount }`, USD only per Ramp. */
+  applied_vendor_credits: z
+    .array(z.looseObject({ id: z.string(), amount: CurrencyAmountSchema }))
+    .nullish()
+    .transform((v) => v ?? []),
   remote_id: str,
   deep_link_url: str,
 });

@@ -298,16 +298,30 @@ export const spendRoutes: Route[] = [
   }),
 ];
 
+/**
+ * Ramp's credit filters (docs/ramp-api.md §9.2): `include_fully_used` (default false: a credit
+ * whose remaining amount is 0 is left out), `from_/to_created_at` and `from_/to_accounting_date`,
+ * inclusive like the bill list's date filters. No updated-at filter exists.
+ */
 function creditList(ctx: Ctx, vendorId: string | null) {
-  const entityId = ctx.query.get("entity_id");
-  const includeUsed = boolParam(ctx.query, "include_fully_used") ?? false;
+  const q = ctx.query;
+  const entityId = q.get("entity_id");
+  const includeUsed = boolParam(q, "include_fully_used") ?? false;
+  const fromCreated = timeParam(q, "from_created_at");
+  const toCreated = timeParam(q, "to_created_at");
+  const fromAccounting = timeParam(q, "from_accounting_date");
+  const toAccounting = timeParam(q, "to_accounting_date");
   return paginate(
     ctx,
     ctx.biz.vendorCredits,
     (c) =>
       (vendorId === null || c.vendorId === vendorId) &&
       (entityId === null || c.entityId === entityId) &&
-      (includeUsed || c.remainingMinor > 0),
+      (includeUsed || c.remainingMinor > 0) &&
+      (fromCreated === undefined || c.createdAt >= fromCreated) &&
+      (toCreated === undefined || c.createdAt <= toCreated) &&
+      (fromAccounting === undefined || c.accountingDate >= fromAccounting) &&
+      (toAccounting === undefined || c.accountingDate <= toAccounting),
     vendorCreditToApi,
   );
 }

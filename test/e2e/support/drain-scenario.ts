@@ -155,7 +155,7 @@ export async function runDrainScenario(o: ScenarioOptions): Promise<ScenarioRun>
       baseUrl: sb.url,
 
       remoteProviderName: `E2E ${side.name}`,
-      settings: { vendorCreationOnSync: true, vendorCredits: true },
+      settings: { vendorCreationOnSync: true },
     },
     erp: side.erp,
     companies: [us, eu],

@@ -49,6 +49,7 @@ describe("tenant status (pure assembly)", () => {
       "transfer",
       "cashback",
       "vendor_credit",
+      "credit_application",
     ]);
     expect(s.kinds[0]).toEqual({
       kind: "transaction",
