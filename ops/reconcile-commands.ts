@@ -29,7 +29,7 @@ function parseDay(value: string): string {
 }
 
 /** The kinds a tenant syncs (the poller's enabled listings; a bill listing feeds both bill phases). */
-function enabledKinds(tenant: TenantConfig): Kind[] {
+export function enabledKinds(tenant: TenantConfig): Kind[] {
   const sources = enabledSources(tenant);
   return KINDS.filter((k) => sources.includes(k === "bill_payment" ? "bill" : k));
 }
