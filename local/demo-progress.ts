@@ -47,10 +47,14 @@ export const PLAIN_INTERVAL_MS = 5_000;
 
 const secs = (ms: number) => `${Math.round(ms / 1000)}s`;
 
-/** Rate (objects done per second since the start) and ETA of the remainder, in words. */
+/**
+ * Rate (objects through the ERP per second since the start) and ETA of the remainder, in
+ * words. Posted, not reported, counts: Ramp is told in batches (the reporter's flush, the
+ * sweep), so reported moves in steps while posted moves with the work.
+ */
 export function pace(kinds: readonly KindProgress[], elapsedMs: number): { rate: number; eta: string } {
   const due = kinds.reduce((a, k) => a + k.due, 0);
-  const done = kinds.reduce((a, k) => a + Math.min(k.due, k.reported + k.failed), 0);
+  const done = kinds.reduce((a, k) => a + Math.min(k.due, Math.max(k.posted, k.reported) + k.failed), 0);
   const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
   if (done >= due) return { rate, eta: "done" };
   return { rate, eta: rate > 0 ? `ETA ${secs(((due - done) / rate) * 1000)}` : "ETA -" };

@@ -29,20 +29,21 @@ describe("demo progress (non-TTY)", () => {
     reported = 9;
     await vi.advanceTimersByTimeAsync(1);
     expect(lines).toEqual([
-      "  [5s] sync: transaction 9/100 (14 posted) · bill 0/10 1 failed · 2.0/s · ETA 50s",
+      "  [5s] sync: transaction 9/100 (14 posted) · bill 0/10 1 failed · 3.0/s · ETA 32s",
     ]);
     reported = 49;
     await vi.advanceTimersByTimeAsync(5_000);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain("[10s] sync: transaction 49/100");
-    expect(lines[1]).toContain("5.0/s · ETA 12s");
+    // 54 posted + 1 failed of 110 in 10 s.
+    expect(lines[1]).toContain("5.5/s · ETA 10s");
 
     reported = 100;
     await vi.advanceTimersByTimeAsync(2_000);
     const last = await p.stop();
     expect(last[0]?.reported).toBe(100);
     expect(lines).toHaveLength(3);
-    // 101 of 110 done in 12 s (the bill's one failure counts as done): 8.4/s, 9 left.
+    // 101 of 110 through in 12 s (the bill's one failure counts as done): 8.4/s, 9 left.
     expect(lines[2]).toBe(
       "  [done in 12s] sync: transaction 100/100 (105 posted) · bill 0/10 1 failed · 8.4/s · ETA 1s",
     );
@@ -67,8 +68,10 @@ describe("demo progress (non-TTY)", () => {
     await stopping;
   });
 
-  it("pace: no ETA before anything is done; failures count as done", () => {
-    const k = (reported: number, failed: number) => [{ kind: "t", due: 10, posted: 0, reported, failed }];
+  it("pace: no ETA before anything is through; failures count as through", () => {
+    const k = (reported: number, failed: number) => [
+      { kind: "t", due: 10, posted: reported, reported, failed },
+    ];
     expect(pace(k(0, 0), 5_000)).toEqual({ rate: 0, eta: "ETA -" });
     expect(pace(k(4, 1), 5_000)).toEqual({ rate: 1, eta: "ETA 5s" });
     expect(progressLine("x", k(10, 0), 1_000)).toContain("· done");
