@@ -167,7 +167,9 @@ async function main(): Promise<void> {
       intervalMs: args.progressMs,
     });
     const schedule = await stack.pollSchedule();
-    const drain = await stack.drain();
+    // The drain's default gives up after 10 minutes; a large demo on a slow machine takes longer,
+    // and the progress shows it moving, so the demo waits up to an hour.
+    const drain = await stack.drain({ timeoutMs: 3_600_000 });
     const sweep = await stack.sweep();
     await progress.stop();
     say(
