@@ -97,13 +97,17 @@ export function endingLines(r: DemoReport): string[] {
   if (r.unsynced.length === 0) out.push("  Every object Ramp lists is synced.");
   else {
     out.push(`  ${r.unsynced.length} object(s) Ramp does not show synced:`);
-    for (const u of r.unsynced) {
-      out.push(`    ${pad(u.kind, 13)} ${u.id}  ${u.status}${u.last_error ? `: ${u.last_error}` : ""}`);
+    // Grouped by why: a large demo plants dozens of each case, and the why is said once.
+    const groups = new Map<string | null, Unsynced[]>();
+    for (const u of r.unsynced) groups.set(u.seeded, [...(groups.get(u.seeded) ?? []), u]);
+    for (const [why, us] of [...groups].sort(([a], [b]) => (a === null ? -1 : b === null ? 1 : 0))) {
       out.push(
-        u.seeded
-          ? `      ↳ seeded on purpose — demonstrates ${u.seeded}`
-          : "      ↳ NOT expected: the demo should have synced it",
+        why
+          ? `    ${us.length} seeded on purpose — demonstrates ${why}:`
+          : `    ${us.length} NOT expected: the demo should have synced them:`,
       );
+      for (const u of us)
+        out.push(`      ${pad(u.kind, 13)} ${u.id}  ${u.status}${u.last_error ? `: ${u.last_error}` : ""}`);
     }
   }
 

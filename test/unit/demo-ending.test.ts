@@ -50,7 +50,7 @@ describe("demo ending", () => {
     expect(r.ok).toBe(true);
     const text = endingLines(r).join("\n");
     expect(text).toContain("agree on all 2 objects but the 1 the seed planted");
-    expect(text).toContain("seeded on purpose — demonstrates a bill exported outside this integration");
+    expect(text).toContain("1 seeded on purpose — demonstrates a bill exported outside this integration:");
     expect(text).toMatch(/ {4}demo +2 +2 +0 │ MARKED 2 +│ +2 +USD 3.00 \/ 3.00/);
   });
 
@@ -71,6 +71,6 @@ describe("demo ending", () => {
       unsynced: [{ ...outside, id: "t-2", kind: "transaction", seeded: null }],
     });
     expect(stray.ok).toBe(false);
-    expect(endingLines(stray).join("\n")).toContain("NOT expected: the demo should have synced it");
+    expect(endingLines(stray).join("\n")).toContain("1 NOT expected: the demo should have synced them:");
   });
 });
