@@ -6,34 +6,65 @@
  * Local, the SQS emulator with DLQs, the Secrets Manager stand-in):
  *   1. coa-push uploads the journal's chart (accounts, departments, vendors) to Ramp;
  *   2. the sandbox codes its ready spend against that chart, as users do in Ramp's UI;
- *   3. the poll schedule fans out, the syncer drains the queues, the sweep reports;
- *   4. a summary: what Ramp now shows, the sync calls made, and the journal checked by hledger.
+ *   3. the poll schedule fans out, the syncer drains the queues, the sweep reports —
+ *      with live progress per kind (demo-progress.ts);
+ *   4. the proof: `reconcile` holds Ramp, the ledger and the journal against each other
+ *      object by object, every unsynced object is explained, demo-report.json is written;
+ *      exit 0 only when everything reconciles (demo-ending.ts).
  *
- * Flags: --seed N (7), --transactions N (60), --bills N (12), --keep (leave the sandbox
- * and journal running for exploration until Ctrl-C). Needs Java 17+ (DynamoDB Local).
+ * `npm run demo -- --help` lists the flags. Needs Java 17+ (DynamoDB Local).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { Command, Option } from "commander";
+import { CLI_EXIT, parseFlags, wholeNumber } from "./cli-flags.js";
+import { deleteOneTransactionEntry } from "./demo-drift.js";
+import { demoReport, endingLines } from "./demo-ending.js";
 import { createDemoJournal, demoCompanies } from "./demo-journal.js";
+import { PLAIN_INTERVAL_MS, startProgress } from "./demo-progress.js";
+import { reconcileDemo } from "./demo-reconcile.js";
+import { readSyncReport, syncSampler } from "./demo-watch.js";
 import { sandboxControl } from "./ramp-sandbox/control-client.js";
 import { startSandbox } from "./ramp-sandbox/server.js";
 import { startDynamoLocal } from "./runtime/dynamo-local.js";
 import { startLocalStack } from "./runtime/stack.js";
 
-const { values: args } = parseArgs({
-  options: {
-    seed: { type: "string", default: "7" },
-    transactions: { type: "string", default: "60" },
-    bills: { type: "string", default: "12" },
-    keep: { type: "boolean", default: false },
-    dir: { type: "string", default: ".demo" },
-  },
-});
+interface Flags {
+  seed: number;
+  transactions: number;
+  bills: number;
+  keep: boolean;
+  dir: string;
+  report?: string;
+  /** Test only (hidden): drift planted before the ending. */
+  plantDrift?: "erp-record";
+  /** Test only (hidden): the plain progress period. */
+  progressMs: number;
+}
+
+const args = parseFlags<Flags>(
+  new Command("demo")
+    .description(
+      "Ramp sandbox ⇄ journal ERP through the real handlers on a local stack, then proved by reconcile",
+    )
+    .option("--seed <n>", "seed of the sandbox business", wholeNumber(), 7)
+    .option("--transactions <n>", "card transactions to seed", wholeNumber(0, 1_000_000), 60)
+    .option("--bills <n>", "bills to seed", wholeNumber(0, 100_000), 12)
+    .option("--dir <path>", "work directory: the journal, demo-report.json", ".demo")
+    .option("--report <path>", "where to write the report (default <dir>/demo-report.json)")
+    .option("--keep", "leave the sandbox and the stack running until Ctrl-C", false)
+    .addOption(new Option("--plant-drift <what>").choices(["erp-record"]).hideHelp())
+    .addOption(
+      new Option("--progress-ms <ms>").argParser(wholeNumber(100)).default(PLAIN_INTERVAL_MS).hideHelp(),
+    ),
+  process.argv.slice(2),
+);
 const TENANT = "acme-demo";
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const step = (n: number, what: string) => say(`\n[${n}/4] ${what}`);
+const tty = process.stdout.isTTY === true;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 async function main(): Promise<void> {
   const dir = resolve(args.dir);
@@ -50,9 +81,9 @@ async function main(): Promise<void> {
   const dynamo = await startDynamoLocal();
   const sb = await startSandbox({
     port: 0,
-    seed: Number(args.seed),
-    transactions: Number(args.transactions),
-    bills: Number(args.bills),
+    seed: args.seed,
+    transactions: args.transactions,
+    bills: args.bills,
     reimbursements: 10,
     transfers: 3,
     cashbacks: 3,
@@ -110,44 +141,92 @@ async function main(): Promise<void> {
     say(`  a second push with nothing changed: ${again.writeCalls} write calls`);
 
     step(2, "Ramp users code their spend against that chart (sandbox control call)");
-    const coded = await control<Record<string, unknown>>("POST", "/code", {
-      seed: Number(args.seed),
+    const coded = await control<{ coded: Record<string, number> }>("POST", "/code", {
+      seed: args.seed,
       vendorless_share: 0.2,
       entity_remote_ids: { [idOf("Acme Corp")]: us.key, [idOf("Acme Europe")]: eu.key },
     });
-    say(`  ${JSON.stringify(coded)}`);
+    const before = await readSyncReport(control);
+    const c = coded.coded;
+    say(
+      `  coded ${plural(c.transactions ?? 0, "transaction")}, ${plural(c.reimbursements ?? 0, "reimbursement")}, ` +
+        `${plural(c.bills ?? 0, "bill")} of ${before.counts.bill.total} (the others await approval: Ramp offers approved bills only), ` +
+        `${plural(c.vendor_credits ?? 0, "vendor credit")}; ${plural(c.vendors_linked ?? 0, "Ramp vendor")} linked to journal payees`,
+    );
+    const due = Object.entries(before.counts)
+      .filter(([, k]) => k.ready > 0)
+      .map(([kind, k]) => `${k.ready} ${kind}`);
+    say(`  due in Ramp now: ${due.join(", ") || "nothing"}`);
 
     step(3, "poll schedule → poll jobs → work queue → syncer → report sweep");
+    const progress = startProgress({
+      label: "sync",
+      sample: syncSampler(control, stack.store, TENANT, before),
+      out: say,
+      tty,
+      intervalMs: args.progressMs,
+    });
     const schedule = await stack.pollSchedule();
-    const drain = await stack.drain();
+    // The drain's default gives up after 10 minutes; a large demo on a slow machine takes longer,
+    // and the progress shows it moving, so the demo waits up to an hour.
+    const drain = await stack.drain({ timeoutMs: 3_600_000 });
     const sweep = await stack.sweep();
+    await progress.stop();
     say(
-      `  polled ${schedule.dispatched.length} tenant(s); syncer invocations ${drain.work.invocations}, ` +
-        `messages ${drain.work.received}; sweep made ${sweep.calls} report call(s)`,
+      `  polled ${plural(schedule.dispatched.length, "tenant")}; syncer invocations ${drain.work.invocations}, ` +
+        `messages ${drain.work.received}; the sweep made ${plural(sweep.calls, "report call")}`,
     );
-
-    step(4, "What Ramp shows now, and the journal");
-    const summary = await control<Record<string, unknown>>("GET", "/summary");
-    say(`  Ramp objects: ${JSON.stringify(summary)}`);
     const syncs = await control<Array<{ syncType: string; successful: string[]; failed: string[] }>>(
       "GET",
       "/syncs",
     );
     const byType = new Map<string, { calls: number; ok: number; failed: number }>();
-    for (const c of syncs) {
-      const t = byType.get(c.syncType) ?? { calls: 0, ok: 0, failed: 0 };
-      byType.set(c.syncType, {
+    for (const s of syncs) {
+      const t = byType.get(s.syncType) ?? { calls: 0, ok: 0, failed: 0 };
+      byType.set(s.syncType, {
         calls: t.calls + 1,
-        ok: t.ok + c.successful.length,
-        failed: t.failed + c.failed.length,
+        ok: t.ok + s.successful.length,
+        failed: t.failed + s.failed.length,
       });
     }
-    for (const [type, t] of byType) say(`  ${type}: ${t.calls} call(s), ${t.ok} synced, ${t.failed} failed`);
-    const failedIds = syncs.flatMap((c) => c.failed).slice(0, 3);
-    for (const id of failedIds) {
-      const o = await control<{ sync: { last_error: string | null } }>("GET", `/objects/${id}`);
-      say(`  export error on ${id}: ${o.sync.last_error}`);
+    say(
+      `  Ramp sync calls: ${[...byType].map(([type, t]) => `${type} ${t.calls}× (${t.ok} ok, ${t.failed} failed)`).join(", ")}`,
+    );
+
+    if (args.plantDrift === "erp-record") {
+      const id = await deleteOneTransactionEntry(journal);
+      say(`  (test only) planted drift: deleted transaction ${id}'s entry from the journal`);
     }
+
+    step(4, "The proof: Ramp ⇄ ledger ⇄ ERP reconciled object by object");
+    // Objects Ramp lists (a bill and its payment are one object; vendor credits as coded: all are).
+    const total =
+      Object.entries(before.counts)
+        .filter(([kind]) => kind !== "bill_payment")
+        .reduce((a, [, k]) => a + k.total, 0) + (c.vendor_credits ?? 0);
+    const rec = reconcileDemo(stack, TENANT);
+    const reading = startProgress({
+      label: "reconcile",
+      sample: async () => [
+        {
+          kind: "objects read",
+          due: total,
+          posted: rec.objectsRead(),
+          reported: rec.objectsRead(),
+          failed: 0,
+        },
+      ],
+      out: say,
+      tty,
+      intervalMs: args.progressMs,
+    });
+    const reconciled = await rec.done.finally(() => reading.stop());
+    const after = await readSyncReport(control);
+    const report = demoReport({ tenantId: TENANT, journal, reconcile: reconciled, unsynced: after.unsynced });
+    for (const line of endingLines(report)) say(line);
+    const reportPath = resolve(args.report ?? join(dir, "demo-report.json"));
+    writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    say(`\n  report: ${reportPath}`);
     say(`  journal: ${journal}`);
     try {
       execFileSync("hledger", ["-f", journal, "check", "-s", "payees"], { stdio: "pipe" });
@@ -156,6 +235,18 @@ async function main(): Promise<void> {
       const out = err as { code?: string; stderr?: Buffer };
       say(out.code === "ENOENT" ? "  (install hledger to check the journal)" : `  hledger: ${out.stderr}`);
     }
+    process.exitCode = report.ok ? CLI_EXIT.done : CLI_EXIT.failed;
+    say(report.ok ? "\nDemo OK: everything reconciles." : "\nDemo FAILED: see above.");
+
+    say("\nWhat next:");
+    say(
+      "  npm run demo -- --keep      leave this stack up and explore it (the sandbox's control API, the ops CLI)",
+    );
+    say(
+      `  npx ramp-erp-sync --local ${join(dir, "ops.local.json")} reconcile --tenant ${TENANT}   (with --keep running)`,
+    );
+    say(`  hledger -f ${journal} balance   the books the sync wrote`);
+    say("  npm run demo -- --help      more objects (--transactions, --bills), another seed");
 
     if (args.keep) {
       const target = join(dir, "ops.local.json");
@@ -172,4 +263,9 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+main().catch((err: unknown) => {
+  // The stack is stopped by main's finally; say what failed, without a stack trace for the user.
+  process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (process.env.DEMO_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
+  process.exit(CLI_EXIT.failed);
+});

@@ -29,7 +29,7 @@ function parseDay(value: string): string {
 }
 
 /** The kinds a tenant syncs (the poller's enabled listings; a bill listing feeds both bill phases). */
-function enabledKinds(tenant: TenantConfig): Kind[] {
+export function enabledKinds(tenant: TenantConfig): Kind[] {
   const sources = enabledSources(tenant);
   // Credit applications are not reconciled yet (lib/reconcile holds objects Ramp lists, not pairs).
   return KINDS.filter(

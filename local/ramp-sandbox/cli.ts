@@ -1,39 +1,64 @@
 /**
- * `npm run -s sandbox -- --port 4010 --seed 7 --transactions 200 …`
+ * `npm run -s sandbox -- --port 4010 --seed 7 --transactions 200 …` (`--help` lists every flag).
  * Prints exactly one JSON line on stdout when ready: {"url","client_id","client_secret",
  * "business_id"}; everything else (logs) goes to stderr. Stops on SIGINT/SIGTERM.
+ * A bad flag is refused before anything starts: its message on stderr, exit 2.
  */
-import { seedOptionsFrom } from "./control.js";
+import { Command } from "commander";
+import { list, parseFlags, share, wholeNumber } from "../cli-flags.js";
+import type { SeedOptions } from "./seed.js";
 import { startSandbox } from "./server.js";
 
-function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (!a.startsWith("--")) continue;
-    const eq = a.indexOf("=");
-    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else {
-      const next = argv[i + 1];
-      if (next !== undefined && !next.startsWith("--")) {
-        out[a.slice(2)] = next;
-        i++;
-      } else out[a.slice(2)] = "true";
-    }
-  }
-  return out;
+interface Flags {
+  port: number;
+  host: string;
+  seed: number;
+  name?: string;
+  transactions?: number;
+  reimbursements?: number;
+  bills?: number;
+  transfers?: number;
+  cashbacks?: number;
+  vendorCredits?: number;
+  entities?: number;
+  currencies?: string[];
+  merchants?: string[];
+  departments?: string[];
+  readyShare?: number;
+  clientId?: string;
+  clientSecret?: string;
+  scopes?: string[];
+}
+
+const count = wholeNumber(0, 1_000_000);
+
+function sandboxProgram(): Command {
+  return new Command("sandbox")
+    .description("A fake Ramp over HTTP (developer API and /sandbox control API), seeded deterministically")
+    .option("--port <n>", "port to listen on (0: any free port)", wholeNumber(0, 65_535), 4010)
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--seed <n>", "seed of every id, amount and choice", wholeNumber(), 1)
+    .option("--name <text>", "business name")
+    .option("--transactions <n>", "card transactions (default 50)", count)
+    .option("--reimbursements <n>", "reimbursements (default 15)", count)
+    .option("--bills <n>", "bills (default 20)", count)
+    .option("--transfers <n>", "transfers", count)
+    .option("--cashbacks <n>", "cashbacks", count)
+    .option("--vendor-credits <n>", "vendor credits", count)
+    .option("--entities <n>", "number of entities (currencies cycled)", wholeNumber(1, 100))
+    .option("--currencies <list>", "entity and foreign-charge currencies, e.g. USD,EUR", list)
+    .option("--merchants <list>", "merchant names", list)
+    .option("--departments <list>", "department names", list)
+    .option("--ready-share <x>", "share of spend that starts SYNC_READY, 0..1 (default 0.85)", share)
+    .option("--client-id <id>", "the first app's client id")
+    .option("--client-secret <secret>", "the first app's client secret")
+    .option("--scopes <list>", "the first app's scopes (default: all)", list);
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const snake = Object.fromEntries(Object.entries(args).map(([k, v]) => [k.replace(/-/g, "_"), v]));
-  const seed = seedOptionsFrom(snake, 1);
-  const sb = await startSandbox({
-    ...Object.fromEntries(Object.entries(seed).filter(([, v]) => v !== undefined)),
-    seed: seed.seed,
-    port: args.port ? Number(args.port) : 4010,
-    host: args.host ?? "127.0.0.1",
-  });
+  const { port, host, ...seed } = parseFlags<Flags>(sandboxProgram(), process.argv.slice(2));
+  const given = Object.fromEntries(Object.entries(seed).filter(([, v]) => v !== undefined));
+  const sb = await startSandbox({ ...(given as Partial<SeedOptions>), seed: seed.seed, port, host });
   process.stdout.write(
     `${JSON.stringify({ url: sb.url, client_id: sb.clientId, client_secret: sb.clientSecret, business_id: sb.businessId })}\n`,
   );
@@ -48,6 +73,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`sandbox failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
+  // A port in use, an address not ours: the message says which; no stack trace for those.
+  process.stderr.write(`sandbox failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

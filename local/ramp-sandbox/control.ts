@@ -22,11 +22,12 @@ import { handleUiAction } from "./control-ui.js";
 import { childRng } from "./prng.js";
 import { seedBusiness } from "./seed.js";
 import { emptyCounters, registerBusiness, removeAllBusinesses, type SandboxState } from "./state.js";
+import { handleSyncReport } from "./sync-report.js";
 
 export { ControlError, credentials, seedOptionsFrom };
 
 export function handleControl(sb: SandboxState, req: ControlRequest, hooks: ControlHooks): ControlReply {
-  const ui = handleUiAction(sb, req) ?? handleReceiptControl(sb, req);
+  const ui = handleUiAction(sb, req) ?? handleReceiptControl(sb, req) ?? handleSyncReport(sb, req);
   if (ui) return ui;
   const { method, path, body } = req;
   const m = (verb: string, pattern: RegExp) => (method === verb ? pattern.exec(path) : null);

@@ -193,10 +193,11 @@ export function seedBusiness(o: SeedOptions, now: number): Business {
     const merchant = merchants[mIdx] as string;
     const refund = fields.minor === undefined && rng.chance(0.03);
     const minor = fields.minor ?? (refund ? -1 : 1) * rng.int(500, 250_000);
-    const foreign = rng.chance(0.1);
-    const merchantCurrency = foreign
-      ? (rng.pick(currencies.filter((c) => c !== entity.currency)) ?? entity.currency)
-      : entity.currency;
+    // A business seeded with only its entities' own currencies has no foreign one to pick: every
+    // charge is domestic. The draw is still made, so seeds with foreign currencies are unchanged.
+    const others = currencies.filter((c) => c !== entity.currency);
+    const foreign = rng.chance(0.1) && others.length > 0;
+    const merchantCurrency = foreign ? rng.pick(others) : entity.currency;
     const merchantMinor = foreign ? Math.round((minor * rng.int(80, 120)) / 100) : minor;
     const at = fields.at ?? now - rng.int(1, 60) * DAY - rng.int(0, DAY - 1);
     const person = rng.pick(people);

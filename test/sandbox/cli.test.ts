@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -53,5 +53,31 @@ describe("sandbox CLI", () => {
     lines.on("line", (l) => more.push(l));
     await new Promise((r) => setTimeout(r, 50));
     expect(more).toEqual([]);
+  });
+
+  const run = (...argv: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", "local/ramp-sandbox/cli.ts", ...argv], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+
+  it("--help lists the flags and exits 0 without starting a server", () => {
+    const r = run("--help");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("--port <n>");
+    expect(r.stdout).toContain("--transactions <n>");
+    expect(r.stdout).not.toContain("listening");
+  });
+
+  it("a bad flag value is refused naming the flag, no stack trace, exit 2", () => {
+    const r = run("--transactions", "abc");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--transactions");
+    expect(r.stderr).toContain('"abc"');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stdout).toBe("");
+    const unknown = run("--transaction", "5");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("unknown option '--transaction'");
   });
 });

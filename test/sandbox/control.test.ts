@@ -215,6 +215,26 @@ describe("sandbox control API", () => {
     expect(linked.body.map((e) => e.remote_id)).toEqual(["NORD", null]);
   });
 
+  it("seeds a business whose only currency is its entity's own: every charge domestic (issue #20)", async () => {
+    // Foreign charges are drawn from the other currencies; with none, the seed once asked a PRNG
+    // to pick from an empty list and the control API answered 500.
+    const biz = await h.control<J>("POST", "/businesses", {
+      seed: 43,
+      transactions: 80,
+      bills: 2,
+      entities: [{ name: "Solo Inc", currency: "USD" }],
+      currencies: ["USD"],
+    });
+    expect(biz.status).toBe(201);
+    const token = await h.token(undefined, {
+      clientId: biz.body.client_id,
+      clientSecret: biz.body.client_secret,
+    });
+    const txns = (await h.api<{ data: J[] }>("GET", "/transactions?page_size=100", { token })).body.data;
+    expect(txns.length).toBeGreaterThanOrEqual(80);
+    expect(new Set(txns.map((t) => t.original_transaction_amount.currency_code))).toEqual(new Set(["USD"]));
+  });
+
   it("counts API calls per endpoint (benchmarks read these) and resets the business", async () => {
     await h.control("POST", "/stats/reset");
     await h.api("GET", "/transactions");
