@@ -9,25 +9,11 @@ import { list, parseFlags, share, wholeNumber } from "../cli-flags.js";
 import type { SeedOptions } from "./seed.js";
 import { startSandbox } from "./server.js";
 
-interface Flags {
+/** The seed options a flag can set (entities by count only), and where to listen. */
+interface Flags extends Omit<SeedOptions, "entities"> {
   port: number;
   host: string;
-  seed: number;
-  name?: string;
-  transactions?: number;
-  reimbursements?: number;
-  bills?: number;
-  transfers?: number;
-  cashbacks?: number;
-  vendorCredits?: number;
   entities?: number;
-  currencies?: string[];
-  merchants?: string[];
-  departments?: string[];
-  readyShare?: number;
-  clientId?: string;
-  clientSecret?: string;
-  scopes?: string[];
 }
 
 const count = wholeNumber(0, 1_000_000);
