@@ -87,9 +87,24 @@ export interface Queue {
   deliver(bodies: readonly string[]): Promise<void>;
 }
 
-export async function workQueue(sqs: LocalSqs, l: Lambdas, name: string): Promise<Queue> {
+/**
+ * The work queue's timings. Short by default so a crashed batch comes back fast; an ERP whose
+ * first write is slow (Tryton on a fresh database: > 2 s) needs a function timeout above it, or
+ * the invocation is cut off mid-batch and keeps writing after the drain has returned.
+ */
+export interface WorkQueueTimings {
+  visibilityTimeoutS: number;
+  functionTimeoutMs: number;
+}
+
+export async function workQueue(
+  sqs: LocalSqs,
+  l: Lambdas,
+  name: string,
+  t: WorkQueueTimings = { visibilityTimeoutS: 2, functionTimeoutMs: 2_000 },
+): Promise<Queue> {
   const q = await sqs.createQueue(`${name}-${Date.now()}`, {
-    visibilityTimeoutS: 2,
+    visibilityTimeoutS: t.visibilityTimeoutS,
     dlq: { maxReceiveCount: 5 },
   });
   const client = sqs.client();
@@ -103,12 +118,15 @@ export async function workQueue(sqs: LocalSqs, l: Lambdas, name: string): Promis
         queueUrl: q.url,
         handler: l.syncer.handler as never,
         batchSize: 10,
-        functionTimeoutMs: 2_000,
+        functionTimeoutMs: t.functionTimeoutMs,
         reportBatchItemFailures: true,
       });
       await esm.start();
       try {
-        await esm.drain({ timeoutMs: 60_000 });
+        // Long enough for a batch's redeliveries up to the DLQ (5 receives) at the slowest timings.
+        await esm.drain({
+          timeoutMs: Math.max(60_000, 6 * (t.visibilityTimeoutS * 1_000 + t.functionTimeoutMs)),
+        });
       } finally {
         await esm.stop();
       }

@@ -234,7 +234,12 @@ export async function runDrainScenario(o: ScenarioOptions): Promise<ScenarioRun>
     throw new Error(`tenant not polled: ${JSON.stringify(schedule)}`);
   // Under the suite's 420 s hook: a stuck queue fails with its depths, not a bare hook timeout.
   // An unloaded CI machine drains in ~3 min; the rest is margin for a slower one.
-  const drain = await stack.drain({ timeoutMs: 360_000 });
+  const drain = await stack.drain({ timeoutMs: 360_000 }).catch((err: unknown) => {
+    // A stuck queue is most often a batch a handler threw (its messages wait out the visibility
+    // timeout): say what it threw.
+    const thrown = handlerErrors.length ? `; handlers threw:\n${handlerErrors.join("\n")}` : "";
+    throw new Error(`${err instanceof Error ? err.message : String(err)}${thrown}`);
+  });
   const sweep = await stack.sweep();
 
   return {
