@@ -58,12 +58,21 @@ export interface LocalPlan {
 
 const entries = <K extends string, V>(r: Record<K, V>) => Object.entries(r) as Array<[K, V]>;
 
+/**
+ * `minFunctionTimeoutMs`: the scale compresses waiting (visibility, schedules), but a live ERP's
+ * work does not get faster — a suite against Tryton on a loaded machine keeps function timeouts
+ * at least this long (never above the deployed one), or a slow batch is cut off mid-write and
+ * its messages wait out the visibility timeout. Keep it under the scaled visibility of the
+ * queues those functions read (AWS refuses a function timeout above its queue's visibility).
+ */
 export function planLocalDeployment(
   manifest: Manifest = MANIFEST,
   timeScale = DEFAULT_TIME_SCALE,
+  minFunctionTimeoutMs = 0,
 ): LocalPlan {
   if (!(timeScale > 0 && timeScale <= 1)) throw new RangeError(`time scale must be in (0, 1]: ${timeScale}`);
   const ms = (s: number) => Math.round(s * 1000 * timeScale);
+  const timeoutMs = (s: number) => Math.max(ms(s), Math.min(s * 1000, minFunctionTimeoutMs));
   const queues = {} as Record<QueueName, LocalQueuePlan>;
   for (const [name, q] of entries(manifest.queues)) {
     queues[name] = {
@@ -79,7 +88,7 @@ export function planLocalDeployment(
       name,
       functionName: f.name,
       memoryMb: f.memoryMb,
-      timeoutMs: ms(f.timeoutS),
+      timeoutMs: timeoutMs(f.timeoutS),
       env: f.env,
       triggers: f.triggers.map((t): LocalTriggerPlan => {
         if ("queue" in t)

@@ -56,6 +56,8 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   /** Every manifest duration × this (default DEFAULT_TIME_SCALE). */
   timeScale?: number;
+  /** Function timeouts never scaled below this (nor above the deployed ones): local/runtime/plan.ts. */
+  minFunctionTimeoutMs?: number;
   /** What to deploy (default: the manifest CDK deploys). */
   manifest?: Manifest;
   /**
@@ -147,7 +149,11 @@ const keysOf = <K extends string>(r: Record<K, unknown>) => Object.keys(r) as K[
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const region = LOCAL_REGION;
-  const plan = planLocalDeployment(options.manifest ?? MANIFEST, options.timeScale ?? DEFAULT_TIME_SCALE);
+  const plan = planLocalDeployment(
+    options.manifest ?? MANIFEST,
+    options.timeScale ?? DEFAULT_TIME_SCALE,
+    options.minFunctionTimeoutMs ?? 0,
+  );
   const raw = new DynamoDBClient({ region, endpoint: options.dynamoEndpoint, credentials: LOCAL_KEYS });
   const tableName = options.tableName ?? `stack-${randomUUID().slice(0, 8)}`;
   if (!options.tableName) await createTable(raw, tableName, MAIN_TABLE);

@@ -214,4 +214,16 @@ describe("one deployment manifest for the CDK stack and the local stack", { time
     expect(() => planLocalDeployment(MANIFEST, 0)).toThrow(/time scale/);
     expect(() => planLocalDeployment(MANIFEST, 2)).toThrow(/time scale/);
   });
+
+  it("a timeout floor keeps function timeouts at least that long, never above the deployed ones, and scales nothing else", () => {
+    const scaled = planLocalDeployment(MANIFEST, 0.2);
+    const floored = planLocalDeployment(MANIFEST, 0.2, 180_000);
+    for (const [name, f] of Object.entries(MANIFEST.functions)) {
+      const got = floored.functions[name as keyof typeof floored.functions].timeoutMs;
+      expect(got, name).toBe(Math.max(Math.round(f.timeoutS * 200), Math.min(f.timeoutS * 1000, 180_000)));
+    }
+    expect(floored.functions.syncer.timeoutMs).toBe(180_000);
+    expect(floored.functions.webhook.timeoutMs).toBe(MANIFEST.functions.webhook.timeoutS * 1000);
+    expect(floored.queues).toEqual(scaled.queues);
+  });
 });

@@ -138,6 +138,10 @@ export async function runDrainScenario(o: ScenarioOptions): Promise<ScenarioRun>
   const stack = await startLocalStack({
     dynamoEndpoint: o.dynamoEndpoint,
     ...(side.journalRoot ? { env: { JOURNAL_ROOT: side.journalRoot } } : {}),
+    // A batch of ten bills into Tryton on a loaded CI machine ran past the scaled 60 s syncer
+    // timeout (cut off mid-write, its messages waited out the 6-minute visibility): the
+    // deployed 5 minutes, capped at the work queue's scaled visibility.
+    minFunctionTimeoutMs: 180_000,
     onHandlerError: (fn, err) =>
       handlerErrors.push(`${fn}: ${err instanceof Error ? err.stack : String(err)}`),
   });
